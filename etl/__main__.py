@@ -1,0 +1,51 @@
+"""`python -m etl …`: a thin command line over the ETL functions.
+
+Exit codes of `load`: 0 every row loaded, 3 some rows rejected, 2 a file refused.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Nạp dữ liệu TTHC vào kho DuckDB")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("load", help="nạp một hoặc nhiều tệp .xlsx/.xls/.csv")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--db", default=None)
+    p.add_argument("--user", default=None, help="tên người nạp (ghi vào lịch sử)")
+
+    p = sub.add_parser("sample", help="tạo cơ sở dữ liệu mẫu")
+    p.add_argument("--db", default=None)
+    p.add_argument("--scale", type=float, default=None, help="tỷ lệ (1.0 ≈ 3 triệu hồ sơ)")
+    p.add_argument("--force", action="store_true", help="tạo lại dù đã có dữ liệu")
+
+    p = sub.add_parser("history", help="lịch sử các lượt nạp")
+    p.add_argument("--db", default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("undo", help="hoàn tác một lượt nạp")
+    p.add_argument("batch_id", type=int)
+    p.add_argument("--db", default=None)
+    p.add_argument("--user", default=None)
+
+    args = parser.parse_args(argv)
+    if args.command == "load":
+        from etl.cli import cmd_load
+        return cmd_load(args)
+    if args.command == "sample":
+        from etl.sample import cmd_sample
+        return cmd_sample(args)
+    if args.command == "history":
+        from etl.cli import cmd_history
+        return cmd_history(args)
+    if args.command == "undo":
+        from etl.cli import cmd_undo
+        return cmd_undo(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

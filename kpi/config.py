@@ -1,0 +1,67 @@
+"""Every setting of the product, declared once.
+
+Each setting is (name, default, help). The value comes from the environment
+variable ``TTHC_<NAME>`` when set, else the default. The README's settings table
+is checked against this tuple by ``tests/test_config.py``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"TTHC_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", str(DATA_DIR / "warehouse.duckdb"), "Path of the DuckDB warehouse file (also `--db` on every command)."),
+    Setting("max_upload_mb", 200, "Largest spreadsheet accepted, in MB, before it is read."),
+    Setting("max_unzipped_mb", 1500, "Largest total uncompressed size of an .xlsx archive (decompression-bomb guard)."),
+    Setting("max_rows", 2_000_000, "Largest number of data rows accepted in one file."),
+    Setting("cutoff_day", 15, "Reporting cut-off day: a cut-off month runs from this day of the previous month to the day before it."),
+    Setting("no_due_in_progress_overdue", False, "Whether an in-progress dossier without a due date can count as overdue (DOMAIN §4, assumed: no)."),
+    Setting("pakn_working_days", 15, "Working days allowed to handle a PAKN when the export has no due date."),
+    Setting("lock_retries", 20, "How many times to retry opening the warehouse while another process holds its lock."),
+    Setting("lock_wait_s", 0.25, "Seconds between those retries."),
+    Setting("scoped_sees_province", False, "Whether users scoped to a level or units may see province-wide aggregates."),
+    Setting("session_minutes", 480, "Minutes of inactivity after which a login session expires."),
+    Setting("lockout_attempts", 5, "Failed logins in a row that lock an account."),
+    Setting("lockout_minutes", 15, "Minutes an account stays locked after too many failed logins."),
+    Setting("min_password_length", 10, "Shortest password accepted."),
+    Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str):
+    """The value of one setting, typed like its default."""
+    setting = _BY_NAME[name]
+    raw = os.environ.get(setting.env)
+    if raw is None or raw == "":
+        return setting.default
+    default = setting.default
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The warehouse path: an explicit `--db` wins over TTHC_DB, which wins over the default."""
+    return Path(explicit) if explicit else Path(get("db"))

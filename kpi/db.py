@@ -1,0 +1,141 @@
+"""The only door to DuckDB.
+
+DuckDB lets one process hold a database file at a time. So nothing here keeps a
+connection open between operations: every read and every write opens the file,
+does its work and closes it. That lets the dashboard, a CLI load and a cron report
+take turns on the same file. When another process holds the file, opening is
+retried a bounded number of times, then a ``WarehouseBusy`` error with a clear
+message is raised.
+
+Writes are serialized inside the process by one lock, run in one transaction and
+bump the data version that caches key on, so a reader never sees half a load and
+a cache never serves numbers from before it.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from kpi import config, schema
+
+_WRITE_LOCK = threading.RLock()
+_INITIALIZED: set[str] = set()
+_INIT_LOCK = threading.Lock()
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file longer than we are willing to wait."""
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
+
+
+class Warehouse:
+    """A DuckDB warehouse file: hands out short-lived connections."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = config.db_path(path)
+
+    def __repr__(self) -> str:
+        return f"Warehouse({str(self.path)!r})"
+
+    # -- opening ---------------------------------------------------------
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        retries = int(config.get("lock_retries"))
+        wait = float(config.get("lock_wait_s"))
+        for attempt in range(retries + 1):
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as error:
+                if not _is_lock_error(error) or attempt == retries:
+                    if _is_lock_error(error):
+                        raise WarehouseBusy(
+                            f"Cơ sở dữ liệu {self.path} đang được một tiến trình khác ghi; "
+                            f"đã chờ {retries * wait:.0f} giây. Hãy thử lại sau khi lượt nạp kết thúc."
+                        ) from error
+                    raise
+                time.sleep(wait)
+        self._ensure_schema(con)
+        return con
+
+    def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        key = str(self.path.resolve())
+        if key in _INITIALIZED:
+            return
+        with _INIT_LOCK, _WRITE_LOCK:
+            if key not in _INITIALIZED:
+                schema.migrate(con)
+                _INITIALIZED.add(key)
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for queries; closed when the block ends."""
+        con = self._connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self, bump_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: all of the block commits, or none of it.
+
+        The data version is bumped in the same transaction, so caches keyed on it
+        refresh exactly when the new data becomes visible. Writes that change no
+        reported figure (accounts, the audit log) pass ``bump_version=False`` so a
+        login does not empty every cache.
+        """
+        with _WRITE_LOCK:
+            con = self._connect()
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    if bump_version:
+                        con.execute(
+                            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+                        )
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+
+    # -- conveniences ----------------------------------------------------
+    def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+        with self.read() as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def query_df(self, sql: str, params: list | dict | None = None):
+        with self.read() as con:
+            return con.execute(sql, params or []).df()
+
+    def data_version(self) -> int:
+        """A number that changes whenever a write commits; cache keys include it."""
+        rows = self.query("SELECT value FROM meta WHERE key = 'data_version'")
+        return int(rows[0][0]) if rows else 0
+
+    def freshness(self) -> dict:
+        """When the newest data is from and when it was loaded (for 'Dữ liệu đến ngày …')."""
+        rows = self.query(
+            """
+            SELECT (SELECT max(greatest(received_date, coalesce(finished_date, received_date))) FROM dossiers),
+                   (SELECT max(finished_at) FROM load_batches WHERE status = 'loaded')
+            """
+        )
+        data_until, loaded_at = rows[0]
+        return {"data_until": data_until, "loaded_at": loaded_at}
+
+
+def open_warehouse(path: str | Path | None = None) -> Warehouse:
+    return Warehouse(path)

@@ -1,0 +1,131 @@
+"""Reporting periods: calendar months, quarters, halves, years, custom ranges, cut-off periods.
+
+A period is inclusive on both ends and made of calendar dates (DOMAIN §4).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kpi import config
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    kind: str = "custom"  # month | quarter | half | year | custom
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError(f"Kỳ không hợp lệ: ngày kết thúc {self.end:%d/%m/%Y} trước ngày bắt đầu {self.start:%d/%m/%Y}")
+
+    @property
+    def label(self) -> str:
+        s = self.start
+        if self.kind == "month":
+            return f"Tháng {s.month:02d}/{s.year}"
+        if self.kind == "quarter":
+            return f"Quý {ROMAN[(s.month - 1) // 3 + 1]}/{s.year}"
+        if self.kind == "half":
+            return f"6 tháng {'đầu' if s.month == 1 else 'cuối'} năm {s.year}"
+        if self.kind == "year":
+            return f"Năm {s.year}"
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The previous comparable period: the month, quarter, half or year before; else the same length before."""
+        if self.kind == "month":
+            return month(*_shift_month(self.start.year, self.start.month, -1))
+        if self.kind == "quarter":
+            y, m = _shift_month(self.start.year, self.start.month, -3)
+            return quarter(y, (m - 1) // 3 + 1)
+        if self.kind == "half":
+            return half(self.start.year - (1 if self.start.month == 1 else 0), 2 if self.start.month == 1 else 1)
+        if self.kind == "year":
+            return year(self.start.year - 1)
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - dt.timedelta(days=self.days - 1), end)
+
+    def months(self) -> list["Period"]:
+        """The calendar months this period touches, clipped to it."""
+        out, y, m = [], self.start.year, self.start.month
+        while dt.date(y, m, 1) <= self.end:
+            mp = month(y, m)
+            out.append(Period(max(mp.start, self.start), min(mp.end, self.end), "month" if mp.start >= self.start and mp.end <= self.end else "custom"))
+            y, m = _shift_month(y, m, 1)
+        return out
+
+    def quarters(self) -> list["Period"]:
+        out, y, q = [], self.start.year, (self.start.month - 1) // 3 + 1
+        while quarter(y, q).start <= self.end:
+            qp = quarter(y, q)
+            out.append(Period(max(qp.start, self.start), min(qp.end, self.end), "quarter" if qp.start >= self.start and qp.end <= self.end else "custom"))
+            y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+        return out
+
+
+def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
+    index = y * 12 + (m - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _month_end(y: int, m: int) -> dt.date:
+    ny, nm = _shift_month(y, m, 1)
+    return dt.date(ny, nm, 1) - dt.timedelta(days=1)
+
+
+def month(y: int, m: int) -> Period:
+    return Period(dt.date(y, m, 1), _month_end(y, m), "month")
+
+
+def quarter(y: int, q: int) -> Period:
+    return Period(dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q), "quarter")
+
+
+def half(y: int, h: int) -> Period:
+    return Period(dt.date(y, 1 if h == 1 else 7, 1), dt.date(y, 6, 30) if h == 1 else dt.date(y, 12, 31), "half")
+
+
+def year(y: int) -> Period:
+    return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), "year")
+
+
+def custom(start: dt.date, end: dt.date) -> Period:
+    return Period(start, end, "custom")
+
+
+def cutoff(kind: str, y: int, n: int = 1, day: int | None = None) -> Period:
+    """A TT 01/2020 reporting period with the cut-off convention (DOMAIN §7, assumed, configurable).
+
+    month n: 15th of the previous month → 14th of month n; quarter n: 15th of the
+    month before the quarter → 14th of its last month; year: 15/12 of the previous
+    year → 14/12. ``day`` defaults to the ``cutoff_day`` setting.
+    """
+    day = int(day or config.get("cutoff_day"))
+    if kind == "month":
+        first, last = (y, n), (y, n)
+    elif kind == "quarter":
+        first, last = (y, 3 * n - 2), (y, 3 * n)
+    elif kind == "half":
+        first, last = (y, 1 if n == 1 else 7), (y, 6 if n == 1 else 12)
+    elif kind == "year":
+        first, last = (y, 1), (y, 12)
+    else:
+        raise ValueError(kind)
+    sy, sm = _shift_month(*first, -1)
+    return Period(dt.date(sy, sm, day), dt.date(last[0], last[1], day) - dt.timedelta(days=1), "custom")
+
+
+def parse_iso(text: str) -> dt.date:
+    """A YYYY-MM-DD date from the command line, with a Vietnamese error."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"Ngày '{text}' không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2024-10-31") from error

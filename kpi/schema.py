@@ -1,0 +1,234 @@
+"""Tables of the warehouse, created and migrated by code.
+
+``MIGRATIONS`` is an ordered list; ``migrate`` applies those newer than the
+version recorded in ``meta``. Never edit a released migration: append one.
+
+Big tables (dossiers, feedback) carry no PRIMARY KEY constraint on purpose: the
+ETL enforces one record per code with delete-insert inside one transaction (dlt's
+"merge"), and DuckDB bulk inserts are much faster without an ART index.
+Levels are 'province', 'district', 'commune'. Ratings are 4 = Rất hài lòng,
+3 = Hài lòng, 2 = Bình thường, 1 = Không hài lòng, NULL = not rated.
+Channels are 'online', 'direct', 'postal'.
+"""
+from __future__ import annotations
+
+import duckdb
+
+DOSSIER_COLUMNS = (
+    "code VARCHAR NOT NULL",
+    "unit_id VARCHAR NOT NULL",
+    "level VARCHAR NOT NULL",
+    "field VARCHAR",
+    "procedure VARCHAR",
+    "channel VARCHAR",
+    "received_at TIMESTAMP NOT NULL",
+    "due_at TIMESTAMP",
+    "finished_at TIMESTAMP",
+    "received_date DATE NOT NULL",
+    "due_date DATE",
+    "finished_date DATE",
+    "digitized BOOLEAN",
+    "e_result BOOLEAN",
+    "rating TINYINT",
+    "apology BOOLEAN",
+    "status VARCHAR",
+    "applicant VARCHAR",
+    "batch_id BIGINT",
+)
+
+FEEDBACK_COLUMNS = (
+    "code VARCHAR NOT NULL",
+    "unit_id VARCHAR NOT NULL",
+    "level VARCHAR NOT NULL",
+    "field VARCHAR",
+    "title VARCHAR",
+    "received_at TIMESTAMP NOT NULL",
+    "due_at TIMESTAMP",
+    "handled_at TIMESTAMP",
+    "received_date DATE NOT NULL",
+    "due_date DATE NOT NULL",
+    "handled_date DATE",
+    "due_assumed BOOLEAN",
+    "rating TINYINT",
+    "batch_id BIGINT",
+)
+
+SURVEY_COLUMNS = (
+    "code VARCHAR NOT NULL",
+    "dossier_code VARCHAR",
+    "unit_id VARCHAR NOT NULL",
+    "level VARCHAR NOT NULL",
+    "rated_date DATE NOT NULL",
+    "rating TINYINT NOT NULL",
+    "batch_id BIGINT",
+)
+
+
+def _cols(columns: tuple[str, ...]) -> str:
+    return ",\n  ".join(columns)
+
+
+MIGRATIONS: list[str] = [
+    # 1: the whole first schema
+    f"""
+    CREATE TABLE IF NOT EXISTS units (
+      unit_id VARCHAR PRIMARY KEY,
+      name VARCHAR NOT NULL,
+      name_key VARCHAR NOT NULL,
+      level VARCHAR NOT NULL,
+      parent_id VARCHAR,
+      valid_from DATE,
+      valid_to DATE,
+      successor_id VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS unit_aliases (
+      alias_key VARCHAR PRIMARY KEY,
+      unit_id VARCHAR NOT NULL,
+      created_by VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS dossiers (
+      {_cols(DOSSIER_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS dossiers_replaced (
+      replaced_by BIGINT NOT NULL,
+      {_cols(DOSSIER_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS feedback (
+      {_cols(FEEDBACK_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS feedback_replaced (
+      replaced_by BIGINT NOT NULL,
+      {_cols(FEEDBACK_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS surveys (
+      {_cols(SURVEY_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS surveys_replaced (
+      replaced_by BIGINT NOT NULL,
+      {_cols(SURVEY_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS form06_rows (
+      unit_id VARCHAR NOT NULL,
+      level VARCHAR NOT NULL,
+      field VARCHAR NOT NULL,
+      period_from DATE NOT NULL,
+      period_to DATE NOT NULL,
+      received_total BIGINT, received_online BIGINT, received_direct BIGINT, carried_over BIGINT,
+      resolved_total BIGINT, resolved_early BIGINT, resolved_on_time BIGINT, resolved_overdue BIGINT,
+      in_progress_total BIGINT, in_progress_within BIGINT, in_progress_overdue BIGINT,
+      batch_id BIGINT
+    );
+    CREATE SEQUENCE IF NOT EXISTS target_seq START 1;
+    CREATE TABLE IF NOT EXISTS targets (
+      target_id BIGINT PRIMARY KEY DEFAULT nextval('target_seq'),
+      year INTEGER NOT NULL,
+      indicator VARCHAR NOT NULL,
+      level VARCHAR,
+      unit_id VARCHAR,
+      threshold DOUBLE NOT NULL,
+      direction VARCHAR NOT NULL DEFAULT '>=',
+      source VARCHAR,
+      version INTEGER NOT NULL DEFAULT 1,
+      created_by VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp,
+      superseded_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+    CREATE TABLE IF NOT EXISTS load_batches (
+      batch_id BIGINT PRIMARY KEY,
+      file_name VARCHAR NOT NULL,
+      sha256 VARCHAR,
+      kind VARCHAR,
+      sheet VARCHAR,
+      header_row INTEGER,
+      rows_read BIGINT DEFAULT 0,
+      rows_loaded BIGINT DEFAULT 0,
+      rows_rejected BIGINT DEFAULT 0,
+      rows_new BIGINT DEFAULT 0,
+      rows_updated BIGINT DEFAULT 0,
+      rows_unchanged BIGINT DEFAULT 0,
+      duplicates BIGINT DEFAULT 0,
+      started_at TIMESTAMP,
+      finished_at TIMESTAMP,
+      status VARCHAR NOT NULL,
+      user_name VARCHAR,
+      message VARCHAR,
+      undone_at TIMESTAMP,
+      undone_by VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS rejected_rows (
+      batch_id BIGINT NOT NULL,
+      sheet VARCHAR,
+      row_number INTEGER,
+      column_name VARCHAR,
+      raw_value VARCHAR,
+      reason VARCHAR NOT NULL,
+      row_json VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS source_profiles (
+      name VARCHAR PRIMARY KEY,
+      kind VARCHAR NOT NULL,
+      header_signature VARCHAR NOT NULL,
+      mapping_json VARCHAR NOT NULL,
+      created_by VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS users (
+      name VARCHAR PRIMARY KEY,
+      password_hash VARCHAR,
+      role VARCHAR NOT NULL,
+      scope_json VARCHAR NOT NULL DEFAULT '{{"kind": "province"}}',
+      email VARCHAR,
+      failed_attempts INTEGER NOT NULL DEFAULT 0,
+      locked_until TIMESTAMP,
+      active BOOLEAN NOT NULL DEFAULT TRUE,
+      created_at TIMESTAMP DEFAULT current_timestamp,
+      updated_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+    CREATE TABLE IF NOT EXISTS audit_log (
+      audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+      logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+      user_name VARCHAR,
+      action VARCHAR NOT NULL,
+      target VARCHAR,
+      detail VARCHAR,
+      success BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    CREATE TABLE IF NOT EXISTS portal_scores (
+      period_from DATE NOT NULL,
+      period_to DATE NOT NULL,
+      unit_id VARCHAR,
+      grp VARCHAR NOT NULL,
+      score DOUBLE,
+      max_score DOUBLE,
+      batch_id BIGINT
+    );
+    """,
+]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema to the newest version; returns it. Safe to call on every open."""
+    version = current_version(con)
+    if version >= len(MIGRATIONS):
+        return version
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            con.execute(sql)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)
