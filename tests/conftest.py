@@ -1,0 +1,46 @@
+"""Fixtures shared by every test file.
+
+``sample_db`` builds one small sample warehouse per test session (scale 0.02,
+about 60 000 dossiers) and hands its path out; tests that write copy it first
+with ``sample_copy``. ``empty_db`` is a fresh migrated warehouse.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from kpi.db import Warehouse  # noqa: E402
+
+SAMPLE_SCALE = 0.02
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """Path of a small sample warehouse, built once per session. Do not write to it."""
+    from etl.sample import build_sample
+
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    build_sample(Warehouse(path), scale=SAMPLE_SCALE)
+    return path
+
+
+@pytest.fixture()
+def sample_copy(sample_db, tmp_path) -> Path:
+    """A private copy of the sample warehouse that a test may change."""
+    target = tmp_path / "sample.duckdb"
+    shutil.copy(sample_db, target)
+    return target
+
+
+@pytest.fixture()
+def empty_db(tmp_path) -> Path:
+    path = tmp_path / "empty.duckdb"
+    Warehouse(path).data_version()  # creates and migrates
+    return path
