@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None)
     p.add_argument("--scale", type=float, default=None, help="tỷ lệ (1.0 ≈ 3 triệu hồ sơ)")
     p.add_argument("--force", action="store_true", help="tạo lại dù đã có dữ liệu")
+    p.add_argument("--if-empty", action="store_true", help="chỉ tạo khi kho chưa có hồ sơ (lệnh chạy ứng dụng dùng)")
 
     p = sub.add_parser("history", help="lịch sử các lượt nạp")
     p.add_argument("--db", default=None)
@@ -36,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         from etl.cli import cmd_load
         return cmd_load(args)
     if args.command == "sample":
-        from etl.sample import cmd_sample
+        from etl.sample import cmd_sample, ensure_sample
+        if args.if_empty:
+            from kpi.db import Warehouse
+            built = ensure_sample(Warehouse(args.db), **({"scale": args.scale} if args.scale else {}))
+            print("Đã tạo dữ liệu mẫu." if built else "Kho đã có dữ liệu: giữ nguyên.")
+            return 0
         return cmd_sample(args)
     if args.command == "history":
         from etl.cli import cmd_history

@@ -1,0 +1,44 @@
+"""Periods: calendar kinds, previous comparable period, cut-off convention (DOMAIN §7)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kpi import periods
+
+
+def test_calendar_periods_and_labels():
+    assert periods.month(2024, 2).end == dt.date(2024, 2, 29)
+    assert periods.quarter(2024, 3).label == "Quý III/2024"
+    assert periods.month(2024, 10).label == "Tháng 10/2024"
+    assert periods.half(2024, 2).start == dt.date(2024, 7, 1)
+    assert periods.year(2025).label == "Năm 2025"
+
+
+def test_previous_comparable():
+    assert periods.month(2024, 1).previous() == periods.month(2023, 12)
+    assert periods.quarter(2024, 1).previous() == periods.quarter(2023, 4)
+    assert periods.half(2024, 1).previous() == periods.half(2023, 2)
+    span = periods.custom(dt.date(2024, 3, 11), dt.date(2024, 3, 20))
+    assert span.previous() == periods.custom(dt.date(2024, 3, 1), dt.date(2024, 3, 10))
+
+
+def test_cutoff_convention():
+    assert periods.cutoff("month", 2024, 3) == periods.custom(dt.date(2024, 2, 15), dt.date(2024, 3, 14))
+    assert periods.cutoff("quarter", 2024, 1) == periods.custom(dt.date(2023, 12, 15), dt.date(2024, 3, 14))
+    assert periods.cutoff("year", 2024) == periods.custom(dt.date(2023, 12, 15), dt.date(2024, 12, 14))
+
+
+def test_months_clip_to_period():
+    parts = periods.custom(dt.date(2024, 1, 15), dt.date(2024, 3, 10)).months()
+    assert [(p.start, p.end) for p in parts] == [
+        (dt.date(2024, 1, 15), dt.date(2024, 1, 31)), (dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+        (dt.date(2024, 3, 1), dt.date(2024, 3, 10))]
+
+
+def test_bad_periods_refused():
+    with pytest.raises(ValueError, match="trước ngày bắt đầu"):
+        periods.custom(dt.date(2024, 3, 2), dt.date(2024, 3, 1))
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        periods.parse_iso("31/12/2024")
