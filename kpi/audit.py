@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable
 
 from kpi.db import Warehouse
+
+if TYPE_CHECKING:  # pandas is only needed by read_log; the CLI starts faster without it
+    import pandas as pd
 
 DEFAULT_LIMIT = 1000
 
@@ -72,7 +73,7 @@ def record(
         _detail_text(detail),
         bool(success),
     ]
-    sql = "INSERT INTO audit_log (at, user_name, action, target, detail, success) VALUES (?, ?, ?, ?, ?, ?)"
+    sql = 'INSERT INTO audit_log (logged_at, user_name, action, target, detail, success) VALUES (?, ?, ?, ?, ?, ?)'
     if isinstance(con_or_wh, Warehouse):
         with con_or_wh.write(bump_version=False) as con:
             con.execute(sql, row)
@@ -122,18 +123,18 @@ def read_log(
             params.append(name)
         parts.append("(" + " OR ".join(ors) + ")")
     if since is not None:
-        parts.append("at >= ?")
+        parts.append("logged_at >= ?")
         params.append(_day_start(since))
     if until is not None:
-        parts.append("at <= ?")
+        parts.append("logged_at <= ?")
         params.append(_day_end(until))
     if success is not None:
         parts.append("success = ?")
         params.append(bool(success))
     sql = (
-        "SELECT audit_id, at, user_name, action, target, detail, success FROM audit_log WHERE "
+        'SELECT audit_id, logged_at, user_name, action, target, detail, success FROM audit_log WHERE '
         + " AND ".join(parts)
-        + " ORDER BY at DESC, audit_id DESC"
+        + ' ORDER BY logged_at DESC, audit_id DESC'
     )
     if limit:
         sql += f" LIMIT {int(limit)}"

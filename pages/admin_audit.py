@@ -1,0 +1,54 @@
+"""Nhật ký hệ thống: the audit log, filtered by user, action and dates (admins only)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kpi import audit
+from kpi.text_vi import datetime as fmt_datetime
+from ui import text_auth as T
+from ui.auth import require_permission, require_user
+from ui.warehouse import get_warehouse
+
+LIMIT = 2000
+
+user = require_user()
+require_permission(user, "read_audit")
+wh = get_warehouse()
+
+st.title(T.AUDIT_TITLE)
+choices = audit.distinct_values(wh)
+today = dt.date.today()
+
+c1, c2, c3 = st.columns(3)
+who = c1.selectbox(T.AUDIT_USER, [None] + choices["users"], key="audit_user",
+                   format_func=lambda v: T.AUDIT_ALL if v is None else v)
+action = c2.selectbox(T.AUDIT_ACTION, [None] + choices["actions"], key="audit_action",
+                      format_func=lambda v: T.AUDIT_ALL if v is None else T.action_label(v))
+dates = c3.date_input(T.AUDIT_DATES, value=(today - dt.timedelta(days=30), today), format="DD/MM/YYYY",
+                      key="audit_dates")
+only_failed = st.checkbox(T.AUDIT_ONLY_FAILED, key="audit_failed")
+
+dates = tuple(dates) if isinstance(dates, (tuple, list)) else (dates,)
+since = dates[0] if dates else None
+until = dates[1] if len(dates) > 1 else since
+log = audit.read_log(wh, user=who, action=action, since=since, until=until, limit=LIMIT,
+                     success=False if only_failed else None)
+
+if log.empty:
+    st.info(T.AUDIT_NONE)
+else:
+    table = pd.DataFrame(
+        {
+            T.AUDIT_COLUMNS["logged_at"]: [fmt_datetime(v.to_pydatetime()) + f":{v.second:02d}" for v in log["logged_at"]],
+            T.AUDIT_COLUMNS["user_name"]: log["user_name"].fillna(""),
+            T.AUDIT_COLUMNS["action"]: [T.action_label(a) for a in log["action"]],
+            T.AUDIT_COLUMNS["target"]: log["target"].fillna(""),
+            T.AUDIT_COLUMNS["detail"]: log["detail"].fillna(""),
+            T.AUDIT_COLUMNS["success"]: log["success"].astype(bool),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(T.AUDIT_LIMIT_NOTE.format(shown=len(log), limit=LIMIT))
