@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kpi.text import fold
+from kpi.text import fold, nfc
 
 PROVINCE, DISTRICT, COMMUNE = "province", "district", "commune"
 LEVELS = (PROVINCE, DISTRICT, COMMUNE)
@@ -53,5 +53,9 @@ def infer_level(unit_name: str) -> str:
 
 
 def unit_id_for(unit_name: str) -> str:
-    """A stable id for a unit from its name: the folded name with dashes."""
-    return fold(unit_name).replace(" ", "-")
+    """A stable id for a unit from its name: lower case NFC with dashes, diacritics kept.
+
+    Diacritics stay because real communes differ only by them (xã Phú Thạnh and
+    xã Phú Thanh); matching that ignores them uses ``kpi.text.fold`` instead.
+    """
+    return nfc(unit_name).lower().replace(" ", "-")

@@ -8,6 +8,7 @@ import pytest
 from kpi import metrics, periods
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope
+from kpi.levels import unit_id_for
 from tests.factories import add_dossiers, add_feedback, add_survey, dossier, feedback
 
 MARCH = periods.month(2024, 3)
@@ -115,13 +116,13 @@ def test_group_by_month_splits_counts(march):
 
 def test_group_by_unit_and_field(march):
     table = metrics.kpi_table(march, MARCH, group_by=("unit",)).set_index("unit_id")
-    assert table.loc["so-tu-phap", "resolved"] == 5
-    assert table.loc["ubnd-xa-phu-huu", "resolved"] == 1
-    assert table.loc["so-tu-phap", "pakn_handled"] == 2
+    assert table.loc[unit_id_for("Sở Tư pháp"), "resolved"] == 5
+    assert table.loc[unit_id_for("UBND xã Phú Hữu"), "resolved"] == 1
+    assert table.loc[unit_id_for("Sở Tư pháp"), "pakn_handled"] == 2
 
 
 def test_scope_limits_rows(march):
-    scoped = metrics.summary(march, MARCH, scope=Scope(kind="units", unit_ids=("ubnd-xa-phu-huu",)))
+    scoped = metrics.summary(march, MARCH, scope=Scope(kind="units", unit_ids=(unit_id_for("UBND xã Phú Hữu"),)))
     assert scoped["total"]["received"] == 1
     nothing = metrics.summary(march, MARCH, scope=Scope(kind="units", unit_ids=()))
     assert nothing["total"]["received"] == 0
@@ -133,6 +134,11 @@ def test_drill_down_lists_the_overdue(march):
     assert int(rows["days_late"].iloc[0]) == 1
     assert set(metrics.dossier_list(march, MARCH, "in_progress_overdue")["code"]) == {"E"}
     assert set(metrics.dossier_list(march, MARCH, "no_due")["code"]) == {"D", "H"}
+
+
+def test_unit_ids_keep_diacritics():
+    assert unit_id_for("UBND xã Phú Thạnh") != unit_id_for("UBND xã Phú Thanh")
+    assert unit_id_for("UBND  xã Phú\nThạnh") == unit_id_for("ubnd xã phú thạnh")
 
 
 def test_level_switch_2025(wh):
