@@ -207,6 +207,13 @@ MIGRATIONS: list[str] = [
       batch_id BIGINT
     );
     """,
+    # 2: units a load batch created, so undoing the batch removes them too (etl/load.py)
+    """
+    CREATE TABLE IF NOT EXISTS batch_units (
+      batch_id BIGINT NOT NULL,
+      unit_id VARCHAR NOT NULL
+    );
+    """,
 ]
 
 

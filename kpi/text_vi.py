@@ -102,3 +102,227 @@ def datetime(value: dt.datetime | None) -> str:
 
 def level_label(level: str | None) -> str:
     return LEVEL_LABELS.get(level or "", "Toàn tỉnh")
+
+
+# -- dashboard (pages, filters, charts) ---------------------------------------
+APP_TITLE = "Bảng điều khiển kiểm soát TTHC"
+ALL_PROVINCE = "Toàn tỉnh"
+ALL_UNITS = "Tất cả đơn vị"
+ALL_FIELDS = "Tất cả lĩnh vực"
+
+NAV_GROUPS = {
+    "overview": "Tổng quan",
+    "kpi": "Chỉ số",
+    "unit": "Đơn vị",
+    "data": "Dữ liệu",
+    "admin": "Quản trị",
+    "meeting": "Giao ban",
+}
+PAGE_TITLES = {
+    "overview": "Tổng quan",
+    "on_time": "Giải quyết đúng hạn",
+    "digitization": "Số hóa & kết quả điện tử",
+    "online": "Nộp hồ sơ trực tuyến",
+    "satisfaction": "Mức độ hài lòng",
+    "pakn": "Phản ánh, kiến nghị (PAKN)",
+    "unit": "Đơn vị",
+    "drilldown": "Tra cứu hồ sơ",
+    "upload": "Nạp dữ liệu",
+    "history": "Lịch sử nạp",
+    "targets": "Chỉ tiêu kế hoạch",
+    "units": "Danh mục đơn vị",
+    "admin_users": "Người dùng",
+    "admin_audit": "Nhật ký",
+    "meeting": "Giao ban",
+}
+
+FILTERS_HEADER = "Bộ lọc"
+PERIOD_KIND_LABEL = "Kỳ báo cáo"
+PERIOD_KINDS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "custom": "Tùy chọn"}
+PERIOD_PICK_LABEL = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "custom": "Từ ngày – đến ngày"}
+LEVEL_FILTER_LABEL = "Cấp"
+UNIT_FILTER_LABEL = "Đơn vị"
+FIELD_FILTER_LABEL = "Lĩnh vực"
+CUSTOM_INCOMPLETE = "Chọn đủ ngày bắt đầu và ngày kết thúc."
+
+EMPTY_TITLE = "Chưa có dữ liệu"
+EMPTY_BODY = (
+    "Kho dữ liệu chưa có hồ sơ nào, nên chưa có chỉ số để hiển thị.\n\n"
+    "**Việc cần làm tiếp theo**\n"
+    "- Cán bộ Phòng Kiểm soát TTHC (vai trò *chuyên viên* hoặc *quản trị*) xuất tệp Excel từ phần mềm "
+    "Một cửa điện tử, cổng PAKN và khảo sát hài lòng, rồi tải lên ở trang **Nạp dữ liệu**.\n"
+    "- Để dùng thử, quản trị viên có thể tạo dữ liệu mẫu bằng lệnh `python -m etl sample`."
+)
+EMPTY_PERIOD = "Kỳ {period} không có hồ sơ nào trong phạm vi đã chọn. Hãy chọn kỳ hoặc đơn vị khác."
+NO_TARGET = "Chưa có chỉ tiêu"
+MET_BADGE = ":blue-badge[✔ Đạt]"
+NOT_MET_BADGE = ":orange-badge[✘ Chưa đạt]"
+NO_DATA_BADGE = ":gray-badge[Chưa có dữ liệu]"
+TWO_LEVEL_SWITCH = "Chuyển sang chính quyền 2 cấp (01/07/2025)"
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+LEVEL_COLORS = {"province": "#0072B2", "district": "#E69F00", "commune": "#009E73", None: "#000000"}
+MET_COLOR, NOT_MET_COLOR, NO_DATA_COLOR, TARGET_COLOR = "#0072B2", "#D55E00", "#999999", "#222222"
+OUTCOME_COLORS = {"resolved_early": "#009E73", "resolved_on_time": "#56B4E9", "resolved_overdue": "#D55E00"}
+RATING_COLORS = {4: "#009E73", 3: "#56B4E9", 2: "#E69F00", 1: "#D55E00"}
+
+DRILL_SET_LABELS = {
+    "resolved_overdue": "Đã giải quyết quá hạn",
+    "in_progress_overdue": "Đang giải quyết quá hạn",
+    "resolved_in_time": "Đã giải quyết đúng hạn",
+    "resolved": "Đã giải quyết",
+    "received": "Tiếp nhận",
+    "in_progress": "Đang giải quyết",
+    "no_due": "Không có ngày hẹn trả",
+}
+DOSSIER_COLUMNS = {
+    "code": "Mã hồ sơ",
+    "unit": "Đơn vị",
+    "field": "Lĩnh vực",
+    "procedure": "Thủ tục",
+    "received_at": "Ngày tiếp nhận",
+    "due_at": "Ngày hẹn trả",
+    "finished_at": "Ngày có kết quả",
+    "days_late": "Số ngày trễ",
+    "channel": "Kênh nộp",
+}
+
+
+def month_short(value: dt.date) -> str:
+    """A month as on chart axes: 'T10/2024'."""
+    return f"T{value.month:02d}/{value.year}"
+
+
+def target_phrase(threshold: float, direction: str = ">=") -> str:
+    """'≥ 97%'."""
+    return f"{'≥' if direction == '>=' else '≤'} {pct(threshold, 0 if round(threshold * 100, 6).is_integer() else 1)}"
+
+
+def plan_source(source: str | None) -> str:
+    """The short plan reference of a target's source: 'KH 170/KH-VP ngày 18/01/2024 (…)' → 'KH 170/KH-VP'."""
+    if not source:
+        return "kế hoạch"
+    words = source.split()
+    return " ".join(words[:2]) if len(words) >= 2 else source
+
+
+def target_line_label(threshold: float, source: str | None) -> str:
+    """'Chỉ tiêu 97% – KH 170/KH-VP'."""
+    return f"Chỉ tiêu {pct(threshold, 0 if round(threshold * 100, 6).is_integer() else 1)} – {plan_source(source)}"
+
+
+def counts_phrase(kpi: str, numerator: int, denominator: int) -> str:
+    """'12.345 / 12.701 hồ sơ đã giải quyết'."""
+    return f"{num(numerator)} / {num(denominator)} {KPI_UNITS[kpi][1]}"
+
+
+def gap_phrase(kpi: str, gap: int | None, threshold: float) -> str:
+    """'Cần thêm 38 hồ sơ đúng hạn để đạt 97%'."""
+    if gap is None:
+        return ""
+    return f"Cần thêm {num(gap)} {KPI_UNITS[kpi][0]} để đạt {pct(threshold, 0 if round(threshold * 100, 6).is_integer() else 1)}"
+
+
+def change_phrase(delta: float | None, previous_label: str) -> str | None:
+    """'+0,5 điểm % so với Tháng 09/2025'; None when either period has no data."""
+    if _missing(delta):
+        return None
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    return f"{sign}{points(delta)} % so với {previous_label.lower() if previous_label.startswith('Tháng') else previous_label}"
+
+
+def freshness_line(data_until, loaded_at) -> str:
+    """'Dữ liệu đến ngày 31/10/2025, nạp lúc 08:15 01/11/2025'."""
+    text = f"Dữ liệu đến ngày {date(data_until)}" if data_until else "Chưa có dữ liệu"
+    if loaded_at:
+        text += f", nạp lúc {loaded_at:%H:%M %d/%m/%Y}"
+    return text
+ALL_IN_SCOPE = "Toàn bộ phạm vi được giao"
+PERIOD_CAPTION = "Kỳ: {period} · {level} · {unit} · {field}"
+HALF_LABELS = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
+TARGET_BY_LEVEL = "Chỉ tiêu theo từng cấp (xem bảng theo cấp)"
+TARGET_TEXT = "Chỉ tiêu {target}"
+ON_TIME_PAIR = "Hai cách tính tỷ lệ đúng hạn: **TT 01/2020** (đúng hạn / đã giải quyết) và **QĐ 766** (đúng hạn + đang giải quyết trong hạn / phải giải quyết)."
+KPI_HELP = {
+    "on_time_rate": "TT 01/2020/TT-VPCP: (trước hạn + đúng hạn) / hồ sơ đã giải quyết trong kỳ.",
+    "progress_rate_766": "QĐ 766/QĐ-TTg: (trước hạn + đúng hạn + đang giải quyết trong hạn) / hồ sơ phải giải quyết trong kỳ.",
+    "digitization_rate": "Hồ sơ được số hóa khi tiếp nhận / hồ sơ tiếp nhận trong kỳ.",
+    "e_result_rate": "Hồ sơ trả kết quả điện tử / hồ sơ đã giải quyết trong kỳ.",
+    "online_rate": "Hồ sơ nộp trực tuyến / hồ sơ tiếp nhận trong kỳ.",
+    "satisfaction_rate": "(Rất hài lòng + Hài lòng) / lượt đánh giá trong kỳ.",
+    "pakn_on_time_rate": "PAKN xử lý đúng hạn / PAKN đã xử lý trong kỳ.",
+    "pakn_satisfaction_rate": "PAKN được đánh giá hài lòng / PAKN được đánh giá trong kỳ.",
+}
+MATRIX_TITLE = "Chỉ số theo cấp, so với chỉ tiêu của từng cấp"
+MATRIX_LEVEL = "Cấp"
+WORST_TITLE = "5 đơn vị thấp nhất so với chỉ tiêu giải quyết đúng hạn"
+WORST_NONE = "Không có đơn vị nào dưới chỉ tiêu giải quyết đúng hạn trong kỳ này."
+WORST_COLUMNS = ("Đơn vị", "Tỷ lệ đúng hạn", "Thiếu so với chỉ tiêu", "Hồ sơ quá hạn", "")
+SEE_OVERDUE = "Xem {n} hồ sơ quá hạn"
+SEE_DOSSIERS = "Xem hồ sơ"
+RANKING_TITLE = "Xếp hạng đơn vị: {kpi}"
+RANKING_SHOW_ALL = "Hiện tất cả {n} đơn vị"
+RANKING_WORST_N = "Đang hiện {n} đơn vị thấp nhất."
+RANKING_BELOW = "{n} / {total} đơn vị chưa đạt chỉ tiêu."
+FIELD_TITLE = "Theo lĩnh vực: {kpi}"
+DRILL_PICK_UNIT = "Xem hồ sơ của đơn vị"
+DRILL_PICK_FIELD = "Xem hồ sơ của lĩnh vực"
+TREND_TITLE = "{kpi} theo tháng"
+NO_TARGET_NOTE = "Kế hoạch năm chưa đặt chỉ tiêu cho chỉ số này."
+BREAKDOWN_COLUMNS = {"name": "Tên", "value": "Tỷ lệ", "num": "Tử số", "den": "Mẫu số", "target": "Chỉ tiêu", "status": "Đánh giá", "gap": "Cần thêm (hồ sơ)"}
+
+
+def signed_points(delta: float | None) -> str | None:
+    """'+0,5 điểm %' / '−1,2 điểm %'; None without data on either side."""
+    if _missing(delta):
+        return None
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    return f"{sign}{points(delta)} %"
+OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
+                      "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
+OVERVIEW_SCORE = "Kế hoạch năm {year}: **{met}/{total}** chỉ tiêu đạt trong kỳ {period}"
+OVERVIEW_SCORE_MISSED = "Chưa đạt: {names}."
+LEVELS_MET = "Đạt ở {met}/{total} cấp"
+NO_DUE_HELP = "Thủ tục không có ngày hẹn trả: đã giải quyết được tính là đúng hạn, đang giải quyết không bao giờ quá hạn."
+NO_DUE_LABEL = "Hồ sơ không có ngày hẹn trả"
+RESOLVED_BY_MONTH = "Hồ sơ đã giải quyết theo tháng: trước hạn, đúng hạn, quá hạn"
+IN_PROGRESS_OVERDUE_BY_MONTH = "Hồ sơ đang giải quyết quá hạn (cuối mỗi tháng)"
+BY_LEVEL_TITLE = "{kpi} theo cấp, so với chỉ tiêu của từng cấp"
+CHANNEL_TITLE = "Kênh nộp hồ sơ theo cấp"
+CHANNEL_FIELD_TITLE = "Kênh nộp hồ sơ theo lĩnh vực"
+RATINGS_TITLE = "Phân bố bốn mức đánh giá theo cấp"
+RATINGS_COLUMNS = {"rated_very_satisfied": "Rất hài lòng", "rated_satisfied": "Hài lòng", "rated_neutral": "Bình thường",
+                   "rated_dissatisfied": "Không hài lòng"}
+SURVEY_NOTE = "Ngoài đánh giá trên hồ sơ còn {n} lượt khảo sát riêng (tính vào tỷ lệ hài lòng, không chia theo lĩnh vực)."
+PAKN_BACKLOG_TITLE = "PAKN tồn cuối tháng (chưa xử lý)"
+PAKN_BACKLOG_UNITS = "Đơn vị có nhiều PAKN tồn nhất"
+PAKN_COUNTS = {"pakn_received": "PAKN tiếp nhận", "pakn_handled": "PAKN đã xử lý", "pakn_backlog": "PAKN tồn cuối kỳ",
+               "pakn_backlog_overdue": "PAKN tồn quá hạn"}
+PAKN_DUE_ASSUMED = "{n} PAKN không có hạn xử lý trong tệp: hạn được tính bằng ngày nhận + 15 ngày làm việc."
+DRILL_RESOLVED_OVERDUE = "Xem hồ sơ đã giải quyết quá hạn"
+DRILL_IN_PROGRESS_OVERDUE = "Xem hồ sơ đang giải quyết quá hạn"
+DRILL_NO_DUE = "Xem hồ sơ không có ngày hẹn trả"
+UNIT_PICK = "Chọn đơn vị"
+UNIT_PICK_HINT = "Chọn một đơn vị ở bộ lọc bên trái hoặc ngay tại đây."
+UNIT_SCORECARD = "Bảng điểm theo tháng so với chỉ tiêu"
+UNIT_MONTH = "Tháng"
+UNIT_RANK = "Thứ hạng trong {n} đơn vị {level}"
+UNIT_RANK_VALUE = "Hạng {rank}/{n}"
+UNIT_OVERDUE_FIELDS = "Lĩnh vực có nhiều hồ sơ quá hạn nhất"
+UNIT_OVERDUE_PROCEDURES = "Thủ tục có nhiều hồ sơ quá hạn nhất"
+UNIT_OVERDUE_COLUMNS = {"name": "Tên", "resolved_overdue": "Đã giải quyết quá hạn", "in_progress_overdue": "Đang giải quyết quá hạn",
+                        "total": "Tổng quá hạn", "on_time_rate": "Tỷ lệ đúng hạn"}
+UNIT_NONE_OVERDUE = "Không có hồ sơ quá hạn trong kỳ."
+UNIT_INVALID = "Đơn vị {name} không hoạt động trong kỳ đã chọn (hiệu lực {valid})."
+
+DRILL_SET_LABEL = "Tập hồ sơ"
+DRILL_MONTH = "Tháng {month}"
+DRILL_SEARCH = "Tìm theo mã hồ sơ hoặc thủ tục"
+DRILL_CHANNEL = "Kênh nộp"
+DRILL_COUNT = "{n} hồ sơ"
+DRILL_LIMIT = "Chỉ hiện {shown} hồ sơ đầu tiên (trễ nhiều nhất trước); tải Excel để có {limit} hồ sơ."
+DRILL_DOWNLOAD = "Tải Excel"
+DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"
+DRILL_SHEET = "Hồ sơ"
+DRILL_NONE = "Không có hồ sơ nào trong tập này."
+DRILL_CLEAR = "Bỏ chọn từ liên kết, dùng bộ lọc chung"
+DRILL_FROM_LINK = "Đang xem theo liên kết: {what}."

@@ -1,0 +1,71 @@
+"""Entry script: page setup, login, navigation by role, the shared filters.
+
+`streamlit run dashboard.py`. Pages are thin files under pages/; pages that other
+issues deliver (upload, history, targets, units, meeting, admin) are listed only
+when their file exists. `?trinhchieu=1` opens the meeting page alone, full screen.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from kpi import auth
+from kpi import text_vi as T
+from ui import frame as frame_mod
+from ui.auth import logout_button, require_user
+
+ROOT = Path(__file__).resolve().parent
+
+# (name, group, icon, roles that see it, shows the shared filters)
+PAGES = (
+    ("overview", "overview", ":material/dashboard:", None, True),
+    ("on_time", "kpi", ":material/schedule:", None, True),
+    ("digitization", "kpi", ":material/scanner:", None, True),
+    ("online", "kpi", ":material/language:", None, True),
+    ("satisfaction", "kpi", ":material/sentiment_satisfied:", None, True),
+    ("pakn", "kpi", ":material/forum:", None, True),
+    ("unit", "unit", ":material/apartment:", None, True),
+    ("drilldown", "unit", ":material/search:", None, True),
+    ("upload", "data", ":material/upload_file:", {"analyst", "admin"}, False),
+    ("history", "data", ":material/history:", {"analyst", "admin"}, False),
+    ("targets", "data", ":material/flag:", {"analyst", "admin"}, False),
+    ("units", "data", ":material/account_tree:", {"analyst", "admin"}, False),
+    ("admin_users", "admin", ":material/group:", {"admin"}, False),
+    ("admin_audit", "admin", ":material/policy:", {"admin"}, False),
+    ("meeting", "meeting", ":material/co_present:", None, False),
+)
+
+
+def _page(name: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(f"pages/{name}.py", title=T.PAGE_TITLES[name], icon=icon, url_path=name, default=default)
+
+
+st.set_page_config(page_title=T.APP_TITLE, page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+user = require_user()
+
+available = {name: spec for name, *spec in PAGES
+             if (ROOT / "pages" / f"{name}.py").exists() and (spec[2] is None or user.role in spec[2])}
+
+if st.query_params.get("trinhchieu") == "1" and "meeting" in available:
+    # Presentation mode: the meeting page alone, no menu, no sidebar.
+    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}</style>",
+                unsafe_allow_html=True)
+    meeting = _page("meeting", available["meeting"][1], default=True)
+    frame_mod.set_pages({"meeting": meeting})
+    st.navigation([meeting], position="hidden").run()
+    st.stop()
+
+pages = {name: _page(name, spec[1], default=(name == "overview")) for name, spec in available.items()}
+frame_mod.set_pages(pages)
+groups: dict[str, list] = {}
+for name, (group, _icon, _roles, _filters) in available.items():
+    groups.setdefault(T.NAV_GROUPS[group], []).append(pages[name])
+current = st.navigation(groups, expanded=True)
+
+name = next((n for n, p in pages.items() if p.url_path == current.url_path), None)
+with_filters = bool(name and available[name][3]) and auth.can(user, "view")
+frame = frame_mod.build(with_filters=with_filters, user=user)
+logout_button()
+with frame_mod.use(frame):
+    current.run()

@@ -1,0 +1,86 @@
+"""The `python -m etl load | history | undo` commands: thin over etl.load.
+
+Exit codes of `load`: 0 every data row of every file loaded; 3 some rows were
+rejected; 2 a file was refused entirely. With several files each is its own
+transaction and the worst outcome wins (2, then 3, then 0).
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from etl.headers import KIND_LABELS
+from etl.load import UndoError, history, load_file, undo_batch
+from kpi import config
+from kpi.db import Warehouse, WarehouseBusy
+
+OK, REJECTED, REFUSED = 0, 3, 2
+_SEVERITY = {OK: 0, REJECTED: 1, REFUSED: 2}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _summary(result, db: str) -> str:
+    c = result.counts
+    lines = [
+        f"{result.file_name}: lượt nạp #{result.batch_id} — {KIND_LABELS.get(result.kind, result.kind)}, "
+        f"trang «{result.sheet}», tiêu đề ở dòng {result.header_row}",
+        f"  đọc {_n(c['rows_read'])} dòng · nạp {_n(c['rows_loaded'])} · bị loại {_n(c['rows_rejected'])} · "
+        f"mới {_n(c['new'])} · cập nhật {_n(c['updated'])} · không đổi {_n(c['unchanged'])} · "
+        f"trùng mã trong tệp {_n(c['duplicates'])}",
+    ]
+    if c["rows_rejected"]:
+        lines.append(f"  Lý do từng dòng bị loại: bảng rejected_rows của lượt nạp #{result.batch_id} "
+                     f"(xem lịch sử: python -m etl history --db {db})")
+    return "\n".join(lines)
+
+
+def cmd_load(args) -> int:
+    db = str(config.db_path(args.db))
+    wh = Warehouse(db)
+    worst = OK
+    for path in args.files:
+        try:
+            result = load_file(wh, path, user=getattr(args, "user", None))
+        except WarehouseBusy as error:
+            print(f"{path}: KHÔNG NẠP ĐƯỢC — {error}", file=sys.stderr)
+            code = REFUSED
+        else:
+            if result.refused:
+                print(f"{result.file_name}: BỊ TỪ CHỐI — {result.reason}", file=sys.stderr)
+                code = REFUSED
+            else:
+                print(_summary(result, db))
+                code = REJECTED if result.counts["rows_rejected"] else OK
+        worst = max(worst, code, key=_SEVERITY.get)
+    return worst
+
+
+def cmd_history(args) -> int:
+    batches = history(Warehouse(args.db))
+    if args.json:
+        print(json.dumps(batches, ensure_ascii=False, indent=1))
+        return 0
+    if not batches:
+        print("Chưa có lượt nạp nào.")
+        return 0
+    print(f"{'#':>5}  {'thời điểm':19}  {'trạng thái':10}  {'loại':9}  {'đọc':>9}  {'nạp':>9}  {'loại bỏ':>8}  tệp")
+    for b in batches:
+        print(f"{b['id']:>5}  {(b['loaded_at'] or '')[:19]:19}  {b['status']:10}  {b['kind'] or '':9}  "
+              f"{_n(b['rows_read']):>9}  {_n(b['rows_loaded']):>9}  {_n(b['rows_rejected']):>8}  {b['file']}")
+        if b["status"] == "refused" and b["message"]:
+            print(f"{'':7}↳ {b['message']}")
+    return 0
+
+
+def cmd_undo(args) -> int:
+    try:
+        done = undo_batch(Warehouse(args.db), args.batch_id, user=getattr(args, "user", None))
+    except (UndoError, WarehouseBusy) as error:
+        print(str(error), file=sys.stderr)
+        return REFUSED
+    print(f"Đã hoàn tác lượt nạp #{args.batch_id}: xóa {_n(done['removed'])} dòng, "
+          f"khôi phục {_n(done['restored'])} dòng phiên bản trước.")
+    return OK

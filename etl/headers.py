@@ -1,0 +1,258 @@
+"""Stage 2 — headers: find the header row, map its cells to canonical fields, tell the file's kind.
+
+Exports put a title block above the header (row 1–15), sometimes a two-row
+header whose group cell ('Ngày') is merged over sub-headers ('Tiếp nhận | Hẹn
+trả | Có kết quả'), spell headers in many ways and order columns freely. So
+every candidate row (and row pair) is scored against each kind's synonyms; the
+best wins. Matching is on ``kpi.text.fold`` keys: case, diacritics, NFD,
+spacing and line breaks do not matter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+import pandas as pd
+
+from kpi.text import fold, nfc
+
+SCAN_ROWS = 20
+KINDS = ("dossiers", "feedback", "survey")
+KIND_LABELS = {"dossiers": "hồ sơ TTHC", "feedback": "phản ánh, kiến nghị (PAKN)", "survey": "khảo sát hài lòng"}
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str                  # the Vietnamese name shown to users (and the header we expect)
+    synonyms: tuple[str, ...]   # header spellings, any case/diacritics; folded when compared
+    required: bool = False
+    marker: bool = False        # typical of this kind: weighs in kind detection
+
+
+_UNIT = ("Cơ quan tiếp nhận", "Đơn vị tiếp nhận", "Cơ quan/Đơn vị tiếp nhận", "Cơ quan, đơn vị tiếp nhận", "Cơ quan",
+         "Đơn vị", "Tên đơn vị", "Tên cơ quan", "Cơ quan giải quyết", "Đơn vị giải quyết", "Nơi tiếp nhận",
+         "Cơ quan thực hiện", "Đơn vị xử lý", "Cơ quan xử lý")
+_LEVEL = ("Cấp", "Cấp đơn vị", "Cấp hành chính", "Cấp cơ quan", "Cấp thực hiện")
+_FIELD = ("Lĩnh vực", "Tên lĩnh vực")
+_RATING = ("Mức độ hài lòng", "Đánh giá", "Kết quả đánh giá", "Mức độ đánh giá", "Hài lòng", "Đánh giá hài lòng")
+
+FIELDS: dict[str, dict[str, Field]] = {
+    "dossiers": {
+        "code": Field("Mã hồ sơ", ("Mã hồ sơ", "Số hồ sơ", "Mã HS", "Số HS", "Mã số hồ sơ", "Số biên nhận"), True),
+        "unit_name": Field("Cơ quan/Đơn vị tiếp nhận", _UNIT, True),
+        "level": Field("Cấp", _LEVEL),
+        "field": Field("Lĩnh vực", _FIELD),
+        "procedure": Field("Tên thủ tục", ("Tên thủ tục", "Thủ tục", "TTHC", "Tên TTHC", "Thủ tục hành chính",
+                                           "Tên thủ tục hành chính"), marker=True),
+        "channel": Field("Hình thức nộp", ("Hình thức nộp", "Kênh", "Kênh nộp", "Hình thức tiếp nhận", "Hình thức",
+                                           "Kênh tiếp nhận", "Hình thức nộp hồ sơ", "Kênh nộp hồ sơ"), marker=True),
+        "received_at": Field("Ngày tiếp nhận", ("Ngày tiếp nhận", "Ngày nhận", "Thời gian tiếp nhận", "Ngày nộp",
+                                                "Tiếp nhận", "Ngày nhận hồ sơ"), True),
+        "due_at": Field("Ngày hẹn trả", ("Ngày hẹn trả", "Hẹn trả", "Ngày hẹn trả kết quả", "Hạn giải quyết",
+                                         "Hạn xử lý", "Thời hạn giải quyết", "Ngày hẹn", "Hạn trả"), True),
+        "finished_at": Field("Ngày có kết quả", ("Ngày có kết quả", "Ngày trả kết quả", "Ngày hoàn thành",
+                                                 "Có kết quả", "Trả kết quả", "Hoàn thành", "Ngày kết thúc",
+                                                 "Ngày xử lý xong", "Thời gian có kết quả", "Ngày trả"), True, True),
+        "digitized": Field("Số hóa", ("Số hóa", "Số hóa hồ sơ", "Đã số hóa", "Hồ sơ số hóa", "Số hoá"), marker=True),
+        "e_result": Field("Kết quả điện tử", ("Kết quả điện tử", "Trả kết quả điện tử", "Có kết quả điện tử",
+                                              "KQĐT", "Cấp kết quả điện tử"), marker=True),
+        "rating": Field("Mức độ hài lòng", _RATING),
+        "apology": Field("Phiếu xin lỗi", ("Phiếu xin lỗi", "Xin lỗi", "Thư xin lỗi", "Phiếu xin lỗi và hẹn lại",
+                                           "Có phiếu xin lỗi"), marker=True),
+        "status": Field("Trạng thái", ("Trạng thái", "Tình trạng", "Trạng thái hồ sơ", "Tình trạng xử lý")),
+        "applicant": Field("Chủ hồ sơ", ("Chủ hồ sơ", "Người nộp", "Tên người nộp", "Tổ chức, cá nhân",
+                                         "Người đứng tên", "Họ tên người nộp", "Người nộp hồ sơ")),
+    },
+    "feedback": {
+        "code": Field("Mã PAKN", ("Mã PAKN", "Số PAKN", "Mã phản ánh", "Mã phản ánh kiến nghị", "Số phản ánh",
+                                  "Mã số", "Mã", "Mã hồ sơ PAKN", "Mã số PAKN"), True),
+        "unit_name": Field("Đơn vị xử lý", ("Đơn vị xử lý", "Cơ quan xử lý", "Đơn vị chủ trì") + _UNIT, True),
+        "level": Field("Cấp", _LEVEL),
+        "field": Field("Lĩnh vực", _FIELD),
+        "title": Field("Tiêu đề", ("Tiêu đề", "Nội dung", "Nội dung phản ánh", "Tiêu đề phản ánh",
+                                   "Nội dung phản ánh kiến nghị", "Trích yếu", "Tên phản ánh"), marker=True),
+        "received_at": Field("Ngày tiếp nhận", ("Ngày tiếp nhận", "Ngày nhận", "Ngày gửi", "Thời gian gửi",
+                                                "Ngày phản ánh", "Thời gian tiếp nhận", "Tiếp nhận"), True),
+        "due_at": Field("Hạn xử lý", ("Hạn xử lý", "Ngày hết hạn", "Thời hạn xử lý", "Hạn trả lời", "Hạn giải quyết")),
+        "handled_at": Field("Ngày xử lý", ("Ngày xử lý", "Ngày trả lời", "Ngày hoàn thành", "Thời gian xử lý",
+                                           "Ngày xử lý xong", "Xử lý", "Ngày có kết quả", "Ngày trả kết quả"), True, True),
+        "rating": Field("Mức độ hài lòng", _RATING),
+    },
+    "survey": {
+        "code": Field("Mã phiếu", ("Mã phiếu", "Số phiếu", "Mã đánh giá", "Mã phiếu khảo sát", "Mã phiếu đánh giá"),
+                      marker=True),
+        "dossier_code": Field("Mã hồ sơ", ("Mã hồ sơ", "Số hồ sơ", "Mã HS")),
+        "unit_name": Field("Đơn vị", _UNIT, True),
+        "level": Field("Cấp", _LEVEL),
+        "rated_at": Field("Ngày đánh giá", ("Ngày đánh giá", "Thời gian đánh giá", "Ngày khảo sát",
+                                            "Thời gian khảo sát"), True, True),
+        "rating": Field("Mức độ hài lòng", _RATING, True),
+    },
+}
+
+# Words in a file name that hint at its kind (folded).
+_NAME_HINTS = {"feedback": ("pakn", "phan anh", "kien nghi"), "survey": ("khao sat", "danh gia", "hai long")}
+
+
+def _index(kind: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Exact synonym → field, and (synonym, field) usable as a prefix (3+ words, longest first)."""
+    exact, prefix = {}, []
+    for name, spec in FIELDS[kind].items():
+        for synonym in (spec.label,) + spec.synonyms:
+            key = fold(synonym)
+            exact.setdefault(key, name)
+            if len(key.split()) >= 3:
+                prefix.append((key, name))
+    prefix.sort(key=lambda pair: -len(pair[0]))
+    return exact, prefix
+
+
+_INDEX = {kind: _index(kind) for kind in KINDS}
+
+
+def match_field(key: str, kind: str) -> tuple[str, bool] | None:
+    """The field a folded header names, and whether the match is exact (vs. 'Ngày tiếp nhận (dd/mm/yyyy)')."""
+    exact, prefix = _INDEX[kind]
+    if key in exact:
+        return exact[key], True
+    for synonym, name in prefix:
+        if key.startswith(synonym + " "):
+            return name, False
+    return None
+
+
+@dataclass
+class Column:
+    """One source column's header: the text shown, and the keys tried in order when matching."""
+
+    index: int
+    label: str
+    keys: tuple[str, ...]
+
+
+@dataclass
+class HeaderMatch:
+    """Where the header is and what each column means."""
+
+    kind: str
+    header_row: int              # 1-based row of the (first) header line
+    header_rows: int             # 1, or 2 for a group header over sub-headers
+    columns: list[Column]
+    mapping: dict[str, int]      # canonical field → column index
+    missing: list[str] = dc_field(default_factory=list)  # required fields not found
+    score: float = 0.0
+
+    @property
+    def data_start(self) -> int:
+        """0-based index of the first data row in the raw table."""
+        return self.header_row - 1 + self.header_rows
+
+    def label(self, name: str) -> str:
+        return self.columns[self.mapping[name]].label
+
+    def source_mapping(self) -> dict[str, str]:
+        """canonical field → header text, as the user sees it."""
+        return {name: self.label(name) for name in self.mapping}
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else nfc(str(value))
+
+
+def candidate_columns(rows: pd.DataFrame, top: int, two_rows: bool) -> list[Column]:
+    """Columns read as a header starting at raw row ``top`` (one row, or a group row over a sub row).
+
+    A blank group cell to the right of a group label belongs to that label when a
+    sub-header sits under it: that is how a horizontally merged cell reads back.
+    """
+    upper = [_text(v) for v in rows.iloc[top]]
+    if not two_rows:
+        return [Column(j, text, (fold(text),)) for j, text in enumerate(upper)]
+    lower = [_text(v) for v in rows.iloc[top + 1]] if top + 1 < len(rows) else [""] * len(upper)
+    columns, group = [], ""
+    for j, (own, sub) in enumerate(zip(upper, lower)):
+        group = own or (group if sub else "")
+        if sub and group:
+            label, keys = f"{group} / {sub}", (fold(f"{group} {sub}"), fold(sub), fold(own))
+        else:
+            label, keys = own or sub, (fold(own or sub),)
+        columns.append(Column(j, label, keys))
+    return columns
+
+
+def map_columns(columns: list[Column], kind: str, override: dict[str, str] | None = None) -> dict[str, int]:
+    """canonical field → column index; exact matches beat prefix matches, left beats right."""
+    found: dict[str, tuple[int, int]] = {}  # field → (rank, index); lower rank wins
+    for column in columns:
+        for depth, key in enumerate(column.keys):
+            hit = match_field(key, kind) if key else None
+            if hit:
+                name, exact = hit
+                rank = depth * 2 + (0 if exact else 1)
+                if name not in found or rank < found[name][0]:
+                    found[name] = (rank, column.index)
+                break
+    mapping = {name: index for name, (_, index) in found.items()}
+    for name, header in (override or {}).items():
+        index = _find_header(columns, header)
+        if index is not None and name in FIELDS[kind]:
+            mapping = {k: v for k, v in mapping.items() if v != index}
+            mapping[name] = index
+    return mapping
+
+
+def _find_header(columns: list[Column], header: str) -> int | None:
+    key = fold(header)
+    for column in columns:
+        if key and (key == fold(column.label) or key in column.keys):
+            return column.index
+    return None
+
+
+def _score(kind: str, mapping: dict[str, int], file_key: str) -> float:
+    specs = FIELDS[kind]
+    markers = sum(specs[name].marker for name in mapping)
+    required = sum(specs[name].required for name in mapping)
+    hint = 3 if any(word in file_key for word in _NAME_HINTS.get(kind, ())) else 0
+    return len(mapping) + 2 * markers + required + hint
+
+
+def find_header(cells: pd.DataFrame, file_name: str = "", *, mapping: dict[str, str] | None = None,
+                kind: str | None = None) -> HeaderMatch | None:
+    """The best header in the first rows of a sheet, or None when nothing looks like one."""
+    head = cells.iloc[:SCAN_ROWS + 1]
+    file_key = fold(file_name)
+    kinds = (kind,) if kind else KINDS
+    best: HeaderMatch | None = None
+    for top in range(min(SCAN_ROWS, len(head))):
+        if head.iloc[top].isna().all():
+            continue
+        for two_rows in (False, True):
+            columns = candidate_columns(head, top, two_rows)
+            for k in kinds:
+                found = map_columns(columns, k, mapping)
+                # a second header line must add a field, else it is the first data row
+                score = _score(k, found, file_key) - (0.5 if two_rows else 0)
+                if best is None or score > best.score:
+                    missing = [n for n, spec in FIELDS[k].items() if spec.required and n not in found]
+                    if k == "survey":
+                        missing = [n for n in missing if n != "code"]
+                    best = HeaderMatch(k, top + 1, 2 if two_rows else 1, columns, found, missing, score)
+    if best is None or len(best.mapping) < 2:
+        return None
+    return best
+
+
+def choose_sheet(sheets, file_name: str, *, mapping=None, kind=None):
+    """(sheet, header) of the sheet whose header scores best: the data sheet among covers and notes."""
+    best = None
+    for sheet in sheets:
+        found = find_header(sheet.cells, file_name, mapping=mapping, kind=kind)
+        if found and (best is None or found.score > best[1].score):
+            best = (sheet, found)
+    return best
+
+
+def expected_headers(kind: str, name: str, n: int = 3) -> str:
+    spec = FIELDS[kind][name]
+    names = list(dict.fromkeys((spec.label,) + spec.synonyms))[:n]
+    return ", ".join(f"'{text}'" for text in names)

@@ -1,0 +1,408 @@
+"""Stage 4 — load, and the public ETL API the upload page and the CLI call.
+
+    prepared = prepare(path_or_bytes, "thang1.xlsx", wh=wh, scope=scope)   # read, map, validate; no write
+    diff_counts(wh, prepared)                     # {'new': …, 'updated': …, 'unchanged': …}
+    result = load_prepared(wh, prepared, user="an")                         # one transaction
+    load_file(wh, path)                           # both steps; a refused file gives status 'refused'
+    history(wh); undo_batch(wh, batch_id); rejects_report(wh, batch_id)
+
+One file is one ``wh.write()`` transaction (dlt's "merge"): records are keyed
+by code; a code already stored with different values is copied to the
+``*_replaced`` table (replaced_by = this batch) and replaced; identical rows
+are counted unchanged and left alone, so loading a file twice changes nothing.
+The batch row, the rejected rows and new units commit with the data or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field as dc_field
+from typing import Callable
+
+import pandas as pd
+
+from etl.headers import FIELDS, KIND_LABELS, choose_sheet, expected_headers
+from etl.read import FileRefused, RawFile, read_file
+from etl.validate import UnitBook, body_rows, validate
+from kpi import config, schema
+from kpi.db import Warehouse
+from kpi.filters import Scope
+
+__all__ = ["FileRefused", "UndoError", "Prepared", "BatchResult", "prepare", "diff_counts", "load_prepared",
+           "load_file", "history", "undo_batch", "rejects_report"]
+
+TEST_SLEEP_ENV = "TTHC_TEST_SLEEP_IN_LOAD"
+IN_TRANSACTION_MARK = "TTHC_TEST: inside load transaction"
+
+
+@dataclass(frozen=True)
+class Target:
+    table: str
+    replaced: str
+    columns: tuple[str, ...]  # column definitions from kpi.schema
+
+    @property
+    def names(self) -> list[str]:
+        return [c.split()[0] for c in self.columns]
+
+    @property
+    def data_names(self) -> list[str]:
+        return [n for n in self.names if n != "batch_id"]
+
+    def type_of(self, name: str) -> str:
+        return next(c.split()[1] for c in self.columns if c.split()[0] == name)
+
+
+TARGETS = {
+    "dossiers": Target("dossiers", "dossiers_replaced", schema.DOSSIER_COLUMNS),
+    "feedback": Target("feedback", "feedback_replaced", schema.FEEDBACK_COLUMNS),
+    "survey": Target("surveys", "surveys_replaced", schema.SURVEY_COLUMNS),
+}
+COUNT_KEYS = ("rows_read", "rows_loaded", "rows_rejected", "new", "updated", "unchanged", "duplicates")
+
+
+def _scalar(con, sql: str, params: list | None = None) -> int:
+    """The first value of a statement's result, fully fetched (DuckDB refuses new work on an unfinished result)."""
+    return int(con.execute(sql, params or []).fetchall()[0][0])
+
+
+class UndoError(Exception):
+    """An undo that cannot be done; the message (Vietnamese) says why and what to do."""
+
+
+@dataclass
+class Prepared:
+    """A file read, mapped and validated, not yet written. Hand it to ``load_prepared``."""
+
+    file_name: str
+    sha256: str
+    kind: str
+    sheet: str
+    header_row: int
+    mapping: dict[str, str]          # canonical field → source header text
+    unmapped: list[str]              # required canonical fields with no column (then nothing can load)
+    source_columns: list[str]        # every header text of the sheet, for a manual mapping
+    rows_read: int = 0
+    data: pd.DataFrame = dc_field(default_factory=pd.DataFrame)     # valid, normalized rows
+    rejects: pd.DataFrame = dc_field(default_factory=pd.DataFrame)  # sheet,row_number,column_name,raw_value,reason,row_json
+    duplicates: int = 0
+    new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unmapped
+
+    @property
+    def rows_rejected(self) -> int:
+        return int(self.rejects["row_number"].nunique()) if len(self.rejects) else 0
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the file cannot load as mapped (a required column is missing), or None."""
+        if not self.unmapped:
+            return None
+        parts = [f"«{FIELDS[self.kind][n].label}» (tiêu đề mong đợi: {expected_headers(self.kind, n)})" for n in self.unmapped]
+        return (f"Thiếu cột bắt buộc của tệp {KIND_LABELS[self.kind]}: {'; '.join(parts)}. "
+                "Hãy thêm cột hoặc sửa tiêu đề cho đúng (hoặc chọn cột tương ứng khi tải lên) rồi nạp lại.")
+
+    def preview(self, n: int = 20, *, labels: bool = True) -> pd.DataFrame:
+        """The first ``n`` valid rows as they will be stored (Vietnamese column names unless labels=False)."""
+        head = self.data.head(n)
+        if not labels:
+            return head
+        names = {k: spec.label for k, spec in FIELDS[self.kind].items()}
+        names.update({"unit_id": "Mã đơn vị", "level": "Cấp", "unit_name": "Đơn vị"})
+        return head.rename(columns=names)
+
+
+@dataclass
+class BatchResult:
+    """What a load did: its batch, counts (rows_read/loaded/rejected, new/updated/unchanged, duplicates)."""
+
+    batch_id: int | None
+    file_name: str
+    kind: str | None
+    status: str                       # 'loaded' or 'refused'
+    counts: dict[str, int] = dc_field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    reason: str | None = None         # why it was refused (Vietnamese)
+    sheet: str | None = None
+    header_row: int | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused"
+
+
+# -- prepare ------------------------------------------------------------
+
+def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, wh: Warehouse | None = None,
+            mapping: dict[str, str] | None = None, scope: Scope | None = None, kind: str | None = None) -> Prepared:
+    """Read, map and validate a file without writing anything.
+
+    ``source`` is a path or the file's bytes. ``mapping`` overrides the automatic
+    header mapping ({canonical field: source header text}); ``kind`` forces the
+    file kind ('dossiers' | 'feedback' | 'survey'). Pass ``wh`` so unit names
+    match the warehouse's units and aliases, and ``scope`` to reject rows of
+    units the uploader may not load. Raises ``FileRefused`` for a file that
+    cannot be read at all; a missing required column is reported in
+    ``Prepared.unmapped`` / ``Prepared.refusal`` so a page can offer a manual mapping.
+    """
+    raw = read_file(source, file_name)
+    sheet, header = _locate(raw, mapping, kind)
+    prepared = Prepared(raw.file_name, raw.sha256, header.kind, sheet.name, header.header_row,
+                        header.source_mapping(), list(header.missing), [c.label for c in header.columns if c.label])
+    if not prepared.ok:
+        return prepared
+    _check_rows(raw.file_name, sheet.cells, header)
+    units = UnitBook()
+    if wh is not None:
+        with wh.read() as con:
+            units = UnitBook.from_connection(con)
+    checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope)
+    if checked.rows_read == 0:
+        raise FileRefused(raw.file_name, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề. "
+                                         "Hãy kiểm tra lại trang tính hoặc xuất lại dữ liệu.")
+    prepared.rows_read = checked.rows_read
+    prepared.data, prepared.rejects = checked.data, checked.rejects
+    prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
+    return prepared
+
+
+def _locate(raw: RawFile, mapping, kind):
+    if all(sheet.cells.isna().all().all() for sheet in raw.sheets):
+        raise FileRefused(raw.file_name, "Tệp rỗng (không có ô dữ liệu nào). Hãy xuất lại dữ liệu từ phần mềm rồi nạp lại.")
+    chosen = choose_sheet(raw.sheets, raw.file_name, mapping=mapping, kind=kind)
+    if chosen is None:
+        raise FileRefused(raw.file_name, "Không tìm thấy dòng tiêu đề (ví dụ 'Mã hồ sơ', 'Ngày tiếp nhận') trong 20 dòng "
+                                         "đầu của các trang tính. Hãy để dòng tiêu đề của bảng dữ liệu ở đầu trang rồi nạp lại.")
+    return chosen
+
+
+def _check_rows(name: str, cells: pd.DataFrame, header) -> None:
+    limit = int(config.get("max_rows"))
+    if len(cells) - header.data_start > limit and len(body_rows(cells, header)) > limit:
+        raise FileRefused(name, f"Tệp có hơn {limit:,} dòng dữ liệu. Hãy chia thành nhiều tệp (ví dụ theo tháng) rồi nạp từng tệp."
+                          .replace(",", "."))
+
+
+# -- merge ----------------------------------------------------------------
+
+def _stage(con, prepared: Prepared) -> Target:
+    """The prepared rows as temp table ``incoming`` with the target's column types."""
+    target = TARGETS[prepared.kind]
+    frame = prepared.data
+    casts = []
+    for name in target.data_names:
+        expr = f'"{name}"' if name in frame.columns else "NULL"
+        casts.append(f'CAST({expr} AS {target.type_of(name)}) AS "{name}"')
+    con.register("prepared_rows", frame)
+    try:
+        con.execute("DROP TABLE IF EXISTS incoming")
+        con.execute(f"CREATE TEMP TABLE incoming AS SELECT {', '.join(casts)} FROM prepared_rows")
+    finally:
+        con.unregister("prepared_rows")
+    same = " AND ".join(f'i."{n}" IS NOT DISTINCT FROM t."{n}"' for n in target.data_names if n != "code")
+    con.execute("DROP TABLE IF EXISTS changes")
+    con.execute(f"""
+        CREATE TEMP TABLE changes AS
+        SELECT i.code, CASE WHEN t.code IS NULL THEN 'new' WHEN {same} THEN 'unchanged' ELSE 'updated' END AS change
+        FROM incoming i LEFT JOIN {target.table} t ON t.code = i.code
+    """)
+    return target
+
+
+def _change_counts(con) -> dict[str, int]:
+    counts = dict(con.execute("SELECT change, count(DISTINCT code) FROM changes GROUP BY change").fetchall())
+    return {key: int(counts.get(key, 0)) for key in ("new", "updated", "unchanged")}
+
+
+def diff_counts(wh: Warehouse, prepared: Prepared) -> dict[str, int]:
+    """How many of the prepared rows would be new, updated or unchanged, without writing."""
+    if not prepared.ok or prepared.data.empty:
+        return {"new": 0, "updated": 0, "unchanged": 0}
+    with wh.read() as con:
+        _stage(con, prepared)
+        return _change_counts(con)
+
+
+def _merge(con, prepared: Prepared, batch_id: int) -> dict[str, int]:
+    """Delete-insert by code: keep the old version of each updated record in *_replaced."""
+    target = _stage(con, prepared)
+    counts = _change_counts(con)
+    cols = ", ".join(f'"{n}"' for n in target.names)
+    data_cols = ", ".join(f'"{n}"' for n in target.data_names)
+    updated = "SELECT code FROM changes WHERE change = 'updated'"
+    con.execute(f"INSERT INTO {target.replaced} (replaced_by, {cols}) SELECT ?, {cols} FROM {target.table} "
+                f"WHERE code IN ({updated})", [batch_id])
+    con.execute(f"DELETE FROM {target.table} WHERE code IN ({updated})")
+    con.execute(f"INSERT INTO {target.table} ({data_cols}, batch_id) SELECT {data_cols}, ? FROM incoming "
+                f"WHERE code IN (SELECT code FROM changes WHERE change <> 'unchanged')", [batch_id])
+    return counts
+
+
+def _add_units(con, new_units: pd.DataFrame, batch_id: int) -> None:
+    """Units first seen in this file; recorded in batch_units so an undo can remove them again."""
+    if new_units is None or new_units.empty:
+        return
+    con.register("file_units", new_units)
+    try:
+        con.execute("""
+            CREATE TEMP TABLE added_units AS
+            SELECT DISTINCT ON (unit_id) unit_id, name, name_key, level FROM file_units
+            WHERE unit_id NOT IN (SELECT unit_id FROM units)
+        """)
+    finally:
+        con.unregister("file_units")
+    con.execute("INSERT INTO units (unit_id, name, name_key, level) SELECT unit_id, name, name_key, level FROM added_units")
+    con.execute("INSERT INTO batch_units SELECT ?, unit_id FROM added_units", [batch_id])
+
+
+def _add_rejects(con, rejects: pd.DataFrame, batch_id: int) -> None:
+    if rejects is None or rejects.empty:
+        return
+    con.register("file_rejects", rejects)
+    try:
+        con.execute("""INSERT INTO rejected_rows (batch_id, sheet, row_number, column_name, raw_value, reason, row_json)
+                       SELECT ?, sheet, row_number, column_name, raw_value, reason, row_json FROM file_rejects""", [batch_id])
+    finally:
+        con.unregister("file_rejects")
+
+
+def _test_pause() -> None:
+    """Test hook: stay inside the transaction so a test can SIGKILL the process there."""
+    seconds = os.environ.get(TEST_SLEEP_ENV)
+    if seconds:
+        print(IN_TRANSACTION_MARK, file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
+def load_prepared(wh: Warehouse, prepared: Prepared, *, user: str | None = None,
+                  progress: Callable[[float, str], None] | None = None) -> BatchResult:
+    """Write a prepared file in one transaction; returns its batch. Never raises for a refusal:
+    a file missing a required column records a 'refused' batch and returns status 'refused'."""
+    if not prepared.ok:
+        return record_refusal(wh, prepared.file_name, prepared.refusal, sha256=prepared.sha256, kind=prepared.kind)
+    step = progress or (lambda fraction, text: None)
+    started = dt.datetime.now()
+    with wh.write() as con:
+        batch_id = _scalar(con, "SELECT nextval('batch_seq')")
+        step(0.1, "Đang ghi danh mục đơn vị")
+        _add_units(con, prepared.new_units, batch_id)
+        step(0.3, "Đang so sánh với dữ liệu đã có và ghi")
+        changes = _merge(con, prepared, batch_id)
+        step(0.8, "Đang ghi các dòng bị loại")
+        _add_rejects(con, prepared.rejects, batch_id)
+        counts = {"rows_read": prepared.rows_read, "rows_loaded": sum(changes.values()),
+                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates}
+        con.execute(
+            """INSERT INTO load_batches (batch_id, file_name, sha256, kind, sheet, header_row, rows_read, rows_loaded,
+                 rows_rejected, rows_new, rows_updated, rows_unchanged, duplicates, started_at, finished_at, status, user_name)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
+            [batch_id, prepared.file_name, prepared.sha256, prepared.kind, prepared.sheet, prepared.header_row,
+             *(counts[k] for k in COUNT_KEYS), started, dt.datetime.now(), user])
+        _test_pause()
+    step(1.0, "Đã nạp xong")
+    return BatchResult(batch_id, prepared.file_name, prepared.kind, "loaded", counts,
+                       sheet=prepared.sheet, header_row=prepared.header_row)
+
+
+def record_refusal(wh: Warehouse, file_name: str, reason: str, *, sha256: str | None = None,
+                   kind: str | None = None) -> BatchResult:
+    """A refused file leaves one 'refused' batch row (its own small transaction) and nothing else."""
+    now = dt.datetime.now()
+    with wh.write() as con:
+        batch_id = _scalar(con, "SELECT nextval('batch_seq')")
+        con.execute("""INSERT INTO load_batches (batch_id, file_name, sha256, kind, started_at, finished_at, status, message)
+                       VALUES (?, ?, ?, ?, ?, ?, 'refused', ?)""", [batch_id, file_name, sha256, kind, now, now, reason])
+    return BatchResult(batch_id, file_name, kind, "refused", reason=reason)
+
+
+def load_file(wh: Warehouse, path: str | os.PathLike, *, user: str | None = None,
+              scope: Scope | None = None) -> BatchResult:
+    """prepare + load_prepared for one file; a refused file returns status 'refused' with its reason."""
+    try:
+        prepared = prepare(path, wh=wh, scope=scope)
+    except FileRefused as refused:
+        return record_refusal(wh, refused.file_name, refused.reason)
+    return load_prepared(wh, prepared, user=user)
+
+
+# -- history, undo, reports ---------------------------------------------------
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def history(wh: Warehouse) -> list[dict]:
+    """Every batch, newest first: id, file, kind, counts, status, loaded_at (ISO), user, message, undo info."""
+    rows = wh.query_df("SELECT * FROM load_batches ORDER BY batch_id DESC")
+    out = []
+    for r in rows.to_dict("records"):
+        r = {k: (None if v is pd.NaT or (isinstance(v, float) and pd.isna(v)) else v) for k, v in r.items()}
+        out.append({
+            "id": int(r["batch_id"]), "file": r["file_name"], "kind": r["kind"], "sheet": r["sheet"],
+            "header_row": None if r["header_row"] is None else int(r["header_row"]),
+            **{k: int(r[k] or 0) for k in ("rows_read", "rows_loaded", "rows_rejected", "rows_new", "rows_updated",
+                                          "rows_unchanged", "duplicates")},
+            "status": r["status"], "loaded_at": _iso(r["finished_at"] or r["started_at"]),
+            "started_at": _iso(r["started_at"]), "user": r["user_name"], "message": r["message"],
+            "undone_at": _iso(r["undone_at"]), "undone_by": r["undone_by"], "sha256": r["sha256"],
+        })
+    return out
+
+
+def undo_batch(wh: Warehouse, batch_id: int, *, user: str | None = None) -> dict[str, int]:
+    """Restore every record the batch touched to its state before the batch, in one transaction.
+
+    Rows the batch wrote are deleted, the versions it replaced come back from
+    *_replaced, units it created are removed. Refused when the batch does not
+    exist, is not an active load, or a later active batch has since replaced
+    some of its records (that one must be undone first). Returns counts of rows
+    removed and restored.
+    """
+    with wh.write() as con:
+        row = next(iter(con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [batch_id]).fetchall()), None)
+        if row is None:
+            raise UndoError(f"Không có lượt nạp #{batch_id}. Hãy xem danh sách bằng: python -m etl history")
+        if row[0] == "undone":
+            raise UndoError(f"Lượt nạp #{batch_id} đã được hoàn tác trước đó.")
+        if row[0] != "loaded":
+            raise UndoError(f"Lượt nạp #{batch_id} bị từ chối (không nạp dòng nào) nên không có gì để hoàn tác.")
+        later = []
+        for target in TARGETS.values():
+            later += [r[0] for r in con.execute(
+                f"""SELECT DISTINCT r.replaced_by FROM {target.replaced} r JOIN load_batches b ON b.batch_id = r.replaced_by
+                    WHERE r.batch_id = ? AND b.status = 'loaded'""", [batch_id]).fetchall()]
+        if later:
+            raise UndoError(f"Lượt nạp #{max(later)} đã thay thế một số hồ sơ của lượt nạp #{batch_id}: "
+                            f"hãy hoàn tác lượt nạp #{max(later)} trước.")
+        removed = restored = 0
+        for target in TARGETS.values():
+            cols = ", ".join(f'"{n}"' for n in target.names)
+            removed += _scalar(con, f"DELETE FROM {target.table} WHERE batch_id = ?", [batch_id])
+            restored += _scalar(con, f"INSERT INTO {target.table} ({cols}) SELECT {cols} FROM {target.replaced} "
+                                     "WHERE replaced_by = ?", [batch_id])
+            con.execute(f"DELETE FROM {target.replaced} WHERE replaced_by = ?", [batch_id])
+        con.execute("""DELETE FROM units WHERE unit_id IN (SELECT unit_id FROM batch_units WHERE batch_id = ?)
+                         AND unit_id NOT IN (SELECT unit_id FROM dossiers UNION SELECT unit_id FROM feedback
+                                             UNION SELECT unit_id FROM surveys UNION SELECT unit_id FROM unit_aliases)""",
+                    [batch_id])
+        con.execute("DELETE FROM batch_units WHERE batch_id = ?", [batch_id])
+        con.execute("UPDATE load_batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE batch_id = ?",
+                    [dt.datetime.now(), user, batch_id])
+    return {"removed": int(removed), "restored": int(restored)}
+
+
+def rejects_report(wh: Warehouse, batch_id: int) -> pd.DataFrame:
+    """The rejected rows of a batch with their original columns and a 'Lỗi' column (index: 'Dòng')."""
+    rows = wh.query_df("""SELECT row_number, row_json, string_agg(reason, '; ' ORDER BY reason) AS reasons
+                          FROM rejected_rows WHERE batch_id = ? GROUP BY row_number, row_json ORDER BY row_number""",
+                       [batch_id])
+    records = [{**json.loads(r.row_json or "{}"), "Lỗi": r.reasons} for r in rows.itertuples()]
+    report = pd.DataFrame.from_records(records, index=pd.Index(rows["row_number"].astype(int), name="Dòng"))
+    if "Lỗi" in report.columns:
+        report = report[[c for c in report.columns if c != "Lỗi"] + ["Lỗi"]]
+    return report

@@ -1,0 +1,305 @@
+"""The analyst's upload workflow over the ETL API: what pages/upload.py and pages/history.py call.
+
+Nothing here imports streamlit; the pages draw what these functions return.
+
+    ins = inspect(wh, data, "thang1.xlsx", scope=user.scope)   # read, map (saved profile), validate, diff: no write
+    ins.needs_mapping / ins.counts / ins.prepared.preview()
+    ins = inspect(wh, data, name, scope=…, mapping={...}, profile_name="Một cửa…", user=…)  # manual mapping, saved
+    result = load(wh, ins, user=user, progress=cb)             # etl.load.load_prepared (or the Biểu 06 loader)
+    undo(wh, batch_id, user=user)                               # analysts their own batches, admins any; audited
+    rejects_xlsx(frame)                                         # 'Lỗi' report as .xlsx bytes (text never a formula)
+
+Records (dossiers, PAKN, surveys) go through ``etl.load.prepare`` / ``load_prepared``,
+the same code as ``python -m etl load``. A file that is not a record export but
+Biểu số 06/VPCP/KSTT goes through ``etl.form06``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field as dc_field
+from typing import Callable
+
+import pandas as pd
+
+from etl import form06
+from etl.headers import FIELDS, KIND_LABELS
+from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, rejects_report, undo_batch
+from etl.read import read_file
+from kpi import audit, auth, profiles
+from kpi.auth import User
+from kpi.db import Warehouse
+from kpi.filters import Scope
+
+REJECT_REPORT_ERROR_COLUMN = "Lỗi"
+REJECT_REPORT_ROW_COLUMN = "Dòng"
+
+
+@dataclass
+class Inspection:
+    """One uploaded file, checked against the warehouse, nothing written."""
+
+    file_name: str
+    kind: str | None = None                      # dossiers | feedback | survey | form06 | None (refused)
+    prepared: object | None = None               # etl.load.Prepared or etl.form06.Form06Prepared
+    refusal: str | None = None                   # the whole file is refused (Vietnamese)
+    counts: dict[str, int] = dc_field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0})
+    signature: str | None = None                 # header signature (records only)
+    profile: str | None = None                   # the saved profile whose mapping was applied
+    version: int | None = None                   # warehouse data version the counts were computed at
+
+    @property
+    def needs_mapping(self) -> bool:
+        return self.kind in KIND_LABELS and self.prepared is not None and bool(self.prepared.unmapped)
+
+    @property
+    def ready(self) -> bool:
+        """Whether 'Xác nhận nạp' can run."""
+        if self.refusal or self.prepared is None:
+            return False
+        if self.kind == form06.KIND:
+            return self.prepared.ready and not self.prepared.valid.empty
+        return self.prepared.ok and not self.prepared.data.empty
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == form06.KIND:
+            return form06.KIND_LABEL
+        return KIND_LABELS.get(self.kind or "", "—")
+
+
+def required_fields(kind: str) -> dict[str, str]:
+    """canonical field → Vietnamese label, for the required fields of a kind."""
+    return {name: spec.label for name, spec in FIELDS[kind].items() if spec.required}
+
+
+def field_labels(kind: str) -> dict[str, str]:
+    return {name: spec.label for name, spec in FIELDS[kind].items()}
+
+
+def _counts(wh: Warehouse, ins: Inspection) -> None:
+    p = ins.prepared
+    if ins.kind == form06.KIND:
+        diff = form06.diff_form06(wh, p)
+        rejected = int(p.rejects["row_number"].nunique()) if len(p.rejects) else 0
+    else:
+        diff = diff_counts(wh, p) if p.ok else {"new": 0, "updated": 0, "unchanged": 0}
+        rejected = p.rows_rejected
+    ins.counts = {**diff, "rejected": rejected}
+    ins.version = wh.data_version()
+
+
+def refresh_counts(wh: Warehouse, ins: Inspection) -> Inspection:
+    """Recompute new/updated/unchanged when the warehouse changed since the inspection (another file loaded)."""
+    if ins.prepared is not None and not ins.refusal and ins.version != wh.data_version():
+        _counts(wh, ins)
+    return ins
+
+
+def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None = None,
+            mapping: dict[str, str] | None = None, kind: str | None = None, profile_name: str | None = None,
+            user: str | None = None, signature: str | None = None, form06_unit: str | None = None,
+            form06_period: tuple[dt.date, dt.date] | None = None) -> Inspection:
+    """Read, map and validate one file and count it against the warehouse, writing nothing
+    (except the named profile when ``mapping`` and ``profile_name`` are given)."""
+    ins = Inspection(file_name)
+    try:
+        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind)
+    except FileRefused as refused:
+        found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
+        if found is None:
+            ins.refusal = refused.reason
+            return ins
+        ins.kind, ins.prepared = form06.KIND, found
+        _counts(wh, ins)
+        return ins
+    prepared = first
+    # The signature of the header as found *without* a manual mapping (what the next upload will compute).
+    ins.signature = signature or profiles.header_signature(first.source_columns)
+    if mapping is not None and profile_name:
+        profiles.save_profile(wh, profile_name, first.kind, ins.signature, {**first.mapping, **mapping}, user=user)
+        ins.profile = profile_name
+    elif mapping is None:
+        profile = profiles.find_profile(wh, ins.signature)
+        if profile is not None and (first.unmapped or profile["kind"] != first.kind
+                                    or any(first.mapping.get(k) != v for k, v in profile["mapping"].items())):
+            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=profile["mapping"], kind=profile["kind"])
+            ins.profile = profile["name"]
+        elif profile is not None:
+            ins.profile = profile["name"]
+    if prepared.unmapped and mapping is None and ins.profile is None:
+        found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
+        if found is not None:
+            ins.kind, ins.prepared = form06.KIND, found
+            _counts(wh, ins)
+            return ins
+    ins.kind, ins.prepared = prepared.kind, prepared
+    _counts(wh, ins)
+    return ins
+
+
+def _as_form06(wh, data, file_name, scope, unit_id, period):
+    try:
+        raw = read_file(data, file_name)
+    except FileRefused:
+        return None
+    if not form06.is_form06(raw):
+        return None
+    return form06.prepare_form06(data, file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
+
+
+@dataclass
+class LoadOutcome:
+    batch_id: int | None
+    status: str                 # loaded | refused
+    counts: dict[str, int]
+    reason: str | None = None
+
+
+def load(wh: Warehouse, ins: Inspection, *, user: User | None = None,
+         progress: Callable[[float, str], None] | None = None) -> LoadOutcome:
+    """Load an inspected file (the same ``load_prepared`` as the CLI); audited as ``upload``."""
+    if user is not None and not auth.can(user, "upload"):
+        raise PermissionError("Bạn không có quyền nạp dữ liệu.")
+    name = user.name if user else None
+    if ins.kind == form06.KIND:
+        step = progress or (lambda f, t: None)
+        step(0.2, "Đang ghi số liệu Biểu 06")
+        r = form06.load_form06(wh, ins.prepared, user=name)
+        step(1.0, "Đã nạp xong")
+        return LoadOutcome(r.batch_id, r.status, {"rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
+                                                   "rows_rejected": r.rows_rejected, "new": r.rows_new,
+                                                   "updated": r.rows_updated, "unchanged": r.rows_unchanged})
+    result = load_prepared(wh, ins.prepared, user=name, progress=progress)
+    audit.record(wh, name, "upload", ins.file_name,
+                 {"batch_id": result.batch_id, "kind": result.kind, "status": result.status, **result.counts,
+                  "profile": ins.profile}, success=not result.refused)
+    return LoadOutcome(result.batch_id, result.status, dict(result.counts), result.reason)
+
+
+# -- history and undo ----------------------------------------------------------------
+def batches(wh: Warehouse) -> list[dict]:
+    """``etl.load.history`` (every batch, newest first)."""
+    return history(wh)
+
+
+def may_undo(user: User, batch: dict) -> bool:
+    """Admins undo any active batch; analysts only their own."""
+    if batch.get("status") != "loaded":
+        return False
+    if auth.can(user, "undo_any"):
+        return True
+    return auth.can(user, "undo_own") and batch.get("user") == user.name
+
+
+def may_see_rejects(user: User, batch: dict) -> bool:
+    """The rejected rows hold raw data: their uploader, admins, and province-wide analysts see them."""
+    if not auth.can(user, "see_rejects"):
+        return False
+    return auth.can(user, "undo_any") or batch.get("user") == user.name or user.scope.is_province
+
+
+def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
+    """Undo a batch if ``user`` may; dossier/PAKN/survey batches via ``etl.load.undo_batch``, Biểu 06 via
+    ``etl.form06.undo_form06``. Recorded in the batch row (undone_by) and the audit log (``undo``)."""
+    batch = next((b for b in history(wh) if b["id"] == int(batch_id)), None)
+    if batch is None:
+        raise UndoError(f"Không có lượt nạp #{batch_id}.")
+    if not may_undo(user, batch):
+        audit.record(wh, user.name, "undo", str(batch_id), {"reason": "not allowed"}, success=False)
+        if batch.get("status") != "loaded":
+            raise UndoError(f"Lượt nạp #{batch_id} không ở trạng thái đã nạp nên không hoàn tác được.")
+        raise UndoError(f"Bạn chỉ được hoàn tác lượt nạp do chính mình thực hiện (lượt #{batch_id} do "
+                        f"{batch.get('user') or 'người khác'} nạp).")
+    try:
+        if batch["kind"] == form06.KIND:
+            done = {"removed": form06.undo_form06(wh, int(batch_id), user=user.name), "restored": 0}
+        else:
+            done = undo_batch(wh, int(batch_id), user=user.name)
+            audit.record(wh, user.name, "undo", str(batch_id), {"kind": batch["kind"], "file": batch["file"], **done})
+    except (UndoError, ValueError) as error:
+        audit.record(wh, user.name, "undo", str(batch_id), {"reason": str(error)}, success=False)
+        raise UndoError(str(error)) from error
+    return done
+
+
+# -- reject reports ----------------------------------------------------------------------
+def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
+    """row number, column, value, reason — one line per problem, for the screen."""
+    if rejects is None or rejects.empty:
+        return pd.DataFrame(columns=["Dòng", "Cột", "Giá trị", "Lý do"])
+    return pd.DataFrame({
+        "Dòng": rejects["row_number"].astype(int).to_numpy(),
+        "Cột": rejects["column_name"].fillna("").to_numpy(),
+        "Giá trị": rejects["raw_value"].fillna("").to_numpy(),
+        "Lý do": rejects["reason"].to_numpy(),
+    })
+
+
+def rejects_report_prepared(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Like ``etl.load.rejects_report`` for rejects not yet stored: original columns + 'Lỗi', index 'Dòng'."""
+    if rejects is None or rejects.empty:
+        return pd.DataFrame(columns=[REJECT_REPORT_ERROR_COLUMN], index=pd.Index([], name=REJECT_REPORT_ROW_COLUMN))
+    grouped = (rejects.groupby(["row_number", "row_json"], sort=True)["reason"]
+               .agg(lambda s: "; ".join(sorted(s))).reset_index())
+    records = [{**json.loads(r.row_json or "{}"), REJECT_REPORT_ERROR_COLUMN: r.reason} for r in grouped.itertuples()]
+    report = pd.DataFrame.from_records(records, index=pd.Index(grouped["row_number"].astype(int),
+                                                               name=REJECT_REPORT_ROW_COLUMN))
+    return report[[c for c in report.columns if c != REJECT_REPORT_ERROR_COLUMN] + [REJECT_REPORT_ERROR_COLUMN]]
+
+
+def batch_rejects_report(wh: Warehouse, batch_id: int) -> pd.DataFrame:
+    return rejects_report(wh, batch_id)
+
+
+def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:
+    """The report as .xlsx: original columns (as text), then 'Lỗi'; the row number of the source file first.
+
+    Written with xlsxwriter ``strings_to_formulas=False`` (and no URL/number conversion): a cell of an
+    uploaded file that starts with '=' stays text, it never becomes a formula in the analyst's Excel.
+    The header stays on row 1 and 'Dòng' / 'Lỗi' are ignored on re-upload, so the corrected file loads as is.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    ws = workbook.add_worksheet(sheet[:31])
+    head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
+    error = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True, "valign": "top"})
+    frame = report.reset_index() if report.index.name else report
+    columns = list(frame.columns)
+    for j, name in enumerate(columns):
+        ws.write_string(0, j, str(name), head)
+        width = 60 if name == REJECT_REPORT_ERROR_COLUMN else min(40, max(10, len(str(name)) + 4))
+        ws.set_column(j, j, width)
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        for j, value in enumerate(row):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if isinstance(value, (int,)) and not isinstance(value, bool):
+                ws.write_number(i, j, value)
+            else:
+                ws.write_string(i, j, str(value), error if columns[j] == REJECT_REPORT_ERROR_COLUMN else None)
+    ws.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+# -- display helpers (no streamlit) --------------------------------------------------------
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates dd/mm/yyyy (with the time when it is not midnight), booleans Có/Không: the preview as parsed."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            has_time = bool((series.dropna().dt.normalize() != series.dropna()).any())
+            fmt = "%d/%m/%Y %H:%M" if has_time else "%d/%m/%Y"
+            out[column] = series.dt.strftime(fmt).fillna("")
+        elif pd.api.types.is_bool_dtype(series) or (series.dtype == object and series.dropna().map(type).eq(bool).all()
+                                                    and series.notna().any()):
+            out[column] = series.map(lambda v: "" if v is None or v is pd.NA else ("Có" if v else "Không"))
+        elif series.dtype == object and len(series.dropna()) and isinstance(series.dropna().iloc[0], (dt.date, dt.datetime)):
+            out[column] = series.map(lambda v: "" if v is None else f"{v:%d/%m/%Y}")
+    return out

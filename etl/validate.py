@@ -1,0 +1,461 @@
+"""Stage 3 — validate: coerce whole columns at once and explain every rejected row.
+
+Each column is parsed with vectorized pandas/Arrow operations; columns with few
+distinct values (channels, ratings, yes/no, units, levels) are parsed once per
+distinct value and mapped back. A problem is a boolean mask plus a Vietnamese
+reason that says what to fix; a row with any problem is rejected (one
+rejected_rows entry per problem) and kept as JSON so a reject report can be
+rebuilt. Nothing is dropped silently except blank rows and the footer
+('Tổng cộng', signature block) below the data.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field as dc_field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl.headers import FIELDS, HeaderMatch
+from etl.holidays import add_working_days
+from kpi import config
+from kpi.filters import Scope
+from kpi.levels import infer_level, parse_level, unit_id_for
+from kpi.text import fold, nfc
+
+REJECT_COLUMNS = ["sheet", "row_number", "column_name", "raw_value", "reason", "row_json"]
+EXCEL_EPOCH = "1899-12-30"
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+# Cells that start a footer line: totals, signature block, place-and-date line.
+_FOOTER = (
+    r"(?i)^\s*(tổng cộng|tổng số|cộng\b|người lập|thủ trưởng|\(?ký,? (và )?(ghi )?rõ họ tên|ký tên|xác nhận|lãnh đạo|"
+    r"giám đốc|kt\.|tm\.|.{0,40}ngày\s*\d*\s*tháng\s*\d*\s*năm)"
+)
+
+TRUE_WORDS = {"co", "x", "1", "1 0", "true", "yes", "y", "v", "ok", "da", "da so hoa", "so hoa", "dat", "roi",
+              "co ket qua dien tu", "co phieu", "da xin loi", "da gui"}
+FALSE_WORDS = {"khong", "0", "0 0", "false", "no", "n", "k", "chua", "chua so hoa", "khong co", "khong so hoa",
+               "chua xin loi"}
+CHECK_MARKS = {"✓", "✔", "√", "☑", "x", "X"}
+RATINGS = {"rat hai long": 4, "hai long": 3, "binh thuong": 2, "khong hai long": 1, "rat khong hai long": 1,
+           "4": 4, "3": 3, "2": 2, "1": 1}
+NOT_RATED = {"chua danh gia", "khong danh gia", "chua co danh gia"}
+_POSTAL = ("buu chinh", "bcci", "buu dien", "postal")
+_ONLINE = ("truc tuyen", "online", "dvc", "dich vu cong", "qua mang", "internet", "cong dich vu")
+_DIRECT = ("truc tiep", "direct", "tai quay", "mot cua", "tai bo phan", "tai co quan")
+
+_BAD = object()  # a value that could not be parsed
+
+DATE_FIELDS = ("received_at", "due_at", "finished_at", "handled_at", "rated_at")
+TEXT_FIELDS = ("field", "procedure", "status", "applicant", "title")
+
+
+@dataclass
+class Problem:
+    mask: np.ndarray   # rows (positions in the body) with this problem
+    field: str         # canonical field, for the column name
+    reason: str        # may contain {value}
+
+
+@dataclass
+class Validated:
+    data: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_read: int
+    duplicates: int
+    new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
+
+
+# -- units ---------------------------------------------------------------
+
+@dataclass
+class UnitBook:
+    """Known units by id, folded name and alias: key → (unit_id, level)."""
+
+    by_id: dict[str, str] = dc_field(default_factory=dict)
+    by_key: dict[str, tuple[str, str]] = dc_field(default_factory=dict)
+
+    @classmethod
+    def from_connection(cls, con) -> "UnitBook":
+        book = cls()
+        for unit_id, key, level in con.execute("SELECT unit_id, name_key, level FROM units ORDER BY unit_id").fetchall():
+            book.by_id[unit_id] = level
+            book.by_key.setdefault(key, (unit_id, level))
+        levels = book.by_id
+        rows = con.execute(
+            "SELECT a.alias_key, a.unit_id, u.level FROM unit_aliases a JOIN units u USING (unit_id)").fetchall()
+        for key, unit_id, level in rows:
+            book.by_key[key] = (unit_id, level or levels.get(unit_id))
+        return book
+
+    def resolve(self, name: str) -> tuple[str, str, bool]:
+        """(unit_id, level, known) of a unit name; an unknown name gets a new id and an inferred level.
+
+        The exact id wins over the folded key, so 'xã Phú Thạnh' and 'xã Phú Thanh' stay apart when both exist.
+        """
+        unit_id = unit_id_for(name)
+        if unit_id in self.by_id:
+            return unit_id, self.by_id[unit_id], True
+        hit = self.by_key.get(fold(name))
+        if hit:
+            return hit[0], hit[1], True
+        return unit_id_for(name), infer_level(name), False
+
+
+# -- column parsers ------------------------------------------------------
+
+def map_distinct(values: pd.Series, parse) -> tuple[np.ndarray, np.ndarray]:
+    """Parse each distinct value once: (parsed values as objects, mask of unparseable cells)."""
+    codes, uniques = pd.factorize(values)
+    parsed = np.array([parse(u) for u in uniques] + [None], dtype=object)
+    out = parsed[codes]  # code -1 (missing) picks the trailing None
+    bad = np.array([p is _BAD for p in parsed], dtype=bool)[codes]
+    out[bad] = None
+    return out, bad
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """NFC, single spaces, trimmed; blank → NA. Distinct values first when they repeat."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) * 4 < len(values):
+        parsed = np.array([nfc(str(u)) or None for u in uniques] + [None], dtype=object)
+        return pd.Series(parsed[codes], index=values.index, dtype="str")
+    text = pa.array(values, type=pa.large_string())
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(text, "NFC"), r"\s+", " "))
+    cleaned = pd.Series(text, index=values.index, dtype="str")
+    return cleaned.where(cleaned != "", None)
+
+
+def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Day-first dates: Excel dates, Excel serials, dd/mm/yyyy[ HH:MM[:SS]], dd-mm-yyyy, dd.mm.yyyy, ISO.
+
+    Returns (datetime64[us] with NaT, mask of cells present but impossible/unreadable).
+    Never month-first: 02/03/2024 is 2 March. 31/02/2024 is unreadable, not 2 March.
+    """
+    text = values.str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    iso = text.str.match(r"\d{4}-\d{1,2}-\d{1,2}").to_numpy(bool)
+    if iso.any():
+        out[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
+    dmy = text.str.match(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(\s|$)").to_numpy(bool)
+    if dmy.any():
+        part = text[dmy].str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})", r"\1/\2/\3", regex=True)
+        out[dmy] = _by_colons(part, "%d/%m/%Y", "{date} {time}")
+    time_first = text.str.match(r"\d{1,2}:\d{2}(:\d{2})?\s+\d{1,2}/\d{1,2}/\d{4}$").to_numpy(bool)
+    if time_first.any():
+        out[time_first] = _by_colons(text[time_first], "%d/%m/%Y", "{time} {date}")
+    serial = text.str.fullmatch(r"\d{1,7}(\.\d+)?").to_numpy(bool)
+    if serial.any():
+        days = pd.to_numeric(text[serial]).astype("float64")
+        out[serial] = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("s")
+    present = text.notna().to_numpy(bool)
+    years = out.dt.year
+    bad = present & (out.isna() | (years < MIN_YEAR) | (years > MAX_YEAR)).to_numpy(bool)
+    out[bad] = pd.NaT
+    return out, bad
+
+
+def _by_colons(text: pd.Series, date_format: str, layout: str) -> pd.Series:
+    """to_datetime with the explicit format that matches each cell's time part (none, HH:MM, HH:MM:SS)."""
+    colons = text.str.count(":").to_numpy()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    for n, time_format in ((0, ""), (1, "%H:%M"), (2, "%H:%M:%S")):
+        pick = colons == n
+        if pick.any():
+            fmt = date_format if n == 0 else layout.format(date=date_format, time=time_format)
+            out[pick] = pd.to_datetime(text[pick].str.replace(r"\s+", " ", regex=True), format=fmt, errors="coerce")
+    return out
+
+
+def parse_bool(value: str):
+    word = value.strip()
+    if word in CHECK_MARKS:
+        return True
+    key = fold(word)
+    if key in TRUE_WORDS or key.startswith("da "):
+        return True
+    if key in FALSE_WORDS or key.startswith("chua ") or key.startswith("khong "):
+        return False
+    return _BAD
+
+
+def parse_bools(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Có/Không, x/blank, 1/0, TRUE/FALSE, Đã số hóa/Chưa. With x-marks, a blank cell means no."""
+    parsed, bad = map_distinct(values, parse_bool)
+    series = pd.Series(parsed, index=values.index, dtype="boolean")
+    if values.str.strip().isin(CHECK_MARKS).any():
+        series = series.fillna(False)
+    return series, bad
+
+
+def parse_rating(value: str):
+    key = fold(value)
+    if key in NOT_RATED:
+        return None
+    if key in RATINGS:
+        return RATINGS[key]
+    if key.endswith(" 0") and key[:-2] in RATINGS:  # 4.0 from a numeric cell
+        return RATINGS[key[:-2]]
+    return _BAD
+
+
+def parse_channel(value: str):
+    key = fold(value)
+    for words, channel in ((_POSTAL, "postal"), (_ONLINE, "online"), (_DIRECT, "direct")):
+        if any(word in key for word in words):
+            return channel
+    return _BAD
+
+
+def parse_level_value(value: str):
+    level = parse_level(value)
+    return level if level else _BAD
+
+
+# -- the body of a sheet -------------------------------------------------
+
+def body_rows(cells: pd.DataFrame, header: HeaderMatch) -> pd.DataFrame:
+    """Data rows below the header: blank rows and the footer block removed, raw index kept."""
+    body = cells.iloc[header.data_start:]
+    filled = body.notna().any(axis=1).to_numpy()
+    if not filled.all():  # filtering copies every column: only when there is something to drop
+        body = body[filled]
+    if body.empty:
+        return body
+    key_index = header.mapping.get("code", header.mapping.get("unit_name"))
+    key = body[key_index] if key_index is not None else pd.Series(pd.NA, index=body.index, dtype="str")
+    maybe = key.isna() | key.str.contains(r"\s", regex=True).fillna(False)
+    footer = np.zeros(len(body), dtype=bool)
+    if maybe.any():
+        sub = body[maybe.to_numpy()]
+        hit = np.zeros(len(sub), dtype=bool)
+        for column in sub.columns:
+            hit |= sub[column].str.match(_FOOTER).fillna(False).to_numpy(bool)
+        footer[np.flatnonzero(maybe.to_numpy())[hit]] = True
+    if footer.any():
+        first = np.argmax(footer)
+        after = np.arange(len(body)) > first
+        footer |= after & key.isna().to_numpy()
+    return body[~footer] if footer.any() else body
+
+
+def _column(body: pd.DataFrame, header: HeaderMatch, name: str) -> pd.Series:
+    if name in header.mapping:
+        return body[header.mapping[name]].astype("str")
+    return pd.Series(pd.NA, index=body.index, dtype="str")
+
+
+def _labels(header: HeaderMatch, width: int) -> list[str]:
+    labels, seen = [], set()
+    for j in range(width):
+        text = header.columns[j].label if j < len(header.columns) else ""
+        text = text or f"Cột {_letter(j)}"
+        while text in seen:
+            text += " (2)"
+        seen.add(text)
+        labels.append(text)
+    return labels
+
+
+def _letter(j: int) -> str:
+    out = ""
+    j += 1
+    while j:
+        j, rem = divmod(j - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# -- validation per kind --------------------------------------------------
+
+def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: UnitBook | None = None,
+             scope: Scope | None = None) -> Validated:
+    """Normalized valid rows of ``header.kind`` and the rejects, from a raw sheet."""
+    body = body_rows(cells, header)
+    units = units or UnitBook()
+    col = {name: _column(body, header, name) for name in FIELDS[header.kind]}
+    problems: list[Problem] = []
+    out = pd.DataFrame(index=body.index)
+
+    _codes(out, col, header, problems)
+    _units(out, col, header, problems, units, scope)
+    dates = {}
+    for name in DATE_FIELDS:
+        if name in FIELDS[header.kind]:
+            dates[name], bad = parse_datetimes(col[name])
+            problems.append(Problem(bad, name, f"{FIELDS[header.kind][name].label} «{{value}}» không phải ngày hợp lệ: "
+                                               "hãy sửa thành ngày có thật dạng dd/mm/yyyy (ví dụ 15/01/2024)."))
+    for name in TEXT_FIELDS:
+        if name in FIELDS[header.kind]:
+            out[name] = clean_text(col[name])
+    if "rating" in col:
+        ratings, bad = map_distinct(col["rating"], parse_rating)
+        out["rating"] = pd.array(ratings, dtype="Int8")
+        problems.append(Problem(bad, "rating", "Mức độ hài lòng «{value}» không hiểu được: hãy dùng Rất hài lòng, Hài lòng, "
+                                               "Bình thường, Không hài lòng (hoặc để trống nếu chưa đánh giá)."))
+    KIND_RULES[header.kind](out, col, dates, problems)
+
+    rejected = np.zeros(len(body), dtype=bool)
+    for problem in problems:
+        rejected |= problem.mask
+    rejects = _reject_frame(body, header, problems, sheet)
+    data = out[~rejected]
+    before = len(data)
+    data = data.drop_duplicates("code", keep="last").reset_index(drop=True)
+    new_units = _new_units(data, out.attrs.get("units"))
+    return Validated(data, rejects, len(body), before - len(data), new_units)
+
+
+def _codes(out, col, header, problems):
+    code = col["code"].str.strip()
+    if header.kind == "survey":
+        # a survey export without a form number: a stable hash of the row's own cells identifies it
+        raw = pd.DataFrame({n: col[n] for n in ("dossier_code", "unit_name", "rated_at", "rating")}).fillna("")
+        hashed = "SV-" + pd.Series(pd.util.hash_pandas_object(raw, index=False).to_numpy(), index=raw.index
+                                   ).map("{:016x}".format)
+        code = code.fillna(hashed)
+        out["dossier_code"] = col["dossier_code"].str.strip()
+    out["code"] = code
+    label = FIELDS[header.kind]["code"].label
+    problems.append(Problem(code.isna().to_numpy(bool), "code",
+                            f"Thiếu {label}: hãy điền {label} (mỗi dòng một mã) rồi nạp lại dòng này."))
+
+
+def _units(out, col, header, problems, units: UnitBook, scope: Scope | None):
+    names = clean_text(col["unit_name"])
+    codes, uniques = pd.factorize(names)
+    resolved = [units.resolve(name) for name in uniques]
+    ids = np.array([r[0] for r in resolved] + [None], dtype=object)[codes]
+    unit_levels = np.array([r[1] for r in resolved] + [None], dtype=object)[codes]
+    problems.append(Problem(names.isna().to_numpy(bool), "unit_name",
+                            "Thiếu tên cơ quan/đơn vị tiếp nhận: hãy điền tên đơn vị rồi nạp lại dòng này."))
+    level = pd.Series(unit_levels, index=names.index, dtype="str")
+    if "level" in header.mapping:
+        parsed, bad = map_distinct(col["level"], parse_level_value)
+        problems.append(Problem(bad, "level", "Cấp «{value}» không hiểu được: hãy ghi Cấp tỉnh, Cấp huyện hoặc Cấp xã "
+                                              "(hoặc để trống để suy ra từ tên đơn vị)."))
+        given = pd.Series(parsed, index=names.index, dtype="str")
+        level = given.fillna(level)
+    out["unit_id"] = pd.Series(ids, index=names.index, dtype="str")
+    out["unit_name"] = names
+    out["level"] = level
+    out.attrs["units"] = {name: r for name, r in zip(uniques, resolved)}
+    if scope is not None and not scope.is_province:
+        pairs = out[["unit_id", "level"]].astype(object)
+        distinct = pairs.drop_duplicates()
+        distinct["ok"] = [not isinstance(u, str) or scope.allows_unit(u, lv) for u, lv in distinct.itertuples(index=False)]
+        ok = pairs.merge(distinct, on=["unit_id", "level"], how="left")["ok"].to_numpy(bool)
+        problems.append(Problem(~ok, "unit_name",
+                                "Đơn vị «{value}» nằm ngoài phạm vi được phân quyền của bạn: hãy bỏ dòng này "
+                                "hoặc nhờ người có quyền với đơn vị đó nạp."))
+
+
+def _new_units(data: pd.DataFrame, resolved: dict | None) -> pd.DataFrame:
+    """Units named in the valid rows that the warehouse does not know yet (level: most common in the file)."""
+    unknown = [name for name, (_, _, known) in (resolved or {}).items() if not known]
+    rows = data[data["unit_name"].isin(unknown)] if unknown else data.iloc[:0]
+    if rows.empty:
+        return pd.DataFrame(columns=["unit_id", "name", "name_key", "level"])
+    levels = rows.groupby("unit_id")["level"].agg(lambda s: s.mode().iloc[0])
+    first = rows.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
+    return pd.DataFrame({"unit_id": first.index, "name": first.to_numpy(),
+                         "name_key": [fold(n) for n in first.to_numpy()], "level": levels.reindex(first.index).to_numpy()})
+
+
+def _order_problem(later: pd.Series, earlier: pd.Series, field: str, text: str) -> Problem:
+    mask = (later.dt.normalize() < earlier.dt.normalize()).fillna(False).to_numpy(bool)
+    return Problem(mask, field, text)
+
+
+def _set_dates(out, dates, names):
+    for name in names:
+        out[name] = dates[name]
+        out[name.replace("_at", "_date")] = dates[name].dt.normalize()
+
+
+def _bool_columns(out, col, names, problems):
+    for name, label in names:
+        values, bad = parse_bools(col[name])
+        out[name] = values
+        problems.append(Problem(bad, name, f"{label} «{{value}}» không hiểu được: hãy ghi Có/Không (hoặc x/để trống)."))
+
+
+def _dossier_rules(out, col, dates, problems):
+    channels, bad = map_distinct(col["channel"], parse_channel)
+    out["channel"] = pd.Series(channels, index=out.index, dtype="str")
+    problems.append(Problem(bad, "channel", "Hình thức nộp «{value}» không hiểu được: hãy ghi Trực tuyến, Trực tiếp "
+                                            "hoặc Qua bưu chính."))
+    _bool_columns(out, col, (("digitized", "Số hóa"), ("e_result", "Kết quả điện tử"), ("apology", "Phiếu xin lỗi")),
+                  problems)
+    problems.append(Problem(dates["received_at"].isna().to_numpy(bool) & col["received_at"].isna().to_numpy(bool),
+                            "received_at", "Thiếu ngày tiếp nhận: hãy điền ngày tiếp nhận (dd/mm/yyyy) rồi nạp lại."))
+    problems.append(_order_problem(dates["finished_at"], dates["received_at"], "finished_at",
+                                   "Ngày có kết quả «{value}» trước ngày tiếp nhận: hãy kiểm tra và sửa một trong hai ngày."))
+    problems.append(_order_problem(dates["due_at"], dates["received_at"], "due_at",
+                                   "Ngày hẹn trả «{value}» trước ngày tiếp nhận: hãy kiểm tra và sửa một trong hai ngày."))
+    _set_dates(out, dates, ("received_at", "due_at", "finished_at"))
+
+
+def _feedback_rules(out, col, dates, problems):
+    problems.append(Problem(dates["received_at"].isna().to_numpy(bool) & col["received_at"].isna().to_numpy(bool),
+                            "received_at", "Thiếu ngày tiếp nhận: hãy điền ngày tiếp nhận (dd/mm/yyyy) rồi nạp lại."))
+    problems.append(_order_problem(dates["handled_at"], dates["received_at"], "handled_at",
+                                   "Ngày xử lý «{value}» trước ngày tiếp nhận: hãy kiểm tra và sửa một trong hai ngày."))
+    problems.append(_order_problem(dates["due_at"], dates["received_at"], "due_at",
+                                   "Hạn xử lý «{value}» trước ngày tiếp nhận: hãy kiểm tra và sửa một trong hai ngày."))
+    _set_dates(out, dates, ("received_at", "due_at", "handled_at"))
+    # no due date in the export: received + N working days (DOMAIN §4, assumed)
+    assumed = out["due_at"].isna() & out["received_at"].notna()
+    out["due_assumed"] = assumed.astype("boolean")
+    if assumed.any():
+        days = add_working_days(out.loc[assumed, "received_date"].to_numpy("datetime64[D]"),
+                                int(config.get("pakn_working_days")))
+        out.loc[assumed, "due_date"] = days.astype("datetime64[us]")
+
+
+def _survey_rules(out, col, dates, problems):
+    problems.append(Problem(dates["rated_at"].isna().to_numpy(bool) & col["rated_at"].isna().to_numpy(bool),
+                            "rated_at", "Thiếu ngày đánh giá: hãy điền ngày đánh giá (dd/mm/yyyy) rồi nạp lại."))
+    problems.append(Problem(out["rating"].isna().to_numpy(bool) & col["rating"].isna().to_numpy(bool), "rating",
+                            "Phiếu chưa có mức độ hài lòng: hãy điền Rất hài lòng, Hài lòng, Bình thường hoặc "
+                            "Không hài lòng."))
+    out["rated_date"] = dates["rated_at"].dt.normalize()
+
+
+KIND_RULES = {"dossiers": _dossier_rules, "feedback": _feedback_rules, "survey": _survey_rules}
+
+
+# -- rejects -------------------------------------------------------------
+
+def _reject_frame(body: pd.DataFrame, header: HeaderMatch, problems: list[Problem], sheet: str) -> pd.DataFrame:
+    """One entry per (row, problem), each with the whole original row as JSON."""
+    hits = [p for p in problems if p.mask.any()]
+    if not hits:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    labels = _labels(header, body.shape[1])
+    specs = FIELDS[header.kind]
+    frames = []
+    for problem in hits:
+        positions = np.flatnonzero(problem.mask)
+        index = header.mapping.get(problem.field)
+        raw = body.iloc[positions, index] if index is not None else pd.Series([None] * len(positions))
+        raw_values = [None if pd.isna(v) else str(v) for v in raw]
+        frames.append(pd.DataFrame({
+            "pos": positions,
+            "column_name": labels[index] if index is not None else specs[problem.field].label,
+            "raw_value": raw_values,
+            "reason": [problem.reason.replace("{value}", v or "") for v in raw_values],
+        }))
+    rejects = pd.concat(frames, ignore_index=True).sort_values(["pos"], kind="stable")
+    rows = body.iloc[np.unique(rejects["pos"].to_numpy())]
+    as_json = {
+        pos: json.dumps({labels[j]: v for j, v in enumerate(values) if not pd.isna(v)}, ensure_ascii=False)
+        for pos, values in zip(np.unique(rejects["pos"].to_numpy()), rows.itertuples(index=False, name=None))
+    }
+    rejects["row_json"] = rejects["pos"].map(as_json)
+    rejects["row_number"] = body.index.to_numpy()[rejects["pos"].to_numpy()] + 1
+    rejects["sheet"] = sheet
+    return rejects[REJECT_COLUMNS].reset_index(drop=True)

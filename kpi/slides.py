@@ -1,0 +1,359 @@
+"""The monthly review ("giao ban") as data: one ``Slide`` per screen, in the meeting's order.
+
+1. the whole scope against its targets; 2. each level (``levels_on`` the period) against
+its targets; 3. units below the on-time target; 4. PAKN; 5. the period's overdue hot
+spots (units, lĩnh vực, procedures with most overdue dossiers).
+
+A slide carries its numbers (``data``), the narrative written from them
+(``kpi.narrative``) and a chart *spec* drawn by ``kpi.slide_charts.figure`` — the
+meeting page and the PDF pack both draw from the same spec, so text, figure and
+headline always agree. Nothing here imports streamlit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field as dc_field
+
+import pandas as pd
+
+from kpi import metrics, narrative, targets as tg, text_report as T, text_vi
+from kpi.db import Warehouse
+from kpi.filters import Filters, Scope
+from kpi.levels import LEVELS, levels_on
+from kpi.periods import Period
+
+# The plan KPIs on the summary and level slides (PAKN has its own slide).
+DOSSIER_RATES = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
+                 "satisfaction_rate")
+PAKN_RATES = ("pakn_on_time_rate", "pakn_satisfaction_rate")
+HEADLINE = "on_time_rate"
+MAX_UNITS_CHART = 15
+MAX_TABLE_ROWS = 12
+HOTSPOT_TOP = 5
+
+
+@dataclass
+class Slide:
+    key: str                 # summary | level:district | below | pakn | hotspots
+    kind: str                # summary | level | below | pakn | hotspots
+    title: str
+    headline: str            # the big figure, formatted ("96,8%", "3/12", "1.234")
+    headline_label: str
+    subtitle: str
+    narrative: str
+    status: str = tg.NO_DATA  # met | not_met | no_data | info
+    figure: dict | None = None  # chart spec for kpi.slide_charts.figure
+    table: dict | None = None   # {"columns": [...], "rows": [[str, ...], ...]}
+    data: dict = dc_field(default_factory=dict)
+
+
+# -- inputs -------------------------------------------------------------------------
+
+def _none(value):
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def in_force_targets(wh: Warehouse, year: int) -> list[tg.Target]:
+    """Targets in force; when the warehouse has none yet, the seed file's (read only, nothing written)."""
+    found = tg.targets_for_year(wh, year)
+    if found:
+        return found
+    rows = tg.seed_rows()
+    years = sorted({int(r["year"]) for r in rows})
+    earlier = [y for y in years if y <= year]
+    source_year = earlier[-1] if earlier else years[0]
+    return [tg.Target(r["indicator"], float(r["threshold"]), r["direction"], r["level"] or None,
+                      r["unit_id"] or None, r["source"], year, source_year)
+            for r in rows if int(r["year"]) == source_year]
+
+
+def _rate(key: str, row: dict | None, prev: dict | None, in_force, level=None, unit_id=None) -> dict:
+    target = tg.pick(in_force, key, level, unit_id)
+    value = _none(row.get(key)) if row else None
+    previous = _none(prev.get(key)) if prev else None
+    return {
+        "key": key, "label": text_vi.KPI_LABELS[key],
+        "value": None if value is None else float(value),
+        "previous": None if previous is None else float(previous),
+        "threshold": target.threshold if target else None,
+        "direction": target.direction if target else ">=",
+        "num": int(row.get(f"{key}__num", 0)) if row else 0,
+        "den": int(row.get(f"{key}__den", 0)) if row else 0,
+    }
+
+
+def _total_row(frame: pd.DataFrame) -> dict:
+    counts = frame.drop(columns=[c for c in ("level", "unit_id") if c in frame.columns])
+    base = [c for c in counts.columns if not c.endswith("__num") and not c.endswith("__den")
+            and c not in metrics.KPIS]
+    summed = counts[base].sum(numeric_only=True).to_frame().T.astype("int64") if len(counts) else \
+        pd.DataFrame([{c: 0 for c in base}]).astype("int64")
+    return metrics.add_rates(summed).iloc[0].to_dict()
+
+
+def _by_level(frame: pd.DataFrame) -> dict[str, dict]:
+    return {r["level"]: r for r in frame.to_dict("records")} if len(frame) else {}
+
+
+def _status_of(rate: dict) -> str:
+    status = narrative.status(rate)
+    return "info" if status == "no_target" else status
+
+
+def _target_subtitle(rate: dict) -> str:
+    if rate["threshold"] is None:
+        return ""
+    sign = "≥" if rate["direction"] == ">=" else "≤"
+    return f"{T.TARGET_WORD} {sign} {narrative.target_text(rate['threshold'])} · {text_vi.STATUS_LABELS.get(_status_of(rate), '')}"
+
+
+def _rates_spec(rates: list[dict]) -> dict:
+    return {"type": "rates", "items": [
+        {"label": r["label"], "value": r["value"], "threshold": r["threshold"], "direction": r["direction"],
+         "status": _status_of(r)} for r in rates]}
+
+
+def _scope_label(scope: Scope | None, level: str | None) -> str:
+    if level:
+        return text_vi.LEVEL_LABELS.get(level, level)
+    if scope is None or scope.is_province:
+        return T.SCOPE_PROVINCE
+    if scope.kind == "level":
+        return text_vi.LEVEL_LABELS.get(scope.level, scope.level)
+    return T.SCOPE_OWN
+
+
+def _levels_in_view(period: Period, scope: Scope | None, level: str | None, with_data: set[str]) -> list[str]:
+    if level:
+        return [level]
+    if scope is not None and scope.kind == "level":
+        return [scope.level]
+    if scope is not None and scope.kind == "units":
+        return [lv for lv in LEVELS if lv in with_data]
+    present = set(levels_on(period.end)) | with_data
+    return [lv for lv in LEVELS if lv in present]
+
+
+def _has_dossiers(row: dict | None) -> bool:
+    return bool(row) and any(int(row.get(k) or 0) for k in ("received", "resolved", "in_progress", "carried_over"))
+
+
+# -- slides ---------------------------------------------------------------------------
+
+def _scope_slide(kind: str, key: str, title: str, scope_label: str, period: Period, row, prev, in_force,
+                 level=None, below_units=None) -> Slide:
+    rates = [_rate(k, row, prev, in_force, level) for k in DOSSIER_RATES]
+    headline = rates[0]
+    data = {
+        "scope_label": scope_label, "period_label": period.label, "period_kind": period.kind,
+        "received": int(row.get("received", 0)) if row else 0, "resolved": int(row.get("resolved", 0)) if row else 0,
+        "in_progress": int(row.get("in_progress", 0)) if row else 0,
+        "carried_over": int(row.get("carried_over", 0)) if row else 0,
+        "headline": headline, "rates": rates,
+    }
+    if below_units is not None:
+        data["below_units"] = below_units
+    subtitle_parts = [period.label, scope_label, _target_subtitle(headline)]
+    if _has_dossiers(row):
+        subtitle_parts.append(f"{text_vi.num(data['resolved'])} hồ sơ đã giải quyết")
+    return Slide(
+        key=key, kind=kind, title=title, headline=text_vi.pct(headline["value"]),
+        headline_label=T.HEADLINE_ON_TIME, subtitle=" · ".join(p for p in subtitle_parts if p),
+        narrative=narrative.for_slide(kind, data), status=_status_of(headline),
+        figure=_rates_spec(rates), data=data,
+    )
+
+
+def _unit_rows(frame: pd.DataFrame, names: dict, in_force) -> list[dict]:
+    out = []
+    for rec in frame.to_dict("records"):
+        den = int(rec.get("on_time_rate__den", 0))
+        if den == 0:
+            continue
+        target = tg.pick(in_force, HEADLINE, rec["level"], rec["unit_id"])
+        value = float(rec[HEADLINE])
+        out.append({
+            "unit_id": rec["unit_id"], "name": names.get(rec["unit_id"], rec["unit_id"]), "level": rec["level"],
+            "value": value, "num": int(rec["on_time_rate__num"]), "den": den,
+            "threshold": target.threshold if target else None, "direction": target.direction if target else ">=",
+            "status": tg.assess(value, target.threshold, target.direction) if target else "info",
+        })
+    return out
+
+
+def _below_slide(period: Period, units: list[dict], in_force, level) -> Slide:
+    below = sorted((u for u in units if u["status"] == tg.NOT_MET), key=lambda u: (u["value"], -u["den"], u["name"]))
+    thresholds = {u["threshold"] for u in units if u["threshold"] is not None}
+    common = tg.pick(in_force, HEADLINE, level)
+    threshold = common.threshold if common else (thresholds.pop() if len(thresholds) == 1 else None)
+    data = {"period_label": period.label, "period_kind": period.kind, "key": HEADLINE, "threshold": threshold,
+            "direction": common.direction if common else ">=", "units_with_data": len(units),
+            "units": [{"name": u["name"], "value": u["value"], "num": u["num"], "den": u["den"]} for u in below]}
+    shown = below[:MAX_UNITS_CHART]
+    figure = {"type": "rates", "items": [
+        {"label": u["name"], "value": u["value"], "threshold": u["threshold"], "direction": u["direction"],
+         "status": u["status"]} for u in shown]} if shown else None
+    rows = []
+    for u in below[:MAX_TABLE_ROWS]:
+        gap = tg.gap_count(u["num"], u["den"], u["threshold"], u["direction"])
+        rows.append([u["name"], text_vi.LEVEL_SHORT.get(u["level"], ""), text_vi.pct(u["value"]),
+                     f"{text_vi.num(u['num'])}/{text_vi.num(u['den'])}", text_vi.num(gap)])
+    table = {"columns": [T.COL_UNIT, T.COL_LEVEL, T.COL_RATE, T.COL_RESOLVED, T.COL_GAP], "rows": rows,
+             "more": max(0, len(below) - MAX_TABLE_ROWS)} if rows else None
+    headline = f"{text_vi.num(len(below))}/{text_vi.num(len(units))}" if units else text_vi.NO_DATA
+    status = tg.NO_DATA if not units else (tg.MET if not below else tg.NOT_MET)
+    sub = [period.label, f"{T.TARGET_WORD} ≥ {narrative.target_text(threshold)}" if threshold is not None else ""]
+    return Slide(key="below", kind="below", title=T.SLIDE_BELOW_TITLE, headline=headline,
+                 headline_label=T.HEADLINE_BELOW, subtitle=" · ".join(p for p in sub if p),
+                 narrative=narrative.for_slide("below", data), status=status, figure=figure, table=table, data=data)
+
+
+def _pakn_slide(period: Period, row, prev, in_force, level, scope_label) -> Slide:
+    on_time = _rate("pakn_on_time_rate", row, prev, in_force, level)
+    satisfaction = _rate("pakn_satisfaction_rate", row, prev, in_force, level)
+    data = {"period_label": period.label, "period_kind": period.kind,
+            "pakn_received": int(row.get("pakn_received", 0)) if row else 0,
+            "pakn_handled": int(row.get("pakn_handled", 0)) if row else 0,
+            "pakn_backlog": int(row.get("pakn_backlog", 0)) if row else 0,
+            "pakn_backlog_overdue": int(row.get("pakn_backlog_overdue", 0)) if row else 0,
+            "on_time": on_time, "satisfaction": satisfaction}
+    sub = [period.label, scope_label, _target_subtitle(on_time)]
+    if data["pakn_handled"]:
+        sub.append(f"{text_vi.num(data['pakn_handled'])} PAKN đã xử lý")
+    return Slide(key="pakn", kind="pakn", title=T.SLIDE_PAKN_TITLE, headline=text_vi.pct(on_time["value"]),
+                 headline_label=T.HEADLINE_PAKN, subtitle=" · ".join(p for p in sub if p),
+                 narrative=narrative.for_slide("pakn", data), status=_status_of(on_time),
+                 figure=_rates_spec([on_time, satisfaction]), data=data)
+
+
+def _overdue_items(frame: pd.DataFrame, column: str, names: dict | None = None) -> list[dict]:
+    if not len(frame):
+        return []
+    frame = frame.assign(total=frame["resolved_overdue"] + frame["in_progress_overdue"])
+    frame = frame[frame["total"] > 0]
+    items = []
+    for rec in frame.to_dict("records"):
+        raw = _none(rec[column])
+        name = (names or {}).get(raw, raw) if raw is not None else T.UNKNOWN
+        items.append({"name": str(name), "total": int(rec["total"]), "resolved": int(rec["resolved_overdue"]),
+                      "in_progress": int(rec["in_progress_overdue"])})
+    items.sort(key=lambda x: (-x["total"], x["name"]))
+    return items[:HOTSPOT_TOP]
+
+
+def _hotspots_slide(wh, period, filters, scope, row, names) -> Slide:
+    # kpi_table, not dossier_counts: units that only file Biểu 06 count here as in the totals.
+    by = {g: metrics.kpi_table(wh, period, filters, scope, (g,)) for g in ("unit", "field", "procedure")}
+    data = {"period_label": period.label, "period_kind": period.kind, "has_data": _has_dossiers(row),
+            "resolved_overdue": int(row.get("resolved_overdue", 0)) if row else 0,
+            "in_progress_overdue": int(row.get("in_progress_overdue", 0)) if row else 0,
+            "units": _overdue_items(by["unit"], "unit_id", names),
+            "fields": _overdue_items(by["field"], "field"),
+            "procedures": _overdue_items(by["procedure"], "procedure")}
+    total = data["resolved_overdue"] + data["in_progress_overdue"]
+    groups = [{"title": title, "items": data[key]} for key, title in
+              (("units", T.HOTSPOT_UNITS), ("fields", T.HOTSPOT_FIELDS), ("procedures", T.HOTSPOT_PROCEDURES))]
+    figure = {"type": "hotspots", "groups": groups} if total else None
+    sub = [period.label, f"{T.OVERDUE_RESOLVED}: {text_vi.num(data['resolved_overdue'])}",
+           f"{T.OVERDUE_IN_PROGRESS}: {text_vi.num(data['in_progress_overdue'])}"] if data["has_data"] else [period.label]
+    no_apology = int(row.get("overdue_no_apology", 0)) if row else 0
+    if no_apology:
+        sub.append(f"{text_vi.COUNT_LABELS['overdue_no_apology']}: {text_vi.num(no_apology)}")
+    return Slide(key="hotspots", kind="hotspots", title=T.SLIDE_HOTSPOT_TITLE,
+                 headline=text_vi.num(total) if data["has_data"] else text_vi.NO_DATA,
+                 headline_label=T.HEADLINE_OVERDUE, subtitle=" · ".join(sub),
+                 narrative=narrative.for_slide("hotspots", data),
+                 status=tg.NO_DATA if not data["has_data"] else ("met" if total == 0 else "not_met"),
+                 figure=figure, data=data)
+
+
+def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, level: str | None = None,
+                 filters: Filters | None = None) -> list[Slide]:
+    """The meeting's slides for a period and scope (optionally one level), in presentation order."""
+    filters = filters or Filters()
+    if level:
+        filters = Filters(level=level, unit_ids=filters.unit_ids, fields=filters.fields)
+    in_force = in_force_targets(wh, period.end.year)
+    previous = period.previous()
+    current_units = metrics.kpi_table(wh, period, filters, scope, ("level", "unit"))
+    current = metrics.add_rates(_level_counts(current_units))
+    prev = metrics.kpi_table(wh, previous, filters, scope, ("level",))
+    cur_levels, prev_levels = _by_level(current), _by_level(prev)
+    total, prev_total = _total_row(current), _total_row(prev)
+    names = {r.unit_id: r.name for r in metrics.units_frame(wh, scope).itertuples()}
+    units = _unit_rows(current_units, names, in_force)
+
+    view_levels = _levels_in_view(period, scope, level, {lv for lv, r in cur_levels.items() if _has_dossiers(r)})
+    one_level = view_levels[0] if len(view_levels) == 1 else None
+    scope_label = _scope_label(scope, level or (scope.level if scope is not None and scope.kind == "level" else None))
+
+    slides = [_scope_slide("summary", "summary", T.SLIDE_SUMMARY_TITLE.format(scope=scope_label), scope_label, period,
+                           total, prev_total, in_force, one_level,
+                           below_units=[u["name"] for u in sorted(units, key=lambda u: u["value"])
+                                        if u["status"] == tg.NOT_MET] if one_level else None)]
+    if len(view_levels) > 1:
+        for lv in view_levels:
+            label = text_vi.LEVEL_LABELS[lv]
+            below = [u["name"] for u in sorted(units, key=lambda u: u["value"])
+                     if u["level"] == lv and u["status"] == tg.NOT_MET]
+            slides.append(_scope_slide("level", f"level:{lv}", T.SLIDE_LEVEL_TITLE.format(level=label), label, period,
+                                       cur_levels.get(lv), prev_levels.get(lv), in_force, lv, below_units=below))
+    slides.append(_below_slide(period, units, in_force, one_level))
+    slides.append(_pakn_slide(period, total, prev_total, in_force, one_level, scope_label))
+    slides.append(_hotspots_slide(wh, period, filters, scope, total, names))
+    return slides
+
+
+def _level_counts(unit_frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-level counts summed from the per-unit table (one query instead of two)."""
+    count_cols = [c for c in unit_frame.columns if c not in ("level", "unit_id") and not c.endswith("__num")
+                  and not c.endswith("__den") and c not in metrics.KPIS]
+    if not len(unit_frame):
+        return pd.DataFrame(columns=["level"] + count_cols)
+    return unit_frame.groupby("level", as_index=False)[count_cols].sum()
+
+
+# -- the period in a URL ("?ky=2024-10") ------------------------------------------------
+
+def period_param(period: Period) -> str:
+    """2024-10 (month), 2024-Q4 (quarter), 2024-H1 (half), 2024 (year), else 2024-10-01_2024-10-15."""
+    s = period.start
+    if period.kind == "month":
+        return f"{s.year}-{s.month:02d}"
+    if period.kind == "quarter":
+        return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+    if period.kind == "half":
+        return f"{s.year}-H{1 if s.month == 1 else 2}"
+    if period.kind == "year":
+        return str(s.year)
+    return f"{period.start.isoformat()}_{period.end.isoformat()}"
+
+
+def period_from_param(text: str | None) -> Period | None:
+    """The inverse of ``period_param``; None for anything it does not understand."""
+    import datetime as dt
+    import re
+
+    from kpi import periods as P
+
+    if not text:
+        return None
+    text = str(text).strip().upper()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+            return P.month(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            return P.quarter(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-H([12])", text):
+            return P.half(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})", text):
+            return P.year(int(m[1]))
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", text):
+            return P.custom(dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2]))
+    except ValueError:
+        return None
+    return None

@@ -1,0 +1,99 @@
+"""Tra cứu hồ sơ: the dossiers behind a number (code, procedure, dates, days late, channel),
+filterable and downloadable as Excel. Opened from any ranking or tile with the set, unit,
+field and month in the URL (?set=resolved_overdue&unit=…&field=…&month=2025-09)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi import auth, periods
+from kpi import text_vi as T
+from kpi.drill_export import dossiers_xlsx
+from kpi.filters import Filters
+from ui import frame as frame_mod
+from ui import widgets as W
+
+LIMIT, SHOWN = 50_000, 2_000
+
+frame = frame_mod.current()
+W.style()
+params = dict(st.query_params) or dict(st.session_state.get("drill") or {})
+params.pop("trinhchieu", None)
+names = frame.unit_names()
+
+period = frame.period
+if params.get("month"):
+    try:
+        y, m = str(params["month"]).split("-")
+        period = periods.month(int(y), int(m))
+    except ValueError:
+        pass
+unit = params.get("unit") if params.get("unit") in names else None
+field = params.get("field") or None
+from_link = bool(params.get("unit") or params.get("field") or params.get("month"))
+if from_link:
+    filters = Filters(unit_ids=(unit,) if unit else (), fields=(field,) if field else ())
+else:
+    filters = frame.filters
+
+st.title(T.PAGE_TITLES["drilldown"])
+if from_link:
+    what = " · ".join(x for x in (period.label, names.get(unit) if unit else None, field) if x)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(T.DRILL_FROM_LINK.format(what=what))
+    if right.button(T.DRILL_CLEAR, key="dd_clear"):
+        st.query_params.clear()
+        st.session_state.pop("drill", None)
+        st.rerun()
+else:
+    frame_mod.header(frame, T.PAGE_TITLES["drilldown"])
+
+sets = list(T.DRILL_SET_LABELS)
+which_param = params.get("set") if params.get("set") in sets else "resolved_overdue"
+if st.session_state.get("_dd_last_param") != which_param:
+    st.session_state["dd_set"] = which_param
+    st.session_state["_dd_last_param"] = which_param
+c = st.columns([2, 3, 2])
+which = c[0].selectbox(T.DRILL_SET_LABEL, sets, key="dd_set", format_func=T.DRILL_SET_LABELS.get)
+search = c[1].text_input(T.DRILL_SEARCH, key="dd_search").strip().lower()
+channels = c[2].multiselect(T.DRILL_CHANNEL, list(T.CHANNEL_LABELS), format_func=T.CHANNEL_LABELS.get, key="dd_channel")
+
+rows = frame.dossiers(which, period, filters, limit=LIMIT)
+if search:
+    rows = rows[rows["code"].str.lower().str.contains(search, regex=False)
+                | rows["procedure"].fillna("").str.lower().str.contains(search, regex=False)]
+if channels:
+    rows = rows[rows["channel"].isin(channels)]
+
+st.subheader(f"{T.DRILL_SET_LABELS[which]} · {T.DRILL_COUNT.format(n=T.num(len(rows)))}")
+if rows.empty:
+    st.info(T.DRILL_NONE)
+    st.stop()
+
+
+def _when(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d/%m/%Y %H:%M}"
+
+
+shown = rows.head(SHOWN)
+table = pd.DataFrame({
+    T.DOSSIER_COLUMNS["code"]: shown["code"],
+    T.DOSSIER_COLUMNS["unit"]: shown["unit"],
+    T.DOSSIER_COLUMNS["field"]: shown["field"],
+    T.DOSSIER_COLUMNS["procedure"]: shown["procedure"],
+    T.DOSSIER_COLUMNS["received_at"]: [_when(v) for v in shown["received_at"]],
+    T.DOSSIER_COLUMNS["due_at"]: [_when(v) for v in shown["due_at"]],
+    T.DOSSIER_COLUMNS["finished_at"]: [_when(v) for v in shown["finished_at"]],
+    T.DOSSIER_COLUMNS["days_late"]: [T.num(v) if pd.notna(v) else "" for v in shown["days_late"]],
+    T.DOSSIER_COLUMNS["channel"]: [T.CHANNEL_LABELS.get(v, v or "") for v in shown["channel"]],
+})
+if len(rows) > SHOWN:
+    st.caption(T.DRILL_LIMIT.format(shown=T.num(SHOWN), limit=T.num(len(rows))))
+st.dataframe(table, hide_index=True, width="stretch", height=560)
+if auth.can(frame.user, "export"):
+    title = f"{T.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
+        f" – {field}" if field else "")
+    st.download_button(T.DRILL_DOWNLOAD, data=lambda: dossiers_xlsx(rows, title), icon=":material/download:",
+                       on_click="ignore",
+                       file_name=T.DRILL_FILE.format(which=which, start=f"{period.start:%Y%m%d}", end=f"{period.end:%Y%m%d}"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dd_download")

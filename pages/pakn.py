@@ -1,0 +1,49 @@
+"""PAKN: handled on time against 97%, satisfaction against 93%, the backlog."""
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi import text_vi as T
+from ui import charts
+from ui import frame as frame_mod
+from ui import widgets as W
+
+frame = frame_mod.current()
+W.style()
+frame_mod.header(frame, T.PAGE_TITLES["pakn"])
+f = frame.filters
+unit_id = f.unit_ids[0] if f.unit_ids else None
+row = frame.totals()
+previous = frame.totals(frame.period.previous())
+
+c = st.columns(4)
+with c[0]:
+    W.tile(frame, "pakn_on_time_rate", row, previous, f.level, unit_id)
+with c[1]:
+    W.tile(frame, "pakn_satisfaction_rate", row, previous, f.level, unit_id)
+with c[2], st.container(border=True):
+    st.metric(T.PAKN_COUNTS["pakn_backlog"], T.num(row["pakn_backlog"]))
+    st.caption(f"{T.PAKN_COUNTS['pakn_backlog_overdue']}: {T.num(row['pakn_backlog_overdue'])}")
+with c[3], st.container(border=True):
+    st.metric(T.PAKN_COUNTS["pakn_received"], T.num(row["pakn_received"]))
+    st.caption(f"{T.PAKN_COUNTS['pakn_handled']}: {T.num(row['pakn_handled'])}")
+if int(row["pakn_due_assumed"]):
+    st.caption(T.PAKN_DUE_ASSUMED.format(n=T.num(row["pakn_due_assumed"])))
+
+window = W.trend_period(frame)
+monthly_level = frame.table(("month", "level"), period=window)
+levels = tuple(sorted(set(monthly_level["level"])))
+left, right = st.columns(2)
+with left:
+    charts.show(charts.kpi_trend(monthly_level, "pakn_on_time_rate", W.level_targets(frame, "pakn_on_time_rate", levels),
+                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["pakn_on_time_rate"])), key="pk_trend")
+with right:
+    charts.show(charts.kpi_trend(monthly_level, "pakn_satisfaction_rate",
+                                 W.level_targets(frame, "pakn_satisfaction_rate", levels),
+                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["pakn_satisfaction_rate"])), key="pk_sat")
+monthly = frame.table(("month",), period=window)
+charts.show(charts.stacked_months(monthly, {"pakn_backlog_overdue": T.PAKN_COUNTS["pakn_backlog_overdue"]},
+                                  {"pakn_backlog_overdue": T.NOT_MET_COLOR}, T.PAKN_BACKLOG_TITLE), key="pk_backlog")
+
+W.ranking_section(frame, "pakn_on_time_rate", "resolved", "pk_rank", count_column="pakn_backlog")
+W.field_section(frame, "pakn_on_time_rate", "resolved", "pk_field")

@@ -1,0 +1,243 @@
+"""Nạp dữ liệu: upload, check (kind, header, mapping, preview, counts, rejects), map by hand, confirm, load.
+
+Thin over etl.upload (which calls etl.load.prepare / load_prepared, the CLI's code path)
+and etl.form06. Nothing is written before 'Xác nhận nạp' except a saved column profile
+or unit alias the analyst asks for.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from etl import form06, upload as U
+from kpi import auth, config, units as units_mod
+from kpi.text import sort_key_vi
+from kpi.text_vi import CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num
+from ui import text_data as T
+from ui.auth import require_permission, require_user
+from ui.warehouse import get_warehouse
+
+PREVIEW_ROWS = 20
+MAX_NEW_UNITS_SHOWN = 30
+
+user = require_user()
+require_permission(user, "upload")
+wh = get_warehouse()
+limit_mb = int(config.get("max_upload_mb"))
+
+st.title(T.UPLOAD_TITLE)
+st.caption(T.UPLOAD_INTRO)
+
+inspections: dict = st.session_state.setdefault("_upload_inspections", {})
+results: dict = st.session_state.setdefault("_upload_results", {})
+
+files = st.file_uploader(T.UPLOAD_PICK.format(mb=limit_mb), type=["xlsx", "xls", "csv"], accept_multiple_files=True,
+                         key="upload_files", max_upload_size=limit_mb)
+if not files:
+    st.info(T.UPLOAD_NONE)
+    st.stop()
+
+registry = units_mod.list_units(wh)
+unit_names = dict(zip(registry["unit_id"], registry["name"]))
+unit_levels = dict(zip(registry["unit_id"], registry["level"]))
+allowed_units = sorted(
+    (u for u in unit_names if auth.can(user, "edit_units") or user.scope.allows_unit(u, unit_levels.get(u))),
+    key=lambda u: sort_key_vi(unit_names[u]))
+
+
+def unit_label(unit_id: str) -> str:
+    return f"{unit_names.get(unit_id, unit_id)} ({LEVEL_SHORT.get(unit_levels.get(unit_id), '?')})"
+
+
+def check(key: str, uploaded, **kw) -> U.Inspection:
+    with st.spinner(T.UPLOAD_CHECKING.format(name=uploaded.name)):
+        ins = U.inspect(wh, uploaded.getvalue(), uploaded.name, scope=user.scope, user=user.name, **kw)
+    inspections[key] = ins
+    return ins
+
+
+def counts_row(ins: U.Inspection) -> None:
+    labels = T.UPLOAD_COUNTS_FORM06 if ins.kind == form06.KIND else T.UPLOAD_COUNTS
+    cols = st.columns(4)
+    for col, name in zip(cols, ("new", "updated", "unchanged", "rejected")):
+        col.metric(labels[name], num(ins.counts.get(name, 0)), help=T.UPLOAD_COUNTS_HELP if name != "rejected" else None)
+
+
+def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
+    n = int(rejects["row_number"].nunique()) if len(rejects) else 0
+    if not n:
+        st.caption(T.UPLOAD_REJECTS_NONE)
+        return
+    with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
+        st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
+        stem = file_name.rsplit(".", 1)[0]
+        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD, data=lambda: U.rejects_xlsx(U.rejects_report_prepared(rejects)),
+                           file_name=f"{stem} - dong bi loai.xlsx", key=f"rej_{key}", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+        st.caption(T.UPLOAD_REJECTS_HINT)
+
+
+def confirm(key: str, ins: U.Inspection) -> None:
+    if not ins.ready:
+        st.warning(T.UPLOAD_NOTHING_TO_LOAD)
+        return
+    if st.button(T.UPLOAD_CONFIRM, key=f"confirm_{key}", type="primary", help=T.UPLOAD_CONFIRM_HELP):
+        bar = st.progress(0.0, text=T.UPLOAD_LOADING)
+        outcome = U.load(wh, ins, user=user, progress=lambda fraction, text: bar.progress(min(1.0, fraction), text=text))
+        results[key] = outcome
+        inspections.pop(key, None)
+        st.rerun()
+
+
+def mapping_table(ins: U.Inspection) -> None:
+    p = ins.prepared
+    labels = U.field_labels(p.kind)
+    required = U.required_fields(p.kind)
+    rows = [{T.UPLOAD_MAPPING_FIELD: labels[name] + (" *" if name in required else ""),
+             T.UPLOAD_MAPPING_SOURCE: p.mapping.get(name, T.UPLOAD_MAPPING_MISSING)}
+            for name in labels if name in p.mapping or name in required]
+    st.markdown(f"**{T.UPLOAD_MAPPING}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
+    p = ins.prepared
+    labels = U.field_labels(p.kind)
+    st.warning(p.refusal)
+    st.markdown(f"**{T.UPLOAD_MANUAL_TITLE}**")
+    st.caption(T.UPLOAD_MANUAL_INTRO)
+    used = set(p.mapping.values())
+    options = [c for c in p.source_columns if c not in used] or list(p.source_columns)
+    with st.form(f"manual_{key}"):
+        picks = {name: st.selectbox(labels[name], options, index=None, placeholder=T.UPLOAD_MANUAL_PICK,
+                                    key=f"map_{key}_{name}") for name in p.unmapped}
+        profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=T.UPLOAD_PROFILE_DEFAULT, key=f"profile_{key}")
+        submitted = st.form_submit_button(T.UPLOAD_MANUAL_APPLY, type="primary")
+    if submitted:
+        if any(v is None for v in picks.values()):
+            st.error(T.UPLOAD_MANUAL_INCOMPLETE)
+            return
+        try:
+            check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=profile_name.strip(),
+                  signature=ins.signature)
+        except ValueError as error:  # kpi.profiles.ProfileError
+            st.error(str(error))
+            return
+        st.rerun()
+
+
+def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
+    new_units = ins.prepared.new_units
+    if new_units is None or new_units.empty:
+        return
+    st.session_state["pending_unit_names"] = list(dict.fromkeys(
+        st.session_state.get("pending_unit_names", []) + list(new_units["name"])))
+    if not allowed_units:
+        return
+    shown = new_units.head(MAX_NEW_UNITS_SHOWN)
+    with st.expander(T.UPLOAD_NEW_UNITS.format(n=num(len(new_units))), expanded=True):
+        st.caption(T.UPLOAD_NEW_UNITS_INTRO)
+        with st.form(f"units_{key}"):
+            choices = {}
+            for i, row in enumerate(shown.itertuples()):
+                suggestions = [s for s in units_mod.suggest(wh, row.name, 5) if s["unit_id"] in set(allowed_units)]
+                options = [None] + [s["unit_id"] for s in suggestions] + \
+                          [u for u in allowed_units if u not in {s["unit_id"] for s in suggestions}]
+                scores = {s["unit_id"]: s["score"] for s in suggestions}
+                best = 1 if suggestions and suggestions[0]["score"] >= 90 else 0
+                choices[row.name] = st.selectbox(
+                    f"{row.name} ({LEVEL_LABELS.get(row.level, row.level)})", options, index=best, key=f"unit_{key}_{i}",
+                    format_func=lambda u, sc=scores: T.UPLOAD_NEW_UNIT_OPTION if u is None else
+                    T.suggestion_label(unit_names[u], LEVEL_SHORT.get(unit_levels.get(u), "?"), sc.get(u)))
+            submitted = st.form_submit_button(T.UPLOAD_NEW_UNITS_APPLY)
+        if submitted:
+            for name, unit_id in choices.items():
+                if unit_id is not None:
+                    units_mod.add_alias(wh, name, unit_id, user=user.name)
+            check(key, uploaded, mapping=None)
+            st.rerun()
+
+
+def records_section(key: str, uploaded, ins: U.Inspection) -> None:
+    p = ins.prepared
+    c1, c2, c3, c4 = st.columns(4)
+    c1.markdown(f"**{T.UPLOAD_KIND}**  \n{ins.kind_label}")
+    c2.markdown(f"**{T.UPLOAD_SHEET}**  \n{p.sheet}")
+    c3.markdown(f"**{T.UPLOAD_HEADER_ROW}**  \n{p.header_row}")
+    c4.markdown(f"**{T.UPLOAD_ROWS_READ}**  \n{num(p.rows_read)}")
+    if ins.profile:
+        st.info(T.UPLOAD_PROFILE_USED.format(name=ins.profile))
+    mapping_table(ins)
+    if ins.needs_mapping:
+        manual_mapping(key, uploaded, ins)
+        return
+    counts_row(ins)
+    if p.duplicates:
+        st.caption(T.UPLOAD_DUPLICATES.format(n=num(p.duplicates)))
+    st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.data)))}**")
+    preview = p.preview(PREVIEW_ROWS)
+    preview = preview.drop(columns=[c for c in preview.columns if c == "Mã đơn vị" or str(c).endswith("_date")])
+    for column, labels in (("Cấp", LEVEL_LABELS), ("Hình thức nộp", CHANNEL_LABELS), ("Mức độ hài lòng", RATING_LABELS)):
+        if column in preview.columns:
+            preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
+    st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
+    new_units_block(key, uploaded, ins)
+    rejects_block(key, p.rejects, uploaded.name)
+    confirm(key, ins)
+
+
+def form06_section(key: str, uploaded, ins: U.Inspection) -> None:
+    p = ins.prepared
+    st.markdown(f"**{T.UPLOAD_KIND}**: {ins.kind_label} · {T.UPLOAD_SHEET} «{p.sheet}» · "
+                f"dòng số thứ tự cột: {p.header_row} · {T.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
+    st.caption(T.UPLOAD_FORM06_INTRO)
+    c1, c2, c3 = st.columns([2, 1, 1])
+    options = [None] + allowed_units + ([p.unit_id] if p.unit_id and p.unit_id not in allowed_units else [])
+    unit = c1.selectbox(T.UPLOAD_FORM06_UNIT, options, index=options.index(p.unit_id) if p.unit_id in options else 0,
+                        format_func=lambda u: T.UPLOAD_FORM06_PICK_UNIT if u is None else unit_label(u), key=f"f06u_{key}")
+    start = c2.date_input(T.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"f06a_{key}")
+    end = c3.date_input(T.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"f06b_{key}")
+    period = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) else None
+    if (unit is not None and unit != p.unit_id) or (period is not None and period != (p.period_from, p.period_to)):
+        check(key, uploaded, form06_unit=unit, form06_period=period)
+        st.rerun()
+    for problem in p.problems:
+        st.warning(problem)
+    with st.expander(T.UPLOAD_FORM06_IDENTITIES, expanded=bool(len(p.rejects))):
+        st.markdown(T.UPLOAD_FORM06_READING[p.received_reading])
+        for ident in p.identities.values():
+            st.markdown("- " + T.identity_line(ident["formula"], ident["holds"], ident["fails"]))
+    counts_row(ins)
+    st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.valid)))}**")
+    preview = p.valid.head(PREVIEW_ROWS).drop(columns=["row_number"]).copy()
+    preview["level"] = preview["level"].map(lambda v: LEVEL_LABELS.get(v, v))
+    st.dataframe(preview.rename(columns=T.UPLOAD_FORM06_COLUMNS), hide_index=True, width="stretch")
+    rejects_block(key, p.rejects, uploaded.name)
+    confirm(key, ins)
+
+
+for uploaded in files:
+    key = uploaded.file_id
+    with st.container(border=True):
+        st.subheader(uploaded.name)
+        if key in results:
+            outcome = results[key]
+            if outcome.status == "loaded":
+                st.success(T.upload_done(outcome.batch_id, outcome.counts))
+                st.caption(T.UPLOAD_DONE_HINT)
+            else:
+                st.error(T.UPLOAD_DONE_REFUSED.format(reason=outcome.reason))
+            continue
+        if uploaded.size > limit_mb * 1024 * 1024:
+            st.error(T.UPLOAD_TOO_LARGE.format(size=num(uploaded.size / 1024 / 1024), mb=limit_mb))
+            continue
+        ins = inspections.get(key) or check(key, uploaded)
+        U.refresh_counts(wh, ins)
+        if ins.refusal:
+            st.error(T.UPLOAD_REFUSED.format(reason=ins.refusal))
+        elif ins.kind == form06.KIND:
+            form06_section(key, uploaded, ins)
+        else:
+            records_section(key, uploaded, ins)

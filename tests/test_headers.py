@@ -1,0 +1,104 @@
+"""Finding the header, mapping it to canonical fields and telling the file's kind."""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from etl.headers import FIELDS, choose_sheet, find_header, match_field
+from etl.read import RawSheet
+from kpi.text import fold
+
+
+def _cells(rows: list[list]) -> pd.DataFrame:
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype="str")
+
+
+DOSSIER_HEAD = ["STT", "Mã hồ sơ", "Cơ quan tiếp nhận", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Số hóa"]
+ROW = ["1", "H1", "Sở Tư pháp", "2024-01-02 08:00:00", "2024-01-09 00:00:00", None, "Có"]
+
+
+def test_header_on_row_15_below_a_title_block():
+    rows = [["UBND TỈNH"], [], ["BÁO CÁO HỒ SƠ"]] + [[]] * 11 + [DOSSIER_HEAD, ROW]
+    found = find_header(_cells(rows))
+    assert found.kind == "dossiers"
+    assert found.header_row == 15 and found.header_rows == 1
+    assert found.data_start == 15
+    assert found.mapping["code"] == 1 and found.mapping["finished_at"] == 5
+
+
+def test_case_diacritics_nfd_and_line_breaks_do_not_matter():
+    head = ["MÃ HỒ SƠ", "Co quan tiep nhan", unicodedata.normalize("NFD", "Ngày tiếp nhận"), "Ngày\nhẹn  trả",
+            "ngay co ket qua"]
+    found = find_header(_cells([head, ROW[1:6]]))
+    assert set(found.mapping) == {"code", "unit_name", "received_at", "due_at", "finished_at"}
+    assert found.missing == []
+
+
+def test_group_header_over_sub_headers():
+    top = ["Mã hồ sơ", "Đơn vị tiếp nhận", "Ngày", None, None, "Trạng thái"]
+    sub = [None, None, "Tiếp nhận", "Hẹn trả", "Có kết quả", None]
+    found = find_header(_cells([["Báo cáo"], top, sub, ROW[1:6] + ["x"]]))
+    assert found.header_row == 2 and found.header_rows == 2 and found.data_start == 3
+    assert [found.mapping[f] for f in ("received_at", "due_at", "finished_at")] == [2, 3, 4]
+    assert found.label("due_at") == "Ngày / Hẹn trả"
+
+
+def test_a_data_row_is_not_taken_for_a_second_header_line():
+    found = find_header(_cells([DOSSIER_HEAD, ROW]))
+    assert found.header_rows == 1
+
+
+def test_prefix_variants_such_as_a_format_hint():
+    assert match_field(fold("Ngày tiếp nhận (dd/mm/yyyy)"), "dossiers") == ("received_at", False)
+    assert match_field(fold("Số hồ sơ"), "dossiers") == ("code", True)
+    assert match_field(fold("Kết quả điện tử"), "dossiers") == ("e_result", True)
+    assert match_field(fold("Tổng tiền"), "dossiers") is None
+
+
+def test_kind_detection():
+    feedback = ["Mã PAKN", "Đơn vị xử lý", "Tiêu đề", "Ngày tiếp nhận", "Hạn xử lý", "Ngày xử lý", "Mức độ hài lòng"]
+    survey = ["Mã phiếu", "Mã hồ sơ", "Đơn vị", "Ngày đánh giá", "Mức độ hài lòng"]
+    assert find_header(_cells([DOSSIER_HEAD])).kind == "dossiers"
+    assert find_header(_cells([feedback])).kind == "feedback"
+    assert find_header(_cells([survey])).kind == "survey"
+    survey_without_form_number = ["Mã hồ sơ", "Đơn vị", "Ngày đánh giá", "Mức độ hài lòng"]
+    found = find_header(_cells([survey_without_form_number]))
+    assert found.kind == "survey" and found.missing == []
+
+
+def test_file_name_hints_break_a_tie():
+    head = ["Mã", "Đơn vị", "Ngày tiếp nhận", "Ngày hoàn thành"]
+    assert find_header(_cells([head]), "PAKN_thang1.xlsx").kind == "feedback"
+
+
+def test_missing_required_column_is_reported():
+    head = ["Mã hồ sơ", "Cơ quan tiếp nhận", "Ngày tiếp nhận", "Ngày có kết quả", "Tên thủ tục", "Hình thức nộp"]
+    found = find_header(_cells([head]))
+    assert found.kind == "dossiers" and found.missing == ["due_at"]
+
+
+def test_manual_mapping_overrides():
+    head = ["Số biên nhận", "Nơi nhận", "Ngày tiếp nhận", "Hạn", "Ngày có kết quả"]
+    auto = find_header(_cells([head]))
+    assert "due_at" not in auto.mapping and "unit_name" not in auto.mapping
+    found = find_header(_cells([head]), mapping={"due_at": "Hạn", "unit_name": "Nơi nhận"})
+    assert found.mapping["due_at"] == 3 and found.mapping["unit_name"] == 1 and found.missing == []
+
+
+def test_nothing_like_a_header():
+    assert find_header(_cells([["a", "b"], ["1", "2"]])) is None
+
+
+def test_choose_the_data_sheet():
+    cover = RawSheet("Bìa", _cells([["Hướng dẫn sử dụng"], ["Mã hồ sơ là mã in trên giấy biên nhận"]]))
+    data = RawSheet("DL", _cells([DOSSIER_HEAD, ROW]))
+    sheet, found = choose_sheet([cover, data], "x.xlsx")
+    assert sheet.name == "DL" and found.kind == "dossiers"
+
+
+def test_every_required_field_has_a_label_and_synonyms():
+    for kind, fields in FIELDS.items():
+        for name, spec in fields.items():
+            assert spec.label and spec.synonyms, (kind, name)

@@ -1,0 +1,117 @@
+"""pages/meeting.py in a running Streamlit script (AppTest): every slide, navigation, URL parameters, scope."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import periods, slides as slides_mod
+from kpi.auth import User
+from kpi.filters import Scope
+from tests.report_data import build_report_db
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "pages" / "meeting.py"
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("meeting") / "meeting.duckdb"
+    build_report_db(path)
+    return path
+
+
+@pytest.fixture()
+def env(db_path, monkeypatch):
+    monkeypatch.setenv("TTHC_DB", str(db_path))
+    return db_path
+
+
+def app(user: User | None = None, **params) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+    if user is not None:
+        at.session_state["user"] = user
+        at.session_state["last_seen"] = dt.datetime.now()
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at
+
+
+LEADER = User(name="lanhdao", role="leader", scope=Scope())
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_every_slide_renders_and_next_previous_work(env):
+    from kpi.db import Warehouse
+
+    expected = slides_mod.build_slides(Warehouse(env), periods.month(2024, 10))
+    at = app(LEADER, ky="2024-10").run()
+    assert not at.exception
+    seen = []
+    for i, slide in enumerate(expected):
+        page = _html(at)
+        assert slide.title.replace("—", "—") in page, slide.title
+        assert slide.headline in page and slide.narrative in page
+        assert f"Trang {i + 1}/{len(expected)}" in page
+        assert at.query_params["slide"] == [str(i + 1)] or at.query_params["slide"] == str(i + 1)
+        seen.append(slide.key)
+        at = at.button(key="meeting_next").click().run()
+        assert not at.exception
+    assert seen == ["summary", "level:province", "level:district", "level:commune", "below", "pakn", "hotspots"]
+    # Wrapped around to the first slide; previous goes to the last.
+    assert expected[0].title in _html(at)
+    at = at.button(key="meeting_prev").click().run()
+    assert expected[-1].title in _html(at)
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_url_sets_period_level_and_slide(env):
+    from kpi.db import Warehouse
+
+    expected = slides_mod.build_slides(Warehouse(env), periods.month(2024, 9), level="district")
+    at = app(LEADER, trinhchieu="1", ky="2024-09", cap="district", slide="2").run()
+    assert not at.exception
+    page = _html(at)
+    assert expected[1].title in page and expected[1].narrative in page
+    assert "tháng 09/2024" in expected[1].narrative or "Tháng 09/2024" in expected[1].subtitle
+    assert f"Trang 2/{len(expected)}" in page
+    # Only the district level: summary, below target, PAKN, hot spots.
+    assert [s.key for s in expected] == ["summary", "below", "pakn", "hotspots"]
+    assert "cấp huyện" in expected[0].narrative
+
+
+def test_level_scoped_user_cannot_widen_by_url(env):
+    from kpi.db import Warehouse
+
+    commune_user = User(name="xa", role="leader", scope=Scope(kind="level", level="commune"))
+    at = app(commune_user, ky="2024-10", cap="province").run()
+    assert not at.exception
+    expected = slides_mod.build_slides(Warehouse(env), periods.month(2024, 10), Scope(kind="level", level="commune"))
+    assert expected[0].narrative in _html(at)
+    assert "cấp xã" in expected[0].narrative
+
+
+def test_bad_params_fall_back_to_latest_month(env):
+    at = app(LEADER, ky="bogus", slide="x", cap="nowhere").run()
+    assert not at.exception
+    assert "Tháng 10/2024" in _html(at)
+    assert "Trang 1/" in _html(at)
+
+
+def test_options_change_the_url(env):
+    at = app(LEADER, ky="2024-10").run()
+    at.selectbox(key="meeting_opt_ky").set_value("2024-09").run()
+    assert not at.exception
+    assert at.query_params["ky"] in ("2024-09", ["2024-09"])
+    assert "Tháng 09/2024" in _html(at)
+
+
+def test_no_user_no_slides(env):
+    at = app(None, ky="2024-10").run()
+    assert "Trang 1/" not in _html(at)

@@ -1,0 +1,253 @@
+"""Plotly figures drawn the same way on every page.
+
+- Vietnamese numbers: ``separators=',.'`` makes plotly print 97,5 and 12.345.
+- Months on axes as 'T10/2024'; dates elsewhere dd/mm/yyyy.
+- Okabe-Ito colours (colour-blind safe); met/not met is also written in words.
+- Large fonts: the dashboard is projected in the monthly meeting.
+- A goal line is a shape named ``target:<kpi>:<level|all>`` with its value in
+  ``y0``/``x0`` and a label naming the plan ('Chỉ tiêu 97% – KH 170/KH-VP').
+- The 2025 reform is drawn honestly: no district series after 30/06/2025 and a
+  vertical marker on 01/07/2025 when the axis spans it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from kpi import text_vi as T
+from kpi.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
+from kpi.targets import MET, NOT_MET, assess
+
+FONT_SIZE = 17
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def layout(fig: go.Figure, title: str | None = None, height: int = 430, percent_axis: str | None = "y") -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": FONT_SIZE + 4}} if title else None,
+        separators=",.",
+        font={"size": FONT_SIZE, "family": "Arial, Helvetica, sans-serif"},
+        colorway=list(T.OKABE_ITO),
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
+        hoverlabel={"font_size": FONT_SIZE},
+        plot_bgcolor="white",
+    )
+    grid = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False}
+    fig.update_xaxes(**grid)
+    fig.update_yaxes(**grid)
+    if percent_axis == "y":
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    elif percent_axis == "x":
+        fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+def show(fig: go.Figure, key: str | None = None) -> None:
+    st.plotly_chart(fig, width="stretch", config=CONFIG, key=key, theme=None)
+
+
+# -- goal lines and the reform marker --------------------------------------------
+def target_line(fig: go.Figure, kpi: str, target, level: str | None = None, axis: str = "y",
+                color: str = T.TARGET_COLOR, label_level: bool = False) -> None:
+    """A dashed goal line at ``target.threshold`` across the plot, labelled with its plan."""
+    if target is None:
+        return
+    text = T.target_line_label(target.threshold, target.source)
+    if label_level and level:
+        text += f" ({T.LEVEL_LABELS[level]})"
+    name = f"target:{kpi}:{level or 'all'}"
+    line = {"color": color, "width": 3, "dash": "dash"}
+    if axis == "y":
+        fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=target.threshold, y1=target.threshold,
+                      line=line, name=name, layer="above")
+        fig.add_annotation(xref="paper", x=1, xanchor="right", yref="y", y=target.threshold, yanchor="bottom",
+                           text=text, showarrow=False, font={"size": FONT_SIZE - 1, "color": color},
+                           bgcolor="rgba(255,255,255,0.8)", name=name)
+    else:
+        fig.add_shape(type="line", yref="paper", y0=0, y1=1, xref="x", x0=target.threshold, x1=target.threshold,
+                      line=line, name=name, layer="above")
+        fig.add_annotation(yref="paper", y=1, yanchor="bottom", xref="x", x=target.threshold, xanchor="center",
+                           text=text, showarrow=False, font={"size": FONT_SIZE - 1, "color": color},
+                           bgcolor="rgba(255,255,255,0.8)", name=name)
+
+
+def spans_switch(start: dt.date, end: dt.date) -> bool:
+    return start < TWO_LEVEL_FROM <= end
+
+
+def switch_marker(fig: go.Figure, start: dt.date, end: dt.date) -> None:
+    """The vertical 01/07/2025 marker when the time axis spans the reform."""
+    if not spans_switch(start, end):
+        return
+    x = pd.Timestamp(TWO_LEVEL_FROM) - pd.Timedelta(days=15)  # between the June and July points
+    fig.add_shape(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
+                  line={"color": "#555555", "width": 2, "dash": "dot"}, name="two_level_switch")
+    fig.add_annotation(xref="x", x=x, yref="paper", y=1, yanchor="bottom", text=T.TWO_LEVEL_SWITCH,
+                       showarrow=False, font={"size": FONT_SIZE - 2, "color": "#555555"}, name="two_level_switch")
+
+
+def _month_axis(fig: go.Figure, months: list) -> None:
+    dtick = "M1" if len(months) <= 13 else ("M3" if len(months) <= 40 else "M12")
+    fig.update_xaxes(type="date", tickformat="T%m/%Y", dtick=dtick, hoverformat="T%m/%Y")
+
+
+def honest_levels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop district points from months after the reform (no district level then)."""
+    if "level" not in frame.columns or "period_start" not in frame.columns:
+        return frame
+    after = pd.to_datetime(frame["period_start"]) >= pd.Timestamp(TWO_LEVEL_FROM)
+    return frame[~((frame["level"] == DISTRICT) & after)]
+
+
+# -- the KPI vs target chart -------------------------------------------------------
+def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 430) -> go.Figure:
+    """A KPI month by month against its target(s).
+
+    ``monthly`` has period_start, the KPI column and its ``__num``/``__den``, and
+    optionally ``level`` (one line per level, each with its own goal line).
+    ``targets`` maps level (or None for one line) → Target.
+    """
+    fig = go.Figure()
+    monthly = honest_levels(monthly)
+    by_level = "level" in monthly.columns
+    groups = [(level, monthly[monthly["level"] == level]) for level in LEVELS] if by_level else [(None, monthly)]
+    months = sorted(pd.to_datetime(monthly["period_start"]).unique()) if len(monthly) else []
+    for level, part in groups:
+        if part.empty:
+            continue
+        part = part.sort_values("period_start")
+        values = pd.to_numeric(part[kpi], errors="coerce")
+        custom = [[T.pct(v) if pd.notna(v) else T.NO_DATA, T.num(n), T.num(d)]
+                  for v, n, d in zip(values, part[f"{kpi}__num"], part[f"{kpi}__den"])]
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(part["period_start"]).dt.strftime("%Y-%m-%d").tolist(), y=values.astype(object).where(values.notna(), None).tolist(), mode="lines+markers",
+            name=T.LEVEL_LABELS.get(level, T.KPI_LABELS[kpi]),
+            line={"color": T.LEVEL_COLORS.get(level, T.OKABE_ITO[0]), "width": 4}, marker={"size": 10},
+            customdata=custom, connectgaps=False,
+            hovertemplate="%{x|T%m/%Y}: %{customdata[0]}<br>%{customdata[1]} / %{customdata[2]}<extra>%{fullData.name}</extra>",
+        ))
+    distinct = {}
+    for level, target in targets.items():
+        if target is not None:
+            distinct.setdefault(round(target.threshold, 6), []).append((level, target))
+    several = len(distinct) > 1
+    for entries in distinct.values():
+        level, target = entries[0]
+        color = T.LEVEL_COLORS.get(level, T.TARGET_COLOR) if several else T.TARGET_COLOR
+        target_line(fig, kpi, target, level if several else None, color=color, label_level=several)
+    layout(fig, title, height)
+    fig.update_yaxes(range=[0, 1.05])
+    if months:
+        _month_axis(fig, months)
+        switch_marker(fig, pd.Timestamp(months[0]).date(), (pd.Timestamp(months[-1]) + pd.offsets.MonthEnd(0)).date())
+    return fig
+
+
+def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure:
+    """Units as horizontal bars, worst at the top, against their targets.
+
+    ``rows`` has name, the KPI value, its ``__num``/``__den`` and ``target`` (a
+    Target or None per row). One goal line when every row shares a threshold,
+    else a mark at each unit's own target.
+    """
+    rows = rows[pd.to_numeric(rows[kpi], errors="coerce").notna()].copy()
+    rows["value"] = pd.to_numeric(rows[kpi])
+    rows = rows.sort_values(["value", "name"], ascending=[True, True])
+    status = [assess(v, t.threshold, t.direction) if t is not None else None for v, t in zip(rows["value"], rows["target"])]
+    colors = [T.NOT_MET_COLOR if s == NOT_MET else (T.MET_COLOR if s == MET else T.NO_DATA_COLOR) for s in status]
+    text = [("✘ " if s == NOT_MET else "") + T.pct(v) for v, s in zip(rows["value"], status)]
+    custom = [[T.num(n), T.num(d), T.STATUS_LABELS.get(s or "", "")] for n, d, s in
+              zip(rows[f"{kpi}__num"], rows[f"{kpi}__den"], status)]
+    fig = go.Figure(go.Bar(
+        x=rows["value"].tolist(), y=rows["name"].tolist(), orientation="h", marker={"color": colors}, text=text,
+        textposition="outside", cliponaxis=False, customdata=custom, name=T.KPI_LABELS[kpi],
+        hovertemplate="%{y}: %{x:.1%}<br>%{customdata[0]} / %{customdata[1]} · %{customdata[2]}<extra></extra>",
+    ))
+    thresholds = {round(t.threshold, 6): t for t in rows["target"] if t is not None}
+    if len(thresholds) == 1:
+        target_line(fig, kpi, next(iter(thresholds.values())), axis="x")
+    elif thresholds:
+        marks = rows[rows["target"].notna()]
+        fig.add_trace(go.Scatter(
+            x=[t.threshold for t in marks["target"]], y=marks["name"], mode="markers", name="Chỉ tiêu của cấp",
+            marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": T.TARGET_COLOR}},
+            hovertemplate="Chỉ tiêu %{x:.0%}<extra></extra>",
+        ))
+    height = max(260, 44 * len(rows) + 120)
+    layout(fig, title, height, percent_axis="x")
+    fig.update_xaxes(range=[0, 1.12])
+    fig.update_yaxes(autorange="reversed", showgrid=False, title=None, automargin=True)
+    fig.update_layout(showlegend=len(thresholds) > 1, bargap=0.25)
+    return fig
+
+
+def stacked_months(monthly: pd.DataFrame, columns: dict, colors: dict, title: str | None = None,
+                   height: int = 430) -> go.Figure:
+    """Counts month by month, stacked (e.g. early / on time / overdue)."""
+    fig = go.Figure()
+    x = pd.to_datetime(monthly["period_start"])
+    for column, label in columns.items():
+        fig.add_trace(go.Bar(x=x.dt.strftime("%Y-%m-%d").tolist(), y=monthly[column].tolist(), name=label, marker={"color": colors.get(column)},
+                             hovertemplate="%{x|T%m/%Y}: %{y:,.0f}<extra>" + label + "</extra>"))
+    layout(fig, title, height, percent_axis=None)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(tickformat=",.0f")
+    if len(monthly):
+        _month_axis(fig, list(x))
+        switch_marker(fig, x.min().date(), (x.max() + pd.offsets.MonthEnd(0)).date())
+    return fig
+
+
+def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 380) -> go.Figure:
+    """One bar per level, each with its own goal segment over it."""
+    rows = by_level.set_index("level")
+    levels = [level for level in LEVELS if level in rows.index]
+    values = [pd.to_numeric(rows.loc[level, kpi], errors="coerce") for level in levels]
+    status = [assess(v if pd.notna(v) else None, targets[l].threshold, targets[l].direction) if targets.get(l) else None
+              for v, l in zip(values, levels)]
+    fig = go.Figure(go.Bar(
+        x=[T.LEVEL_LABELS[l] for l in levels], y=values, name=T.KPI_LABELS[kpi],
+        marker={"color": [T.NOT_MET_COLOR if s == NOT_MET else T.MET_COLOR for s in status]},
+        text=[("✘ " if s == NOT_MET else "✔ " if s == MET else "") + T.pct(v if pd.notna(v) else None)
+              for v, s in zip(values, status)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+    ))
+    for i, level in enumerate(levels):
+        target = targets.get(level)
+        if target is None:
+            continue
+        fig.add_shape(type="line", xref="x", x0=i - 0.45, x1=i + 0.45, yref="y", y0=target.threshold, y1=target.threshold,
+                      line={"color": T.TARGET_COLOR, "width": 4, "dash": "dash"}, name=f"target:{kpi}:{level}")
+        fig.add_annotation(x=i, y=target.threshold, xref="x", yref="y", yanchor="bottom", showarrow=False,
+                           text=T.target_line_label(target.threshold, target.source),
+                           font={"size": FONT_SIZE - 3, "color": T.TARGET_COLOR}, bgcolor="rgba(255,255,255,0.8)")
+    layout(fig, title, height)
+    fig.update_yaxes(range=[0, 1.1])
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def share_bars(rows: pd.DataFrame, category: str, columns: dict, colors: dict, title: str | None = None,
+               height: int | None = None) -> go.Figure:
+    """Horizontal 100% stacked bars (e.g. the four ratings per level, or channels per field)."""
+    fig = go.Figure()
+    totals = rows[list(columns)].sum(axis=1).replace(0, pd.NA)
+    for column, label in columns.items():
+        share = (rows[column] / totals).astype("float64")
+        fig.add_trace(go.Bar(
+            y=rows[category].tolist(), x=share.astype(object).where(share.notna(), None).tolist(), name=label, orientation="h", marker={"color": colors.get(column)},
+            customdata=[[T.num(v)] for v in rows[column]],
+            text=[T.pct(v, 0) if pd.notna(v) and v >= 0.06 else "" for v in share], textposition="inside",
+            hovertemplate="%{y} · " + label + ": %{x:.1%} (%{customdata[0]})<extra></extra>",
+        ))
+    layout(fig, title, height or max(240, 56 * len(rows) + 120), percent_axis="x")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
+    return fig

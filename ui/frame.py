@@ -1,0 +1,162 @@
+"""What every dashboard page stands on: who is looking, the warehouse, the period and filters.
+
+The entry script (dashboard.py) builds one ``Frame`` per run, draws the shared
+filters and hands the frame to the page it runs (``use``). A page file opened
+on its own (``AppTest.from_file('pages/overview.py')``) builds its own frame, so
+pages are testable alone and still thin: read the frame, call the core, draw.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from kpi import targets as targets_mod
+from kpi import text_vi as T
+from kpi.auth import User
+from kpi.db import Warehouse
+from kpi.filters import Filters, Scope
+from kpi.periods import Period
+from ui import cache, filters as filters_ui
+from ui.warehouse import get_warehouse
+
+_local = threading.local()
+_SEEDED: set[str] = set()
+
+
+@dataclass
+class Frame:
+    user: User
+    wh: Warehouse
+    version: int
+    data_range: tuple[dt.date | None, dt.date | None]
+    period: Period | None = None
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def scope(self) -> Scope:
+        return self.user.scope
+
+    @property
+    def has_data(self) -> bool:
+        return self.data_range[0] is not None
+
+    # -- reads through the cache, always with the user's scope ----------------
+    def table(self, group_by: tuple[str, ...] = (), period: Period | None = None,
+              filters: Filters | None = None) -> pd.DataFrame:
+        return cache.kpi_table(self.wh, period or self.period, self.filters if filters is None else filters,
+                               self.scope, tuple(group_by), self.version)
+
+    def totals(self, period: Period | None = None, filters: Filters | None = None) -> dict:
+        frame = self.table((), period, filters)
+        return frame.iloc[0].to_dict()
+
+    def targets(self, year: int | None = None) -> list[targets_mod.Target]:
+        return cache.targets_for_year(self.wh, year or self.period.end.year, self.version)
+
+    def target(self, kpi: str, level: str | None = None, unit_id: str | None = None) -> targets_mod.Target | None:
+        return targets_mod.pick(self.targets(), kpi, level, unit_id)
+
+    def dossiers(self, which: str, period: Period | None = None, filters: Filters | None = None,
+                 limit: int | None = 50_000) -> pd.DataFrame:
+        return cache.dossier_list(self.wh, period or self.period, which, self.filters if filters is None else filters,
+                                  self.scope, limit, self.version)
+
+    def units(self) -> pd.DataFrame:
+        return cache.units_frame(self.wh, self.scope, self.version)
+
+    def unit_names(self) -> dict[str, str]:
+        units = self.units()
+        return dict(zip(units["unit_id"], units["name"]))
+
+    def freshness(self) -> dict:
+        return cache.freshness(self.wh, self.version)
+
+
+def _ensure_targets(wh: Warehouse) -> None:
+    """Seed the plan targets once per warehouse file (a no-op when it has some)."""
+    key = str(wh.path)
+    if key not in _SEEDED:
+        try:
+            targets_mod.ensure_seeded(wh)
+        except Exception:  # noqa: BLE001 - a busy file: try again next run
+            return
+        _SEEDED.add(key)
+
+
+def _require_user() -> User:
+    from ui.auth import require_user
+
+    return require_user()
+
+
+def build(with_filters: bool = True, user: User | None = None) -> Frame:
+    """A frame for this run: logs in (or stops), reads the data version, draws the filters."""
+    user = user or _require_user()
+    wh = get_warehouse()
+    _ensure_targets(wh)
+    version = wh.data_version()
+    data_range = cache.data_range(wh, version)
+    frame = Frame(user, wh, version, data_range)
+    if with_filters and frame.has_data:
+        frame.period, frame.filters = filters_ui.render(wh, user.scope, data_range, version)
+    return frame
+
+
+@contextmanager
+def use(frame: Frame):
+    """Make ``frame`` the one ``current()`` returns while a page runs."""
+    _local.frame = frame
+    try:
+        yield frame
+    finally:
+        _local.frame = None
+
+
+def current(require_data: bool = True) -> Frame:
+    """The frame of this run (the entry script's, else a new one); with ``require_data``
+    an empty warehouse shows what to do next and stops the page."""
+    frame = getattr(_local, "frame", None)
+    if frame is None:
+        frame = build()
+        _local.frame = None
+    if require_data and (not frame.has_data or frame.period is None):
+        empty_state()
+        st.stop()
+    return frame
+
+
+def empty_state() -> None:
+    st.title(T.EMPTY_TITLE)
+    st.info(T.EMPTY_BODY, icon="ℹ️")
+    pages = getattr(_local, "pages", {}) or {}
+    if "upload" in pages:
+        st.page_link(pages["upload"], label=T.PAGE_TITLES["upload"], icon="📤")
+
+
+def set_pages(pages: dict) -> None:
+    """The st.Page objects of this run by name, so pages can link to each other."""
+    _local.pages = pages
+
+
+def page(name: str):
+    """The st.Page registered as ``name`` in this run, or the file path when run alone."""
+    pages = getattr(_local, "pages", {}) or {}
+    return pages.get(name, f"pages/{name}.py")
+
+
+def header(frame: Frame, title: str) -> None:
+    """Page title, the selection in words and the data freshness line."""
+    st.title(title)
+    names = frame.unit_names()
+    f = frame.filters
+    level = T.LEVEL_LABELS.get(f.level or "", T.ALL_PROVINCE if frame.scope.is_province else T.ALL_IN_SCOPE)
+    unit = names.get(f.unit_ids[0], f.unit_ids[0]) if f.unit_ids else T.ALL_UNITS
+    field_text = f.fields[0] if f.fields else T.ALL_FIELDS
+    fresh = frame.freshness()
+    st.caption(T.PERIOD_CAPTION.format(period=frame.period.label, level=level, unit=unit, field=field_text)
+               + " · " + T.freshness_line(fresh["data_until"], fresh["loaded_at"]))
