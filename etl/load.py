@@ -23,6 +23,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
 import pandas as pd
+import pyarrow as pa
 
 from etl.headers import FIELDS, KIND_LABELS, choose_sheet, expected_headers
 from etl.read import FileRefused, RawFile, read_file
@@ -198,7 +199,8 @@ def _stage(con, prepared: Prepared) -> Target:
     for name in target.data_names:
         expr = f'"{name}"' if name in frame.columns else "NULL"
         casts.append(f'CAST({expr} AS {target.type_of(name)}) AS "{name}"')
-    con.register("prepared_rows", frame)
+    # Arrow, not pandas: DuckDB scans an Arrow table without converting strings one by one
+    con.register("prepared_rows", pa.Table.from_pandas(frame, preserve_index=False))
     try:
         con.execute("DROP TABLE IF EXISTS incoming")
         con.execute(f"CREATE TEMP TABLE incoming AS SELECT {', '.join(casts)} FROM prepared_rows")
@@ -361,7 +363,9 @@ def undo_batch(wh: Warehouse, batch_id: int, *, user: str | None = None) -> dict
     *_replaced, units it created are removed. Refused when the batch does not
     exist, is not an active load, or a later active batch has since replaced
     some of its records (that one must be undone first). Returns counts of rows
-    removed and restored.
+    removed and restored. A later batch that found a record of this one
+    unchanged did not rewrite it, so it does not block the undo; the record goes
+    with this batch.
     """
     with wh.write() as con:
         row = next(iter(con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [batch_id]).fetchall()), None)

@@ -94,6 +94,10 @@ def sniff_format(data: bytes, name: str) -> str:
             raise FileRefused(name, _encrypted())
         return "xls"
     head = data[:65536]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" and (b"<table" in head.lower() or b"<html" in head.lower()):
+        # some one-stop systems save an HTML page under an .xls name
+        raise FileRefused(name, "Tệp là trang HTML được đặt đuôi .xls, không phải bảng tính thật. "
+                                "Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) dạng .xlsx rồi nạp lại.")
     if b"\x00" in head or not _decodes(head):
         raise FileRefused(name, "Không phải tệp bảng tính (.xlsx, .xls hoặc .csv). Hãy xuất dữ liệu ra Excel rồi nạp lại.")
     return "csv"

@@ -25,7 +25,7 @@ import pandas as pd
 
 from etl import form06
 from etl.headers import FIELDS, KIND_LABELS
-from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, rejects_report, undo_batch
+from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
 from kpi import audit, auth, profiles
 from kpi.auth import User
@@ -243,14 +243,30 @@ def rejects_report_prepared(rejects: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[REJECT_REPORT_ERROR_COLUMN], index=pd.Index([], name=REJECT_REPORT_ROW_COLUMN))
     grouped = (rejects.groupby(["row_number", "row_json"], sort=True)["reason"]
                .agg(lambda s: "; ".join(sorted(s))).reset_index())
-    records = [{**json.loads(r.row_json or "{}"), REJECT_REPORT_ERROR_COLUMN: r.reason} for r in grouped.itertuples()]
+    originals = [json.loads(r.row_json or "{}") for r in grouped.itertuples()]
+    records = [{**o, REJECT_REPORT_ERROR_COLUMN: r.reason} for o, r in zip(originals, grouped.itertuples())]
     report = pd.DataFrame.from_records(records, index=pd.Index(grouped["row_number"].astype(int),
                                                                name=REJECT_REPORT_ROW_COLUMN))
-    return report[[c for c in report.columns if c != REJECT_REPORT_ERROR_COLUMN] + [REJECT_REPORT_ERROR_COLUMN]]
+    return report[_column_order(originals) + [REJECT_REPORT_ERROR_COLUMN]]
+
+
+def _column_order(originals: list[dict]) -> list[str]:
+    """The source file's column order: blank cells are absent from a row's JSON, so merge the rows' key orders."""
+    order: list[str] = []
+    for keys in sorted((list(o) for o in originals), key=len, reverse=True):
+        for i, key in enumerate(keys):
+            if key not in order:
+                before = next((k for k in reversed(keys[:i]) if k in order), None)
+                order.insert(order.index(before) + 1 if before else 0, key)
+    return order
 
 
 def batch_rejects_report(wh: Warehouse, batch_id: int) -> pd.DataFrame:
-    return rejects_report(wh, batch_id)
+    """The rejected rows of a stored batch, as ``rejects_report_prepared`` lays them out (same as
+    ``etl.load.rejects_report``, with the source column order kept)."""
+    rows = wh.query_df("SELECT row_number, column_name, raw_value, reason, row_json FROM rejected_rows "
+                       "WHERE batch_id = ? ORDER BY row_number", [int(batch_id)])
+    return rejects_report_prepared(rows)
 
 
 def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:

@@ -134,23 +134,23 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
     Returns (datetime64[us] with NaT, mask of cells present but impossible/unreadable).
     Never month-first: 02/03/2024 is 2 March. 31/02/2024 is unreadable, not 2 March.
+    Each accepted pattern is parsed with its explicit format over the cells that have it.
     """
     text = values.str.strip()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    iso = text.str.match(r"\d{4}-\d{1,2}-\d{1,2}").to_numpy(bool)
-    if iso.any():
-        out[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
-    dmy = text.str.match(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(\s|$)").to_numpy(bool)
-    if dmy.any():
-        part = text[dmy].str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})", r"\1/\2/\3", regex=True)
-        out[dmy] = _by_colons(part, "%d/%m/%Y", "{date} {time}")
-    time_first = text.str.match(r"\d{1,2}:\d{2}(:\d{2})?\s+\d{1,2}/\d{1,2}/\d{4}$").to_numpy(bool)
-    if time_first.any():
-        out[time_first] = _by_colons(text[time_first], "%d/%m/%Y", "{time} {date}")
-    serial = text.str.fullmatch(r"\d{1,7}(\.\d+)?").to_numpy(bool)
-    if serial.any():
-        days = pd.to_numeric(text[serial]).astype("float64")
-        out[serial] = pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("s")
+    # explicit [ T] and fullmatch rather than \s or $: with those pandas falls back to Python's re, cell by cell
+    patterns = (
+        (r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?", lambda t: pd.to_datetime(t, format="ISO8601", errors="coerce")),
+        (r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}([ T]+\d{1,2}:\d{2}(:\d{2})?)?", _day_first),
+        (r"\d{1,2}:\d{2}(:\d{2})? +\d{1,2}/\d{1,2}/\d{4}", lambda t: _by_colons(t, "{time} {date}")),
+        (r"\d{1,7}(\.\d+)?", _excel_serial),
+    )
+    for pattern, parse in patterns:
+        pick = text.str.fullmatch(pattern).to_numpy(bool)
+        if pick.all():  # the usual case: one format per column, no copy
+            out = parse(text).astype("datetime64[us]")
+        elif pick.any():
+            out[pick] = parse(text[pick])
     present = text.notna().to_numpy(bool)
     years = out.dt.year
     bad = present & (out.isna() | (years < MIN_YEAR) | (years > MAX_YEAR)).to_numpy(bool)
@@ -158,15 +158,28 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out, bad
 
 
-def _by_colons(text: pd.Series, date_format: str, layout: str) -> pd.Series:
+def _day_first(text: pd.Series) -> pd.Series:
+    unified = text.str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})", r"\1/\2/\3", regex=True)
+    return _by_colons(unified, "{date} {time}")
+
+
+def _excel_serial(text: pd.Series) -> pd.Series:
+    days = pd.to_numeric(text).astype("float64")
+    return pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("s")
+
+
+def _by_colons(text: pd.Series, layout: str) -> pd.Series:
     """to_datetime with the explicit format that matches each cell's time part (none, HH:MM, HH:MM:SS)."""
     colons = text.str.count(":").to_numpy()
+    text = text.str.replace(r"[ T]+", " ", regex=True)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     for n, time_format in ((0, ""), (1, "%H:%M"), (2, "%H:%M:%S")):
         pick = colons == n
+        fmt = "%d/%m/%Y" if n == 0 else layout.format(date="%d/%m/%Y", time=time_format)
+        if pick.all():
+            return pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[us]")
         if pick.any():
-            fmt = date_format if n == 0 else layout.format(date=date_format, time=time_format)
-            out[pick] = pd.to_datetime(text[pick].str.replace(r"\s+", " ", regex=True), format=fmt, errors="coerce")
+            out[pick] = pd.to_datetime(text[pick], format=fmt, errors="coerce")
     return out
 
 
@@ -219,15 +232,12 @@ def parse_level_value(value: str):
 
 def body_rows(cells: pd.DataFrame, header: HeaderMatch) -> pd.DataFrame:
     """Data rows below the header: blank rows and the footer block removed, raw index kept."""
-    body = cells.iloc[header.data_start:]
-    filled = body.notna().any(axis=1).to_numpy()
-    if not filled.all():  # filtering copies every column: only when there is something to drop
-        body = body[filled]
+    body = keep_rows(cells.iloc[header.data_start:], cells.iloc[header.data_start:].notna().any(axis=1).to_numpy())
     if body.empty:
         return body
     key_index = header.mapping.get("code", header.mapping.get("unit_name"))
     key = body[key_index] if key_index is not None else pd.Series(pd.NA, index=body.index, dtype="str")
-    maybe = key.isna() | key.str.contains(r"\s", regex=True).fillna(False)
+    maybe = key.isna() | key.str.contains(" ", regex=False).fillna(False)
     footer = np.zeros(len(body), dtype=bool)
     if maybe.any():
         sub = body[maybe.to_numpy()]
@@ -239,7 +249,18 @@ def body_rows(cells: pd.DataFrame, header: HeaderMatch) -> pd.DataFrame:
         first = np.argmax(footer)
         after = np.arange(len(body)) > first
         footer |= after & key.isna().to_numpy()
-    return body[~footer] if footer.any() else body
+    return keep_rows(body, ~footer)
+
+
+def keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame[keep]``, but a slice when the kept rows are a leading block (blank rows and footer sit at
+    the end): a boolean filter copies every column of 200 000 rows, a slice copies nothing."""
+    if keep.all():
+        return frame
+    drop = np.flatnonzero(~keep)
+    if drop[0] + len(drop) == len(keep):
+        return frame.iloc[:drop[0]]
+    return frame[keep]
 
 
 def _column(body: pd.DataFrame, header: HeaderMatch, name: str) -> pd.Series:
@@ -302,9 +323,10 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
     for problem in problems:
         rejected |= problem.mask
     rejects = _reject_frame(body, header, problems, sheet)
-    data = out[~rejected]
+    data = keep_rows(out, ~rejected)
     before = len(data)
-    data = data.drop_duplicates("code", keep="last").reset_index(drop=True)
+    repeated = data["code"].duplicated(keep="last").to_numpy(bool)
+    data = keep_rows(data, ~repeated).reset_index(drop=True)
     new_units = _new_units(data, out.attrs.get("units"))
     return Validated(data, rejects, len(body), before - len(data), new_units)
 

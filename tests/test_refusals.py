@@ -129,5 +129,11 @@ def test_too_many_rows(wh, tmp_path, monkeypatch):
     assert ok.status == "loaded"
 
 
+def test_html_saved_as_xls(wh, tmp_path):
+    path = tmp_path / "bao_cao.xls"
+    path.write_text("<html><body><table><tr><td>Mã hồ sơ</td></tr></table></body></html>", encoding="utf-8")
+    assert_refused(wh, path, "trang HTML", ".xlsx")
+
+
 def test_missing_path(wh, tmp_path):
     assert_refused(wh, tmp_path / "khong_co.xlsx", "Không tìm thấy tệp")
