@@ -272,10 +272,10 @@ BREAKDOWN_COLUMNS = {"name": "Tên", "value": "Tỷ lệ", "num": "Tử số", "
 
 
 def signed_points(delta: float | None) -> str | None:
-    """'+0,5 điểm %' / '−1,2 điểm %'; None without data on either side."""
+    """'+0,5 điểm %' / '-1,2 điểm %' (ASCII sign: st.metric reads it for the arrow); None without data."""
     if _missing(delta):
         return None
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    sign = "+" if delta > 0 else ("-" if delta < 0 else "")
     return f"{sign}{points(delta)} %"
 OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
                       "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
@@ -326,3 +326,4 @@ DRILL_SHEET = "Hồ sơ"
 DRILL_NONE = "Không có hồ sơ nào trong tập này."
 DRILL_CLEAR = "Bỏ chọn từ liên kết, dùng bộ lọc chung"
 DRILL_FROM_LINK = "Đang xem theo liên kết: {what}."
+LEVEL_TARGET_MARK = "Chỉ tiêu của cấp"

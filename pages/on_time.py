@@ -26,7 +26,7 @@ with c[0]:
 with c[1]:
     W.tile(frame, "progress_rate_766", row, previous, f.level, unit_id)
 with c[2], st.container(border=True):
-    st.metric(T.COUNT_LABELS["resolved_overdue"], T.num(row["resolved_overdue"]))
+    st.metric(T.DRILL_SET_LABELS["resolved_overdue"], T.num(row["resolved_overdue"]))
     W.drill_button(T.DRILL_RESOLVED_OVERDUE, "ot_drill_ro", "resolved_overdue", unit_id,
                    f.fields[0] if f.fields else None, month, disabled=not row["resolved_overdue"])
 with c[3], st.container(border=True):

@@ -145,7 +145,7 @@ def test_overview_matches_kpi_summary_cli(monkeypatch, sample_db):
     in_time = total["resolved_early"] + total["resolved_on_time"]
     assert T.counts_phrase("on_time_rate", in_time, total["resolved"]) in captions
     on_time = make_app(monkeypatch, sample_db, page="on_time")
-    assert metric(on_time, T.COUNT_LABELS["resolved_overdue"]).value == T.num(total["resolved_overdue"])
+    assert metric(on_time, T.DRILL_SET_LABELS["resolved_overdue"]).value == T.num(total["resolved_overdue"])
     assert metric(on_time, T.COUNT_LABELS["in_progress_overdue"]).value == T.num(total["in_progress_overdue"])
 
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,14 +33,14 @@ def layout(fig: go.Figure, title: str | None = None, height: int = 430, percent_
         font={"size": FONT_SIZE, "family": "Arial, Helvetica, sans-serif"},
         colorway=list(T.OKABE_ITO),
         height=height,
-        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
+        margin={"l": 70, "r": 20, "t": 70 if title else 30, "b": 60},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0, "title": None},
         hoverlabel={"font_size": FONT_SIZE},
         plot_bgcolor="white",
     )
     grid = {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False}
-    fig.update_xaxes(**grid)
-    fig.update_yaxes(**grid)
+    fig.update_xaxes(**grid, automargin=True)
+    fig.update_yaxes(**grid, automargin=True)
     if percent_axis == "y":
         fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     elif percent_axis == "x":
@@ -87,8 +88,9 @@ def switch_marker(fig: go.Figure, start: dt.date, end: dt.date) -> None:
     x = pd.Timestamp(TWO_LEVEL_FROM) - pd.Timedelta(days=15)  # between the June and July points
     fig.add_shape(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
                   line={"color": "#555555", "width": 2, "dash": "dot"}, name="two_level_switch")
-    fig.add_annotation(xref="x", x=x, yref="paper", y=1, yanchor="bottom", text=T.TWO_LEVEL_SWITCH,
-                       showarrow=False, font={"size": FONT_SIZE - 2, "color": "#555555"}, name="two_level_switch")
+    fig.add_annotation(xref="x", x=x, yref="paper", y=0.02, yanchor="bottom", xanchor="left", text=T.TWO_LEVEL_SWITCH,
+                       showarrow=False, font={"size": FONT_SIZE - 3, "color": "#555555"}, name="two_level_switch",
+                       bgcolor="rgba(255,255,255,0.85)")
 
 
 def _month_axis(fig: go.Figure, months: list) -> None:
@@ -141,7 +143,12 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
         color = T.LEVEL_COLORS.get(level, T.TARGET_COLOR) if several else T.TARGET_COLOR
         target_line(fig, kpi, target, level if several else None, color=color, label_level=several)
     layout(fig, title, height)
-    fig.update_yaxes(range=[0, 1.05])
+    # Rates near 100% (on time, satisfaction) would be a flat line on a 0–100% axis: start the
+    # axis a little below the lowest value or goal, in whole tens, and say so with the tick labels.
+    floor_values = [v for v in pd.to_numeric(monthly[kpi], errors="coerce").dropna()] + [
+        t.threshold for t in targets.values() if t is not None]
+    low = max(0.0, math.floor((min(floor_values) - 0.05) * 10) / 10) if floor_values else 0.0
+    fig.update_yaxes(range=[low, 1.02])
     if months:
         _month_axis(fig, months)
         switch_marker(fig, pd.Timestamp(months[0]).date(), (pd.Timestamp(months[-1]) + pd.offsets.MonthEnd(0)).date())
@@ -174,7 +181,7 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
     elif thresholds:
         marks = rows[rows["target"].notna()]
         fig.add_trace(go.Scatter(
-            x=[t.threshold for t in marks["target"]], y=marks["name"], mode="markers", name="Chỉ tiêu của cấp",
+            x=[t.threshold for t in marks["target"]], y=marks["name"].tolist(), mode="markers", name=T.LEVEL_TARGET_MARK,
             marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": T.TARGET_COLOR}},
             hovertemplate="Chỉ tiêu %{x:.0%}<extra></extra>",
         ))

@@ -135,6 +135,7 @@ UPLOAD_NEW_UNITS_INTRO = (
     "Các tên dưới đây chưa khớp đơn vị nào trong danh mục. Nếu là cách viết khác của một đơn vị đã có, chọn đơn vị đó "
     "(tên được lưu làm tên gọi khác); nếu là đơn vị mới, giữ “Thêm đơn vị mới”."
 )
+UPLOAD_NEW_UNITS_ADDED = "{n} đơn vị mới sẽ được thêm vào danh mục: {names}."
 UPLOAD_NEW_UNIT_OPTION = "➕ Thêm đơn vị mới"
 UPLOAD_NEW_UNITS_APPLY = "Lưu ánh xạ đơn vị và kiểm tra lại"
 UPLOAD_CONFIRM = "Xác nhận nạp"

@@ -185,14 +185,16 @@ def ranking_section(frame: Frame, kpi: str, which: str, key: str, count_column: 
     if not show_all:
         st.caption(T.RANKING_WORST_N.format(n=limit))
     charts.show(charts.ranking(shown, kpi), key=f"{key}_chart")
-    _drill_picker(table, "unit_id", "name", which, key, count_column, T.DRILL_PICK_UNIT)
+    _drill_picker(table, "unit_id", "name", which, key, count_column, T.DRILL_PICK_UNIT, kpi=kpi)
     return table
 
 
 def _drill_picker(table: pd.DataFrame, id_col: str, name_col: str, which: str, key: str, count_column: str | None,
-                  label: str, field_mode: bool = False) -> None:
-    ordered = table.sort_values(by=[c for c in (count_column,) if c] or [name_col],
-                                ascending=not count_column, kind="stable")
+                  label: str, field_mode: bool = False, kpi: str = "on_time_rate") -> None:
+    if count_column:
+        ordered = table.sort_values(count_column, ascending=False, kind="stable")
+    else:  # worst first: the unit a leader asks about
+        ordered = table.assign(_v=pd.to_numeric(table[kpi], errors="coerce")).sort_values("_v", kind="stable")
     ids = list(ordered[id_col])
     names = dict(zip(ordered[id_col], ordered[name_col]))
     counts = dict(zip(ordered[id_col], ordered[count_column])) if count_column else {}
@@ -238,7 +240,7 @@ def field_section(frame: Frame, kpi: str, which: str, key: str, count_column: st
                             frame.filters.unit_ids[0] if frame.filters.unit_ids else None)] * len(table)
     table = table.sort_values(kpi, key=lambda s: pd.to_numeric(s))
     st.dataframe(breakdown_frame(frame, table, kpi, "field"), hide_index=True, width="stretch")
-    _drill_picker(table, "field", "field", which, key, count_column, T.DRILL_PICK_FIELD, field_mode=True)
+    _drill_picker(table, "field", "field", which, key, count_column, T.DRILL_PICK_FIELD, field_mode=True, kpi=kpi)
 
 
 # -- time windows -----------------------------------------------------------------------
