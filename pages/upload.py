@@ -98,7 +98,6 @@ def mapping_table(ins: U.Inspection) -> None:
     rows = [{T.UPLOAD_MAPPING_FIELD: labels[name] + (" *" if name in required else ""),
              T.UPLOAD_MAPPING_SOURCE: p.mapping.get(name, T.UPLOAD_MAPPING_MISSING)}
             for name in labels if name in p.mapping or name in required]
-    st.markdown(f"**{T.UPLOAD_MAPPING}**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
@@ -135,6 +134,7 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
     st.session_state["pending_unit_names"] = list(dict.fromkeys(
         st.session_state.get("pending_unit_names", []) + list(new_units["name"])))
     if not allowed_units:
+        st.caption(T.UPLOAD_NEW_UNITS_ADDED.format(n=num(len(new_units)), names=", ".join(new_units["name"].head(12))))
         return
     shown = new_units.head(MAX_NEW_UNITS_SHOWN)
     with st.expander(T.UPLOAD_NEW_UNITS.format(n=num(len(new_units))), expanded=True):
@@ -169,16 +169,21 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     c4.markdown(f"**{T.UPLOAD_ROWS_READ}**  \n{num(p.rows_read)}")
     if ins.profile:
         st.info(T.UPLOAD_PROFILE_USED.format(name=ins.profile))
-    mapping_table(ins)
     if ins.needs_mapping:
+        mapping_table(ins)
         manual_mapping(key, uploaded, ins)
         return
     counts_row(ins)
+    with st.expander(T.UPLOAD_MAPPING):
+        mapping_table(ins)
     if p.duplicates:
         st.caption(T.UPLOAD_DUPLICATES.format(n=num(p.duplicates)))
     st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.data)))}**")
     preview = p.preview(PREVIEW_ROWS)
     preview = preview.drop(columns=[c for c in preview.columns if c == "Mã đơn vị" or str(c).endswith("_date")])
+    dates = [c for c in preview.columns if str(c).startswith("Ngày") or str(c).startswith("Hạn")]
+    head = [c for c in preview.columns[:2] if c not in dates]
+    preview = preview[head + dates + [c for c in preview.columns if c not in head and c not in dates]]
     for column, labels in (("Cấp", LEVEL_LABELS), ("Hình thức nộp", CHANNEL_LABELS), ("Mức độ hài lòng", RATING_LABELS)):
         if column in preview.columns:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))

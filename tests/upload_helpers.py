@@ -54,6 +54,10 @@ def write_table(path: Path, headers: list[str], rows: list[list], title: list[st
     ws.append(headers)
     for row in rows:
         ws.append(row)
+    for line in ws.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, as exports contain
     wb.save(path)
     return path
 
