@@ -11,15 +11,13 @@ import sys
 
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
-from kpi import config
+from kpi import audit, config
+from kpi.cli_users import cli_actor
 from kpi.db import Warehouse, WarehouseBusy
+from kpi.text_vi import num as _n
 
 OK, REJECTED, REFUSED = 0, 3, 2
 _SEVERITY = {OK: 0, REJECTED: 1, REFUSED: 2}
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _summary(result, db: str) -> str:
@@ -41,9 +39,13 @@ def cmd_load(args) -> int:
     db = str(config.db_path(args.db))
     wh = Warehouse(db)
     worst = OK
+    user = getattr(args, "user", None) or cli_actor()
     for path in args.files:
         try:
-            result = load_file(wh, path, user=getattr(args, "user", None))
+            result = load_file(wh, path, user=user)
+            audit.record(wh, user, "upload", result.file_name,
+                         {"batch": result.batch_id, "status": result.status, **(result.counts or {})},
+                         success=not result.refused)
         except WarehouseBusy as error:
             print(f"{path}: KHÔNG NẠP ĐƯỢC — {error}", file=sys.stderr)
             code = REFUSED
@@ -76,11 +78,15 @@ def cmd_history(args) -> int:
 
 
 def cmd_undo(args) -> int:
+    wh, user = Warehouse(args.db), getattr(args, "user", None) or cli_actor()
     try:
-        done = undo_batch(Warehouse(args.db), args.batch_id, user=getattr(args, "user", None))
+        done = undo_batch(wh, args.batch_id, user=user)
     except (UndoError, WarehouseBusy) as error:
         print(str(error), file=sys.stderr)
+        if isinstance(error, UndoError):
+            audit.record(wh, user, "undo", str(args.batch_id), {"reason": str(error)}, success=False)
         return REFUSED
+    audit.record(wh, user, "undo", str(args.batch_id), done)
     print(f"Đã hoàn tác lượt nạp #{args.batch_id}: xóa {_n(done['removed'])} dòng, "
           f"khôi phục {_n(done['restored'])} dòng phiên bản trước.")
     return OK

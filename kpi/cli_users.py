@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"Tham số không hợp lệ: {message}. Xem: python -m kpi users --help")
 
 
-def _actor() -> str:
+def cli_actor() -> str:
     try:
         name = getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
@@ -162,7 +162,7 @@ def _audit_detail(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    actor = _actor()
+    actor = cli_actor()
     # --db is found even when the rest does not parse, so a refused call is audited too.
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--db")

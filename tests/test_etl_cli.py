@@ -97,3 +97,17 @@ def test_db_defaults_to_tthc_db(files, tmp_path, monkeypatch):
     monkeypatch.setenv("TTHC_DB", str(db))
     assert run("load", files["good"]).returncode == 0
     assert db.exists()
+
+
+def test_cli_load_and_undo_are_audited(tmp_path):
+    """Every CLI load and undo leaves an audit row (issue 7: uploads and undos are audited)."""
+    from kpi import audit
+    from kpi.db import Warehouse
+
+    db = tmp_path / "audit.duckdb"
+    path = write_messy(tmp_path / "a.xlsx", make_rows(5))
+    assert run("load", path, "--db", db).returncode == 0
+    assert run("undo", "1", "--db", db).returncode == 0
+    log = audit.read_log(Warehouse(db))
+    assert {"upload", "undo"} <= set(log["action"])
+    assert all(str(name).startswith("cli:") for name in log["user_name"])

@@ -119,6 +119,12 @@ ACTION_LABELS = {
     "undo": "Hoàn tác lượt nạp",
     "export": "Xuất dữ liệu",
     "target.set": "Sửa chỉ tiêu",
+    "unit.add": "Thêm đơn vị",
+    "unit.alias": "Ánh xạ tên đơn vị",
+    "unit.successor": "Sáp nhập / đổi tên đơn vị",
+    "profile.save": "Lưu mẫu ánh xạ cột",
+    "report": "Xuất báo cáo",
+    "pack": "Xuất tài liệu giao ban",
 }
 
 
