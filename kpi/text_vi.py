@@ -327,3 +327,8 @@ DRILL_NONE = "Không có hồ sơ nào trong tập này."
 DRILL_CLEAR = "Bỏ chọn từ liên kết, dùng bộ lọc chung"
 DRILL_FROM_LINK = "Đang xem theo liên kết: {what}."
 LEVEL_TARGET_MARK = "Chỉ tiêu của cấp"
+
+# Source of the figures when some units only sent the aggregated form.
+FROM_FORM06 = ("Số liệu gồm {n} đơn vị chỉ báo cáo tổng hợp theo Biểu số 06/VPCP/KSTT (không có chi tiết hồ sơ): "
+               "số tiếp nhận, giải quyết, đúng hạn của các đơn vị này lấy từ biểu; tỷ lệ số hóa và kết quả điện tử "
+               "chỉ tính trên hồ sơ chi tiết.")

@@ -22,6 +22,8 @@ from kpi.periods import Period, month
 
 POLL_SECONDS = 15          # how often the screen checks for newly loaded data
 AUTO_CHOICES = (0, 15, 30, 60, 120)
+SCREEN_TABLE_ROWS = 5       # table rows on the wall; the PDF pack shows more
+SCREEN_CHART_WITH_TABLE = 420
 SLIDE_KEY = "meeting_slide"
 CHANGED_KEY = "meeting_changed_at"
 STATUS_COLORS = {"met": slide_charts.OKABE_ITO["bluish_green"], "not_met": slide_charts.OKABE_ITO["vermillion"]}
@@ -136,13 +138,18 @@ def _draw(slide, index: int, total: int) -> None:
             f"<div class='mt-narrative'>{html.escape(slide.narrative)}</div>",
             unsafe_allow_html=True)
     with right:
-        fig = slide_charts.figure(slide.figure)
+        # With a table under it the chart gets flatter, so the whole slide fits 1080 px.
+        fig = slide_charts.figure(slide.figure, height=SCREEN_CHART_WITH_TABLE if slide.table else None)
         if fig is not None:
-            st.plotly_chart(fig, config={"displayModeBar": False, "responsive": True}, key=f"chart_{slide.key}")
+            st.plotly_chart(fig, config={"displayModeBar": False, "responsive": True}, key=f"chart_{slide.key}",
+                            theme=None)
         elif slide.table is None:
             st.markdown(f"<div class='mt-narrative'>{html.escape(text_vi.NO_DATA)}</div>", unsafe_allow_html=True)
     if slide.table:
-        st.markdown(_table_html(slide.table), unsafe_allow_html=True)
+        rows = slide.table["rows"]
+        shown = dict(slide.table, rows=rows[:SCREEN_TABLE_ROWS],
+                     more=int(slide.table.get("more") or 0) + max(0, len(rows) - SCREEN_TABLE_ROWS))
+        st.markdown(_table_html(shown), unsafe_allow_html=True)
 
 
 def _go(delta: int, total: int) -> None:

@@ -79,6 +79,13 @@ def _px(page, selector: str) -> float:
     return page.evaluate(f"() => parseFloat(getComputedStyle(document.querySelector({selector!r})).fontSize)")
 
 
+def _login(page) -> None:
+    page.get_by_label("Tên đăng nhập").fill(USER)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector(".mt-headline")
+
+
 def test_meeting_mode_on_the_wall_screen(server):
     from playwright.sync_api import sync_playwright
 
@@ -92,10 +99,7 @@ def test_meeting_mode_on_the_wall_screen(server):
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.set_default_timeout(30_000)
         page.goto(f"{base}/?trinhchieu=1&ky=2024-10&slide=1")
-        page.get_by_label("Tên đăng nhập").fill(USER)
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_selector(".mt-headline")
+        _login(page)
         for i, slide in enumerate(deck, start=1):
             page.get_by_text(f"Trang {i}/{len(deck)}").wait_for()
             page.locator(".mt-title", has_text=slide.title).wait_for()
@@ -114,10 +118,20 @@ def test_meeting_mode_on_the_wall_screen(server):
             assert hidden
             page.get_by_role("button", name="Sau ▶").click()
         page.get_by_text(f"Trang 1/{len(deck)}").wait_for()
+        # A load commits while the slide is on the wall: the numbers change without reloading the page.
+        from tests.factories import add_dossiers, dossier
+
+        add_dossiers(wh, [dossier(f"MOI-{i}", received="02/10/2024 08:00", due="10/10/2024",
+                                  finished="20/10/2024") for i in range(30)])
+        fresh = slides_mod.build_slides(wh, periods.month(2024, 10))[0]
+        assert fresh.headline != deck[0].headline
+        page.wait_for_function(f"() => document.querySelector('.mt-headline')?.innerText === {fresh.headline!r}",
+                               timeout=45_000)
         page.get_by_role("button", name="◀ Trước").click()
         page.get_by_text(f"Trang {len(deck)}/{len(deck)}").wait_for()
-        # A bookmark opens the chosen level and slide directly (same browser session, so no new login).
+        # A bookmark opens the chosen period, level and slide directly (a new page load: log in again).
         page.goto(f"{base}/?trinhchieu=1&ky=2024-09&cap=district&slide=2")
+        _login(page)
         district = slides_mod.build_slides(wh, periods.month(2024, 9), level="district")
         page.get_by_text(f"Trang 2/{len(district)}").wait_for()
         page.locator(".mt-title", has_text=district[1].title).wait_for()

@@ -67,8 +67,6 @@ def test_vietnamese_text_extracts_with_diacritics(built):
 
 
 def test_narrative_in_pdf_matches_slides(built):
-    from fpdf import FPDF  # noqa: F401 - fpdf2 is the writer; the text check goes through pdftotext
-
     path, deck, _ = built
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext missing")

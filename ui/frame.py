@@ -160,3 +160,7 @@ def header(frame: Frame, title: str) -> None:
     fresh = frame.freshness()
     st.caption(T.PERIOD_CAPTION.format(period=frame.period.label, level=level, unit=unit, field=field_text)
                + " · " + T.freshness_line(fresh["data_until"], fresh["loaded_at"]))
+    # Say which figures come from aggregated Biểu 06 forms rather than dossier records.
+    from_forms = int(frame.totals().get("agg_units", 0) or 0)
+    if from_forms:
+        st.info(T.FROM_FORM06.format(n=T.num(from_forms)), icon="ℹ️")
