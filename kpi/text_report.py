@@ -113,3 +113,7 @@ PACK_NO_BROWSER = (
     "BROWSER_PATH trỏ tới tệp chạy Chrome/Chromium."
 )
 PACK_NO_FONT = "Không tìm thấy phông chữ TTF có dấu tiếng Việt (DejaVuSans hoặc NotoSans)."
+
+BTN_MAKE_PACK = "Tạo tài liệu giao ban (PDF)"
+MAKING_PACK = "Đang dựng tài liệu giao ban…"
+BTN_DOWNLOAD_PACK = "Tải tài liệu giao ban (PDF)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import time
 
 import streamlit as st
@@ -230,6 +231,26 @@ def _apply_options() -> None:
     st.query_params["slide"] = "1"
 
 
+def _pack_download() -> None:
+    """The meeting pack as a PDF: the same slides, built on request (about ten seconds)."""
+    key = f"meeting_pack_{slides_mod.period_param(period)}_{level or ''}_{wh.data_version()}"
+    if st.button(T.BTN_MAKE_PACK, key="meeting_make_pack"):
+        from kpi import audit, pack
+
+        buffer = io.BytesIO()
+        with st.spinner(T.MAKING_PACK):
+            try:
+                pack.build_pack(wh, period, scope, buffer, level=level)
+            except (RuntimeError, ValueError) as error:
+                st.error(str(error))
+                return
+        st.session_state[key] = buffer.getvalue()
+        audit.record(wh, getattr(user, "name", None), "pack", period.label, {"level": level})
+    if key in st.session_state:
+        st.download_button(T.BTN_DOWNLOAD_PACK, st.session_state[key], mime="application/pdf",
+                           file_name=f"giao-ban-{slides_mod.period_param(period)}.pdf", key="meeting_pack_download")
+
+
 with st.expander(T.OPTIONS, expanded=False):
     months = _months(str(wh.path), wh.data_version())
     current_ky = slides_mod.period_param(period)
@@ -247,3 +268,4 @@ with st.expander(T.OPTIONS, expanded=False):
     with c3:
         st.selectbox(T.OPT_AUTO, AUTO_CHOICES, index=AUTO_CHOICES.index(auto_seconds) if auto_seconds in AUTO_CHOICES else 0,
                      key="meeting_opt_auto", on_change=_apply_options)
+    _pack_download()

@@ -138,3 +138,19 @@ def test_new_data_refreshes_the_numbers(db_path, tmp_path, monkeypatch):
     after = _html(at)
     expected = slides_mod.build_slides(wh, periods.month(2024, 10))[0]
     assert expected.narrative in after and expected.narrative not in before
+
+
+def test_pack_button_builds_a_pdf_for_download(env):
+    """The 'one button' of the meeting pack: the PDF of the same slides, audited as an export."""
+    from kpi import audit
+    from kpi.db import Warehouse
+
+    at = app(LEADER, ky="2024-10").run()
+    button = next(b for b in at.button if b.key == "meeting_make_pack")
+    at = button.click().run(timeout=180)
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+    assert downloads[0].proto.label == "Tải tài liệu giao ban (PDF)"
+    log = audit.read_log(Warehouse(env), action="pack")
+    assert len(log) >= 1 and log.iloc[0]["target"] == "Tháng 10/2024"
