@@ -76,3 +76,22 @@ def where_clause(filters: Filters | None, scope: Scope | None, alias: str = "") 
         parts.append(f"{p}field IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(filters.fields))
     return " AND ".join(parts), params
+
+
+def levels_in_view(period, scope: Scope | None, level: str | None, with_data: set[str]) -> list[str]:
+    """The levels a report or slide deck shows, in order.
+
+    A chosen level, else the scope's level, else for a unit scope the levels its
+    units have data in, else every level that existed at some point of the period
+    (three before 01/07/2025, two after) or has data.
+    """
+    from kpi.levels import LEVELS, levels_on
+
+    if level:
+        return [level]
+    if scope is not None and scope.kind == "level":
+        return [scope.level]
+    if scope is not None and scope.kind == "units":
+        return [lv for lv in LEVELS if lv in with_data]
+    existing = set(levels_on(period.start)) | set(levels_on(period.end)) | with_data
+    return [lv for lv in LEVELS if lv in existing]

@@ -22,8 +22,7 @@ import pandas as pd
 
 from kpi import metrics, text_report as T, text_vi
 from kpi.db import Warehouse
-from kpi.filters import Filters, Scope
-from kpi.levels import LEVELS, levels_on
+from kpi.filters import Filters, Scope, levels_in_view
 from kpi.periods import ROMAN, Period
 from kpi.text import sort_key_vi
 
@@ -73,17 +72,6 @@ def _sum(rows: list[dict]) -> dict:
     return {col: int(sum(r[col] for r in rows)) for col in NUMBER_COLUMNS}
 
 
-def _levels_shown(period: Period, scope: Scope | None, level: str | None, with_data: set[str]) -> list[str]:
-    if level:
-        return [level]
-    if scope is not None and scope.kind == "level":
-        return [scope.level]
-    if scope is not None and scope.kind == "units":
-        return [lv for lv in LEVELS if lv in with_data]
-    existing = set(levels_on(period.start)) | set(levels_on(period.end)) | with_data
-    return [lv for lv in LEVELS if lv in existing]
-
-
 def form06_rows(wh: Warehouse, period: Period, scope: Scope | None = None, level: str | None = None,
                 filters: Filters | None = None) -> list[dict]:
     """The form's rows in order: per level a subtotal row, then its lĩnh vực; last the total row.
@@ -107,7 +95,7 @@ def form06_rows(wh: Warehouse, period: Period, scope: Scope | None = None, level
         by_level.setdefault(rec["level"], []).append({"field": field, **values})
     rows: list[dict] = []
     level_rows: list[dict] = []
-    for i, lv in enumerate(_levels_shown(period, scope, level, set(by_level)), start=1):
+    for i, lv in enumerate(levels_in_view(period, scope, level, set(by_level)), start=1):
         fields = sorted(by_level.get(lv, []), key=lambda r: (r["field"] is None, sort_key_vi(r["field"] or "")))
         subtotal = FormRow("level", ROMAN.get(i, str(i)), text_vi.LEVEL_LABELS.get(lv, lv), lv, None,
                            _sum(fields) if fields else {c: 0 for c in NUMBER_COLUMNS}).as_dict()

@@ -18,8 +18,7 @@ import pandas as pd
 
 from kpi import metrics, narrative, targets as tg, text_report as T, text_vi
 from kpi.db import Warehouse
-from kpi.filters import Filters, Scope
-from kpi.levels import LEVELS, levels_on
+from kpi.filters import Filters, Scope, levels_in_view
 from kpi.periods import Period
 
 # The plan KPIs on the summary and level slides (PAKN has its own slide).
@@ -125,17 +124,6 @@ def _scope_label(scope: Scope | None, level: str | None) -> str:
     if scope.kind == "level":
         return text_vi.LEVEL_LABELS.get(scope.level, scope.level)
     return T.SCOPE_OWN
-
-
-def _levels_in_view(period: Period, scope: Scope | None, level: str | None, with_data: set[str]) -> list[str]:
-    if level:
-        return [level]
-    if scope is not None and scope.kind == "level":
-        return [scope.level]
-    if scope is not None and scope.kind == "units":
-        return [lv for lv in LEVELS if lv in with_data]
-    present = set(levels_on(period.end)) | with_data
-    return [lv for lv in LEVELS if lv in present]
 
 
 def _has_dossiers(row: dict | None) -> bool:
@@ -287,7 +275,7 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
     names = {r.unit_id: r.name for r in metrics.units_frame(wh, scope).itertuples()}
     units = _unit_rows(current_units, names, in_force)
 
-    view_levels = _levels_in_view(period, scope, level, {lv for lv, r in cur_levels.items() if _has_dossiers(r)})
+    view_levels = levels_in_view(period, scope, level, {lv for lv, r in cur_levels.items() if _has_dossiers(r)})
     one_level = view_levels[0] if len(view_levels) == 1 else None
     scope_label = _scope_label(scope, level or (scope.level if scope is not None and scope.kind == "level" else None))
 

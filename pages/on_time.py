@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import text_vi as T
-from kpi.filters import Filters
 from ui import charts
 from ui import frame as frame_mod
 from ui import widgets as W

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi import text_vi as T
 from kpi.filters import Filters
-from kpi.targets import NOT_MET, gap_count
+from kpi.targets import NOT_MET
 from ui import frame as frame_mod
 from ui import widgets as W
 
