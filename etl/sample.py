@@ -468,7 +468,7 @@ def _insert_feedback(con, seed: int, batch_id: int, working_days: int) -> None:
 
 def _insert_surveys(con, seed: int, batch_id: int) -> None:
     con.execute(f"""
-        INSERT INTO surveys
+        INSERT INTO surveys (code, dossier_code, unit_id, level, rated_date, rating, batch_id)
         WITH walk_in AS (
           SELECT printf('KS.%02d-%s-%04d', n.uno, strftime(n.day, '%y%m%d'), k + 1) AS code,
                  NULL::VARCHAR AS dossier_code, u.unit_id, u.level, n.day AS rated_date,

@@ -101,6 +101,7 @@ class Warehouse:
                 try:
                     yield con
                     if bump_version:
+                        schema.refresh_derived(con)
                         con.execute(
                             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
                         )

@@ -274,8 +274,8 @@ def survey_counts(wh: Warehouse | None, period: Period, filters: Filters | None 
         count(*) FILTER (WHERE d.rating = 1) AS survey_dissatisfied
     """
     # Survey rows carry no field: NULL, so a field filter leaves them out instead of failing.
-    table = """(SELECT s.*, NULL::VARCHAR AS field FROM surveys s WHERE s.dossier_code IS NULL OR NOT EXISTS (
-                 SELECT 1 FROM dossiers x WHERE x.code = s.dossier_code AND x.rating IS NOT NULL))"""
+    # dossier_rated (kept at write time by kpi.schema.refresh_derived) skips ratings already in the dossiers.
+    table = "(SELECT s.*, NULL::VARCHAR AS field FROM surveys s WHERE NOT coalesce(s.dossier_rated, FALSE))"
     live = "d.rated_date BETWEEN p.pstart AND p.pend"
     sql, params = _counts_query(table, [], exprs, period, filters, scope, group_by, SURVEY_AVAILABLE, live)
     return _run(wh, con, sql, params)

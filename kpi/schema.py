@@ -214,7 +214,32 @@ MIGRATIONS: list[str] = [
       unit_id VARCHAR NOT NULL
     );
     """,
+    # 3: survey rows about a dossier already rated in the dossier records (kept by refresh_derived)
+    """
+    ALTER TABLE surveys ADD COLUMN IF NOT EXISTS dossier_rated BOOLEAN DEFAULT FALSE;
+    """,
 ]
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute derived columns inside a write transaction, before it commits.
+
+    ``surveys.dossier_rated``: a survey row whose dossier is rated in the dossier
+    records is that same rating again; the satisfaction KPI skips it. Kept here,
+    at write time, because checking it at query time means scanning every
+    dossier code on every page view.
+    """
+    linked = con.execute("SELECT count(*) FROM surveys WHERE dossier_code IS NOT NULL").fetchone()[0]
+    if not linked:
+        return
+    con.execute(
+        """
+        UPDATE surveys SET dossier_rated = coalesce(dossier_code IN (
+            SELECT code FROM dossiers
+            WHERE rating IS NOT NULL
+              AND code IN (SELECT dossier_code FROM surveys WHERE dossier_code IS NOT NULL)), FALSE)
+        """
+    )
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

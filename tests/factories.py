@@ -77,5 +77,5 @@ def add_feedback(wh: Warehouse, rows: list[dict]) -> None:
 def add_survey(wh: Warehouse, code, unit, rated, rating, dossier_code=None) -> None:
     add_units(wh)
     with wh.write() as con:
-        con.execute("INSERT INTO surveys VALUES (?, ?, ?, ?, ?, ?, 0)",
+        con.execute("INSERT INTO surveys (code, dossier_code, unit_id, level, rated_date, rating, batch_id) VALUES (?, ?, ?, ?, ?, ?, 0)",
                     [code, dossier_code, unit_id_for(unit), infer_level(unit), ts(rated).date(), rating])

@@ -151,3 +151,11 @@ def test_level_switch_2025(wh):
     assert july["commune"]["received"] == 1 and july["commune"]["on_time_rate"] == 1.0
     june = metrics.summary(wh, periods.month(2025, 6))["levels"]
     assert june["district"]["received"] == 1
+
+
+def test_survey_of_a_dossier_rated_later_stops_counting(wh):
+    """Surveys first, the dossier's own rating later: the survey row is then the same rating twice."""
+    add_survey(wh, "S9", "Sở Tư pháp", "10/03/2024", 1, dossier_code="K")
+    assert metrics.summary(wh, MARCH)["total"]["satisfaction_rate"] == 0.0
+    add_dossiers(wh, [dossier("K", received="01/03/2024", due="10/03/2024", finished="05/03/2024", rating=4)])
+    assert metrics.summary(wh, MARCH)["total"]["satisfaction_rate"] == 1.0
