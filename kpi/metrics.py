@@ -183,7 +183,7 @@ DOSSIER_FLAGS = """
     sign(date_diff('day', d.due_date, d.finished_date)) AS vs_due,
     d.due_date IS NULL AS no_due,
     coalesce(d.due_date < p.pend, FALSE) AS due_passed,
-    d.channel, d.digitized, d.e_result, d.rating, d.apology
+    d.channel AS ch, d.digitized AS dig, d.e_result AS er, d.rating AS rt, d.apology AS ap
 """
 
 
@@ -196,28 +196,28 @@ def _dossier_count_sql(overdue_without_due: bool) -> str:
 
     return ",\n".join([
         total("in_p", "received"),
-        total("in_p AND channel = 'online'", "received_online"),
-        total("in_p AND channel = 'direct'", "received_direct"),
-        total("in_p AND channel = 'postal'", "received_postal"),
-        total("in_p AND digitized", "received_digitized"),
+        total("in_p AND ch = 'online'", "received_online"),
+        total("in_p AND ch = 'direct'", "received_direct"),
+        total("in_p AND ch = 'postal'", "received_postal"),
+        total("in_p AND dig", "received_digitized"),
         total("NOT in_p", "carried_over"),
         total("fin", "resolved"),
         total("fin AND vs_due < 0", "resolved_early"),
         total("fin AND (vs_due = 0 OR no_due)", "resolved_on_time"),
         total("fin AND vs_due > 0", "resolved_overdue"),
         total("fin AND no_due", "resolved_no_due"),
-        total("fin AND e_result", "resolved_e_result"),
+        total("fin AND er", "resolved_e_result"),
         total("NOT fin", "in_progress"),
         total(f"NOT fin AND NOT ({ip_overdue})", "in_progress_within"),
         total(ip_overdue, "in_progress_overdue"),
         total("NOT fin AND no_due", "in_progress_no_due"),
-        total(f"((fin AND vs_due > 0) OR ({ip_overdue})) AND apology = FALSE", "overdue_no_apology"),
-        total("fin AND rating IS NOT NULL", "rated"),
-        total("fin AND rating >= 3", "satisfied"),
-        total("fin AND rating = 4", "rated_very_satisfied"),
-        total("fin AND rating = 3", "rated_satisfied"),
-        total("fin AND rating = 2", "rated_neutral"),
-        total("fin AND rating = 1", "rated_dissatisfied"),
+        total(f"((fin AND vs_due > 0) OR ({ip_overdue})) AND ap = FALSE", "overdue_no_apology"),
+        total("fin AND rt IS NOT NULL", "rated"),
+        total("fin AND rt >= 3", "satisfied"),
+        total("fin AND rt = 4", "rated_very_satisfied"),
+        total("fin AND rt = 3", "rated_satisfied"),
+        total("fin AND rt = 2", "rated_neutral"),
+        total("fin AND rt = 1", "rated_dissatisfied"),
     ])
 
 
@@ -229,14 +229,13 @@ SURVEY_AVAILABLE = {"level", "unit_id"}
 def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None = None, scope: Scope | None = None,
                    group_by: tuple[str, ...] = (), con=None) -> pd.DataFrame:
     """Dossier counts (DOSSIER_COUNT_COLUMNS) per period part and grouping."""
+    overdue_without_due = bool(config.get("no_due_in_progress_overdue"))
     # A dossier matters to P when it was received by the end and not finished before the start.
-    # coalesce instead of OR: two plain inequalities let DuckDB use a range join over the periods.
     live = "d.received_date <= p.pend AND coalesce(d.finished_date, DATE '9999-12-31') >= p.pstart"
     prefilter = (
         "(SELECT * FROM dossiers WHERE received_date <= ?::DATE AND coalesce(finished_date, DATE '9999-12-31') >= ?::DATE)"
     )
-    sql, params = _counts_query(prefilter, [period.end, period.start],
-                                _dossier_count_sql(bool(config.get("no_due_in_progress_overdue"))),
+    sql, params = _counts_query(prefilter, [period.end, period.start], _dossier_count_sql(overdue_without_due),
                                 period, filters, scope, group_by, DOSSIER_AVAILABLE, live, flags=DOSSIER_FLAGS)
     return _run(wh, con, sql, params)
 
