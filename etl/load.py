@@ -30,7 +30,7 @@ from etl.read import FileRefused, RawFile, read_file
 from etl.validate import UnitBook, body_rows, validate
 from kpi import config, schema
 from kpi.db import Warehouse
-from kpi.filters import Scope
+from kpi.filters import Scope, where_clause
 
 __all__ = ["FileRefused", "UndoError", "Prepared", "BatchResult", "prepare", "diff_counts", "load_prepared",
            "load_file", "history", "undo_batch", "rejects_report"]
@@ -163,6 +163,9 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
         with wh.read() as con:
             units = UnitBook.from_connection(con)
     checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope)
+    foreign = _foreign_codes(wh, header.kind, checked.data, scope)
+    if foreign:  # rare: validate again so those rows are rejected like any other, with their source row
+        checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope, foreign_codes=foreign)
     if checked.rows_read == 0:
         raise FileRefused(raw.file_name, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề. "
                                          "Hãy kiểm tra lại trang tính hoặc xuất lại dữ liệu.")
@@ -170,6 +173,18 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     prepared.data, prepared.rejects = checked.data, checked.rejects
     prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
     return prepared
+
+
+def _foreign_codes(wh: Warehouse | None, kind: str, data: pd.DataFrame, scope: Scope | None) -> frozenset[str]:
+    """Codes of ``data`` the warehouse already holds for a unit outside ``scope`` (loads replace by code)."""
+    if wh is None or scope is None or scope.is_province or data.empty or kind not in TARGETS:
+        return frozenset()
+    where, params = where_clause(None, scope, "t")
+    with wh.read() as con:
+        rows = con.execute(f"SELECT DISTINCT t.code FROM {TARGETS[kind].table} t "
+                           f"WHERE t.code IN (SELECT unnest(?::VARCHAR[])) AND NOT ({where})",
+                           [list(data["code"].dropna().astype(str).unique()), *params]).fetchall()
+    return frozenset(r[0] for r in rows)
 
 
 def _locate(raw: RawFile, mapping, kind):

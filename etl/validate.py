@@ -293,8 +293,11 @@ def _letter(j: int) -> str:
 # -- validation per kind --------------------------------------------------
 
 def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: UnitBook | None = None,
-             scope: Scope | None = None) -> Validated:
-    """Normalized valid rows of ``header.kind`` and the rejects, from a raw sheet."""
+             scope: Scope | None = None, foreign_codes: frozenset[str] = frozenset()) -> Validated:
+    """Normalized valid rows of ``header.kind`` and the rejects, from a raw sheet.
+
+    ``foreign_codes``: codes the warehouse already holds for units outside ``scope``; such rows are
+    rejected (a load replaces by code, so they would rewrite another unit's record)."""
     body = body_rows(cells, header)
     units = units or UnitBook()
     col = {name: _column(body, header, name) for name in FIELDS[header.kind]}
@@ -303,6 +306,10 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
 
     _codes(out, col, header, problems)
     _units(out, col, header, problems, units, scope)
+    if foreign_codes:
+        problems.append(Problem(out["code"].isin(foreign_codes).to_numpy(bool), "code",
+                                "Mã «{value}» đã có trong kho dữ liệu của một đơn vị nằm ngoài phạm vi được phân quyền "
+                                "của bạn: bạn không được ghi đè hồ sơ đó; hãy bỏ dòng này hoặc nhờ người có quyền nạp."))
     dates = {}
     for name in DATE_FIELDS:
         if name in FIELDS[header.kind]:

@@ -7,101 +7,46 @@ Run: .venv/bin/python -m pytest tests/test_browser.py -q -m browser
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from kpi import auth, metrics, periods
+from kpi import auth, metrics
 from kpi import text_vi as T
 from kpi.db import Warehouse
+from tests.browser_support import chromium, login, new_tab, require_chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-output" / "screenshots"
 ADMIN, PASSWORD = "quan-tri", "Mat-khau-rat-dai-2024!"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(sample_db, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed")
+    require_chromium()
     db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
     shutil.copy(sample_db, db)
     auth.create_user(Warehouse(db), ADMIN, PASSWORD, "admin")
-    port = _free_port()
-    env = dict(os.environ, TTHC_DB=str(db), PYTHONPATH=str(ROOT))
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start")
+    with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
     url, _ = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
-        tab = context.new_page()
-        tab.set_default_timeout(60_000)
-        tab.goto(url)
-        tab.get_by_label("Tên đăng nhập").fill(ADMIN)
-        tab.get_by_label("Mật khẩu").fill(PASSWORD)
-        tab.get_by_role("button", name="Đăng nhập").click()
-        tab.get_by_text(T.PAGE_TITLES["overview"], exact=True).first.wait_for()
+    with chromium() as browser:
+        tab = new_tab(browser)
+        login(tab, url, ADMIN, PASSWORD, T.PAGE_TITLES["overview"])
         yield tab
-        browser.close()
 
 
-def _settle(tab) -> None:
-    """Wait until Streamlit has finished the run (no running indicator) and charts are drawn."""
-    tab.wait_for_timeout(500)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=60_000)
-    tab.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
-    tab.wait_for_timeout(800)
+_settle = settle
 
 
 def _open(tab, name: str) -> None:

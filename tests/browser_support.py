@@ -1,0 +1,113 @@
+"""Shared pieces of the real-browser tests: a `streamlit run dashboard.py` server on a free port,
+Chromium through Playwright at 1920×1080, the real login form, waiting for a run to settle.
+
+Used by tests/test_browser.py and tests/test_roles_browser.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORT = {"width": 1920, "height": 1080}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_chromium() -> None:
+    pytest.importorskip("playwright")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, log_dir: Path, script: str = "dashboard.py", env: dict | None = None):
+    """Run `streamlit run <script>` against warehouse ``db``; yields the base URL; stops it afterwards."""
+    port = free_port()
+    environ = dict(os.environ, TTHC_DB=str(db), PYTHONPATH=str(ROOT), **(env or {}))
+    log = open(log_dir / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """A Chromium browser (Playwright); yields it and closes it afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_tab(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    return tab
+
+
+def login(tab, url: str, name: str, password: str, wait_for_text: str) -> None:
+    """Open ``url`` and sign in through the real form; waits until ``wait_for_text`` shows."""
+    tab.goto(url)
+    tab.get_by_label("Tên đăng nhập").fill(name)
+    tab.get_by_label("Mật khẩu").fill(password)
+    tab.get_by_role("button", name="Đăng nhập").click()
+    tab.get_by_text(wait_for_text, exact=True).first.wait_for()
+
+
+def settle(tab) -> None:
+    """Wait until Streamlit has finished the run (no running indicator) and a page title is drawn."""
+    tab.wait_for_timeout(500)
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !/Running|Stop/.test(document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)",
+        timeout=60_000)
+    tab.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
+    tab.wait_for_timeout(800)
+
+
+def sidebar_links(tab) -> list[str]:
+    """The titles of the navigation links in the sidebar, in order (a Material icon's ligature name,
+    drawn before the title, is left out)."""
+    return [t.strip().splitlines()[-1].strip() for t in tab.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+            if t.strip()]
