@@ -332,3 +332,6 @@ LEVEL_TARGET_MARK = "Chỉ tiêu của cấp"
 FROM_FORM06 = ("Số liệu gồm {n} đơn vị chỉ báo cáo tổng hợp theo Biểu số 06/VPCP/KSTT (không có chi tiết hồ sơ): "
                "số tiếp nhận, giải quyết, đúng hạn của các đơn vị này lấy từ biểu; tỷ lệ số hóa và kết quả điện tử "
                "chỉ tính trên hồ sơ chi tiết.")
+
+PROVINCE_COMPARE_TITLE = "So sánh với toàn tỉnh"
+PROVINCE_COMPARE_NOTE = "Số liệu tổng hợp toàn tỉnh (không có chi tiết đơn vị ngoài phạm vi), hiển thị theo cho phép của quản trị."

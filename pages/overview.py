@@ -38,6 +38,14 @@ for chunk in (T.OVERVIEW_PLAN_KPIS[:4], T.OVERVIEW_PLAN_KPIS[4:]):
         with column:
             W.tile(frame, kpi, row, previous, level, unit_id, by_level=by_level)
 
+province = frame.province_totals()
+if province is not None:
+    # Only aggregates of the whole province, for comparison, where the admin allows it.
+    st.subheader(T.PROVINCE_COMPARE_TITLE)
+    st.caption(T.PROVINCE_COMPARE_NOTE)
+    for column, kpi in zip(st.columns(len(T.OVERVIEW_PLAN_KPIS)), T.OVERVIEW_PLAN_KPIS):
+        column.metric(T.KPI_LABELS[kpi], T.pct(province[kpi]))
+
 st.subheader(T.MATRIX_TITLE)
 st.markdown(W.level_matrix(frame, by_level, T.OVERVIEW_PLAN_KPIS), unsafe_allow_html=True)
 

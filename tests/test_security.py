@@ -345,9 +345,16 @@ def test_province_totals_hidden_from_scoped_users_unless_allowed(monkeypatch, sa
     assert auth.sees_province_totals(LEADER)
     assert auth.sees_province_totals(world["analyst"]) is allowed
     assert auth.sees_province_totals(User("x", "leader", Scope(kind="level", level="commune"))) is allowed
-    if allowed:
-        return
     wh = world["wh"]
+    if allowed:
+        # Shown as aggregates for comparison, under their own heading; still no outside unit's rows.
+        province = metrics.kpi_table(wh, PERIOD).iloc[0]
+        at = dashboard(monkeypatch, sample_db, world["analyst"])
+        no_exception(at)
+        assert T.PROVINCE_COMPARE_TITLE in all_text(at)
+        shown = [m.value for m in at.metric]
+        assert T.pct(province["on_time_rate"]) in shown
+        return
     province = metrics.kpi_table(wh, PERIOD).iloc[0]
     scoped = metrics.kpi_table(wh, PERIOD, None, world["scope"]).iloc[0]
     at = dashboard(monkeypatch, sample_db, world["analyst"])

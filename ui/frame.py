@@ -17,9 +17,10 @@ import streamlit as st
 
 from kpi import targets as targets_mod
 from kpi import text_vi as T
+from kpi import auth
 from kpi.auth import User
 from kpi.db import Warehouse
-from kpi.filters import Filters, Scope
+from kpi.filters import PROVINCE_SCOPE, Filters, Scope
 from kpi.periods import Period
 from ui import cache, filters as filters_ui
 from ui.warehouse import get_warehouse
@@ -53,6 +54,14 @@ class Frame:
 
     def totals(self, period: Period | None = None, filters: Filters | None = None) -> dict:
         frame = self.table((), period, filters)
+        return frame.iloc[0].to_dict()
+
+    def province_totals(self) -> dict | None:
+        """Province-wide totals for a scoped user, only where the admin allows it (setting
+        ``scoped_sees_province``): aggregates, never unit or dossier rows. None otherwise."""
+        if self.scope.is_province or not auth.sees_province_totals(self.user):
+            return None
+        frame = cache.kpi_table(self.wh, self.period, Filters(), PROVINCE_SCOPE, (), self.version)
         return frame.iloc[0].to_dict()
 
     def targets(self, year: int | None = None) -> list[targets_mod.Target]:
