@@ -335,3 +335,4 @@ FROM_FORM06 = ("Số liệu gồm {n} đơn vị chỉ báo cáo tổng hợp th
 
 PROVINCE_COMPARE_TITLE = "So sánh với toàn tỉnh"
 PROVINCE_COMPARE_NOTE = "Số liệu tổng hợp toàn tỉnh (không có chi tiết đơn vị ngoài phạm vi), hiển thị theo cho phép của quản trị."
+UNIT_LINEAGE = "Theo tháng, gồm cả lịch sử của các đơn vị đã sáp nhập hoặc đổi tên vào đơn vị này: {names}."

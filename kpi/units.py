@@ -149,6 +149,26 @@ def rollup_map(wh_or_con) -> dict[str, str]:
     return {u: _chain_end(successor, u) for u in successor}
 
 
+def lineage(successor_pairs, unit_id: str) -> tuple[str, ...]:
+    """``unit_id`` and every unit that merged or was renamed into it, directly or through others.
+
+    ``successor_pairs`` are (unit_id, successor_id) rows, e.g. from the units frame.
+    A new commune of 07/2025 gets the old communes it absorbed, so its history before
+    the reform can be shown under today's name.
+    """
+    successor = _successors(successor_pairs)
+    found = [unit_id]
+    for start in successor:
+        current, seen = start, {start}
+        while current in successor and successor[current] not in seen:
+            current = successor[current]
+            seen.add(current)
+            if current == unit_id:
+                found.append(start)
+                break
+    return tuple(found)
+
+
 def rollup_frame(wh_or_con) -> pd.DataFrame:
     """The rollup as a two-column frame (unit_id, current_id), every unit included.
 

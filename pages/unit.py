@@ -10,6 +10,8 @@ import streamlit as st
 from kpi import text_vi as T
 from kpi.filters import Filters
 from kpi.targets import MET, NOT_MET, assess, pick
+from kpi.text import sort_key_vi
+from kpi.units import lineage
 from ui import charts
 from ui import filters as filters_ui
 from ui import frame as frame_mod
@@ -61,10 +63,13 @@ head = "".join(f"<th>{html.escape(T.KPI_LABELS[k])}</th>" for k in kpis)
 st.markdown(f"<table class='kpi-matrix'><thead><tr>{head}</tr></thead><tbody><tr>{''.join(cells)}</tr></tbody></table>",
             unsafe_allow_html=True)
 
-# Scorecard over time.
+# Scorecard over time, with the history of the units merged or renamed into this one.
 st.subheader(T.UNIT_SCORECARD)
+history_ids = lineage(zip(units.index, units["successor_id"]), unit_id)
+if len(history_ids) > 1:
+    st.caption(T.UNIT_LINEAGE.format(names=", ".join(sorted((names[u] for u in history_ids[1:]), key=sort_key_vi))))
 window = W.trend_period(frame)
-monthly = frame.table(("month",), period=window, filters=mine)
+monthly = frame.table(("month",), period=window, filters=Filters(unit_ids=history_ids, fields=f.fields))
 left, right = st.columns(2)
 with left:
     charts.show(charts.kpi_trend(monthly, "on_time_rate", {None: pick(frame.targets(), "on_time_rate", level, unit_id)},

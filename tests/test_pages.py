@@ -311,3 +311,19 @@ def test_excel_never_turns_text_into_formulas(tmp_path):
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
     assert sheet["D2"].data_type == "s" and sheet["I2"].value == "Trực tuyến"
     assert sheet["A1"].value == T.DOSSIER_COLUMNS["code"]
+
+
+def test_unit_page_shows_the_history_of_merged_units(monkeypatch, sample_db):
+    """A commune created by the 07/2025 merge shows its predecessors' months under its own name."""
+    from kpi.db import Warehouse
+
+    wh = Warehouse(sample_db)
+    new_id, n_old = wh.query("""
+        SELECT successor_id, count(*) FROM units WHERE level = 'commune' AND successor_id IS NOT NULL
+        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""")[0]
+    at = make_app(monkeypatch, sample_db, month="2025-10", page="unit", flt_unit=new_id)
+    no_exception(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "đã sáp nhập hoặc đổi tên vào đơn vị này" in captions and n_old >= 2
+    table = next(m.value for m in at.markdown if "T06/2025" in m.value or "06/2025" in m.value)
+    assert "T06/2025" in table or "06/2025" in table   # a month before the reform, from the predecessors

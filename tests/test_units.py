@@ -134,3 +134,13 @@ def test_units_page_admin_maps_a_pending_name_and_leader_only_reads(wh, monkeypa
     assert not leader.exception
     assert not [b for b in leader.button if "Lưu" in b.label]
     assert len(leader.dataframe) >= 1
+
+
+def test_lineage_follows_merges_back_to_every_predecessor():
+    from kpi.units import lineage
+
+    pairs = [("xa-a", "xa-moi"), ("xa-b", "xa-moi"), ("xa-c", "xa-b"), ("so-x", None), ("xa-moi", None)]
+    assert set(lineage(pairs, "xa-moi")) == {"xa-moi", "xa-a", "xa-b", "xa-c"}
+    assert lineage(pairs, "xa-b") == ("xa-b", "xa-c")
+    assert lineage(pairs, "so-x") == ("so-x",)
+    assert lineage([("a", "b"), ("b", "a")], "c") == ("c",)  # a cycle never loops
