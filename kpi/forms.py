@@ -97,7 +97,7 @@ def form06_rows(wh: Warehouse, period: Period, scope: Scope | None = None, level
     level_rows: list[dict] = []
     for i, lv in enumerate(levels_in_view(period, scope, level, set(by_level)), start=1):
         fields = sorted(by_level.get(lv, []), key=lambda r: (r["field"] is None, sort_key_vi(r["field"] or "")))
-        subtotal = FormRow("level", ROMAN.get(i, str(i)), text_vi.LEVEL_LABELS.get(lv, lv), lv, None,
+        subtotal = FormRow("level", ROMAN.get(i, str(i)), text_vi.level_label_in(lv, period), lv, None,
                            _sum(fields) if fields else {c: 0 for c in NUMBER_COLUMNS}).as_dict()
         rows.append(subtotal)
         level_rows.append(subtotal)

@@ -285,7 +285,7 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
                                         if u["status"] == tg.NOT_MET] if one_level else None)]
     if len(view_levels) > 1:
         for lv in view_levels:
-            label = text_vi.LEVEL_LABELS[lv]
+            label = text_vi.level_label_in(lv, period)
             below = [u["name"] for u in sorted(units, key=lambda u: u["value"])
                      if u["level"] == lv and u["status"] == tg.NOT_MET]
             slides.append(_scope_slide("level", f"level:{lv}", T.SLIDE_LEVEL_TITLE.format(level=label), label, period,

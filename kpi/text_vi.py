@@ -104,6 +104,16 @@ def level_label(level: str | None) -> str:
     return LEVEL_LABELS.get(level or "", "Toàn tỉnh")
 
 
+def level_label_in(level: str, period) -> str:
+    """A level's label for a period: after the 2025 reform the district level only holds
+    the backlog of abolished districts, and says so instead of looking like a live level."""
+    from kpi.levels import DISTRICT, TWO_LEVEL_FROM
+
+    if level == DISTRICT and period.start >= TWO_LEVEL_FROM:
+        return f"{LEVEL_LABELS[level]} (đã giải thể từ {TWO_LEVEL_FROM:%d/%m/%Y}, hồ sơ còn tồn)"
+    return LEVEL_LABELS.get(level, level)
+
+
 # -- dashboard (pages, filters, charts) ---------------------------------------
 APP_TITLE = "Bảng điều khiển kiểm soát TTHC"
 ALL_PROVINCE = "Toàn tỉnh"

@@ -151,3 +151,11 @@ def test_sentence_count_two_to_four():
             "rates": [rate(0.9, 0.9), rate(0.5, None, 0.7, "digitization_rate")], "below_units": ["A", "B"]}
     text = N.summary_narrative(data)
     assert 2 <= text.count(". ") + 1 <= 4
+
+
+def test_district_level_after_the_reform_is_labelled_as_backlog():
+    from kpi import periods, text_vi
+
+    assert text_vi.level_label_in("district", periods.month(2025, 6)) == "Cấp huyện"
+    assert "đã giải thể từ 01/07/2025" in text_vi.level_label_in("district", periods.month(2025, 10))
+    assert text_vi.level_label_in("commune", periods.month(2025, 10)) == "Cấp xã"
