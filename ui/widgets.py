@@ -78,10 +78,13 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
     target = pick(frame.targets(), kpi, level, unit_id)
     before = value(previous, kpi) if previous else None
     delta = (v - before) if v is not None and before is not None else None
+    # An unchanged rate (as shown, to 0,1 point) gets neither arrow nor colour.
+    unchanged = delta is not None and round(delta * 1000) == 0
     with st.container(border=True):
         st.metric(label or T.KPI_LABELS[kpi], T.pct(v), delta=T.signed_points(delta),
                   delta_description=f"so với {frame.period.previous().label}" if delta is not None else None,
-                  delta_color="normal" if (target is None or target.direction == ">=") else "inverse",
+                  delta_color="off" if unchanged else ("normal" if (target is None or target.direction == ">=") else "inverse"),
+                  delta_arrow="off" if unchanged else "auto",
                   help=T.KPI_HELP[kpi])
         num, den = int(row.get(f"{kpi}__num", 0)), int(row.get(f"{kpi}__den", 0))
         per_level = level_status(frame, kpi, by_level) if target is None and level is None else []
