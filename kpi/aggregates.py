@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpi import grouping
 from kpi.filters import Filters, Scope, where_clause
 
 AGG_COLUMNS = ("agg_units", "agg_received", "agg_resolved")
@@ -49,14 +50,6 @@ _LAST_STOCKS = {
 AVAILABLE = {"level", "unit_id", "field"}
 
 
-def _parts(period, group_by) -> list:
-    if "month" in group_by:
-        return period.months()
-    if "quarter" in group_by:
-        return period.quarters()
-    return [period]
-
-
 def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope | None = None,
                      group_by: tuple[str, ...] = (), dossier_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Count columns from eligible form rows, keyed like ``metrics.dossier_counts``.
@@ -64,22 +57,10 @@ def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope |
     Returns the group keys, every column of ``dossier_columns`` (zeros where the form
     has no such figure) and ``AGG_COLUMNS``. ``con`` is an open read connection.
     """
-    from kpi.metrics import GROUPS, TIME_GROUPS  # local: metrics imports this module
-
-    parts = _parts(period, group_by)
-    values = ", ".join("(?::DATE, ?::DATE)" for _ in parts)
-    params: list = [d for p in parts for d in (p.start, p.end)]
+    periods_sql, params = grouping.periods_sql(period, group_by)
     where, wparams = where_clause(filters, scope, "d")
-    time_keys = ["d.pstart AS period_start", "d.pend AS period_end"] if any(g in TIME_GROUPS for g in group_by) else []
-    group_keys = []
-    for key in group_by:
-        if key in TIME_GROUPS:
-            continue
-        if key not in GROUPS:
-            raise ValueError(f"Không hỗ trợ nhóm theo '{key}'")
-        column = GROUPS[key]
-        group_keys.append(f"{'d.' + column if column in AVAILABLE else 'NULL::VARCHAR'} AS {column}")
-    keys = time_keys + group_keys
+    time_keys = ["d.pstart AS period_start", "d.pend AS period_end"] if grouping.is_timed(group_by) else []
+    keys = time_keys + grouping.group_columns(group_by, AVAILABLE)[0]
     exprs = [f"sum({sql})::BIGINT AS {name}" for name, sql in _FLOW_SUMS.items()]
     exprs += [f"coalesce(sum({sql}) FILTER (WHERE d.first_rn = 1), 0)::BIGINT AS {name}" for name, sql in _FIRST_STOCKS.items()]
     exprs += [f"coalesce(sum({sql}) FILTER (WHERE d.last_rn = 1), 0)::BIGINT AS {name}" for name, sql in _LAST_STOCKS.items()]
@@ -91,7 +72,7 @@ def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope |
     key_sql = (", ".join(keys) + ", ") if keys else ""
     group_sql = ("GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys)))) if keys else ""
     sql = f"""
-        WITH p AS (SELECT * FROM (VALUES {values}) AS v(pstart, pend)),
+        WITH p AS ({periods_sql}),
         latest AS (
             SELECT * FROM form06_rows
             QUALIFY row_number() OVER (PARTITION BY unit_id, level, field, period_from, period_to

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi import aggregates, config
+from kpi import aggregates, config, grouping
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope, where_clause
 from kpi.levels import LEVELS
@@ -82,46 +82,12 @@ FEEDBACK_COUNT_COLUMNS = (
 )
 SURVEY_COUNT_COLUMNS = ("survey_rated", "survey_satisfied", "survey_very_satisfied", "survey_satisfied_only", "survey_neutral", "survey_dissatisfied")
 
-# Groupings a query may ask for. Time groupings split P into its months/quarters.
-GROUPS = {
-    "level": "level",
-    "unit": "unit_id",
-    "field": "field",
-    "procedure": "procedure",
-    "channel": "channel",
-}
-TIME_GROUPS = ("month", "quarter")
-
-
-def _periods_sql(period: Period, group_by: tuple[str, ...]) -> tuple[str, list]:
-    if "month" in group_by:
-        parts = period.months()
-    elif "quarter" in group_by:
-        parts = period.quarters()
-    else:
-        parts = [period]
-    values = ", ".join("(?::DATE, ?::DATE)" for _ in parts)
-    params = [d for p in parts for d in (p.start, p.end)]
-    return f"SELECT * FROM (VALUES {values}) AS v(pstart, pend)", params
-
-
-def _group_columns(group_by: tuple[str, ...], available: set[str]) -> tuple[list[str], list[str]]:
-    """(select expressions, output names) for the non-time groupings."""
-    selects, names = [], []
-    for key in group_by:
-        if key in TIME_GROUPS:
-            continue
-        if key not in GROUPS:
-            raise ValueError(f"Không hỗ trợ nhóm theo '{key}'")
-        column = GROUPS[key]
-        expr = f"d.{column}" if column in available else "NULL::VARCHAR"
-        selects.append(f"{expr} AS {column}")
-        names.append(column)
-    return selects, names
+# Re-exported: callers ask metrics for the groupings it accepts.
+GROUPS, TIME_GROUPS = grouping.GROUPS, grouping.TIME_GROUPS
 
 
 def _time_select(group_by: tuple[str, ...]) -> list[str]:
-    return ["p.pstart AS period_start", "p.pend AS period_end"] if any(g in TIME_GROUPS for g in group_by) else []
+    return ["p.pstart AS period_start", "p.pend AS period_end"] if grouping.is_timed(group_by) else []
 
 
 def _counts_query(table_sql: str, table_params: list, count_exprs: str, period: Period, filters, scope, group_by,
@@ -135,14 +101,14 @@ def _counts_query(table_sql: str, table_params: list, count_exprs: str, period: 
     counts over every row.
     """
     where, wparams = where_clause(filters, scope, "d")
-    timed = any(g in TIME_GROUPS for g in group_by)
-    selects, names = _group_columns(group_by, available)
+    timed = grouping.is_timed(group_by)
+    selects, names = grouping.group_columns(group_by, available)
     keys = _time_select(group_by) + selects
     key_names = (["period_start", "period_end"] if timed else []) + names
     key_sql = (", ".join(keys) + ", ") if keys else ""
     group_sql = ("GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys)))) if keys else ""
     if timed:
-        periods_sql, pparams = _periods_sql(period, group_by)
+        periods_sql, pparams = grouping.periods_sql(period, group_by)
         with_sql, from_sql = f"WITH p AS ({periods_sql})", f"{table_sql} d JOIN p ON {live_when}"
     else:
         # One period: its dates are constants, so DuckDB filters instead of joining (3× faster).
@@ -289,16 +255,11 @@ def _run(wh: Warehouse | None, con, sql: str, params: list) -> pd.DataFrame:
         return own.execute(sql, params).df()
 
 
-def _key_columns(group_by: tuple[str, ...]) -> list[str]:
-    keys = ["period_start", "period_end"] if any(g in TIME_GROUPS for g in group_by) else []
-    return keys + [GROUPS[g] for g in group_by if g not in TIME_GROUPS]
-
-
 def counts(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None,
            group_by: tuple[str, ...] = ()) -> pd.DataFrame:
     """All counts of every family, one row per group, zeros where a family has no rows."""
     group_by = tuple(group_by)
-    keys = _key_columns(group_by)
+    keys = grouping.key_columns(group_by)
     with wh.read() as con:
         # Units that only send Biểu 06 add their aggregated counts (kpi.aggregates: no double counting).
         dossiers = aggregates.combine(
