@@ -5,6 +5,7 @@ A period is inclusive on both ends and made of calendar dates (DOMAIN §4).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from kpi import config
@@ -129,3 +130,38 @@ def parse_iso(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as error:
         raise ValueError(f"Ngày '{text}' không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2024-10-31") from error
+
+
+def to_param(period: Period) -> str:
+    """The period as URL/picker text: 2024-10 (month), 2024-Q4, 2024-H1, 2024 (year), else 2024-10-01_2024-10-15."""
+    s = period.start
+    if period.kind == "month":
+        return f"{s.year}-{s.month:02d}"
+    if period.kind == "quarter":
+        return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
+    if period.kind == "half":
+        return f"{s.year}-H{1 if s.month == 1 else 2}"
+    if period.kind == "year":
+        return str(s.year)
+    return f"{period.start.isoformat()}_{period.end.isoformat()}"
+
+
+def from_param(text: str | None) -> Period | None:
+    """The inverse of ``to_param``; None for anything it does not understand."""
+    if not text:
+        return None
+    text = str(text).strip().upper()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+            return month(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            return quarter(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-H([12])", text):
+            return half(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})", text):
+            return year(int(m[1]))
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", text):
+            return custom(dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2]))
+    except ValueError:
+        return None
+    return None

@@ -19,6 +19,7 @@ import pandas as pd
 from kpi import metrics, narrative, targets as tg, text_report as T, text_vi
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope, levels_in_view
+from kpi import periods as P
 from kpi.periods import Period
 
 # The plan KPIs on the summary and level slides (PAKN has its own slide).
@@ -305,43 +306,6 @@ def _level_counts(unit_frame: pd.DataFrame) -> pd.DataFrame:
     return unit_frame.groupby("level", as_index=False)[count_cols].sum()
 
 
-# -- the period in a URL ("?ky=2024-10") ------------------------------------------------
-
-def period_param(period: Period) -> str:
-    """2024-10 (month), 2024-Q4 (quarter), 2024-H1 (half), 2024 (year), else 2024-10-01_2024-10-15."""
-    s = period.start
-    if period.kind == "month":
-        return f"{s.year}-{s.month:02d}"
-    if period.kind == "quarter":
-        return f"{s.year}-Q{(s.month - 1) // 3 + 1}"
-    if period.kind == "half":
-        return f"{s.year}-H{1 if s.month == 1 else 2}"
-    if period.kind == "year":
-        return str(s.year)
-    return f"{period.start.isoformat()}_{period.end.isoformat()}"
-
-
-def period_from_param(text: str | None) -> Period | None:
-    """The inverse of ``period_param``; None for anything it does not understand."""
-    import datetime as dt
-    import re
-
-    from kpi import periods as P
-
-    if not text:
-        return None
-    text = str(text).strip().upper()
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-            return P.month(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-            return P.quarter(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})-H([12])", text):
-            return P.half(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})", text):
-            return P.year(int(m[1]))
-        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", text):
-            return P.custom(dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2]))
-    except ValueError:
-        return None
-    return None
+# -- the period in a URL: kpi.periods owns the codec ------------------------------------
+period_param = P.to_param
+period_from_param = P.from_param

@@ -23,11 +23,7 @@ names = frame.unit_names()
 
 period = frame.period
 if params.get("month"):
-    try:
-        y, m = str(params["month"]).split("-")
-        period = periods.month(int(y), int(m))
-    except ValueError:
-        pass
+    period = periods.from_param(str(params["month"])) or period
 unit = params.get("unit") if params.get("unit") in names else None
 field = params.get("field") or None
 from_link = bool(params.get("unit") or params.get("field") or params.get("month"))

@@ -42,3 +42,17 @@ def test_bad_periods_refused():
         periods.custom(dt.date(2024, 3, 2), dt.date(2024, 3, 1))
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         periods.parse_iso("31/12/2024")
+
+
+@pytest.mark.parametrize("period", [
+    periods.month(2024, 10), periods.quarter(2024, 4), periods.half(2025, 1), periods.year(2025),
+    periods.custom(dt.date(2024, 10, 1), dt.date(2024, 10, 15)),
+])
+def test_url_codec_round_trips(period):
+    assert periods.from_param(periods.to_param(period)) == period
+
+
+def test_url_codec_rejects_nonsense():
+    assert periods.from_param("2024-13") is None
+    assert periods.from_param("tháng 10") is None
+    assert periods.to_param(periods.quarter(2024, 4)) == "2024-Q4"

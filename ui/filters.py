@@ -35,19 +35,13 @@ def month_value(day: dt.date) -> str:
 
 def parse_period(kind: str, value) -> Period:
     """The Period of a picker value ('2025-10', '2025-Q3', '2025-H1', '2025', (start, end))."""
-    if kind == "month":
-        y, m = value.split("-")
-        return periods.month(int(y), int(m))
-    if kind == "quarter":
-        y, q = value.split("-Q")
-        return periods.quarter(int(y), int(q))
-    if kind == "half":
-        y, h = value.split("-H")
-        return periods.half(int(y), int(h))
-    if kind == "year":
-        return periods.year(int(value))
-    start, end = value
-    return periods.custom(start, end)
+    if kind == "custom":
+        start, end = value
+        return periods.custom(start, end)
+    period = periods.from_param(str(value))
+    if period is None:
+        raise ValueError(f"Kỳ '{value}' không hợp lệ")
+    return period
 
 
 def default_month(first: dt.date, last: dt.date) -> Period:
