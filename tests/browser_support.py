@@ -1,7 +1,8 @@
 """Shared pieces of the real-browser tests: a `streamlit run dashboard.py` server on a free port,
 Chromium through Playwright at 1920×1080, the real login form, waiting for a run to settle.
 
-Used by tests/test_browser.py and tests/test_roles_browser.py.
+Used by tests/test_browser.py, tests/test_roles_browser.py, tests/test_upload_browser.py and
+tests/test_meeting_browser.py.
 """
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def streamlit_server(db: Path, log_dir: Path, script: str = "dashboard.py", env:
     """Run `streamlit run <script>` against warehouse ``db``; yields the base URL; stops it afterwards."""
     port = free_port()
     environ = dict(os.environ, TTHC_DB=str(db), PYTHONPATH=str(ROOT), **(env or {}))
-    log = open(log_dir / "streamlit.log", "w")
+    log_path = log_dir / "streamlit.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -55,7 +57,8 @@ def streamlit_server(db: Path, log_dir: Path, script: str = "dashboard.py", env:
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("streamlit did not start")
+            log.flush()
+            pytest.fail("streamlit did not start: " + log_path.read_text())
         yield url
     finally:
         proc.terminate()
@@ -86,13 +89,18 @@ def new_tab(browser):
     return tab
 
 
-def login(tab, url: str, name: str, password: str, wait_for_text: str) -> None:
-    """Open ``url`` and sign in through the real form; waits until ``wait_for_text`` shows."""
+def login(tab, url: str, name: str, password: str, wait_for_text: str | None = None,
+          wait_for_selector: str | None = None) -> None:
+    """Open ``url`` and sign in through the real form; then waits until ``wait_for_text`` shows
+    and/or an element matching ``wait_for_selector`` is there."""
     tab.goto(url)
     tab.get_by_label("Tên đăng nhập").fill(name)
     tab.get_by_label("Mật khẩu").fill(password)
     tab.get_by_role("button", name="Đăng nhập").click()
-    tab.get_by_text(wait_for_text, exact=True).first.wait_for()
+    if wait_for_text is not None:
+        tab.get_by_text(wait_for_text, exact=True).first.wait_for()
+    if wait_for_selector is not None:
+        tab.wait_for_selector(wait_for_selector)
 
 
 def settle(tab) -> None:
