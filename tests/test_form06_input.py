@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,23 @@ def test_upload_page_takes_a_form06(wh, tmp_path, monkeypatch):
     assert "Đã nạp xong lượt" in at.success[0].value
     assert wh.query("SELECT kind, rows_loaded, rows_rejected, user_name FROM load_batches") == [("form06", 1, 1, "chuyenvien")]
     assert metrics.counts(wh, Q1).iloc[0]["agg_units"] == 1
+
+
+def test_overview_says_which_figures_came_from_the_form(wh, tmp_path, monkeypatch):
+    """Leaders see that some units' numbers are Biểu 06 aggregates, not dossier records."""
+    from streamlit.testing.v1 import AppTest
+
+    from kpi import text_vi
+
+    add_dossiers(wh, [dossier("A", received="05/02/2024", due="10/02/2024", finished="09/02/2024")])
+    load(wh, write_form06(tmp_path / "b06.xlsx", [GOOD, GOOD2]))
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60)
+    at.session_state["user"] = ADMIN
+    at.session_state["last_seen"] = dt.datetime.now()
+    at.session_state["flt_kind"] = "quarter"
+    at.session_state["flt_quarter"] = "2024-Q1"
+    at.run().run()
+    assert not at.exception
+    notes = [i.value for i in at.info]
+    assert text_vi.FROM_FORM06.format(n="1") in notes
