@@ -12,7 +12,6 @@ import sys
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
-from kpi.cli_users import cli_actor
 from kpi.db import Warehouse, WarehouseBusy
 from kpi.text_vi import num as _n
 
@@ -39,7 +38,7 @@ def cmd_load(args) -> int:
     db = str(config.db_path(args.db))
     wh = Warehouse(db)
     worst = OK
-    user = getattr(args, "user", None) or cli_actor()
+    user = getattr(args, "user", None) or audit.cli_actor()
     for path in args.files:
         try:
             result = load_file(wh, path, user=user)
@@ -78,7 +77,7 @@ def cmd_history(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    wh, user = Warehouse(args.db), getattr(args, "user", None) or cli_actor()
+    wh, user = Warehouse(args.db), getattr(args, "user", None) or audit.cli_actor()
     try:
         done = undo_batch(wh, args.batch_id, user=user)
     except (UndoError, WarehouseBusy) as error:

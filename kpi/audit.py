@@ -29,6 +29,7 @@ or a token in it.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 from typing import TYPE_CHECKING, Iterable
 
@@ -38,6 +39,15 @@ if TYPE_CHECKING:  # pandas is only needed by read_log; the CLI starts faster wi
     import pandas as pd
 
 DEFAULT_LIMIT = 1000
+
+
+def cli_actor() -> str:
+    """Who a command-line call is recorded as: 'cli:<login name of the operator>'."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        name = "unknown"
+    return f"cli:{name}"
 
 
 def _detail_text(detail: object) -> str | None:

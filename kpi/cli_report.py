@@ -9,7 +9,6 @@ Both record an audit row (action ``export``) when ``kpi.audit`` is available.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 import time
 from pathlib import Path
@@ -79,7 +78,9 @@ def main(argv: list[str]) -> int:
         return int(exit_.code or 0)
     from kpi.db import Warehouse, WarehouseBusy
 
-    user = args.user or getpass.getuser()
+    from kpi.audit import cli_actor
+
+    user = args.user or cli_actor()
     try:
         period = _period(args)
         if command == "report" and args.form.strip().lstrip("0") not in {f.lstrip("0") for f in FORMS}:

@@ -39,14 +39,6 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"Tham số không hợp lệ: {message}. Xem: python -m kpi users --help")
 
 
-def cli_actor() -> str:
-    try:
-        name = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        name = "unknown"
-    return f"cli:{name}"
-
-
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="đường dẫn tệp DuckDB (mặc định: TTHC_DB hoặc data/warehouse.duckdb)")
@@ -162,7 +154,7 @@ def _audit_detail(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    actor = cli_actor()
+    actor = audit.cli_actor()
     # --db is found even when the rest does not parse, so a refused call is audited too.
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--db")
