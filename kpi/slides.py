@@ -19,7 +19,6 @@ import pandas as pd
 from kpi import metrics, narrative, targets as tg, text_report as T, text_vi
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope, levels_in_view
-from kpi import periods as P
 from kpi.periods import Period
 
 # The plan KPIs on the summary and level slides (PAKN has its own slide).
@@ -305,7 +304,3 @@ def _level_counts(unit_frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["level"] + count_cols)
     return unit_frame.groupby("level", as_index=False)[count_cols].sum()
 
-
-# -- the period in a URL: kpi.periods owns the codec ------------------------------------
-period_param = P.to_param
-period_from_param = P.from_param

@@ -19,6 +19,7 @@ from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, t
 from kpi.db import Warehouse
 from kpi.filters import Scope
 from kpi.levels import LEVELS
+from kpi import periods
 from kpi.periods import Period, month
 
 POLL_SECONDS = 15          # how often the screen checks for newly loaded data
@@ -169,7 +170,7 @@ st.markdown(CSS, unsafe_allow_html=True)
 user = _current_user()
 scope: Scope = getattr(user, "scope", None) or Scope()
 wh = _warehouse()
-period = slides_mod.period_from_param(_param("ky")) or _default_period(wh)
+period = periods.from_param(_param("ky")) or _default_period(wh)
 level = _allowed_level(scope, _param("cap"))
 try:
     auto_seconds = max(0, int(_param("tu_dong") or 0))
@@ -233,7 +234,7 @@ def _apply_options() -> None:
 
 def _pack_download() -> None:
     """The meeting pack as a PDF: the same slides, built on request (about ten seconds)."""
-    key = f"meeting_pack_{slides_mod.period_param(period)}_{level or ''}_{wh.data_version()}"
+    key = f"meeting_pack_{periods.to_param(period)}_{level or ''}_{wh.data_version()}"
     if st.button(T.BTN_MAKE_PACK, key="meeting_make_pack"):
         from kpi import audit, pack
 
@@ -248,17 +249,17 @@ def _pack_download() -> None:
         audit.record(wh, getattr(user, "name", None), "pack", period.label, {"level": level})
     if key in st.session_state:
         st.download_button(T.BTN_DOWNLOAD_PACK, st.session_state[key], mime="application/pdf",
-                           file_name=f"giao-ban-{slides_mod.period_param(period)}.pdf", key="meeting_pack_download")
+                           file_name=f"giao-ban-{periods.to_param(period)}.pdf", key="meeting_pack_download")
 
 
 with st.expander(T.OPTIONS, expanded=False):
     months = _months(str(wh.path), wh.data_version())
-    current_ky = slides_mod.period_param(period)
+    current_ky = periods.to_param(period)
     options = months if current_ky in months else [current_ky] + months
     c1, c2, c3 = st.columns(3)
     with c1:
         st.selectbox(T.OPT_PERIOD, options, index=options.index(current_ky), key="meeting_opt_ky",
-                     format_func=lambda k: (slides_mod.period_from_param(k).label if slides_mod.period_from_param(k) else k),
+                     format_func=lambda k: (periods.from_param(k).label if periods.from_param(k) else k),
                      on_change=_apply_options)
     with c2:
         levels = [scope.level] if scope.kind == "level" else [""] + list(LEVELS)
