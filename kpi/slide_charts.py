@@ -9,15 +9,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kpi import text_report as T, text_vi
+from kpi import text_report as T, text_verdict as TV, text_vi, verdict
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
     "grey": "#999999",
 }
-STATUS_COLORS = {"met": OKABE_ITO["bluish_green"], "not_met": OKABE_ITO["vermillion"],
-                 "info": OKABE_ITO["blue"], "no_data": OKABE_ITO["grey"]}
+# The verdict's colours (kpi.verdict), plus "info" for a rate without target.
+STATUS_COLORS = dict(verdict.STATUS_COLORS, info=OKABE_ITO["blue"])
 FONT = "DejaVu Sans, Noto Sans, Arial, sans-serif"
 SCREEN = {"font": 22, "height": 560, "bar_px": 48}
 PRINT = {"font": 26, "height": 820, "bar_px": 70}
@@ -44,8 +44,8 @@ def _layout(fig: go.Figure, size: dict, height: int | None = None) -> go.Figure:
 
 def _legend_html(items: list[dict], has_target: bool) -> str:
     """A one-line key: the bar colours present and the target tick."""
-    names = {"met": "Đạt", "not_met": "Chưa đạt", "info": "Không có chỉ tiêu", "no_data": text_vi.NO_DATA}
-    present = [s for s in ("met", "not_met", "info") if any(i["status"] == s for i in items)]
+    names = dict(TV.STATUS_LABELS, info=TV.STATUS_LABELS["no_target"])
+    present = [s for s in ("met", "not_met", "info", "few", "abolished") if any(i["status"] == s for i in items)]
     parts = [f"<span style='color:{STATUS_COLORS[s]}'>■</span> {names[s]}" for s in present]
     if has_target:
         parts.append(f"<b>|</b> {T.TARGET_WORD}")
@@ -56,7 +56,8 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
     items = list(reversed(spec["items"]))  # first item on top
     labels = [_short(i["label"]) for i in items]
     values = [None if i["value"] is None else i["value"] * 100 for i in items]
-    texts = [text_vi.pct(i["value"]) for i in items]
+    texts = [i.get("text") or verdict.rate_text_for(i["value"], i["threshold"], i.get("direction") or ">=")
+             for i in items]
     colors = [STATUS_COLORS.get(i["status"], STATUS_COLORS["info"]) for i in items]
     # Long bars carry their value inside (white), so it never collides with the target tick.
     positions = ["inside" if v is not None and v >= 25 else "outside" for v in values]

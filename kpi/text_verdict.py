@@ -1,0 +1,45 @@
+"""Vietnamese words of the verdict (``kpi.verdict``): statuses, the headline, notes.
+
+Apart from ``kpi.text_vi`` so the one place that decides met / not met also has
+one place for how it is said, on the dashboard, the slides and the PDF alike.
+"""
+from __future__ import annotations
+
+STATUS_LABELS = {
+    "met": "Đạt",
+    "not_met": "Chưa đạt",
+    "no_data": "Chưa có dữ liệu",
+    "no_target": "Không có chỉ tiêu",
+    "few": "Ít hồ sơ, không kết luận",
+    "abolished": "Đã giải thể, không kết luận",
+}
+STATUS_MARKS = {"met": "✔", "not_met": "✘"}
+# Streamlit markdown badges, coloured like STATUS_COLORS (green met, orange not met).
+BADGES = {
+    "met": ":green-badge[✔ Đạt]",
+    "not_met": ":orange-badge[✘ Chưa đạt]",
+    "no_data": ":gray-badge[Chưa có dữ liệu]",
+    "few": ":gray-badge[Ít hồ sơ, không kết luận]",
+    "abolished": ":gray-badge[Đã giải thể, không kết luận]",
+}
+FEW_NOTE = "ít hồ sơ, không kết luận"
+FEW_DETAIL = "{kpi}: {levels} {what} (dưới {min}), ít hồ sơ, không kết luận"
+ABOLISHED_NOTE = ("Hồ sơ còn tồn của các huyện đã giải thể từ {date}: hiển thị riêng, "
+                  "không tính vào đánh giá chỉ tiêu")
+LEVELS_MET = "Đạt ở {met}/{total} cấp"
+HEADLINE = "Kế hoạch năm {year}: {met}/{total} chỉ tiêu đạt trong kỳ {period}"
+HEADLINE_NONE = "Kế hoạch năm {year}: chưa đủ dữ liệu để đánh giá chỉ tiêu trong kỳ {period}"
+MISSED = "Chưa đạt: {names}."
+MISSED_AT = "{kpi} ({levels})"
+MET_OVERALL_MISSED_AT = "đạt chỉ tiêu {target} tính chung nhưng chưa đạt ở {levels}"
+MET_AT_LEVELS = "đạt chỉ tiêu {target} ở mọi cấp được đánh giá"
+ALL_MET_NOTE = "Tất cả chỉ tiêu có dữ liệu đều đạt."
+
+# Units that need attention, ranked by the dossiers they miss.
+ATTENTION_TITLE = "Đơn vị cần chú ý: {n} đơn vị dưới chỉ tiêu giải quyết đúng hạn"
+ATTENTION_TOP = "Xếp theo số hồ sơ còn thiếu để đạt chỉ tiêu; đang hiện {shown} đơn vị thiếu nhiều nhất."
+ATTENTION_MORE = "… và {n} đơn vị khác (xem trang Giải quyết đúng hạn)."
+ATTENTION_COLUMNS = ("Đơn vị", "Cần thêm (hồ sơ đúng hạn)", "Tỷ lệ đúng hạn", "Hồ sơ quá hạn", "")
+APART_UNITS = "Không xếp hạng {n} đơn vị của cấp đã giải thể (hồ sơ còn tồn): {names}."
+GAP_SHORT = "thiếu {n}"
+RANK_TOO_FEW = "Không xếp hạng (dưới {n} đơn vị)"
