@@ -24,8 +24,8 @@ from typing import Callable
 
 import pandas as pd
 
-from etl import form06
-from etl.headers import FIELDS, KIND_LABELS
+from etl import describe, form06
+from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
 from etl.values import CHANNELS, ValueOptions
@@ -50,6 +50,9 @@ class Inspection:
     signature: str | None = None                 # header signature (records only)
     profile: str | None = None                   # the saved profile whose mapping was applied
     version: int | None = None                   # warehouse data version the counts were computed at
+    column_samples: dict = dc_field(default_factory=dict)  # header → etl.describe.ColumnSample (manual mapping)
+    rows_found: int | None = None                # data rows under the header before validation (manual mapping)
+    read_summary: str | None = None              # what a refused file was read as (etl.describe)
 
     @property
     def needs_mapping(self) -> bool:
@@ -109,7 +112,7 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
     try:
         raw = read_file(data, file_name)
     except FileRefused as refused:
-        ins.refusal = refused.reason
+        ins.refusal = refused.reason  # not readable at all: the refusal says why
         return ins
     try:
         first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, raw=raw)
@@ -117,6 +120,7 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
         found = _as_form06(wh, raw, scope, form06_unit, form06_period)
         if found is None:
             ins.refusal = refused.reason
+            ins.read_summary = describe.describe_raw(raw)
             return ins
         ins.kind, ins.prepared = form06.KIND, found
         _counts(wh, ins)
@@ -148,6 +152,8 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
             _counts(wh, ins)
             return ins
     ins.kind, ins.prepared = prepared.kind, prepared
+    if prepared.unmapped:
+        _describe_columns(ins, raw, file_name)
     _counts(wh, ins)
     return ins
 
@@ -169,6 +175,16 @@ def save_value_readings(wh: Warehouse, ins: Inspection, data: bytes, *, profile_
     profiles.save_profile(wh, profile_name or ins.profile or "", p.kind, ins.signature, p.mapping, user=user,
                           values=values)
     return inspect(wh, data, ins.file_name, scope=scope, user=user, signature=ins.signature)
+
+
+def _describe_columns(ins: Inspection, raw, file_name: str) -> None:
+    """Sample values per column and the rows under the header, for the manual-mapping step."""
+    sheet = next((s for s in raw.sheets if s.name == ins.prepared.sheet), None)
+    found = choose_sheet([sheet], file_name, kind=ins.prepared.kind) if sheet is not None else None
+    if found is None:
+        return
+    ins.column_samples = describe.column_samples(*found)
+    ins.rows_found = describe.rows_below_header(*found)
 
 
 def _as_form06(wh, raw, scope, unit_id, period):
