@@ -16,7 +16,7 @@ NO_DATA = "Chưa có dữ liệu"
 
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 LEVEL_SHORT = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
-CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính"}
+CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính", "other": "Khác"}
 RATING_LABELS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
 STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": NO_DATA}
 
@@ -297,6 +297,18 @@ def _all_zero(text: str) -> bool:
     return not any(ch in "123456789" for ch in text)
 OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
                       "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
+PLAN_YEAR_APPLIED = "Chỉ tiêu năm {applied} áp dụng cho {year}"
+PLAN_YEAR_PARTLY = " ({own} chỉ tiêu đã đặt riêng cho năm {year})"
+
+
+def plan_year_note(plan) -> str | None:
+    """'Chỉ tiêu năm 2024 áp dụng cho 2025' while a year's targets are inherited (kpi.targets.PlanYear); None once confirmed."""
+    if plan.confirmed or plan.applied is None:
+        return None
+    note = PLAN_YEAR_APPLIED.format(applied=plan.applied, year=plan.year)
+    return note + (PLAN_YEAR_PARTLY.format(own=plan.own, year=plan.year) if plan.own else "")
+
+
 OVERVIEW_SCORE = "Kế hoạch năm {year}: **{met}/{total}** chỉ tiêu đạt trong kỳ {period}"
 OVERVIEW_SCORE_MISSED = "Chưa đạt: {names}."
 LEVELS_MET = "Đạt ở {met}/{total} cấp"
@@ -356,3 +368,16 @@ FROM_FORM06 = ("Số liệu gồm {n} đơn vị chỉ báo cáo tổng hợp th
 PROVINCE_COMPARE_TITLE = "So sánh với toàn tỉnh"
 PROVINCE_COMPARE_NOTE = "Số liệu tổng hợp toàn tỉnh (không có chi tiết đơn vị ngoài phạm vi), hiển thị theo cho phép của quản trị."
 UNIT_LINEAGE = "Theo tháng, gồm cả lịch sử của các đơn vị đã sáp nhập hoặc đổi tên vào đơn vị này: {names}."
+
+
+# -- loading: channel texts the ETL could not place (etl.values) --------------------
+UNKNOWN_CHANNELS = ("Hình thức nộp không nhận ra, đã tính là «Khác» (có trong số tiếp nhận, không tính là trực tuyến): "
+                    "{items}. Có thể chọn kênh cho từng cách ghi ở trang Nạp dữ liệu.")
+
+
+def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
+    """'Hình thức nộp không nhận ra …: «Kiosk» 12 dòng, «3» 4 dòng' (the most frequent first)."""
+    items = [f"«{text}» {num(n)} dòng" for text, n in list(counts.items())[:limit]]
+    if len(counts) > limit:
+        items.append(f"và {num(len(counts) - limit)} cách ghi khác")
+    return UNKNOWN_CHANNELS.format(items=", ".join(items))

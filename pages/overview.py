@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import text_vi as T
-from kpi.filters import Filters
 from ui import frame as frame_mod
 from ui import widgets as W
 
@@ -25,6 +24,9 @@ judged = W.selection_verdict(frame)
 
 # Five-second answer: how many targets are met, which are not, and what is left out of the count.
 st.markdown("### " + judged.headline())
+plan_note = T.plan_year_note(frame.plan_year())
+if plan_note:
+    st.caption(plan_note)
 if judged.missed:
     st.markdown(judged.missed_sentence())
 for note in judged.notes():

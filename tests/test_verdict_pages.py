@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 from kpi import periods, slides as slides_mod, text_verdict as TV, text_vi as T, verdict
 from kpi.auth import User
 from kpi.db import Warehouse
-from kpi.filters import Filters
 from tests.factories import add_dossiers, add_units, dossier
 
 ROOT = Path(__file__).resolve().parent.parent

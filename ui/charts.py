@@ -20,7 +20,7 @@ import streamlit as st
 
 from kpi import text_verdict as TV, text_vi as T, verdict
 from kpi.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
-from kpi.targets import MET, NOT_MET, assess
+from kpi.targets import NOT_MET
 
 FONT_SIZE = 17
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
