@@ -129,3 +129,14 @@ def test_sample_past_the_data_matches_the_data_date(sample_db):
     inside, past = metrics.summary(wh, Q4_2025)["total"], metrics.summary(wh, PAST_THE_DATA)["total"]
     assert (past["in_progress"], past["in_progress_overdue"]) == (inside["in_progress"], inside["in_progress_overdue"])
     assert 0 < inside["in_progress_overdue"] < inside["in_progress"]
+
+
+def test_page_header_says_the_period_runs_past_the_data(monkeypatch, tmp_path):
+    from tests.test_pages import make_app
+
+    wh = Warehouse(tmp_path / "mid.duckdb")
+    add_dossiers(wh, [dossier("M", received="01/11/2025", due="05/12/2025", finished="15/12/2025")])
+    at = make_app(monkeypatch, wh.path, month=None, flt_kind="quarter", flt_quarter="2025-Q4")
+    assert not at.exception, [e.message for e in at.exception]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Quý IV/2025 (số liệu đến ngày 15/12/2025)" in captions
