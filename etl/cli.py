@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from etl.columns import summary_lines
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
@@ -28,6 +29,7 @@ def _summary(result, db: str) -> str:
         f"mới {_n(c['new'])} · cập nhật {_n(c['updated'])} · không đổi {_n(c['unchanged'])} · "
         f"trùng mã trong tệp {_n(c['duplicates'])}",
     ]
+    lines += summary_lines(result.kind, result.verdicts, result.absent)
     if c["rows_rejected"]:
         lines.append(f"  Lý do từng dòng bị loại: bảng rejected_rows của lượt nạp #{result.batch_id} "
                      f"(xem lịch sử: python -m etl history --db {db})")

@@ -218,6 +218,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE surveys ADD COLUMN IF NOT EXISTS dossier_rated BOOLEAN DEFAULT FALSE;
     """,
+    # 4: per batch, the optional fields the file had no column for (comma-separated canonical names; their
+    # values are unknown, not 'no') and the column mapping used ({field: header} JSON), for the data-quality page
+    """
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS missing_columns VARCHAR;
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS column_map VARCHAR;
+    """,
 ]
 
 
