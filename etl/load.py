@@ -91,6 +91,8 @@ class Prepared:
     rejects: pd.DataFrame = dc_field(default_factory=pd.DataFrame)  # sheet,row_number,column_name,raw_value,reason,row_json
     duplicates: int = 0
     new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
+    out_of_scope: int = 0            # rows of units outside the uploader's scope, skipped (not rejects)
+    outside_validity: int = 0        # valid rows dated outside their unit's validity in the registry
 
     @property
     def ok(self) -> bool:
@@ -172,6 +174,7 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     prepared.rows_read = checked.rows_read
     prepared.data, prepared.rejects = checked.data, checked.rejects
     prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
+    prepared.out_of_scope, prepared.outside_validity = checked.out_of_scope, checked.outside_validity
     return prepared
 
 
@@ -313,7 +316,8 @@ def load_prepared(wh: Warehouse, prepared: Prepared, *, user: str | None = None,
         step(0.8, "Đang ghi các dòng bị loại")
         _add_rejects(con, prepared.rejects, batch_id)
         counts = {"rows_read": prepared.rows_read, "rows_loaded": sum(changes.values()),
-                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates}
+                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates,
+                  "out_of_scope": prepared.out_of_scope, "outside_validity": prepared.outside_validity}
         con.execute(
             """INSERT INTO load_batches (batch_id, file_name, sha256, kind, sheet, header_row, rows_read, rows_loaded,
                  rows_rejected, rows_new, rows_updated, rows_unchanged, duplicates, started_at, finished_at, status, user_name)
