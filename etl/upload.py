@@ -23,8 +23,8 @@ from typing import Callable
 
 import pandas as pd
 
-from etl import form06
-from etl.headers import FIELDS, KIND_LABELS
+from etl import describe, form06
+from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
 from kpi import audit, auth, profiles
@@ -48,6 +48,9 @@ class Inspection:
     signature: str | None = None                 # header signature (records only)
     profile: str | None = None                   # the saved profile whose mapping was applied
     version: int | None = None                   # warehouse data version the counts were computed at
+    column_samples: dict = dc_field(default_factory=dict)  # header → etl.describe.ColumnSample (manual mapping)
+    rows_found: int | None = None                # data rows under the header before validation (manual mapping)
+    read_summary: str | None = None              # what a refused file was read as (etl.describe)
 
     @property
     def needs_mapping(self) -> bool:
@@ -111,6 +114,7 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
         found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
         if found is None:
             ins.refusal = refused.reason
+            ins.read_summary = describe.describe_read(data, file_name)
             return ins
         ins.kind, ins.prepared = form06.KIND, found
         _counts(wh, ins)
@@ -136,8 +140,24 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
             _counts(wh, ins)
             return ins
     ins.kind, ins.prepared = prepared.kind, prepared
+    if prepared.unmapped:
+        _describe_columns(ins, data, file_name)
     _counts(wh, ins)
     return ins
+
+
+def _describe_columns(ins: Inspection, data: bytes, file_name: str) -> None:
+    """Sample values per column and the rows under the header, for the manual-mapping step."""
+    try:
+        raw = read_file(data, file_name)
+    except FileRefused:
+        return
+    sheet = next((s for s in raw.sheets if s.name == ins.prepared.sheet), None)
+    found = choose_sheet([sheet], file_name, kind=ins.prepared.kind) if sheet is not None else None
+    if found is None:
+        return
+    ins.column_samples = describe.column_samples(*found)
+    ins.rows_found = describe.rows_below_header(*found)
 
 
 def _as_form06(wh, data, file_name, scope, unit_id, period):

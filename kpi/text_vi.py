@@ -289,6 +289,18 @@ def signed_points(delta: float | None) -> str | None:
     return f"{sign}{points(delta)} %"
 OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
                       "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
+PLAN_YEAR_APPLIED = "Chỉ tiêu năm {applied} áp dụng cho {year}"
+PLAN_YEAR_PARTLY = " ({own} chỉ tiêu đã đặt riêng cho năm {year})"
+
+
+def plan_year_note(plan) -> str | None:
+    """'Chỉ tiêu năm 2024 áp dụng cho 2025' while a year's targets are inherited (kpi.targets.PlanYear); None once confirmed."""
+    if plan.confirmed or plan.applied is None:
+        return None
+    note = PLAN_YEAR_APPLIED.format(applied=plan.applied, year=plan.year)
+    return note + (PLAN_YEAR_PARTLY.format(own=plan.own, year=plan.year) if plan.own else "")
+
+
 OVERVIEW_SCORE = "Kế hoạch năm {year}: **{met}/{total}** chỉ tiêu đạt trong kỳ {period}"
 OVERVIEW_SCORE_MISSED = "Chưa đạt: {names}."
 LEVELS_MET = "Đạt ở {met}/{total} cấp"

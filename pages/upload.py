@@ -109,6 +109,19 @@ def mapping_table(ins: U.Inspection) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def column_option(ins: U.Inspection, column: str) -> str:
+    """A source column with its letter and sample values, so the analyst picks by content, not by name."""
+    sample = ins.column_samples.get(column)
+    return T.mapping_option(sample) if sample else column
+
+
+def rows_figure(ins: U.Inspection) -> tuple[str, str]:
+    """(label, value) of the rows box: before a manual mapping no row is validated yet, so say what lies under the header."""
+    if ins.needs_mapping and ins.rows_found is not None:
+        return T.UPLOAD_ROWS_FOUND, num(ins.rows_found)
+    return T.UPLOAD_ROWS_READ, num(ins.prepared.rows_read)
+
+
 def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
     p = ins.prepared
     labels = U.field_labels(p.kind)
@@ -119,7 +132,8 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
     options = [c for c in p.source_columns if c not in used] or list(p.source_columns)
     with st.form(f"manual_{key}"):
         picks = {name: st.selectbox(labels[name], options, index=None, placeholder=T.UPLOAD_MANUAL_PICK,
-                                    key=f"map_{key}_{name}") for name in p.unmapped}
+                                    format_func=lambda c: column_option(ins, c), key=f"map_{key}_{name}")
+                 for name in p.unmapped}
         profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=T.UPLOAD_PROFILE_DEFAULT, key=f"profile_{key}")
         submitted = st.form_submit_button(T.UPLOAD_MANUAL_APPLY, type="primary")
     if submitted:
@@ -178,7 +192,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     c1.markdown(f"**{T.UPLOAD_KIND}**  \n{ins.kind_label}")
     c2.markdown(f"**{T.UPLOAD_SHEET}**  \n{p.sheet}")
     c3.markdown(f"**{T.UPLOAD_HEADER_ROW}**  \n{p.header_row}")
-    c4.markdown(f"**{T.UPLOAD_ROWS_READ}**  \n{num(p.rows_read)}")
+    c4.markdown("**{}**  \n{}".format(*rows_figure(ins)))
     if ins.profile:
         st.info(T.UPLOAD_PROFILE_USED.format(name=ins.profile))
     if ins.needs_mapping:
@@ -254,6 +268,8 @@ for uploaded in files:
         U.refresh_counts(wh, ins)
         if ins.refusal:
             st.error(T.UPLOAD_REFUSED.format(reason=ins.refusal))
+            if ins.read_summary:
+                st.caption(T.UPLOAD_READ_SUMMARY.format(summary=ins.read_summary))
         elif ins.kind == form06.KIND:
             form06_section(key, uploaded, ins)
         else:

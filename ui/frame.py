@@ -67,6 +67,10 @@ class Frame:
     def targets(self, year: int | None = None) -> list[targets_mod.Target]:
         return cache.targets_for_year(self.wh, year or self.period.end.year, self.version)
 
+    def plan_year(self) -> targets_mod.PlanYear:
+        """Which plan year's targets apply to the period's year ('Chỉ tiêu năm 2024 áp dụng cho 2025')."""
+        return targets_mod.plan_year(self.targets(), self.period.end.year)
+
     def target(self, kpi: str, level: str | None = None, unit_id: str | None = None) -> targets_mod.Target | None:
         return targets_mod.pick(self.targets(), kpi, level, unit_id)
 
