@@ -124,11 +124,11 @@ def test_feedback_and_survey_files(wh, tmp_path):
 
 def test_progress_callback_and_manual_mapping(wh, tmp_path):
     rows = make_rows(5)
-    path = write_messy(tmp_path / "m.xlsx", rows, headers={"due_at": "Hạn chót"})
+    path = write_messy(tmp_path / "m.xlsx", rows, headers={"due_at": "Cột H"})
     auto = prepare(path, wh=wh)
     assert auto.unmapped == ["due_at"] and "Ngày hẹn trả" in auto.refusal
-    prepared = prepare(path, wh=wh, mapping={"due_at": "Hạn chót"})
-    assert prepared.ok and prepared.mapping["due_at"] == "Hạn chót"
+    prepared = prepare(path, wh=wh, mapping={"due_at": "Cột H"})
+    assert prepared.ok and prepared.mapping["due_at"] == "Cột H"
     steps = []
     load_prepared(wh, prepared, progress=lambda fraction, text: steps.append(fraction))
     assert steps[-1] == 1.0 and steps == sorted(steps)

@@ -60,7 +60,7 @@ def test_clean_file_preview_then_confirm(wh, tmp_path):
 
 
 def test_messy_file_manual_mapping_saved_as_profile_and_reused(wh, tmp_path):
-    odd = {"code": "ID giao dịch", "received_at": "Thời điểm nộp"}
+    odd = {"code": "ID giao dịch", "received_at": "Cột T"}
     first = write_messy(tmp_path / "mc1.xlsx", make_rows(25, seed=1), Traits(title_rows=2, headers=odd, footer=True))
     at = upload(upload_page(), (first.name, first.read_bytes()))
     no_exceptions(at)
@@ -69,7 +69,7 @@ def test_messy_file_manual_mapping_saved_as_profile_and_reused(wh, tmp_path):
     picks = {s.key: s for s in at.selectbox if s.key.startswith("map_")}
     assert {k.rsplit("_", 1)[1] for k in picks} == {"code", "at"} or len(picks) == 2
     for key, box in picks.items():
-        box.set_value("ID giao dịch" if key.endswith("_code") else "Thời điểm nộp")
+        box.set_value("ID giao dịch" if key.endswith("_code") else "Cột T")
     at.text_input(key=[t.key for t in at.text_input if t.key.startswith("profile_")][0]).set_value("Một cửa – chi tiết")
     button(at, "Lưu cấu hình và kiểm tra lại").click().run()
     no_exceptions(at)
