@@ -6,6 +6,7 @@ Nothing here imports streamlit; the pages draw what these functions return.
     ins.needs_mapping / ins.counts / ins.prepared.preview()
     ins = inspect(wh, data, name, scope=…, mapping={...}, profile_name="Một cửa…", user=…)  # manual mapping, saved
     result = load(wh, ins, user=user, progress=cb)             # etl.load.load_prepared (or the Biểu 06 loader)
+    ins = save_value_readings(wh, ins, data, channel_map={"Kiosk": "direct"}, profile_name=…, user=…)  # saved, re-checked
     undo(wh, batch_id, user=user)                               # analysts their own batches, admins any; audited
     rejects_xlsx(frame)                                         # 'Lỗi' report as .xlsx bytes (text never a formula)
 
@@ -27,6 +28,7 @@ from etl import describe, form06
 from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
+from etl.values import CHANNELS, ValueOptions
 from kpi import audit, auth, profiles
 from kpi.auth import User
 from kpi.db import Warehouse
@@ -106,15 +108,20 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
             user: str | None = None, signature: str | None = None, form06_unit: str | None = None,
             form06_period: tuple[dt.date, dt.date] | None = None) -> Inspection:
     """Read, map and validate one file and count it against the warehouse, writing nothing
-    (except the named profile when ``mapping`` and ``profile_name`` are given)."""
+    (except the named profile when ``mapping`` and ``profile_name`` are given). The file is read once."""
     ins = Inspection(file_name)
     try:
-        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind)
+        raw = read_file(data, file_name)
     except FileRefused as refused:
-        found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
+        ins.refusal = refused.reason  # not readable at all: the refusal says why
+        return ins
+    try:
+        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, raw=raw)
+    except FileRefused as refused:
+        found = _as_form06(wh, raw, scope, form06_unit, form06_period)
         if found is None:
             ins.refusal = refused.reason
-            ins.read_summary = describe.describe_read(data, file_name)
+            ins.read_summary = describe.describe_raw(raw)
             return ins
         ins.kind, ins.prepared = form06.KIND, found
         _counts(wh, ins)
@@ -123,35 +130,56 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
     # The signature of the header as found *without* a manual mapping (what the next upload will compute).
     ins.signature = signature or profiles.header_signature(first.source_columns)
     if mapping is not None and profile_name:
-        profiles.save_profile(wh, profile_name, first.kind, ins.signature, {**first.mapping, **mapping}, user=user)
+        profile = profiles.find_profile(wh, ins.signature)
+        values = profile["values"] if profile else None  # value readings saved earlier stay with the new mapping
+        profiles.save_profile(wh, profile_name, first.kind, ins.signature, {**first.mapping, **mapping}, user=user,
+                              values=values)
         ins.profile = profile_name
+        if values:
+            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, values=values, raw=raw)
     elif mapping is None:
         profile = profiles.find_profile(wh, ins.signature)
-        if profile is not None and (first.unmapped or profile["kind"] != first.kind
+        if profile is not None and (first.unmapped or profile["kind"] != first.kind or profile["values"]
                                     or any(first.mapping.get(k) != v for k, v in profile["mapping"].items())):
-            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=profile["mapping"], kind=profile["kind"])
+            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=profile["mapping"], kind=profile["kind"],
+                               values=profile["values"], raw=raw)
             ins.profile = profile["name"]
         elif profile is not None:
             ins.profile = profile["name"]
     if prepared.unmapped and mapping is None and ins.profile is None:
-        found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
+        found = _as_form06(wh, raw, scope, form06_unit, form06_period)
         if found is not None:
             ins.kind, ins.prepared = form06.KIND, found
             _counts(wh, ins)
             return ins
     ins.kind, ins.prepared = prepared.kind, prepared
     if prepared.unmapped:
-        _describe_columns(ins, data, file_name)
+        _describe_columns(ins, raw, file_name)
     _counts(wh, ins)
     return ins
 
 
-def _describe_columns(ins: Inspection, data: bytes, file_name: str) -> None:
+def save_value_readings(wh: Warehouse, ins: Inspection, data: bytes, *, profile_name: str, user: str | None = None,
+                        scope: Scope | None = None, channel_map: dict[str, str] | None = None,
+                        rating_scale: int | None = None) -> Inspection:
+    """Save how this source's values read (channel texts → 'online' | 'direct' | 'postal' | 'other', the
+    rating scale) in its source profile, with the file's column mapping, then inspect the file again.
+
+    The next file with the same header gets the same readings without asking (like a column mapping)."""
+    p = ins.prepared
+    readings = p.values.to_dict()
+    given = {text: channel for text, channel in (channel_map or {}).items() if channel in CHANNELS}
+    readings["channel_map"] = {**readings.get("channel_map", {}), **ValueOptions.from_dict({"channel_map": given}).channel_map}
+    if rating_scale:
+        readings["rating_scale"] = int(rating_scale)
+    values = ValueOptions.from_dict(readings).to_dict()
+    profiles.save_profile(wh, profile_name or ins.profile or "", p.kind, ins.signature, p.mapping, user=user,
+                          values=values)
+    return inspect(wh, data, ins.file_name, scope=scope, user=user, signature=ins.signature)
+
+
+def _describe_columns(ins: Inspection, raw, file_name: str) -> None:
     """Sample values per column and the rows under the header, for the manual-mapping step."""
-    try:
-        raw = read_file(data, file_name)
-    except FileRefused:
-        return
     sheet = next((s for s in raw.sheets if s.name == ins.prepared.sheet), None)
     found = choose_sheet([sheet], file_name, kind=ins.prepared.kind) if sheet is not None else None
     if found is None:
@@ -160,14 +188,10 @@ def _describe_columns(ins: Inspection, data: bytes, file_name: str) -> None:
     ins.rows_found = describe.rows_below_header(*found)
 
 
-def _as_form06(wh, data, file_name, scope, unit_id, period):
-    try:
-        raw = read_file(data, file_name)
-    except FileRefused:
-        return None
+def _as_form06(wh, raw, scope, unit_id, period):
     if not form06.is_form06(raw):
         return None
-    return form06.prepare_form06(data, file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
+    return form06.prepare_form06(raw.data, raw.file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
 
 
 @dataclass

@@ -7,8 +7,14 @@ Big tables (dossiers, feedback) carry no PRIMARY KEY constraint on purpose: the
 ETL enforces one record per code with delete-insert inside one transaction (dlt's
 "merge"), and DuckDB bulk inserts are much faster without an ART index.
 Levels are 'province', 'district', 'commune'. Ratings are 4 = Rất hài lòng,
-3 = Hài lòng, 2 = Bình thường, 1 = Không hài lòng, NULL = not rated.
-Channels are 'online', 'direct', 'postal'.
+3 = Hài lòng, 2 = Bình thường, 1 = Không hài lòng, NULL = not rated or unknown.
+Channels are 'online', 'direct', 'postal', 'other' (a text that names none of the three:
+counted in received, never online).
+
+Unknown is not "no" (DOMAIN §4): in ``dossiers``, ``digitized``, ``e_result``, ``channel``
+and ``rating`` are NULL when the source did not say (the file has no such column, or a
+blank cell in a column that writes both yes and no); FALSE / a value only when it did.
+``due_at`` NULL = no due date (blank, or a text such as "Không quy định").
 """
 from __future__ import annotations
 
@@ -217,6 +223,10 @@ MIGRATIONS: list[str] = [
     # 3: survey rows about a dossier already rated in the dossier records (kept by refresh_derived)
     """
     ALTER TABLE surveys ADD COLUMN IF NOT EXISTS dossier_rated BOOLEAN DEFAULT FALSE;
+    """,
+    # 4: a source profile's value readings (channel texts mapped by hand, rating scale), etl.values.ValueOptions
+    """
+    ALTER TABLE source_profiles ADD COLUMN IF NOT EXISTS values_json VARCHAR;
     """,
 ]
 

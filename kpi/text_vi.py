@@ -16,7 +16,7 @@ NO_DATA = "Chưa có dữ liệu"
 
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 LEVEL_SHORT = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
-CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính"}
+CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính", "other": "Khác"}
 RATING_LABELS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
 STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": NO_DATA}
 
@@ -358,3 +358,16 @@ FROM_FORM06 = ("Số liệu gồm {n} đơn vị chỉ báo cáo tổng hợp th
 PROVINCE_COMPARE_TITLE = "So sánh với toàn tỉnh"
 PROVINCE_COMPARE_NOTE = "Số liệu tổng hợp toàn tỉnh (không có chi tiết đơn vị ngoài phạm vi), hiển thị theo cho phép của quản trị."
 UNIT_LINEAGE = "Theo tháng, gồm cả lịch sử của các đơn vị đã sáp nhập hoặc đổi tên vào đơn vị này: {names}."
+
+
+# -- loading: channel texts the ETL could not place (etl.values) --------------------
+UNKNOWN_CHANNELS = ("Hình thức nộp không nhận ra, đã tính là «Khác» (có trong số tiếp nhận, không tính là trực tuyến): "
+                    "{items}. Có thể chọn kênh cho từng cách ghi ở trang Nạp dữ liệu.")
+
+
+def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
+    """'Hình thức nộp không nhận ra …: «Kiosk» 12 dòng, «3» 4 dòng' (the most frequent first)."""
+    items = [f"«{text}» {num(n)} dòng" for text, n in list(counts.items())[:limit]]
+    if len(counts) > limit:
+        items.append(f"và {num(len(counts) - limit)} cách ghi khác")
+    return UNKNOWN_CHANNELS.format(items=", ".join(items))

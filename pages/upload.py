@@ -14,13 +14,14 @@ import streamlit as st
 from etl import form06, upload as U
 from kpi import auth, config, units as units_mod
 from kpi.text import sort_key_vi
-from kpi.text_vi import CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num
+from kpi.text_vi import CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, unknown_channels_line
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
 
 PREVIEW_ROWS = 20
 MAX_NEW_UNITS_SHOWN = 30
+MAX_CHANNEL_TEXTS = 30
 
 user = require_user()
 require_permission(user, "upload")
@@ -186,6 +187,42 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
             st.rerun()
 
 
+def value_readings_block(key: str, uploaded, ins: U.Inspection) -> None:
+    """Channel texts that named no channel (loaded as 'Khác') and bare rating numbers: the analyst says what
+    they mean once, saved in the source profile."""
+    p = ins.prepared
+    unknown = p.unknown_channels
+    if not unknown and not p.unknown_scale_rows:
+        return
+    with st.expander(T.UPLOAD_VALUES_TITLE, expanded=True):
+        if unknown:
+            st.caption(unknown_channels_line(unknown))
+        st.caption(T.UPLOAD_VALUES_INTRO)
+        channels = list(CHANNEL_LABELS)
+        with st.form(f"values_{key}"):
+            picks = {text: st.selectbox(T.UPLOAD_CHANNEL_PICK.format(text=text, n=num(n)), channels,
+                                        index=channels.index("other"), format_func=CHANNEL_LABELS.get,
+                                        key=f"channel_{key}_{i}")
+                     for i, (text, n) in enumerate(list(unknown.items())[:MAX_CHANNEL_TEXTS])}
+            scale = None
+            if p.unknown_scale_rows:
+                scale = st.selectbox(T.UPLOAD_RATING_SCALE.format(n=num(p.unknown_scale_rows)), list(T.UPLOAD_RATING_SCALES),
+                                     index=None, placeholder=T.UPLOAD_RATING_SCALE_PICK,
+                                     format_func=T.UPLOAD_RATING_SCALES.get, key=f"scale_{key}")
+            profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=ins.profile or T.UPLOAD_PROFILE_DEFAULT,
+                                         key=f"vprofile_{key}")
+            submitted = st.form_submit_button(T.UPLOAD_VALUES_APPLY)
+        if submitted:
+            try:
+                inspections[key] = U.save_value_readings(wh, ins, uploaded.getvalue(), profile_name=profile_name.strip(),
+                                                         user=user.name, scope=user.scope, channel_map=picks,
+                                                         rating_scale=scale)
+            except ValueError as error:  # kpi.profiles.ProfileError
+                st.error(str(error))
+                return
+            st.rerun()
+
+
 def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     p = ins.prepared
     c1, c2, c3, c4 = st.columns(4)
@@ -214,6 +251,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
         if column in preview.columns:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
     st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
+    value_readings_block(key, uploaded, ins)
     new_units_block(key, uploaded, ins)
     rejects_block(key, p.rejects, uploaded.name)
     confirm(key, ins)

@@ -83,12 +83,12 @@ def test_rejected_rows_are_stored_and_reported(wh, tmp_path):
     rows = make_rows(10)
     rows[2]["code"] = None
     rows[6]["finished_at"] = rows[6]["received_at"] - dt.timedelta(days=5)
-    rows[6]["channel"] = "???"
+    rows[6]["rating"] = "???"
     result = load_file(wh, write_messy(tmp_path / "r.xlsx", rows, title_rows=1))
     assert result.counts["rows_rejected"] == 2 and result.counts["rows_loaded"] == 8
     stored = wh.query("SELECT row_number, column_name, sheet FROM rejected_rows WHERE batch_id = ? ORDER BY row_number, "
                       "column_name", [result.batch_id])
-    assert stored == [(5, "Mã hồ sơ", "Dữ liệu"), (9, "Hình thức nộp", "Dữ liệu"), (9, "Ngày có kết quả", "Dữ liệu")]
+    assert stored == [(5, "Mã hồ sơ", "Dữ liệu"), (9, "Mức độ hài lòng", "Dữ liệu"), (9, "Ngày có kết quả", "Dữ liệu")]
     report = rejects_report(wh, result.batch_id)
     assert report.index.tolist() == [5, 9] and report.index.name == "Dòng"
     assert report.columns[-1] == "Lỗi" and "Mã hồ sơ" in report.columns

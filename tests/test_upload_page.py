@@ -212,3 +212,23 @@ def test_undo_through_the_history_page_restores_the_kpis(wh, tmp_path):
     assert metrics.summary(wh, JAN) == before
     assert at.dataframe[0].value.iloc[0]["Trạng thái"].startswith("Đã hoàn tác (chuyenvien")
     assert audit.read_log(wh, action="undo").iloc[0]["user_name"] == "chuyenvien"
+
+
+def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tmp_path):
+    rows = [dossier_row(f"K{i}", channel="Kiosk tự phục vụ" if i < 3 else "Trực tuyến") for i in range(5)]
+    path = write_table(tmp_path / "kiosk.xlsx", HEADERS, rows)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert page_metrics(at)["Dòng bị loại"] == "0"  # an unknown channel is a valid dossier
+    assert any("«Kiosk tự phục vụ» 3 dòng" in c.value for c in at.caption)
+    pick = next(s for s in at.selectbox if s.key.startswith("channel_"))
+    assert pick.value == "other"
+    pick.set_value("direct")
+    next(b for b in at.button if b.label == "Lưu vào cấu hình và kiểm tra lại").click().run()
+    no_exceptions(at)
+    assert not any("Kiosk" in c.value for c in at.caption)  # mapped: no longer listed
+    confirm(at)
+    assert dict(wh.query("SELECT channel, count(*) FROM dossiers GROUP BY channel")) == {"direct": 3, "online": 2}
+    again = U.inspect(wh, path.read_bytes(), "kiosk-thang2.xlsx")  # the next file of the same source
+    assert again.profile and again.prepared.unknown_channels == {}
+    assert set(again.prepared.data["channel"]) == {"direct", "online"}

@@ -165,6 +165,16 @@ UPLOAD_NEW_UNITS_APPLY = "Lưu ánh xạ đơn vị và kiểm tra lại"
 UPLOAD_CONFIRM = "Xác nhận nạp"
 UPLOAD_CONFIRM_HELP = "Ghi các dòng hợp lệ vào kho trong một lượt (có thể hoàn tác ở trang Lịch sử nạp)."
 UPLOAD_NOTHING_TO_LOAD = "Tệp không có dòng hợp lệ nào để nạp."
+UPLOAD_VALUES_TITLE = "Giá trị chưa nhận ra — chọn cách hiểu cho nguồn dữ liệu này"
+UPLOAD_VALUES_INTRO = ("Lựa chọn được lưu vào cấu hình nguồn dữ liệu (cùng ánh xạ cột) và tự áp dụng cho các tệp sau "
+                       "có cùng dòng tiêu đề.")
+UPLOAD_CHANNEL_PICK = "Hình thức nộp «{text}» ({n} dòng) là kênh"
+UPLOAD_RATING_SCALE = "{n} dòng ghi mức độ hài lòng bằng số: thang điểm của hệ thống là"
+UPLOAD_RATING_SCALE_PICK = "Chọn thang…"
+UPLOAD_RATING_SCALES = {3: "3 mức (3 Hài lòng, 2 Bình thường, 1 Không hài lòng)",
+                        4: "4 mức (4 Rất hài lòng … 1 Không hài lòng)",
+                        5: "5 mức (5 Rất hài lòng, 4 Hài lòng, 3 Bình thường, 2–1 Không hài lòng)"}
+UPLOAD_VALUES_APPLY = "Lưu vào cấu hình và kiểm tra lại"
 UPLOAD_LOADING = "Đang nạp…"
 UPLOAD_DONE = "Đã nạp xong lượt #{batch}: {new} mới, {updated} cập nhật, {unchanged} không đổi, {rejected} dòng bị loại."
 UPLOAD_DONE_HINT = "Các chỉ số đã được cập nhật. Xem hoặc hoàn tác lượt nạp ở trang “Lịch sử nạp”."
