@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
@@ -33,6 +34,7 @@ from kpi import audit, auth, profiles
 from kpi.auth import User
 from kpi.db import Warehouse
 from kpi.filters import Scope, where_clause
+from kpi.text import fold
 
 REJECT_REPORT_ERROR_COLUMN = "Lỗi"
 REJECT_REPORT_ROW_COLUMN = "Dòng"
@@ -330,6 +332,33 @@ def batch_rejects_report(wh: Warehouse, batch_id: int) -> pd.DataFrame:
     return rejects_report_prepared(rows)
 
 
+_ISO_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_DAY_FIRST_CELL = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_ORDINAL_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+
+
+def _report_cell(value, column: str):
+    """A reject-report cell as Excel should hold it: a date cell as a real date (ISO text from Excel
+    date cells, or day-first text), the row ordinal (STT) as a number; anything else unchanged.
+    A text that is not a real date ('31/02/2024') stays text so the analyst sees what was wrong."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if fold(column) in _ORDINAL_HEADERS and text.isdigit() and len(text) <= 7:
+        return int(text)
+    iso, day_first = _ISO_CELL.match(text), _DAY_FIRST_CELL.match(text)
+    try:
+        if iso:
+            y, m, d, hh, mm, ss = iso.groups()
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        if day_first:
+            d, m, y, hh, mm, ss = day_first.groups()
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return value
+    return value
+
+
 def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:
     """The report as .xlsx: original columns (as text), then 'Lỗi'; the row number of the source file first.
 
@@ -345,6 +374,8 @@ def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> byte
     ws = workbook.add_worksheet(sheet[:31])
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
     error = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True, "valign": "top"})
+    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    day_time = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     frame = report.reset_index() if report.index.name else report
     columns = list(frame.columns)
     for j, name in enumerate(columns):
@@ -355,8 +386,11 @@ def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> byte
         for j, value in enumerate(row):
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 continue
-            if isinstance(value, (int,)) and not isinstance(value, bool):
-                ws.write_number(i, j, value)
+            cell = _report_cell(value, columns[j]) if columns[j] != REJECT_REPORT_ERROR_COLUMN else value
+            if isinstance(cell, dt.datetime):
+                ws.write_datetime(i, j, cell, day if cell.time() == dt.time() else day_time)
+            elif isinstance(cell, int) and not isinstance(cell, bool):
+                ws.write_number(i, j, cell)
             else:
                 ws.write_string(i, j, str(value), error if columns[j] == REJECT_REPORT_ERROR_COLUMN else None)
     ws.freeze_panes(1, 0)
@@ -379,4 +413,13 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = series.map(lambda v: "" if v is None or v is pd.NA else ("Có" if v else "Không"))
         elif series.dtype == object and len(series.dropna()) and isinstance(series.dropna().iloc[0], (dt.date, dt.datetime)):
             out[column] = series.map(lambda v: "" if v is None else f"{v:%d/%m/%Y}")
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(lambda v: "" if _missing(v) else v)  # an empty cell, never 'None'
     return out
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

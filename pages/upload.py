@@ -14,7 +14,8 @@ import streamlit as st
 from etl import form06, upload as U
 from kpi import auth, config, units as units_mod
 from kpi.text import sort_key_vi
-from kpi.text_vi import CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, unknown_channels_line
+from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
+                         unknown_channels_line)
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -81,9 +82,8 @@ def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
         return
     with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
         st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
-        stem = file_name.rsplit(".", 1)[0]
         st.download_button(T.UPLOAD_REJECTS_DOWNLOAD, data=lambda: U.rejects_xlsx(U.rejects_report_prepared(rejects)),
-                           file_name=f"{stem} - dong bi loai.xlsx", key=f"rej_{key}", on_click="ignore",
+                           file_name=rejects_file_name(file_name), key=f"rej_{key}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
         st.caption(T.UPLOAD_REJECTS_HINT)
 
