@@ -94,6 +94,8 @@ class Prepared:
     new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
     verdicts: list = dc_field(default_factory=list)  # etl.headers.Verdict per source column (what each became)
     absent: list[str] = dc_field(default_factory=list)  # optional fields the file has no column for
+    out_of_scope: int = 0            # rows of units outside the uploader's scope, skipped (not rejects)
+    outside_validity: int = 0        # valid rows dated outside their unit's validity in the registry
     values: ValueOptions = dc_field(default_factory=ValueOptions)   # the source's channel map and rating scale
     unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # channel text → rows, loaded as 'other'
     unknown_scale_rows: int = 0      # rows rejected for a bare rating number on an unknown scale
@@ -187,6 +189,7 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     prepared.rows_read = checked.rows_read
     prepared.data, prepared.rejects = checked.data, checked.rejects
     prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
+    prepared.out_of_scope, prepared.outside_validity = checked.out_of_scope, checked.outside_validity
     prepared.values, prepared.unknown_channels = values, checked.unknown_channels
     prepared.unknown_scale_rows = checked.unknown_scale
     return prepared
@@ -330,7 +333,8 @@ def load_prepared(wh: Warehouse, prepared: Prepared, *, user: str | None = None,
         step(0.8, "Đang ghi các dòng bị loại")
         _add_rejects(con, prepared.rejects, batch_id)
         counts = {"rows_read": prepared.rows_read, "rows_loaded": sum(changes.values()),
-                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates}
+                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates,
+                  "out_of_scope": prepared.out_of_scope, "outside_validity": prepared.outside_validity}
         con.execute(
             """INSERT INTO load_batches (batch_id, file_name, sha256, kind, sheet, header_row, rows_read, rows_loaded,
                  rows_rejected, rows_new, rows_updated, rows_unchanged, duplicates, started_at, finished_at, status, user_name,

@@ -49,6 +49,10 @@ allowed_units = sorted(
     key=lambda u: sort_key_vi(unit_names[u]))
 
 
+# Analysts name aliases only for units in their scope (kpi.units.add_alias checks); admins for all.
+alias_scope = None if auth.can(user, "edit_units") else user.scope
+
+
 def unit_label(unit_id: str) -> str:
     return f"{unit_names.get(unit_id, unit_id)} ({LEVEL_SHORT.get(unit_levels.get(unit_id), '?')})"
 
@@ -65,6 +69,10 @@ def counts_row(ins: U.Inspection) -> None:
     cols = st.columns(4)
     for col, name in zip(cols, ("new", "updated", "unchanged", "rejected")):
         col.metric(labels[name], num(ins.counts.get(name, 0)), help=T.UPLOAD_COUNTS_HELP if name != "rejected" else None)
+    if ins.counts.get("out_of_scope"):
+        st.info(T.UPLOAD_OUT_OF_SCOPE.format(n=num(ins.counts["out_of_scope"])))
+    if ins.counts.get("outside_validity"):
+        st.caption(T.UPLOAD_OUTSIDE_VALIDITY.format(n=num(ins.counts["outside_validity"])))
 
 
 def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
@@ -180,7 +188,11 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
         if submitted:
             for name, unit_id in choices.items():
                 if unit_id is not None:
-                    units_mod.add_alias(wh, name, unit_id, user=user.name)
+                    try:
+                        units_mod.add_alias(wh, name, unit_id, user=user.name, scope=alias_scope)
+                    except units_mod.UnitError as error:
+                        st.error(str(error))
+                        return
             check(key, uploaded, mapping=None)
             st.rerun()
 
