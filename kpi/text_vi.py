@@ -343,7 +343,23 @@ DRILL_CHANNEL = "Kênh nộp"
 DRILL_COUNT = "{n} hồ sơ"
 DRILL_LIMIT = "Chỉ hiện {shown} hồ sơ đầu tiên (trễ nhiều nhất trước); tải Excel để có {limit} hồ sơ."
 DRILL_DOWNLOAD = "Tải Excel"
-DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"
+DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"  # which: file_slug of the set's label
+REJECTS_FILE = "{stem}-dong-bi-loai.xlsx"
+REJECTS_BATCH_FILE = "{stem}-luot-{batch}-dong-bi-loai.xlsx"
+CHOOSE = "Chọn…"
+
+
+def file_slug(text: str) -> str:
+    """A download file name part in Vietnamese without diacritics: 'Đã giải quyết quá hạn' → 'da-giai-quyet-qua-han'."""
+    from kpi.text import fold
+
+    return fold(text).replace(" ", "-") or "tep"
+
+
+def rejects_file_name(uploaded_name: str, batch: int | None = None) -> str:
+    """'thang-1-dong-bi-loai.xlsx' for 'Tháng 1.xlsx' (with the load batch when there is one)."""
+    stem = file_slug(uploaded_name.rsplit(".", 1)[0])
+    return REJECTS_FILE.format(stem=stem) if batch is None else REJECTS_BATCH_FILE.format(stem=stem, batch=batch)  # placeholder of every selectbox / multiselect (Streamlit's own is English)
 DRILL_SHEET = "Hồ sơ"
 DRILL_NONE = "Không có hồ sơ nào trong tập này."
 DRILL_CLEAR = "Bỏ chọn từ liên kết, dùng bộ lọc chung"
