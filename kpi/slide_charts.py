@@ -19,7 +19,9 @@ OKABE_ITO = {
 # The verdict's colours (kpi.verdict), plus "info" for a rate without target.
 STATUS_COLORS = dict(verdict.STATUS_COLORS, info=OKABE_ITO["blue"])
 FONT = "DejaVu Sans, Noto Sans, Arial, sans-serif"
-SCREEN = {"font": 22, "height": 560, "bar_px": 48}
+# Wall screen (1920×1080, read from 5 m): no chart text under 24 px (titles, ticks, in-bar values).
+MIN_SCREEN_PX = 24
+SCREEN = {"font": 26, "height": 560, "bar_px": 48}
 PRINT = {"font": 26, "height": 820, "bar_px": 70}
 
 
@@ -85,7 +87,8 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
     _layout(fig, size, height)
     fig.update_layout(margin={"l": 10, "r": 30, "t": 60, "b": 40}, bargap=0.3)
     fig.add_annotation(text=_legend_html(items, bool(targets)), xref="paper", yref="paper", x=1, y=1.0,
-                       xanchor="right", yanchor="bottom", showarrow=False, font={"size": size["font"] - 2})
+                       xanchor="right", yanchor="bottom", showarrow=False,
+                       font={"size": max(MIN_SCREEN_PX, size["font"] - 2)})
     return fig
 
 
@@ -105,14 +108,14 @@ def _hotspots_figure(spec: dict, size: dict) -> go.Figure:
         fig.add_bar(y=labels, x=[i["in_progress"] for i in items], orientation="h", row=row, col=1,
                     marker={"color": OKABE_ITO["vermillion"]}, name=T.OVERDUE_IN_PROGRESS, legendgroup="in_progress",
                     showlegend=row == 1, text=[text_vi.num(i["total"]) for i in items], textposition="outside",
-                    cliponaxis=False, textfont={"size": size["font"] - 2},
+                    cliponaxis=False, textfont={"size": max(MIN_SCREEN_PX, size["font"] - 2)},
                     hovertemplate="%{y}: %{x:,}<extra>" + T.OVERDUE_IN_PROGRESS + "</extra>")
         fig.update_xaxes(range=[0, top * 1.15], row=row, col=1, showgrid=True, gridcolor="#e5e5e5",
                          tickformat=",d", showticklabels=row == len(groups))
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(automargin=True, ticks="")
     _layout(fig, size, size["height"] + 160)
-    small = max(14, size["font"] - 4)
+    small = max(MIN_SCREEN_PX, size["font"] - 2)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.06, "yanchor": "top", "x": 0.5,
                                                "xanchor": "center", "font": {"size": small}},
                       margin={"l": 10, "r": 30, "t": 40, "b": 70})

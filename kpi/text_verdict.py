@@ -43,3 +43,38 @@ ATTENTION_COLUMNS = ("Đơn vị", "Cần thêm (hồ sơ đúng hạn)", "Tỷ 
 APART_UNITS = "Không xếp hạng {n} đơn vị của cấp đã giải thể (hồ sơ còn tồn): {names}."
 GAP_SHORT = "thiếu {n}"
 RANK_TOO_FEW = "Không xếp hạng (dưới {n} đơn vị)"
+
+# Whose data a page shows (the header of every page).
+SCOPE_PROVINCE = "Phạm vi: Toàn tỉnh"
+SCOPE_LEVEL = "Phạm vi: {level} (toàn tỉnh)"
+SCOPE_PREFIX = "Phạm vi: "
+SCOPE_COMMUNES = "{n} đơn vị cấp xã"
+SCOPE_OTHERS = "{n} đơn vị cấp {level}"
+SCOPE_NONE = "Phạm vi: chưa được giao đơn vị nào"
+
+
+def scope_line(kind: str, level_label: str | None, units: list[tuple[str, str]], max_names: int = 2) -> str:
+    """'Phạm vi: UBND huyện Nhơn Trạch và 12 đơn vị cấp xã' from the scope's (name, level) units.
+
+    Province and district units are named (up to ``max_names``, else counted); communes are counted."""
+    if kind == "province":
+        return SCOPE_PROVINCE
+    if kind == "level":
+        return SCOPE_LEVEL.format(level=level_label or "")
+    if not units:
+        return SCOPE_NONE
+    communes = [name for name, level in units if level == "commune"]
+    others = [(name, level) for name, level in units if level != "commune"]
+    if len(units) == 1:
+        return SCOPE_PREFIX + units[0][0]
+    parts = []
+    if len(others) <= max_names:
+        parts += [name for name, _ in others]
+    else:
+        for level, word in (("province", "tỉnh"), ("district", "huyện")):
+            n = sum(1 for _, lv in others if lv == level)
+            if n:
+                parts.append(SCOPE_OTHERS.format(n=n, level=word))
+    if communes:
+        parts.append(SCOPE_COMMUNES.format(n=len(communes)) if len(communes) > 1 or others else communes[0])
+    return SCOPE_PREFIX + (", ".join(parts[:-1]) + " và " + parts[-1] if len(parts) > 1 else parts[0])

@@ -236,3 +236,39 @@ def test_levels_that_exist_in_a_period():
     assert verdict.existing_levels(periods.month(2025, 7)) == ("province", "commune")
     assert verdict.existing_levels(periods.custom(dt.date(2025, 6, 1), dt.date(2025, 7, 31))) == (
         "province", "district", "commune")
+
+
+def _font_sizes(node, inside_font: bool = False):
+    """Every font size in a plotly figure's JSON."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "size" and inside_font and isinstance(value, (int, float)):
+                yield value
+            else:
+                yield from _font_sizes(value, key in ("font", "textfont", "tickfont", "title_font") or
+                                       (inside_font and key == "font"))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _font_sizes(item, inside_font)
+
+
+def test_wall_screen_chart_text_is_at_least_24_px(sample_db):
+    from kpi import slide_charts
+
+    deck = slides_mod.build_slides(Warehouse(sample_db), periods.month(2025, 10))
+    sizes = []
+    for slide in deck:
+        fig = slide_charts.figure(slide.figure)
+        if fig is not None:
+            layout = fig.to_plotly_json()
+            sizes += list(_font_sizes(layout))
+            sizes += [a["font"]["size"] for a in layout["layout"].get("annotations", []) if a.get("font", {}).get("size")]
+    assert sizes and min(sizes) >= 24, sorted(set(sizes))
+
+
+def test_scope_is_said_in_words():
+    units = [("UBND huyện Nhơn Trạch", "district")] + [(f"UBND xã {i}", "commune") for i in range(12)]
+    assert TV.scope_line("units", None, units) == "Phạm vi: UBND huyện Nhơn Trạch và 12 đơn vị cấp xã"
+    assert TV.scope_line("province", None, []) == "Phạm vi: Toàn tỉnh"
+    assert TV.scope_line("level", "Cấp xã", []) == "Phạm vi: Cấp xã (toàn tỉnh)"
+    assert TV.scope_line("units", None, [("UBND xã Phú Hữu", "commune")]) == "Phạm vi: UBND xã Phú Hữu"

@@ -20,7 +20,7 @@ LEFTOVERS = "UBND huyện Nhơn Trạch"
 def overview(monkeypatch, db: Path, month: str, **state) -> AppTest:
     monkeypatch.setenv("TTHC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.session_state["user"] = User("kiem-thu", "admin")
+    at.session_state["user"] = state.pop("user", None) or User("kiem-thu", "admin")
     at.session_state["last_seen"] = dt.datetime.now()
     at.session_state["flt_month"] = month
     for key, value in state.items():
@@ -125,3 +125,34 @@ def test_pakn_backlog_tile_and_chart_count_the_same(monkeypatch, sample_db):
     overdue = parts[T.PAKN_BACKLOG_PARTS["pakn_backlog_overdue"]]["y"][-1]
     assert f"{T.PAKN_COUNTS['pakn_backlog_overdue']}: {T.num(overdue)}" in [c.value for c in at.caption]
     assert all(str(t["x"][-1]).startswith("2025-10") for t in parts.values())
+
+
+def test_district_scoped_leader_sees_whose_data_and_only_levels_in_scope(monkeypatch, sample_db):
+    from kpi import metrics
+    from kpi.filters import Scope
+
+    units = metrics.units_frame(Warehouse(sample_db))
+    district = units[units["level"] == "district"].iloc[0]
+    communes = units[units["parent_id"] == district["unit_id"]]
+    assert len(communes) >= 2
+    scope = Scope(kind="units", unit_ids=(district["unit_id"], *communes["unit_id"]))
+    at = overview(monkeypatch, sample_db, "2025-06", user=User("huyen", "leader", scope=scope))
+    assert f"**Phạm vi: {district['name']} và {len(communes)} đơn vị cấp xã**" in [m.value for m in at.markdown]
+    level_options = at.selectbox(key="flt_level").options
+    assert T.LEVEL_LABELS["province"] not in level_options
+    assert T.LEVEL_LABELS["district"] in level_options and T.LEVEL_LABELS["commune"] in level_options
+
+
+def test_unit_page_shows_no_rank_among_fewer_than_three_peers(monkeypatch, sample_db):
+    from kpi import metrics
+    from kpi.filters import Scope
+
+    units = metrics.units_frame(Warehouse(sample_db))
+    district = units[units["level"] == "district"].iloc[0]
+    scope = Scope(kind="units", unit_ids=(district["unit_id"],))
+    at = overview(monkeypatch, sample_db, "2025-06", user=User("huyen", "leader", scope=scope))
+    at.switch_page("pages/unit.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = markdown(at)
+    assert "Hạng 1/1" not in text
+    assert not any(s.value.startswith("Thứ hạng trong") for s in at.subheader)

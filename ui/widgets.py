@@ -25,6 +25,9 @@ CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; font-weight: 600; }
+/* Tile titles wrap instead of ending in "…" on a 1366 px laptop. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
 .kpi-matrix { border-collapse: collapse; width: 100%; font-size: 1.15rem; }
 .kpi-matrix th, .kpi-matrix td { border: 1px solid #ccc; padding: 0.45rem 0.6rem; text-align: center; }
 .kpi-matrix th:first-child, .kpi-matrix td:first-child { text-align: left; font-weight: 600; }
