@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import form06, upload as U
-from kpi import auth, config, units as units_mod
+from etl import columns as C, form06, upload as U
+from kpi import auth, config, text_quality as TQ, units as units_mod
 from kpi.text import sort_key_vi
 from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
                          unknown_channels_line)
@@ -108,6 +108,16 @@ def mapping_table(ins: U.Inspection) -> None:
              T.UPLOAD_MAPPING_SOURCE: p.mapping.get(name, T.UPLOAD_MAPPING_MISSING)}
             for name in labels if name in p.mapping or name in required]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def columns_block(p) -> None:
+    """Every column of the file: the field it became and how sure, or ignored; the optional columns it lacks."""
+    absent = C.absent_sentences(p.kind, p.absent)
+    if absent:
+        st.info("\n".join(f"- {sentence}" for sentence in absent))
+    unsure = any(v.confidence == "maybe" or v.note for v in p.verdicts)
+    with st.expander(TQ.COLUMNS_TITLE, expanded=unsure):
+        st.dataframe(pd.DataFrame(C.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
 
 
 def column_option(ins: U.Inspection, column: str) -> str:
@@ -251,6 +261,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
         if column in preview.columns:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
     st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
+    columns_block(p)
     value_readings_block(key, uploaded, ins)
     new_units_block(key, uploaded, ins)
     rejects_block(key, p.rejects, uploaded.name)
