@@ -141,6 +141,7 @@ PAGE_TITLES = {
     "history": "Lịch sử nạp",
     "targets": "Chỉ tiêu kế hoạch",
     "units": "Danh mục đơn vị",
+    "quality": "Chất lượng dữ liệu",
     "admin_users": "Người dùng",
     "admin_audit": "Nhật ký",
     "meeting": "Giao ban",
@@ -148,8 +149,11 @@ PAGE_TITLES = {
 
 FILTERS_HEADER = "Bộ lọc"
 PERIOD_KIND_LABEL = "Kỳ báo cáo"
-PERIOD_KINDS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "custom": "Tùy chọn"}
-PERIOD_PICK_LABEL = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "custom": "Từ ngày – đến ngày"}
+PERIOD_KINDS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "cutoff": "Kỳ báo cáo TT 01",
+                "custom": "Tùy chọn"}
+PERIOD_PICK_LABEL = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm",
+                     "cutoff": "Kỳ báo cáo (quý, 6 tháng, năm; chốt số liệu theo TT 01/2020/TT-VPCP)",
+                     "custom": "Từ ngày – đến ngày"}
 LEVEL_FILTER_LABEL = "Cấp"
 UNIT_FILTER_LABEL = "Đơn vị"
 FIELD_FILTER_LABEL = "Lĩnh vực"
@@ -411,3 +415,6 @@ def coverage_sentences(coverages: dict) -> str:
     'Số hóa hồ sơ: tính trên 8.123 / 10.000 hồ sơ có dữ liệu.'"""
     notes = [(key, coverage_note(cov)) for key, cov in coverages.items()]
     return " ".join(COVERAGE_SENTENCE.format(label=KPI_LABELS[key], note=note) for key, note in notes if note)
+FORM06_LEFT_OUT = ("{n} biểu tổng hợp (Biểu số 06) không được tính trong kỳ này vì kỳ báo cáo của biểu không nằm "
+                   "trọn trong kỳ đang xem (ví dụ biểu chốt số liệu theo TT 01, từ ngày 15 tháng trước); "
+                   "chọn «Kỳ báo cáo TT 01» để xem số liệu của các biểu này.")

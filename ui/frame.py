@@ -179,3 +179,6 @@ def header(frame: Frame, title: str) -> None:
     from_forms = int(frame.totals().get("agg_units", 0) or 0)
     if from_forms:
         st.info(T.FROM_FORM06.format(n=T.num(from_forms)), icon="ℹ️")
+    left_out = cache.forms_left_out(frame.wh, frame.period, frame.filters, frame.scope, frame.version)
+    if left_out:
+        st.info(T.FORM06_LEFT_OUT.format(n=T.num(left_out)), icon="ℹ️")
