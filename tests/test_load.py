@@ -140,3 +140,12 @@ def test_refusal_names_a_near_miss_column(wh, tmp_path):
     prepared = prepare(path, wh=wh)
     assert prepared.unmapped == ["code"]
     assert "cột «Mã vận hành nội bộ» gần giống nhưng chưa đủ chắc" in prepared.refusal
+
+
+def test_a_numbering_row_under_the_header_is_not_a_rejected_record(wh, tmp_path):
+    from tests.upload_helpers import HEADERS, dossier_row, write_table
+
+    numbers = [f"({i})" for i in range(1, len(HEADERS) + 1)]
+    path = write_table(tmp_path / "mau.xlsx", HEADERS, [numbers, dossier_row("A1"), dossier_row("A2")], title=["BÁO CÁO"])
+    result = load_file(wh, path)
+    assert (result.counts["rows_read"], result.counts["rows_loaded"], result.counts["rows_rejected"]) == (2, 2, 0)
