@@ -195,7 +195,7 @@ FINISHED = Concept(
     cues=((1.0, (DATE, FINISH)), (1.0, (("co ket qua", "hoan thanh", "xu ly xong", "giai quyet xong", "tra ket qua"),))),
     forbid=("hen", "han", "du kien", "dien tu", "hinh thuc", "noi", "danh gia", "tiep nhan", "thoi han", "noi dung",
             "xin loi") + _OUTCOME + _PERSON,
-    vocab=DATE,
+    vocab=DATE + ("xu ly", "giai quyet"),
 )
 
 
@@ -226,7 +226,7 @@ DOSSIER_CONCEPTS: dict[str, Concept] = {
               (0.75, (("truc tuyen", "online"),))),
         forbid=("tra ket qua", "tra", "thanh toan", "nhan ket qua", "muc do", "le phi", "phi", "tra loi", "xu ly",
                 "ty le", "so luong", "nguon von"),
-        vocab=("nop", "tiep nhan", "hinh thuc", "phuong thuc", "cach thuc"),
+        vocab=("nop", "tiep nhan", "hinh thuc", "phuong thuc", "cach thuc", "thuc hien"),
     ),
     "received_at": RECEIVED,
     "due_at": _due(),

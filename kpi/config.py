@@ -44,6 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_username_length", 64, "Longest login name accepted (at most 64)."),
     Setting("login_throttle_after", 3, "Failed logins from one browser session or IP address before each further attempt waits."),
     Setting("login_throttle_max_s", 30, "Longest wait, in seconds, imposed on a browser session or IP address after failed logins."),
+    Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
 )
 
