@@ -78,18 +78,16 @@ def test_an_unexpected_error_shows_an_incident_id_and_logs_the_traceback(monkeyp
 
 
 def test_an_error_inside_a_page_is_caught_too(monkeypatch, sample_db):
-    from kpi import metrics
+    from ui import frame as frame_mod
 
     def broken(*args, **kwargs):
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(metrics, "kpi_table", broken)
-    from ui import cache
-
-    cache.kpi_table.clear() if hasattr(cache.kpi_table, "clear") else None
-    at = dashboard(monkeypatch, sample_db, LEADER, month="2024-10")
+    monkeypatch.setattr(frame_mod, "header", broken)  # what every KPI page draws first
+    at = dashboard(monkeypatch, sample_db, LEADER)
     assert not at.exception
     assert any(e.value.startswith(TE.INCIDENT.split("**")[0]) for e in at.error)
+    assert "date value out of range" not in shown(at)
 
 
 def test_a_busy_warehouse_is_retried_then_offers_a_button(monkeypatch, sample_db):
