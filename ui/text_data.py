@@ -146,7 +146,9 @@ UPLOAD_COUNTS = {"new": "Hồ sơ mới", "updated": "Cập nhật", "unchanged"
 UPLOAD_COUNTS_FORM06 = {"new": "Dòng mới", "updated": "Cập nhật", "unchanged": "Không đổi", "rejected": "Dòng bị loại"}
 UPLOAD_COUNTS_HELP = "So với dữ liệu đang có trong kho (theo mã hồ sơ)."
 UPLOAD_PREVIEW = "Xem trước {n} dòng đầu như sẽ được lưu (ngày dạng dd/mm/yyyy)"
-UPLOAD_DUPLICATES = "{n} dòng trùng mã trong tệp: giữ dòng sau cùng."
+UPLOAD_DUPLICATES = ("{n} dòng trùng mã trong tệp không được nạp: với mỗi mã giữ một dòng — trạng thái đã hoàn thành "
+                     "trước, rồi thời điểm có kết quả / tiếp nhận mới nhất, rồi dòng đủ thông tin hơn, rồi dòng sau "
+                     "cùng. Các dòng bị bỏ có trong danh sách dòng bị loại (lý do «Trùng mã»).")
 UPLOAD_REJECTS = "Các dòng bị loại ({n} dòng) — sẽ không được nạp"
 UPLOAD_REJECTS_NONE = "Không có dòng nào bị loại."
 UPLOAD_REJECTS_DOWNLOAD = "Tải các dòng bị loại (Excel, có cột “Lỗi”)"
