@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from etl.columns import summary_lines
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
@@ -30,6 +31,7 @@ def _summary(result, db: str) -> str:
     ]
     if len(result.sheets) > 1 or result.skipped_sheets:
         lines.append("  " + sheets_line(result.sheets, result.skipped_sheets))
+    lines += summary_lines(result.kind, result.verdicts, result.absent)
     if result.unknown_channels:
         lines.append("  " + unknown_channels_line(result.unknown_channels))
     if c["rows_rejected"] or c["duplicates"]:

@@ -125,8 +125,10 @@ def legacy_encoding(sample: str) -> tuple[str | None, bool]:
     # text nearly every word carries one
     if signs < 3 or vietnamese * 10 >= signs or signs * 30 < len(_LETTERS_RE.findall(sample)):
         return None, True
-    tcvn3 = len(_TCVN3_SYMBOLS_RE.findall(sample))
-    name = "TCVN3" if tcvn3 >= len(_VNI_PAIR.findall(sample)) else "VNI"
+    tcvn3, vni = len(_TCVN3_SYMBOLS_RE.findall(sample)), len(_VNI_PAIR.findall(sample))
+    if max(tcvn3, vni) < 3:  # neither font's hallmarks (TCVN3's ă â ê ơ ư đ à… codes, VNI's letter + mark pairs)
+        return None, True
+    name = "TCVN3" if tcvn3 >= vni else "VNI"
     _, left = _counts(CONVERTERS[name](sample))
     return name, left * 20 <= signs
 

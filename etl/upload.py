@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
@@ -32,7 +33,8 @@ from etl.values import CHANNELS, ValueOptions
 from kpi import audit, auth, profiles
 from kpi.auth import User
 from kpi.db import Warehouse
-from kpi.filters import Scope
+from kpi.filters import Scope, where_clause
+from kpi.text import fold
 
 REJECT_REPORT_ERROR_COLUMN = "Lỗi"
 REJECT_REPORT_ROW_COLUMN = "Dòng"
@@ -91,6 +93,7 @@ def _counts(wh: Warehouse, ins: Inspection) -> None:
     else:
         diff = diff_counts(wh, p) if p.ok else {"new": 0, "updated": 0, "unchanged": 0}
         rejected = p.rows_rejected
+        diff = {**diff, "out_of_scope": p.out_of_scope, "outside_validity": p.outside_validity}
     ins.counts = {**diff, "rejected": rejected}
     ins.version = wh.data_version()
 
@@ -223,9 +226,25 @@ def load(wh: Warehouse, ins: Inspection, *, user: User | None = None,
 
 
 # -- history and undo ----------------------------------------------------------------
-def batches(wh: Warehouse) -> list[dict]:
-    """``etl.load.history`` (every batch, newest first)."""
-    return history(wh)
+def batches(wh: Warehouse, user: User | None = None) -> list[dict]:
+    """``etl.load.history`` (newest first) as ``user`` may see it.
+
+    Admins and province-wide users see every batch; anyone else sees the batches they
+    uploaded and those that stored rows of a unit in their scope: file names, uploaders and
+    refusals of other districts' loads are theirs, not ours to show.
+    """
+    every = history(wh)
+    if user is None or auth.can(user, "undo_any") or user.scope.is_province:
+        return every
+    touching = _batches_in_scope(wh, user.scope)
+    return [b for b in every if b["user"] == user.name or b["id"] in touching]
+
+
+def _batches_in_scope(wh: Warehouse, scope: Scope) -> set[int]:
+    where, params = where_clause(None, scope, "t")
+    parts = [f"SELECT DISTINCT t.batch_id FROM {table} t WHERE {where}"
+             for table in ("dossiers", "feedback", "surveys", "form06_rows")]
+    return {int(r[0]) for r in wh.query(" UNION ".join(parts), params * len(parts)) if r[0] is not None}
 
 
 def may_undo(user: User, batch: dict) -> bool:
@@ -247,7 +266,7 @@ def may_see_rejects(user: User, batch: dict) -> bool:
 def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
     """Undo a batch if ``user`` may; dossier/PAKN/survey batches via ``etl.load.undo_batch``, Biểu 06 via
     ``etl.form06.undo_form06``. Recorded in the batch row (undone_by) and the audit log (``undo``)."""
-    batch = next((b for b in history(wh) if b["id"] == int(batch_id)), None)
+    batch = next((b for b in batches(wh, user) if b["id"] == int(batch_id)), None)
     if batch is None:
         raise UndoError(f"Không có lượt nạp #{batch_id}.")
     if not may_undo(user, batch):
@@ -313,6 +332,33 @@ def batch_rejects_report(wh: Warehouse, batch_id: int) -> pd.DataFrame:
     return rejects_report_prepared(rows)
 
 
+_ISO_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_DAY_FIRST_CELL = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_ORDINAL_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+
+
+def _report_cell(value, column: str):
+    """A reject-report cell as Excel should hold it: a date cell as a real date (ISO text from Excel
+    date cells, or day-first text), the row ordinal (STT) as a number; anything else unchanged.
+    A text that is not a real date ('31/02/2024') stays text so the analyst sees what was wrong."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if fold(column) in _ORDINAL_HEADERS and text.isdigit() and len(text) <= 7:
+        return int(text)
+    iso, day_first = _ISO_CELL.match(text), _DAY_FIRST_CELL.match(text)
+    try:
+        if iso:
+            y, m, d, hh, mm, ss = iso.groups()
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        if day_first:
+            d, m, y, hh, mm, ss = day_first.groups()
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return value
+    return value
+
+
 def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:
     """The report as .xlsx: original columns (as text), then 'Lỗi'; the row number of the source file first.
 
@@ -328,6 +374,8 @@ def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> byte
     ws = workbook.add_worksheet(sheet[:31])
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
     error = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True, "valign": "top"})
+    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    day_time = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     frame = report.reset_index() if report.index.name else report
     columns = list(frame.columns)
     for j, name in enumerate(columns):
@@ -338,8 +386,11 @@ def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> byte
         for j, value in enumerate(row):
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 continue
-            if isinstance(value, (int,)) and not isinstance(value, bool):
-                ws.write_number(i, j, value)
+            cell = _report_cell(value, columns[j]) if columns[j] != REJECT_REPORT_ERROR_COLUMN else value
+            if isinstance(cell, dt.datetime):
+                ws.write_datetime(i, j, cell, day if cell.time() == dt.time() else day_time)
+            elif isinstance(cell, int) and not isinstance(cell, bool):
+                ws.write_number(i, j, cell)
             else:
                 ws.write_string(i, j, str(value), error if columns[j] == REJECT_REPORT_ERROR_COLUMN else None)
     ws.freeze_panes(1, 0)
@@ -362,4 +413,13 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = series.map(lambda v: "" if v is None or v is pd.NA else ("Có" if v else "Không"))
         elif series.dtype == object and len(series.dropna()) and isinstance(series.dropna().iloc[0], (dt.date, dt.datetime)):
             out[column] = series.map(lambda v: "" if v is None else f"{v:%d/%m/%Y}")
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(lambda v: "" if _missing(v) else v)  # an empty cell, never 'None'
     return out
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 
@@ -27,6 +28,7 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
+    period = period.until(dt.date.fromisoformat(result["data_date"]) if result["data_date"] else None)
     print(render_table(result, targets.targets_for_year(wh, period.end.year), period))
     return 0
 
@@ -51,4 +53,8 @@ def render_table(result: dict, in_force: list, period) -> str:
                 cell += f" / ≥{text_vi.pct(target.threshold, 0)} {text_vi.STATUS_LABELS[target.assess(values[rate])]}"
             cells.append(f"{cell:>34}")
         lines.append(f"{text_vi.KPI_LABELS[rate]:<32}" + "".join(cells))
+    coverage = result.get("coverage", {}).get("total", {})
+    notes = text_vi.coverage_sentences({k: (v["known"], v["total"]) for k, v in coverage.items()})
+    if notes:
+        lines += ["", f"{text_vi.ALL_PROVINCE}: {notes}"]
     return "\n".join(lines)

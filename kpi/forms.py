@@ -169,6 +169,7 @@ def export_form06(wh: Warehouse, period: Period, scope: Scope | None = None, lev
     import xlsxwriter
 
     rows = rows if rows is not None else form06_rows(wh, period, scope, level)
+    period = period.until(metrics.data_date(wh))  # "số liệu đến ngày …" past the data
     target = path_or_buffer if path_or_buffer is not None else io.BytesIO()
     if isinstance(target, Path):
         target = str(target)
@@ -255,6 +256,15 @@ def export_form06(wh: Warehouse, period: Period, scope: Scope | None = None, lev
         ws.write_string(r, 1, str(row["label"]), f_t)  # names from uploads: always text
         for k, col in enumerate(NUMBER_COLUMNS):
             ws.write_number(r, 2 + k, int(row[col]), f_n)
+        r += 1
+
+    # Dossiers whose channel is unknown or 'other' are in (3) but neither in (4) nor (5): say so.
+    total = rows[-1]
+    unlisted = int(total["c3"]) - int(total["c4"]) - int(total["c5"]) - int(total["c6"])
+    if unlisted > 0:
+        r += 1
+        ws.merge_range(r, 0, r, LAST_COL, text_vi.FORM06_CHANNEL_NOTE.format(n=text_vi.num(unlisted)), f_small_left)
+        ws.set_row(r, 30)
         r += 1
 
     # Signature block.

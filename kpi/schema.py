@@ -18,6 +18,8 @@ blank cell in a column that writes both yes and no); FALSE / a value only when i
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 
 DOSSIER_COLUMNS = (
@@ -73,6 +75,15 @@ SURVEY_COLUMNS = (
 def _cols(columns: tuple[str, ...]) -> str:
     return ",\n  ".join(columns)
 
+
+# The data date (DOMAIN §4): the latest calendar date any record states as received, finished,
+# handled or rated. Due dates do not count: a due date says nothing about what has happened.
+DATA_DATE_SQL = """
+    SELECT greatest(
+        (SELECT greatest(max(received_date), max(finished_date)) FROM dossiers),
+        (SELECT greatest(max(received_date), max(handled_date)) FROM feedback),
+        (SELECT max(rated_date) FROM surveys))
+"""
 
 MIGRATIONS: list[str] = [
     # 1: the whole first schema
@@ -228,7 +239,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE source_profiles ADD COLUMN IF NOT EXISTS values_json VARCHAR;
     """,
+    # 5: the data date of warehouses written before it was kept (refresh_derived keeps it since)
+    f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR);",
+    # 6: per batch, the optional fields the file had no column for (comma-separated canonical names; their
+    # values are unknown, not 'no') and the column mapping used ({field: header} JSON), for the data-quality page
+    """
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS missing_columns VARCHAR;
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS column_map VARCHAR;
+    """,
 ]
+
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
@@ -237,8 +257,11 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     ``surveys.dossier_rated``: a survey row whose dossier is rated in the dossier
     records is that same rating again; the satisfaction KPI skips it. Kept here,
     at write time, because checking it at query time means scanning every
-    dossier code on every page view.
+    dossier code on every page view. ``meta.data_date``: see ``DATA_DATE_SQL``.
     """
+    # The data date every KPI query reads (kpi.metrics judges open dossiers at it): two max()
+    # scans per write instead of per page view.
+    con.execute(f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR)")
     linked = con.execute("SELECT count(*) FROM surveys WHERE dossier_code IS NOT NULL").fetchone()[0]
     if not linked:
         return
@@ -250,6 +273,12 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
               AND code IN (SELECT dossier_code FROM surveys WHERE dossier_code IS NOT NULL)), FALSE)
         """
     )
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The data date kept by ``refresh_derived``; None on a warehouse without records."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -343,7 +343,23 @@ DRILL_CHANNEL = "Kênh nộp"
 DRILL_COUNT = "{n} hồ sơ"
 DRILL_LIMIT = "Chỉ hiện {shown} hồ sơ đầu tiên (trễ nhiều nhất trước); tải Excel để có {limit} hồ sơ."
 DRILL_DOWNLOAD = "Tải Excel"
-DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"
+DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"  # which: file_slug of the set's label
+REJECTS_FILE = "{stem}-dong-bi-loai.xlsx"
+REJECTS_BATCH_FILE = "{stem}-luot-{batch}-dong-bi-loai.xlsx"
+CHOOSE = "Chọn…"
+
+
+def file_slug(text: str) -> str:
+    """A download file name part in Vietnamese without diacritics: 'Đã giải quyết quá hạn' → 'da-giai-quyet-qua-han'."""
+    from kpi.text import fold
+
+    return fold(text).replace(" ", "-") or "tep"
+
+
+def rejects_file_name(uploaded_name: str, batch: int | None = None) -> str:
+    """'thang-1-dong-bi-loai.xlsx' for 'Tháng 1.xlsx' (with the load batch when there is one)."""
+    stem = file_slug(uploaded_name.rsplit(".", 1)[0])
+    return REJECTS_FILE.format(stem=stem) if batch is None else REJECTS_BATCH_FILE.format(stem=stem, batch=batch)  # placeholder of every selectbox / multiselect (Streamlit's own is English)
 DRILL_SHEET = "Hồ sơ"
 DRILL_NONE = "Không có hồ sơ nào trong tập này."
 DRILL_CLEAR = "Bỏ chọn từ liên kết, dùng bộ lọc chung"
@@ -373,6 +389,7 @@ def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
     return UNKNOWN_CHANNELS.format(items=", ".join(items))
 
 
+<<<<<<< HEAD
 def sheets_line(sheets: list[dict], skipped: list[str], limit: int = 12) -> str:
     """'50 trang dữ liệu: «Sở A» 1.000 dòng, …; bỏ qua (không phải bảng dữ liệu): «Hướng dẫn»'."""
     items = [f"«{s['sheet']}» {num(s['rows'])} dòng" for s in sheets[:limit]]
@@ -382,3 +399,27 @@ def sheets_line(sheets: list[dict], skipped: list[str], limit: int = 12) -> str:
     if skipped:
         line += "; bỏ qua (không phải bảng dữ liệu): " + ", ".join(f"«{name}»" for name in skipped)
     return line
+=======
+# -- coverage: unknown is not "no" (DOMAIN §4) ----------------------------------------
+COVERAGE_NOTE = "tính trên {known} / {total} hồ sơ có dữ liệu"
+COVERAGE_SENTENCE = "{label}: {note}."
+FORM06_CHANNEL_NOTE = ("Ghi chú: {n} hồ sơ tiếp nhận không rõ kênh nộp hoặc nộp qua kênh khác "
+                       "(không phải trực tuyến, trực tiếp, bưu chính): có trong cột (3), không có trong cột (4), (5).")
+
+
+def coverage_note(cov: tuple[int, int] | None) -> str | None:
+    """'tính trên 8.123 / 10.000 hồ sơ có dữ liệu' when a rate covers fewer rows than it could; else None."""
+    if not cov:
+        return None
+    known, total = cov
+    if total <= 0 or known >= total:
+        return None
+    return COVERAGE_NOTE.format(known=num(known), total=num(total))
+
+
+def coverage_sentences(coverages: dict) -> str:
+    """{kpi: (known, total)} → one sentence per rate below full coverage, joined:
+    'Số hóa hồ sơ: tính trên 8.123 / 10.000 hồ sơ có dữ liệu.'"""
+    notes = [(key, coverage_note(cov)) for key, cov in coverages.items()]
+    return " ".join(COVERAGE_SENTENCE.format(label=KPI_LABELS[key], note=note) for key, note in notes if note)
+>>>>>>> main

@@ -7,7 +7,7 @@ import streamlit as st
 from kpi import auth, units as U
 from kpi.levels import LEVELS, TWO_LEVEL_FROM
 from kpi.text import fold, sort_key_vi
-from kpi.text_vi import LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
+from kpi.text_vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -17,6 +17,7 @@ require_permission(user, "view")
 wh = get_warehouse()
 may_edit = auth.can(user, "edit_units")
 may_alias = may_edit or auth.can(user, "upload")
+alias_scope = None if may_edit else user.scope  # kpi.units.add_alias refuses units (and names) outside it
 
 st.title(T.UNITS_TITLE)
 st.caption(T.UNITS_INTRO)
@@ -74,7 +75,8 @@ with tabs[0]:
 with tabs[1]:
     st.caption(T.ALIAS_INTRO)
     allowed_ids = [u for u in ordered_ids if may_edit or user.scope.allows_unit(u, levels.get(u))]
-    pending = list(dict.fromkeys(st.session_state.get("pending_unit_names", []) + U.unmatched_names(wh)))
+    unmatched = U.unmatched_names(wh, user=user.name, scope=alias_scope)
+    pending = list(dict.fromkeys(st.session_state.get("pending_unit_names", []) + unmatched))
     pending = [n for n in pending if U.resolve(wh, n) is None]
     if not may_alias:
         st.info(T.NOT_ALLOWED_EDIT)
@@ -92,7 +94,7 @@ with tabs[1]:
                                   help=None if suggestions else T.ALIAS_NO_SUGGESTION)
             if c3.button(T.ALIAS_SAVE, key=f"alias_save_{i}", type="primary") and picked:
                 try:
-                    U.add_alias(wh, name, picked, user=user.name)
+                    U.add_alias(wh, name, picked, user=user.name, scope=alias_scope)
                 except U.UnitError as error:
                     st.error(str(error))
                 else:
@@ -106,12 +108,12 @@ with tabs[1]:
                 submitted = st.form_submit_button(T.ALIAS_SAVE)
             if submitted:
                 try:
-                    U.add_alias(wh, alias, picked, user=user.name)
+                    U.add_alias(wh, alias, picked, user=user.name, scope=alias_scope)
                 except U.UnitError as error:
                     st.error(str(error))
                 else:
                     done()
-    aliases = U.aliases_frame(wh)
+    aliases = U.aliases_frame(wh, alias_scope)
     if not aliases.empty:
         st.subheader(T.ALIAS_EXISTING)
         st.dataframe(aliases.rename(columns=T.ALIAS_COLUMNS)[list(T.ALIAS_COLUMNS.values())], hide_index=True, width="stretch")
@@ -121,7 +123,7 @@ if may_edit:
     with tabs[2]:
         st.caption(T.SUCCESSION_INTRO)
         with st.form("succession"):
-            old = st.multiselect(T.SUCCESSION_OLD, ordered_ids, format_func=label, key="succ_old")
+            old = st.multiselect(T.SUCCESSION_OLD, ordered_ids, format_func=label, key="succ_old", placeholder=CHOOSE)
             into = st.selectbox(T.SUCCESSION_INTO, [None] + ordered_ids, format_func=label, key="succ_into")
             new_name = st.text_input(T.SUCCESSION_NEW_NAME, key="succ_new")
             on = st.date_input(T.SUCCESSION_DATE, value=TWO_LEVEL_FROM, format="DD/MM/YYYY", key="succ_on")

@@ -117,6 +117,8 @@ def build(with_filters: bool = True, user: User | None = None) -> Frame:
     frame = Frame(user, wh, version, data_range)
     if with_filters and frame.has_data:
         frame.period, frame.filters = filters_ui.render(wh, user.scope, data_range, version)
+        # Labelled "số liệu đến ngày …" when the period runs past the data (kpi.periods.Period.label).
+        frame.period = frame.period.until(data_range[1])
     return frame
 
 
