@@ -389,7 +389,6 @@ def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
     return UNKNOWN_CHANNELS.format(items=", ".join(items))
 
 
-<<<<<<< HEAD
 def sheets_line(sheets: list[dict], skipped: list[str], limit: int = 12) -> str:
     """'50 trang dữ liệu: «Sở A» 1.000 dòng, …; bỏ qua (không phải bảng dữ liệu): «Hướng dẫn»'."""
     items = [f"«{s['sheet']}» {num(s['rows'])} dòng" for s in sheets[:limit]]
@@ -399,7 +398,8 @@ def sheets_line(sheets: list[dict], skipped: list[str], limit: int = 12) -> str:
     if skipped:
         line += "; bỏ qua (không phải bảng dữ liệu): " + ", ".join(f"«{name}»" for name in skipped)
     return line
-=======
+
+
 # -- coverage: unknown is not "no" (DOMAIN §4) ----------------------------------------
 COVERAGE_NOTE = "tính trên {known} / {total} hồ sơ có dữ liệu"
 COVERAGE_SENTENCE = "{label}: {note}."
@@ -422,4 +422,3 @@ def coverage_sentences(coverages: dict) -> str:
     'Số hóa hồ sơ: tính trên 8.123 / 10.000 hồ sơ có dữ liệu.'"""
     notes = [(key, coverage_note(cov)) for key, cov in coverages.items()]
     return " ".join(COVERAGE_SENTENCE.format(label=KPI_LABELS[key], note=note) for key, note in notes if note)
->>>>>>> main

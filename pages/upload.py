@@ -14,12 +14,8 @@ import streamlit as st
 from etl import columns as C, form06, upload as U
 from kpi import auth, config, text_quality as TQ, units as units_mod
 from kpi.text import sort_key_vi
-<<<<<<< HEAD
-from kpi.text_vi import CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, sheets_line, unknown_channels_line
-=======
 from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
-                         unknown_channels_line)
->>>>>>> main
+                         sheets_line, unknown_channels_line)
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
