@@ -442,12 +442,32 @@ def record_refusal(wh: Warehouse, file_name: str, reason: str, *, sha256: str | 
 
 def load_file(wh: Warehouse, path: str | os.PathLike, *, user: str | None = None,
               scope: Scope | None = None) -> BatchResult:
-    """prepare + load_prepared for one file; a refused file returns status 'refused' with its reason."""
+    """Read once, tell the format (``etl.formats``), prepare and load; a refused file returns status
+    'refused' with its reason. Records go through ``prepare`` + ``load_prepared``; any other format
+    through its own entry (Biểu 06: ``etl.form06``)."""
     try:
-        prepared = prepare(path, wh=wh, scope=scope)
+        raw = read_file(path)
+        found = formats.detect(raw)
+        if found is not None and found[0] is not formats.RECORDS:
+            return _load_other(wh, raw, *found, user=user, scope=scope)
+        prepared = prepare(path, wh=wh, scope=scope, raw=raw, detection=found[1] if found else None)
     except FileRefused as refused:
         return record_refusal(wh, refused.file_name, refused.reason)
     return load_prepared(wh, prepared, user=user)
+
+
+def _load_other(wh: Warehouse, raw: RawFile, fmt, detection, *, user, scope) -> BatchResult:
+    """A file of a non-record format (Biểu 06), with what its title block says (unit, period)."""
+    from etl import form06
+
+    prepared = fmt.prepare(raw, detection, wh=wh, scope=scope)
+    if not prepared.ready:
+        return record_refusal(wh, raw.file_name, " ".join(prepared.problems), sha256=raw.sha256, kind=fmt.name)
+    done = form06.load_form06(wh, prepared, user=user)
+    counts = {"rows_read": done.rows_read, "rows_loaded": done.rows_loaded, "rows_rejected": done.rows_rejected,
+              "new": done.rows_new, "updated": done.rows_updated, "unchanged": done.rows_unchanged, "duplicates": 0}
+    return BatchResult(done.batch_id, raw.file_name, fmt.name, done.status, counts, sheet=prepared.sheet,
+                       header_row=prepared.header_row)
 
 
 # -- history, undo, reports ---------------------------------------------------

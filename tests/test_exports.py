@@ -224,11 +224,19 @@ def test_a_code_on_two_unit_sheets_is_one_dossier_and_names_the_sheet(tmp_path):
     assert (entry["sheet"], entry["row_number"]) == ("DV1", 3) and "giữ dòng 5 (trang «DV3»)" in entry["reason"]
 
 
-def test_each_format_is_one_registry_entry(tmp_path):
+def test_each_format_is_one_registry_entry(tmp_path, wh):
     from tests.upload_helpers import write_form06
 
     form = write_form06(tmp_path / "b06.xlsx", [["Hộ tịch", 10, 4, 6, 0, 8, 2, 5, 1, 2, 1, 1]])
     assert formats.detect(read_file(form))[0].name == "form06"
+    refused = load_file(wh, form)  # its title names a unit the registry does not know yet
+    assert refused.status == "refused" and "UBND xã Phước An" in refused.reason
+    with wh.write() as con:
+        con.execute("INSERT INTO units (unit_id, name, name_key, level) VALUES (?, 'UBND xã Phước An', ?, 'commune')",
+                    [unit_id_for("UBND xã Phước An"), fold("UBND xã Phước An")])
+    result = load_file(wh, form)  # the command line loads a Biểu 06 through the same registry
+    assert (result.status, result.kind, result.counts["rows_loaded"]) == ("loaded", "form06", 1), result.reason
+    assert wh.query("SELECT field, received_total, resolved_early FROM form06_rows") == [("Hộ tịch", 10, 2)]
     found = formats.detect(read_file(C.per_unit_workbook(tmp_path)))
     assert found[0].name == "records" and len(found[1].sheets) == 3
     assert [f.name for f in formats.FORMATS] == ["form06", "records"]
