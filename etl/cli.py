@@ -95,3 +95,21 @@ def cmd_undo(args) -> int:
     print(f"Đã hoàn tác lượt nạp #{args.batch_id}: xóa {_n(done['removed'])} dòng, "
           f"khôi phục {_n(done['restored'])} dòng phiên bản trước.")
     return OK
+
+
+def cmd_quality(args) -> int:
+    """Units ranked by the completeness of their data (kpi.quality), worst first; province-wide."""
+    from kpi import quality, text_quality as TQ
+
+    report = quality.unit_quality(Warehouse(str(config.db_path(args.db))))
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    if not report.units:
+        print(TQ.QUALITY_NONE)
+        return 0
+    print(TQ.QUALITY_SPAN.format(first=report.first_month, last=report.last_month, months=report.months))
+    for row in TQ.quality_rows(report):
+        print("  ".join(f"{k}: {v}" for k, v in row.items()))
+    return 0
+

@@ -19,6 +19,9 @@ Rules, by calendar date of each timestamp:
   each rate counts only rows where its flag is known (``*_known`` counts), and
   ``coverage`` tells how many of the rate's rows that is. Channel 'other' is known:
   it counts in received and in the online denominator, never as online.
+- unit lineage: grouped by unit, a unit that ended before the end of P counts under
+  the unit that continues it (``kpi.units.rollup_on``), and choosing a unit includes
+  the units merged into it, so rankings and trends across 01/07/2025 follow the lineage.
 - satisfaction: over rated dossiers resolved in P, plus survey rows dated in P
   whose dossier is not already rated in the dossier records.
 - PAKN handled: handled_date in P; on time when handled ≤ due (the due date was
@@ -27,12 +30,12 @@ Rules, by calendar date of each timestamp:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from kpi import aggregates, config, grouping, schema
+from kpi import aggregates, config, grouping, schema, units
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope, where_clause
 from kpi.levels import LEVELS
@@ -304,8 +307,34 @@ def counts(wh: Warehouse, period: Period, filters: Filters | None = None, scope:
         return _counts_on(con, period, filters, scope, tuple(group_by))
 
 
+def _lineage(con, period: Period, filters: Filters | None, group_by: tuple[str, ...]) -> dict[str, str]:
+    """The unit roll-up at the end of P, read only when the query groups or filters by unit."""
+    if "unit" in group_by or (filters is not None and filters.unit_ids):
+        return units.rollup_on(con, period.end)
+    return {}
+
+
+def _with_predecessors(filters: Filters | None, lineage: dict[str, str]) -> Filters | None:
+    """Chosen units plus every unit that rolls up into one of them (a new commune's old communes)."""
+    if filters is None or not filters.unit_ids or not lineage:
+        return filters
+    chosen = set(filters.unit_ids)
+    merged = {unit for unit, current in lineage.items() if current in chosen}
+    return replace(filters, unit_ids=tuple(sorted(chosen | merged)))
+
+
+def _roll_up_units(out: pd.DataFrame, keys: list[str], lineage: dict[str, str]) -> pd.DataFrame:
+    """Rows of ended units added to the rows of the units that continue them (every count adds up)."""
+    if not lineage or "unit_id" not in keys or not out["unit_id"].isin(list(lineage)).any():
+        return out
+    out = out.assign(unit_id=out["unit_id"].map(lambda u: lineage.get(u, u)))
+    return out.groupby(keys, dropna=False, sort=False, as_index=False).sum()
+
+
 def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None, group_by: tuple[str, ...]) -> pd.DataFrame:
     keys = grouping.key_columns(group_by)
+    lineage = _lineage(con, period, filters, group_by)
+    filters = _with_predecessors(filters, lineage)
     # Units that only send Biểu 06 add their aggregated counts (kpi.aggregates: no double counting).
     dossiers = aggregates.combine(
         dossier_counts(None, period, filters, scope, group_by, con),
@@ -330,6 +359,7 @@ def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None
         # A family with no row for a group counted nothing there.
         count_columns = [c for _, cols in frames for c in cols]
         out[count_columns] = out[count_columns].fillna(0).astype("int64")
+        out = _roll_up_units(out, keys, lineage)
         if "period_start" in keys:
             out = out.sort_values(keys, kind="stable").reset_index(drop=True)
     # Derived counts used by several KPIs.
@@ -456,6 +486,8 @@ def dossier_list(wh: Warehouse, period: Period, which: str = "resolved_overdue",
         raise ValueError(f"Không có tập hồ sơ '{which}'")
     condition = DRILL_SETS[which].replace("?1", "$pstart").replace("?2", "$pend").replace("?3", "$asof")
     condition = condition.replace("BETWEEN ? AND ?", "BETWEEN $pstart AND $pend")
+    # A chosen unit's list includes the units merged into it (as its counts do).
+    filters = _with_predecessors(filters, units.rollup_on(wh, period.end) if filters and filters.unit_ids else {})
     where, wparams = where_clause(filters, scope, "d")
     # where_clause uses positional '?': rewrite to named parameters.
     named = {"pstart": period.start, "pend": period.end, "asof": as_of(period, data_date(wh))}

@@ -1,6 +1,8 @@
 """Vietnamese strings of column accounting (load summary, upload preview) and the data-quality page."""
 from __future__ import annotations
 
+from kpi.text_vi import num, pct
+
 # -- every column accounted for ------------------------------------------------------------
 CONFIDENCE = {"sure": "chắc chắn", "maybe": "có thể", "ignored": "bỏ qua"}
 COLUMNS_TITLE = "Các cột của tệp"
@@ -66,3 +68,17 @@ QUALITY_HOW = (
     "hồ sơ có hình thức nộp «khác», tháng không có dữ liệu trên số tháng của khoảng dữ liệu, hồ sơ không có "
     "ngày hẹn trả."
 )
+FIELD_NAMES = {"digitized": "Số hóa", "e_result": "Kết quả điện tử", "channel": "Hình thức nộp",
+               "rating": "Mức độ hài lòng"}
+
+
+def quality_rows(report) -> list[dict]:
+    """A ``kpi.quality.QualityReport`` as rows with Vietnamese headers and formatted figures (CLI and page)."""
+    c = QUALITY_COLUMNS
+    return [{c["rank"]: rank, c["unit_name"]: u.unit_name, c["dossiers"]: num(u.dossiers),
+             c["completeness"]: pct(u.completeness),
+             c["missing_column_share"]: num(u.from_incomplete_files),
+             c["missing_columns"]: ", ".join(FIELD_NAMES[n] for n in u.missing_columns) or "—",
+             c["rejected"]: num(u.rejected), c["other_channel"]: num(u.other_channel),
+             c["months_without"]: num(u.months_without), c["no_due"]: num(u.no_due)}
+            for rank, u in enumerate(report.units, start=1)]

@@ -141,6 +141,7 @@ PAGE_TITLES = {
     "history": "Lịch sử nạp",
     "targets": "Chỉ tiêu kế hoạch",
     "units": "Danh mục đơn vị",
+    "quality": "Chất lượng dữ liệu",
     "admin_users": "Người dùng",
     "admin_audit": "Nhật ký",
     "meeting": "Giao ban",

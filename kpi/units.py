@@ -187,6 +187,26 @@ def lineage(successor_pairs, unit_id: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def rollup_on(wh_or_con, day: dt.date) -> dict[str, str]:
+    """{unit_id: the unit that continues it on ``day``} for every unit no longer valid on ``day``.
+
+    Follows successor links while the unit reached ended before ``day`` (cycle-safe), so a
+    commune merged on 01/07/2025 maps to its new commune for any day from then on, and to
+    itself (left out) before. What rankings and trends group by (kpi.metrics).
+    """
+    sql = "SELECT unit_id, successor_id, valid_to FROM units WHERE successor_id IS NOT NULL AND valid_to < ?"
+    rows = wh_or_con.query(sql, [day]) if isinstance(wh_or_con, Warehouse) else wh_or_con.execute(sql, [day]).fetchall()
+    ended = {u: s for u, s, _ in rows if s and s != u}
+    out = {}
+    for unit_id in ended:
+        current, seen = unit_id, {unit_id}
+        while current in ended and ended[current] not in seen:
+            current = ended[current]
+            seen.add(current)
+        out[unit_id] = current
+    return out
+
+
 def rollup_frame(wh_or_con) -> pd.DataFrame:
     """The rollup as a two-column frame (unit_id, current_id), every unit included.
 

@@ -133,3 +133,10 @@ def test_progress_callback_and_manual_mapping(wh, tmp_path):
     load_prepared(wh, prepared, progress=lambda fraction, text: steps.append(fraction))
     assert steps[-1] == 1.0 and steps == sorted(steps)
     assert len(prepared.preview(2)) == 2 and "Mã hồ sơ" in prepared.preview(2).columns
+
+
+def test_refusal_names_a_near_miss_column(wh, tmp_path):
+    path = write_messy(tmp_path / "gan.xlsx", make_rows(3), headers={"code": "Mã vận hành nội bộ"})
+    prepared = prepare(path, wh=wh)
+    assert prepared.unmapped == ["code"]
+    assert "cột «Mã vận hành nội bộ» gần giống nhưng chưa đủ chắc" in prepared.refusal
