@@ -241,6 +241,23 @@ MIGRATIONS: list[str] = [
     """,
     # 5: the data date of warehouses written before it was kept (refresh_derived keeps it since)
     f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR);",
+    # 6: login tokens that survive a reload and read-only meeting links (kpi/sessions.py); only token hashes
+    """
+    CREATE SEQUENCE IF NOT EXISTS session_seq START 1;
+    CREATE TABLE IF NOT EXISTS sessions (
+      session_id BIGINT PRIMARY KEY DEFAULT nextval('session_seq'),
+      token_hash VARCHAR NOT NULL UNIQUE,
+      kind VARCHAR NOT NULL,
+      user_name VARCHAR,
+      scope_json VARCHAR,
+      label VARCHAR,
+      created_at TIMESTAMP NOT NULL,
+      last_seen_at TIMESTAMP NOT NULL,
+      expires_at TIMESTAMP,
+      revoked_at TIMESTAMP,
+      revoked_by VARCHAR
+    );
+    """,
 ]
 
 
