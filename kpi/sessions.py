@@ -79,7 +79,7 @@ def issue_login(wh: Warehouse, user_name: str, now: dt.datetime | None = None) -
 
 
 def _row(wh: Warehouse, token: str | None) -> Session | None:
-    if not token or len(token) > 200:
+    if not isinstance(token, str) or not token or len(token) > 200:
         return None
     rows = wh.query(f"SELECT {_COLUMNS} FROM sessions WHERE token_hash = ?", [_hash(token)])
     return Session(*rows[0]) if rows else None

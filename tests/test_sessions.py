@@ -201,3 +201,10 @@ def test_admin_makes_and_revokes_a_link_on_the_users_page(wh):
     at.button(key="ml_revoke").click().run()
     assert sessions.resolve(wh, token, sessions.MEETING) is None
     assert "giaoban#" in at.success[0].value
+
+
+def test_no_cookie_in_a_bare_run_means_the_login_form(wh):
+    auth.create_user(wh, "an", PASSWORD, "leader")
+    at = AppTest.from_file(str(AUTH_APP), default_timeout=30).run()   # st.context without a browser
+    assert not at.exception and [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert sessions.resolve(wh, None, sessions.LOGIN) is None and sessions.resolve(wh, 42, sessions.LOGIN) is None

@@ -39,13 +39,15 @@ _SCRIPT = """<span class="%(marker)s"></span><script>
 def cookie_token() -> str | None:
     """The login token the browser sent when this page was opened, if any."""
     try:
-        return st.context.cookies.get(COOKIE) or None
+        value = st.context.cookies.get(COOKIE)
     except Exception:  # noqa: BLE001 - no browser context (bare mode)
         return None
+    return value if isinstance(value, str) and value else None  # AppTest's context is a stand-in object
 
 
 def meeting_token() -> str | None:
-    return st.query_params.get(MEETING_PARAM) or None
+    value = st.query_params.get(MEETING_PARAM)
+    return value if isinstance(value, str) and value else None
 
 
 def _set_cookie(value: str, max_age: int) -> None:
