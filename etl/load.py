@@ -113,7 +113,9 @@ class Prepared:
         """Why the file cannot load as mapped (a required column is missing), or None."""
         if not self.unmapped:
             return None
-        parts = [f"«{FIELDS[self.kind][n].label}» (tiêu đề mong đợi: {expected_headers(self.kind, n)})" for n in self.unmapped]
+        near = {v.note[5:]: v.label for v in self.verdicts if v.field is None and v.note.startswith("near:")}
+        parts = [f"«{FIELDS[self.kind][n].label}» (tiêu đề mong đợi: {expected_headers(self.kind, n)}"
+                 + (f"; cột «{near[n]}» gần giống nhưng chưa đủ chắc" if n in near else "") + ")" for n in self.unmapped]
         return (f"Thiếu cột bắt buộc của tệp {KIND_LABELS[self.kind]}: {'; '.join(parts)}. "
                 "Hãy thêm cột hoặc sửa tiêu đề cho đúng (hoặc chọn cột tương ứng khi tải lên) rồi nạp lại.")
 

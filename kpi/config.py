@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lockout_attempts", 5, "Failed logins in a row that lock an account."),
     Setting("lockout_minutes", 15, "Minutes an account stays locked after too many failed logins."),
     Setting("min_password_length", 10, "Shortest password accepted."),
+    Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
 )
 
