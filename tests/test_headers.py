@@ -165,3 +165,13 @@ def test_pakn_and_survey_exports_in_other_words_are_told_apart():
     survey = find_header(_cells([["Số phiếu khảo sát", "Mã HS", "Đơn vị", "Thời gian khảo sát", "Mức độ hài lòng"]]))
     assert survey.kind == "survey" and survey.missing == []
     assert survey.mapping == {"code": 0, "dossier_code": 1, "unit_name": 2, "rated_at": 3, "rating": 4}
+
+
+def test_a_column_numbering_row_under_the_header_belongs_to_the_header():
+    numbers = [f"({i})" for i in range(1, len(DOSSIER_HEAD) + 1)]
+    found = find_header(_cells([["BÁO CÁO"], DOSSIER_HEAD, numbers, ROW]))
+    assert (found.header_row, found.header_rows, found.data_start) == (2, 2, 3)
+    plain = find_header(_cells([DOSSIER_HEAD, [str(i) for i in range(1, 8)], ROW]))
+    assert plain.data_start == 2
+    not_numbers = find_header(_cells([DOSSIER_HEAD, ["1", "H1", "Sở Tư pháp", "2024-01-02", "2024-01-09", None, "Có"]]))
+    assert not_numbers.data_start == 1  # a record whose first cell is its row number is data

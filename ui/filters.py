@@ -171,6 +171,9 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
 
     st.session_state[ANCHOR] = period.start
     level_options = [level for level in levels_in(period) if scope.kind != "level" or level == scope.level]
+    if scope.kind == "units":  # only the levels the scope's units have (no "Cấp tỉnh" for a district)
+        held = set(cache.units_frame(wh, scope, version)["level"])
+        level_options = [level for level in level_options if level in held]
     if scope.kind != "level":
         level_options = [ALL] + level_options
     all_label = T.ALL_PROVINCE if scope.is_province else T.ALL_IN_SCOPE
