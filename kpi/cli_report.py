@@ -56,12 +56,13 @@ def _audit(wh, user: str, action: str, target: str, detail: dict) -> None:
 
 
 def _period(args):
-    """The period of --from/--to; a whole calendar month/quarter/half/year is labelled as such."""
+    """The period of --from/--to; a whole calendar or TT 01 reporting month/quarter/half/year is labelled as such."""
     from kpi import periods as P
 
     start, end = P.parse_iso(args.start), P.parse_iso(args.end)
+    reporting = [P.cutoff_containing(kind, end) for kind in ("month", "quarter", "half", "year")]
     for candidate in (P.month(start.year, start.month), P.quarter(start.year, (start.month - 1) // 3 + 1),
-                      P.half(start.year, 1 if start.month <= 6 else 2), P.year(start.year)):
+                      P.half(start.year, 1 if start.month <= 6 else 2), P.year(start.year), *reporting):
         if candidate.start == start and candidate.end == end:
             return candidate
     return P.custom(start, end)

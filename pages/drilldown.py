@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi import auth, periods
 from kpi import text_vi as T
-from kpi.drill_export import dossiers_xlsx
+from kpi.drill_export import audited_xlsx
 from kpi.filters import Filters
 from ui import frame as frame_mod
 from ui import errors, text_errors
@@ -95,7 +95,9 @@ st.dataframe(table, hide_index=True, width="stretch", height=560)
 if auth.can(frame.user, "export"):
     title = f"{T.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
         f" – {field}" if field else "")
-    st.download_button(T.DRILL_DOWNLOAD, data=lambda: dossiers_xlsx(rows, title), icon=":material/download:",
-                       on_click="ignore",
-                       file_name=T.DRILL_FILE.format(which=T.file_slug(T.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}", end=f"{period.end:%Y%m%d}"),
+    file_name = T.DRILL_FILE.format(which=T.file_slug(T.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}",
+                                    end=f"{period.end:%Y%m%d}")
+    export = {"file": file_name, "set": which, "period": period.label, "unit": unit, "field": field, "rows": len(rows)}
+    st.download_button(T.DRILL_DOWNLOAD, data=lambda: audited_xlsx(frame.wh, frame.user, rows, title, export),
+                       icon=":material/download:", on_click="ignore", file_name=file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dd_download")
