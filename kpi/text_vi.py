@@ -403,6 +403,17 @@ def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
     return UNKNOWN_CHANNELS.format(items=", ".join(items))
 
 
+def sheets_line(sheets: list[dict], skipped: list[str], limit: int = 12) -> str:
+    """'50 trang dữ liệu: «Sở A» 1.000 dòng, …; bỏ qua (không phải bảng dữ liệu): «Hướng dẫn»'."""
+    items = [f"«{s['sheet']}» {num(s['rows'])} dòng" for s in sheets[:limit]]
+    if len(sheets) > limit:
+        items.append(f"và {num(len(sheets) - limit)} trang khác")
+    line = f"{num(len(sheets))} trang dữ liệu: " + ", ".join(items)
+    if skipped:
+        line += "; bỏ qua (không phải bảng dữ liệu): " + ", ".join(f"«{name}»" for name in skipped)
+    return line
+
+
 # -- coverage: unknown is not "no" (DOMAIN §4) ----------------------------------------
 COVERAGE_NOTE = "tính trên {known} / {total} hồ sơ có dữ liệu"
 COVERAGE_SENTENCE = "{label}: {note}."

@@ -15,7 +15,7 @@ from etl import columns as C, form06, upload as U
 from kpi import auth, config, text_quality as TQ, units as units_mod
 from kpi.text import sort_key_vi
 from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
-                         unknown_channels_line)
+                         sheets_line, unknown_channels_line)
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -118,6 +118,30 @@ def columns_block(p) -> None:
     unsure = any(v.confidence == "maybe" or v.note for v in p.verdicts)
     with st.expander(TQ.COLUMNS_TITLE, expanded=unsure):
         st.dataframe(pd.DataFrame(C.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
+
+
+def unsure_block(key: str, uploaded, ins: U.Inspection) -> None:
+    """Columns mapped only 'có thể' (a tie, extra words): the analyst confirms or picks another, saved as a profile."""
+    p = ins.prepared
+    unsure = [v for v in p.verdicts if v.field and v.confidence == "maybe"]
+    if not unsure:
+        return
+    labels = U.field_labels(p.kind)
+    options = list(p.source_columns)
+    with st.form(f"unsure_{key}"):
+        st.markdown(f"**{TQ.UNSURE_TITLE}**")
+        picks = {v.field: st.selectbox(labels[v.field], options, index=options.index(v.label) if v.label in options else 0,
+                                       format_func=lambda c: column_option(ins, c), key=f"unsure_{key}_{v.field}")
+                 for v in unsure}
+        submitted = st.form_submit_button(TQ.UNSURE_APPLY)
+    if submitted:
+        try:
+            check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=T.UPLOAD_PROFILE_DEFAULT,
+                  signature=ins.signature)
+        except ValueError as error:  # kpi.profiles.ProfileError
+            st.error(str(error))
+            return
+        st.rerun()
 
 
 def column_option(ins: U.Inspection, column: str) -> str:
@@ -249,6 +273,8 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     counts_row(ins)
     with st.expander(T.UPLOAD_MAPPING):
         mapping_table(ins)
+    if len(p.sheets) > 1 or p.skipped_sheets:
+        st.caption(sheets_line(p.sheets, p.skipped_sheets))
     if p.duplicates:
         st.caption(T.UPLOAD_DUPLICATES.format(n=num(p.duplicates)))
     st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.data)))}**")
@@ -262,6 +288,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
     st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
     columns_block(p)
+    unsure_block(key, uploaded, ins)
     value_readings_block(key, uploaded, ins)
     new_units_block(key, uploaded, ins)
     rejects_block(key, p.rejects, uploaded.name)

@@ -19,19 +19,23 @@ next interaction: the row is re-read on every run.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import secrets
 
 import streamlit as st
 
-from kpi import audit, auth, config
+from kpi import audit, auth, config, throttle
 from kpi.auth import AuthError, User
-from ui import text_auth as T
+from ui import session_token, text_auth as T
 from ui.warehouse import get_warehouse
 
 USER_KEY = "user"
 LAST_SEEN_KEY = "last_seen"
 METHOD_KEY = "auth_method"
+MEETING_LINK = "meeting_link"  # METHOD_KEY of a session opened by a meeting link: meeting mode only
 _NOTICE_KEY = "_auth_notice"
 _SSO_REFUSED_KEY = "_auth_sso_refused"
+_CLIENT_KEY = "_auth_client"
 
 
 def _now() -> dt.datetime:
@@ -44,6 +48,8 @@ def _start_session(user: User, method: str, now: dt.datetime) -> User:
     st.session_state[LAST_SEEN_KEY] = now
     st.session_state[METHOD_KEY] = method
     st.session_state.pop(_NOTICE_KEY, None)
+    if method == "password":  # kept in a cookie so F5 or a browser restart keeps the session (ui.session_token)
+        session_token.remember(get_warehouse(), user)
     return user
 
 
@@ -52,6 +58,7 @@ def _end_session(user: User | None, reason: str) -> str | None:
     method = st.session_state.get(METHOD_KEY)
     if user is not None:
         try:
+            session_token.forget(get_warehouse(), user.name)
             audit.record(get_warehouse(), user.name, "logout", user.name, {"reason": reason})
         except Exception:  # noqa: BLE001 - a busy warehouse must not keep a session alive
             pass
@@ -112,20 +119,47 @@ def _login_form(wh, sso: bool) -> User | None:
     if sso:
         _sso_button()
     with st.form("auth_login", clear_on_submit=True):
-        name = st.text_input(T.LOGIN_NAME, key="auth_login_name", autocomplete="username")
+        name = st.text_input(T.LOGIN_NAME, key="auth_login_name", autocomplete="username",
+                             max_chars=int(config.get("max_username_length")))
         password = st.text_input(T.LOGIN_PASSWORD, type="password", key="auth_login_password",
-                                 autocomplete="current-password")
+                                 autocomplete="current-password", max_chars=int(config.get("max_password_length")))
         submitted = st.form_submit_button(T.LOGIN_SUBMIT, type="primary", key="auth_login_submit")
     if not submitted:
         return None
     if not name.strip() or not password:
         st.error(T.LOGIN_EMPTY)
         return None
+    return _throttled_login(wh, name, password)
+
+
+def _client_keys() -> list[str]:
+    """Who is trying, for kpi.throttle: this browser session and, behind a network, its IP address."""
+    token = st.session_state.setdefault(_CLIENT_KEY, secrets.token_hex(8))
+    keys = [f"session:{token}"]
     try:
-        return auth.authenticate(wh, name, password)
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        ip = None
+    if ip:
+        keys.append(f"ip:{ip}")
+    return keys
+
+
+def _throttled_login(wh, name: str, password: str) -> User | None:
+    """kpi.auth.authenticate behind the per-client brake (refused before any hashing while it holds)."""
+    keys = _client_keys()
+    wait = throttle.LOGINS.wait_seconds(keys)
+    if wait > 0:
+        st.error(T.LOGIN_THROTTLED.format(seconds=math.ceil(wait)))
+        return None
+    try:
+        user = auth.authenticate(wh, name, password)
     except AuthError as error:
+        throttle.LOGINS.failed(keys)
         st.error(str(error))
         return None
+    throttle.LOGINS.succeeded(keys)
+    return user
 
 
 def _first_run_form(wh) -> User | None:
@@ -167,6 +201,12 @@ def require_user() -> User:
                 st.logout()
                 st.stop()
             st.session_state[_NOTICE_KEY] = T.SESSION_EXPIRED
+        elif st.session_state.get(METHOD_KEY) == MEETING_LINK:
+            if session_token.meeting_link_valid(get_warehouse(), now):
+                st.session_state[LAST_SEEN_KEY] = now
+                return user
+            _end_session(user, "revoked")
+            st.session_state[_NOTICE_KEY] = T.MEETING_LINK_INVALID
         else:
             fresh = auth.refresh_user(get_warehouse(), user)
             if fresh is not None:
@@ -176,6 +216,9 @@ def require_user() -> User:
             _end_session(user, "deactivated")
 
     wh = get_warehouse()
+    restored = session_token.restore(wh, now)  # a reload: the login cookie, or a meeting link in the address
+    if restored is not None:
+        return _start_session(*restored, now)
     sso = sso_configured()
     if sso:
         user = _sso_user(wh)
