@@ -76,7 +76,7 @@ def counts_row(ins: U.Inspection) -> None:
 
 
 def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
-    n = int(rejects["row_number"].nunique()) if len(rejects) else 0
+    n = len(rejects[["sheet", "row_number"]].drop_duplicates()) if len(rejects) else 0
     if not n:
         st.caption(T.UPLOAD_REJECTS_NONE)
         return
