@@ -262,3 +262,18 @@ def test_bare_rating_numbers_wait_for_the_scale_chosen_on_the_page(wh, tmp_path)
     confirm(at)
     # five-level scale: 4 Hài lòng, 3 Bình thường, 2 and 1 Không hài lòng
     assert dict(wh.query("SELECT code, rating FROM dossiers")) == {"S0": 3, "S1": 2, "S2": 1, "S3": 1}
+
+
+def test_an_unsure_column_is_confirmed_or_changed_by_the_analyst(wh, tmp_path):
+    head = [("Hạn xử lý" if h == "Ngày hẹn trả" else h) for h in HEADERS] + ["Hạn giải quyết"]
+    rows = [dossier_row(f"T{i}") + ["20/03/2024"] for i in range(3)]
+    path = write_table(tmp_path / "hai_cot_han.xlsx", head, rows)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    box = next(b for b in at.selectbox if b.key.startswith("unsure_") and b.key.endswith("_due_at"))
+    assert box.value == "Hạn xử lý"                     # a tie: the left column, said to be unsure
+    box.set_value("Hạn giải quyết")
+    next(b for b in at.button if b.label == "Xác nhận các cột này (lưu cho lần nạp sau)").click().run()
+    no_exceptions(at)
+    confirm(at)
+    assert wh.query("SELECT DISTINCT CAST(due_at AS DATE) FROM dossiers")[0][0].isoformat() == "2024-03-20"
