@@ -82,7 +82,9 @@ def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
         return
     with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
         st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
-        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD, data=lambda: U.rejects_xlsx(U.rejects_report_prepared(rejects)),
+        detail = {"file": rejects_file_name(file_name), "source": file_name}
+        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD,
+                           data=lambda: U.audited_rejects_xlsx(wh, user, U.rejects_report_prepared(rejects), detail),
                            file_name=rejects_file_name(file_name), key=f"rej_{key}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
         st.caption(T.UPLOAD_REJECTS_HINT)
