@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
         args = _parser(command).parse_args(argv[1:])
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    from kpi.db import Warehouse, WarehouseBusy
+    from kpi.db import Warehouse, WarehouseError
 
     from kpi.audit import cli_actor
 
@@ -116,7 +116,7 @@ def main(argv: list[str]) -> int:
             _audit(wh, user, "export", f"pack:{out.name}", detail)
             print(f"Đã lập tài liệu giao ban kỳ {period.label} ra {out} ({result['pages']} trang, "
                   f"{time.perf_counter() - started:.1f} giây).")
-    except (ValueError, WarehouseBusy, OSError) as error:
+    except (ValueError, WarehouseError, OSError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     except RuntimeError as error:  # e.g. no browser for the charts

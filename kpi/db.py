@@ -28,8 +28,43 @@ _INITIALIZED: set[str] = set()
 _INIT_LOCK = threading.Lock()
 
 
-class WarehouseBusy(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be used right now; the message (Vietnamese) says why and what to do."""
+
+
+class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file longer than we are willing to wait."""
+
+
+class WarehouseStorageError(WarehouseError):
+    """The disk under the warehouse is full or read-only: nothing of the write was kept."""
+
+
+# What the operating system or DuckDB says when the disk is full or mounted read-only.
+_DISK_FULL = ("no space left on device", "disk is full", "disk full", "not enough space", "errno 28")
+_READ_ONLY = ("read-only file system", "read only file system", "errno 30")
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """A Vietnamese message when ``error`` means a full or read-only disk, else None."""
+    errno = getattr(error, "errno", None)
+    text = str(error).lower()
+    if errno == 28 or any(mark in text for mark in _DISK_FULL):
+        return ("Ổ đĩa chứa cơ sở dữ liệu đã đầy nên không ghi được; dữ liệu không thay đổi gì. "
+                "Hãy báo quản trị viên giải phóng dung lượng ổ đĩa rồi thử lại.")
+    if errno == 30 or any(mark in text for mark in _READ_ONLY):
+        return ("Ổ đĩa chứa cơ sở dữ liệu đang ở chế độ chỉ đọc nên không ghi được; dữ liệu không thay đổi gì. "
+                "Hãy báo quản trị viên kiểm tra ổ đĩa rồi thử lại.")
+    return None
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open. After an I/O error DuckDB has already aborted it,
+    and its 'cannot rollback - no transaction is active' must not hide the real cause."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -48,6 +83,15 @@ class Warehouse:
 
     # -- opening ---------------------------------------------------------
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._open()
+        except (OSError, duckdb.Error) as error:
+            problem = storage_problem(error)
+            if problem:
+                raise WarehouseStorageError(problem) from error
+            raise
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         retries = int(config.get("lock_retries"))
         wait = float(config.get("lock_wait_s"))
@@ -106,8 +150,11 @@ class Warehouse:
                             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
                         )
                     con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
+                except BaseException as error:
+                    _rollback_quietly(con)
+                    problem = storage_problem(error)
+                    if problem:
+                        raise WarehouseStorageError(problem) from error
                     raise
             finally:
                 con.close()

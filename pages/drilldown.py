@@ -11,6 +11,7 @@ from kpi import text_vi as T
 from kpi.drill_export import audited_xlsx
 from kpi.filters import Filters
 from ui import frame as frame_mod
+from ui import errors, text_errors
 from ui import widgets as W
 
 LIMIT, SHOWN = 50_000, 2_000
@@ -24,7 +25,11 @@ names = frame.unit_names()
 period = frame.period
 if params.get("month"):
     period = periods.from_param(str(params["month"])) or period
+    if periods.from_param(str(params["month"])) is None:
+        errors.bad_param("month", params["month"], text_errors.BAD_PERIOD)
 unit = params.get("unit") if params.get("unit") in names else None
+if params.get("unit") and unit is None:
+    errors.bad_param("unit", params["unit"], text_errors.BAD_UNIT)
 field = params.get("field") or None
 from_link = bool(params.get("unit") or params.get("field") or params.get("month"))
 if from_link:
