@@ -279,15 +279,19 @@ def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
 
 # -- reject reports ----------------------------------------------------------------------
 def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
-    """row number, column, value, reason — one line per problem, for the screen."""
+    """row number, column, value, reason — one line per problem, for the screen; the sheet first when the
+    rejects come from several sheets (a workbook with one sheet per unit)."""
     if rejects is None or rejects.empty:
         return pd.DataFrame(columns=["Dòng", "Cột", "Giá trị", "Lý do"])
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Dòng": rejects["row_number"].astype(int).to_numpy(),
         "Cột": rejects["column_name"].fillna("").to_numpy(),
         "Giá trị": rejects["raw_value"].fillna("").to_numpy(),
         "Lý do": rejects["reason"].to_numpy(),
     })
+    if "sheet" in rejects.columns and rejects["sheet"].nunique() > 1:
+        table.insert(0, "Trang", rejects["sheet"].to_numpy())
+    return table
 
 
 def rejects_report_prepared(rejects: pd.DataFrame) -> pd.DataFrame:
@@ -347,6 +351,16 @@ def _report_cell(value, column: str):
     except ValueError:
         return value
     return value
+
+
+def audited_rejects_xlsx(wh: Warehouse, user: User | None, report: pd.DataFrame, detail: dict) -> bytes:
+    """``rejects_xlsx`` with an ``export`` row in the audit log (the rejected rows hold raw data, so their
+    download is an export like any other). Pages hand this to the download button as a deferred
+    callable, so the row is written when the file is actually downloaded."""
+    data = rejects_xlsx(report)
+    audit.record(wh, user.name if user else None, "export", detail.get("file"),
+                 {"what": "rejects", "rows": int(len(report)), **detail})
+    return data
 
 
 def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:

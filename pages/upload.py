@@ -76,13 +76,15 @@ def counts_row(ins: U.Inspection) -> None:
 
 
 def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
-    n = int(rejects["row_number"].nunique()) if len(rejects) else 0
+    n = len(rejects[["sheet", "row_number"]].drop_duplicates()) if len(rejects) else 0
     if not n:
         st.caption(T.UPLOAD_REJECTS_NONE)
         return
     with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
         st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
-        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD, data=lambda: U.rejects_xlsx(U.rejects_report_prepared(rejects)),
+        detail = {"file": rejects_file_name(file_name), "source": file_name}
+        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD,
+                           data=lambda: U.audited_rejects_xlsx(wh, user, U.rejects_report_prepared(rejects), detail),
                            file_name=rejects_file_name(file_name), key=f"rej_{key}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
         st.caption(T.UPLOAD_REJECTS_HINT)
@@ -184,7 +186,20 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
         st.rerun()
 
 
+def remember_unplaced_names(ins: U.Inspection) -> None:
+    """Names the registry does not know, rejected for a unit-scoped analyst: offered on the units page
+    ('Ánh xạ tên đơn vị'), where kpi.units.add_alias lets them map only to units in their scope."""
+    rejects = ins.prepared.rejects
+    if rejects is None or rejects.empty:
+        return
+    unplaced = rejects.loc[rejects["reason"].str.contains(units_mod.UNKNOWN_UNIT_MARK, regex=False), "raw_value"]
+    if len(unplaced):
+        st.session_state["pending_unit_names"] = list(dict.fromkeys(
+            st.session_state.get("pending_unit_names", []) + list(unplaced.dropna().unique()[:MAX_NEW_UNITS_SHOWN])))
+
+
 def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
+    remember_unplaced_names(ins)
     new_units = ins.prepared.new_units
     if new_units is None or new_units.empty:
         return

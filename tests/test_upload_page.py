@@ -249,6 +249,21 @@ def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tm
     assert set(again.prepared.data["channel"]) == {"direct", "online"}
 
 
+def test_bare_rating_numbers_wait_for_the_scale_chosen_on_the_page(wh, tmp_path):
+    rows = [dossier_row(f"S{i}") + [str(4 - i)] for i in range(4)]  # 4, 3, 2, 1 with no scale stated anywhere
+    path = write_table(tmp_path / "sao.xlsx", HEADERS + ["Đánh giá"], rows)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert page_metrics(at)["Dòng bị loại"] == "4"
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("scale_"))).set_value(5)
+    next(b for b in at.button if b.label == "Lưu vào cấu hình và kiểm tra lại").click().run()
+    no_exceptions(at)
+    assert page_metrics(at)["Dòng bị loại"] == "0"
+    confirm(at)
+    # five-level scale: 4 Hài lòng, 3 Bình thường, 2 and 1 Không hài lòng
+    assert dict(wh.query("SELECT code, rating FROM dossiers")) == {"S0": 3, "S1": 2, "S2": 1, "S3": 1}
+
+
 def test_an_unsure_column_is_confirmed_or_changed_by_the_analyst(wh, tmp_path):
     head = [("Hạn xử lý" if h == "Ngày hẹn trả" else h) for h in HEADERS] + ["Hạn giải quyết"]
     rows = [dossier_row(f"T{i}") + ["20/03/2024"] for i in range(3)]
