@@ -27,7 +27,7 @@ DOSSIER_RATES = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_re
                  "satisfaction_rate")
 PAKN_RATES = ("pakn_on_time_rate", "pakn_satisfaction_rate")
 HEADLINE = "on_time_rate"
-MAX_UNITS_CHART = 15
+MAX_UNITS_CHART = 6      # bars on the "below target" chart: thick enough for 24 px values
 FIRST_TABLE_ROWS = 5    # rows under the chart of the first "below target" slide (fits 1080 px)
 MAX_TABLE_ROWS = 8      # rows of each following slide listing the rest (fits 1080 px without a chart)
 HOTSPOT_TOP = 5
