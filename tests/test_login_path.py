@@ -193,3 +193,29 @@ def test_login_form_applies_the_throttle_before_hashing(tmp_path, monkeypatch):
     errors = [e.value for e in at.error]
     assert errors and errors[0].startswith(T.LOGIN_THROTTLED.split("{")[0]), errors
     assert len(audit.read_log(wh, action="login")) == 3, "the fourth attempt never reached the password check"
+
+
+def test_reads_and_short_writes_from_many_threads_never_conflict(tmp_path):
+    """With the hash outside the lock, login threads open read connections while others write:
+    DuckDB refused a connect racing another thread's close ('Unique file handle conflict')."""
+    wh = Warehouse(tmp_path / "threads.duckdb")
+    wh.data_version()
+    errors = []
+
+    def work(k: int) -> None:
+        for _ in range(60):
+            try:
+                if k % 2:
+                    with wh.write(bump_version=False) as con:
+                        con.execute("SELECT 1").fetchall()
+                else:
+                    wh.query("SELECT count(*) FROM units")
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors[:3]

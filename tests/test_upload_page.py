@@ -277,3 +277,16 @@ def test_an_unsure_column_is_confirmed_or_changed_by_the_analyst(wh, tmp_path):
     no_exceptions(at)
     confirm(at)
     assert wh.query("SELECT DISTINCT CAST(due_at AS DATE) FROM dossiers")[0][0].isoformat() == "2024-03-20"
+
+
+def test_a_workbook_with_one_sheet_per_unit_lists_its_sheets_and_loads_every_row(wh, tmp_path):
+    from tests.corpus_exports import UNIT_SHEETS, per_unit_workbook
+
+    path = per_unit_workbook(tmp_path)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert any("3 trang dữ liệu: «DV1» 3 dòng, «DV2» 4 dòng, «DV3» 2 dòng" in c.value and "«Hướng dẫn»" in c.value
+               for c in at.caption)
+    assert page_metrics(at)["Hồ sơ mới"] == str(sum(UNIT_SHEETS.values()))
+    confirm(at)
+    assert wh.query("SELECT count(*) FROM dossiers")[0][0] == 9
