@@ -27,7 +27,7 @@ FONT_SIZE = 17
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-TITLE_CHARS = 44  # a chart title wraps past this many characters (half a 1366 px page is narrow)
+TITLE_CHARS = 28  # a chart title wraps past this many characters (a third of a 1366 px page is narrow)
 
 
 def wrap_title(title: str, width: int = TITLE_CHARS) -> str:
@@ -38,7 +38,8 @@ def wrap_title(title: str, width: int = TITLE_CHARS) -> str:
 def layout(fig: go.Figure, title: str | None = None, height: int = 430, percent_axis: str | None = "y") -> go.Figure:
     lines = wrap_title(title).count("<br>") + 1 if title else 0
     fig.update_layout(
-        title={"text": wrap_title(title), "font": {"size": FONT_SIZE + 4}} if title else None,
+        title={"text": wrap_title(title), "font": {"size": FONT_SIZE + 4}, "y": 0.97, "yref": "container",
+               "yanchor": "top", "x": 0.01, "xref": "container", "xanchor": "left"} if title else None,
         separators=",.",
         font={"size": FONT_SIZE, "family": "Arial, Helvetica, sans-serif"},
         colorway=list(T.OKABE_ITO),
@@ -100,18 +101,17 @@ def switch_marker(fig: go.Figure, start: dt.date, end: dt.date) -> None:
     x = pd.Timestamp(TWO_LEVEL_FROM) - pd.Timedelta(days=15)  # between the June and July points
     fig.add_shape(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
                   line={"color": "#555555", "width": 2, "dash": "dot"}, name="two_level_switch")
-    # The label reads towards the middle of the plot so it stays inside it.
-    middle = pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2
-    fig.add_annotation(xref="x", x=x, yref="paper", y=0.02, yanchor="bottom", xanchor="left" if x < middle else "right",
-                       text=T.TWO_LEVEL_SWITCH,
-                       showarrow=False, font={"size": FONT_SIZE - 3, "color": "#555555"}, name="two_level_switch",
-                       bgcolor="rgba(255,255,255,0.85)")
+    # Named in the legend, not over the plot: a label there would cover points on a narrow chart.
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=T.TWO_LEVEL_SWITCH, hoverinfo="skip",
+                             line={"color": "#555555", "width": 2, "dash": "dot"}))
 
 
 def _month_axis(fig: go.Figure, months: list) -> None:
     """Months on the x axis, from the first to the last month with data and no further: a fixed
     range, since plotly would otherwise widen it to fit a long annotation (empty future months)."""
-    dtick = "M1" if len(months) <= 6 else ("M3" if len(months) <= 24 else ("M6" if len(months) <= 48 else "M12"))
+    # Ticks far enough apart that 'T10/2025' never overlaps on a half-width chart at 1366 px.
+    n = len(months)
+    dtick = "M1" if n <= 3 else "M2" if n <= 6 else "M4" if n <= 12 else "M6" if n <= 24 else "M12"
     first, last = pd.Timestamp(min(months)), pd.Timestamp(max(months))
     fig.update_xaxes(type="date", tickformat="T%m/%Y", dtick=dtick, hoverformat="T%m/%Y", tickangle=0,
                      range=[(first - pd.Timedelta(days=16)).strftime("%Y-%m-%d"),
@@ -163,8 +163,8 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
         color = T.LEVEL_COLORS.get(level, T.TARGET_COLOR) if several else T.TARGET_COLOR
         target_line(fig, kpi, target, level if several else None, color=color, label_level=several, slot=slot)
     layout(fig, title, height)
-    if several:  # room above the plot for the stacked goal labels
-        fig.update_layout(margin={"t": fig.layout.margin.t + 24 * (len(distinct) - 1)})
+    if distinct:  # room between the title and the plot for the stacked goal labels
+        fig.update_layout(margin={"t": fig.layout.margin.t + 24 * len(distinct) - 10})
     # Rates near 100% (on time, satisfaction) would be a flat line on a 0–100% axis: start the
     # axis a little below the lowest value or goal, in whole tens, and say so with the tick labels.
     floor_values = [v for v in pd.to_numeric(monthly[kpi], errors="coerce").dropna()] + [
@@ -237,23 +237,30 @@ def stacked_months(monthly: pd.DataFrame, columns: dict, colors: dict, title: st
     return fig
 
 
-def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 380) -> go.Figure:
-    """One bar per level, each with its own goal segment over it. The goal is named under the
-    level on the axis, never over a bar, so no label can hide a value."""
+def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 380,
+               period=None) -> go.Figure:
+    """One bar per level, each with its own goal segment over it. The value and the goal are
+    written under the bar, on the axis: no label can cover a bar or a goal line. A level that
+    no longer exists in ``period`` (district after the reform) is grey and says so."""
     rows = by_level.set_index("level")
     levels = [level for level in LEVELS if level in rows.index]
     values = [pd.to_numeric(rows.loc[level, kpi], errors="coerce") for level in levels]
     status = [verdict.cell_status(v if pd.notna(v) else None, int(rows.loc[l, f"{kpi}__den"]), targets.get(l),
-                                  level_cell=True) for v, l in zip(values, levels)]
-    names = [T.LEVEL_LABELS[l] + (f"<br>{T.TARGET_TEXT.format(target=T.target_phrase(targets[l].threshold, targets[l].direction))}"
-                                  if targets.get(l) else "") for l in levels]
+                                  level_cell=True, abolished=period is not None and verdict.abolished_in(period, l))
+              for v, l in zip(values, levels)]
+    names = []
+    for v, s, l in zip(values, status, levels):
+        target = targets.get(l)
+        # Short lines: three levels side by side on a third of a 1366 px page.
+        lines = [T.LEVEL_SHORT[l] + (f"<br>({T.ABOLISHED_SHORT})" if s == verdict.ABOLISHED else ""),
+                 f"<b>{verdict.rate_text(v if pd.notna(v) else None, target)}</b> {TV.STATUS_MARKS.get(s, '')}".strip()]
+        if target:
+            lines.append(T.target_phrase(target.threshold, target.direction))
+        names.append("<br>".join(lines))
     fig = go.Figure(go.Bar(
         x=names, y=values, name=T.KPI_LABELS[kpi],
         marker={"color": [verdict.STATUS_COLORS.get(s, T.NO_DATA_COLOR) for s in status]},
-        text=[(TV.STATUS_MARKS.get(s, "") + " " + verdict.rate_text(v if pd.notna(v) else None, targets.get(l))).strip()
-              for v, s, l in zip(values, status, levels)],
-        textposition="inside", insidetextanchor="end", textfont={"color": "white", "size": FONT_SIZE + 1},
-        cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        hovertemplate="%{y:.1%}<extra></extra>",
     ))
     for i, level in enumerate(levels):
         target = targets.get(level)
@@ -263,6 +270,7 @@ def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | Non
                       line={"color": T.TARGET_COLOR, "width": 4, "dash": "dash"}, name=f"target:{kpi}:{level}")
     layout(fig, title, height)
     fig.update_yaxes(range=[0, 1.05])
+    fig.update_xaxes(tickangle=0)
     fig.update_layout(showlegend=False)
     return fig
 

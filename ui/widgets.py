@@ -72,7 +72,8 @@ def _cell_line(cell: verdict.Cell, period: Period) -> str:
     mark = TV.STATUS_MARKS.get(cell.status, "")
     extra = "" if cell.status in verdict.JUDGED or cell.status == verdict.NO_TARGET else f" — {TV.STATUS_LABELS[cell.status].lower()}"
     target = f" ({T.target_phrase(cell.target.threshold, cell.target.direction)})" if cell.target else ""
-    return f"{T.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{extra}".replace("  ", " ")
+    gap = f" · {TV.GAP_SHORT.format(n=T.num(cell.gap))}" if cell.gap else ""
+    return f"{T.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{gap}{extra}".replace("  ", " ")
 
 
 # -- tiles -----------------------------------------------------------------------
