@@ -35,7 +35,7 @@ st.caption(T.UPLOAD_INTRO)
 inspections: dict = st.session_state.setdefault("_upload_inspections", {})
 results: dict = st.session_state.setdefault("_upload_results", {})
 
-files = st.file_uploader(T.UPLOAD_PICK.format(mb=limit_mb), type=["xlsx", "xls", "csv"], accept_multiple_files=True,
+files = st.file_uploader(T.UPLOAD_PICK.format(mb=limit_mb), type=list(T.UPLOAD_TYPES), accept_multiple_files=True,
                          key="upload_files", max_upload_size=limit_mb)
 if not files:
     st.info(T.UPLOAD_NONE)

@@ -290,3 +290,14 @@ def test_a_workbook_with_one_sheet_per_unit_lists_its_sheets_and_loads_every_row
     assert page_metrics(at)["Hồ sơ mới"] == str(sum(UNIT_SHEETS.values()))
     confirm(at)
     assert wh.query("SELECT count(*) FROM dossiers")[0][0] == 9
+
+
+def test_an_excel_unicode_text_file_is_offered_and_loads(wh, tmp_path):
+    from tests.corpus_exports import unicode_text
+
+    at = upload_page()
+    assert "txt" in at.file_uploader[0].proto.type or ".txt" in at.file_uploader[0].proto.type
+    path = unicode_text(tmp_path)
+    at = upload(at, (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert page_metrics(at)["Hồ sơ mới"] == "3"
