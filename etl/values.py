@@ -145,6 +145,19 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     Returns (datetime64[us] with NaT, mask of cells present but impossible/unreadable).
     02/03/2024 is 2 March; 31/02/2024 and 03/25/2024 are unreadable, never guessed.
     """
+    codes, uniques = pd.factorize(values)
+    if len(uniques) * 2 < len(values):  # dates repeat (day-only cells): parse each distinct text once
+        parsed, bad = _parse_datetimes(pd.Series(uniques, dtype="str"))
+        known = codes >= 0  # code -1 is a blank cell
+        out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+        out[known] = parsed.to_numpy("datetime64[us]")[codes[known]]
+        unreadable = np.zeros(len(values), dtype=bool)
+        unreadable[known] = bad[codes[known]]
+        return pd.Series(out, index=values.index), unreadable
+    return _parse_datetimes(values)
+
+
+def _parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     text = blank_placeholders(values).str.strip()
     # filled as a numpy array: a masked pandas assignment aligns indexes first, ~10× the cost
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
