@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import isolate, limits
 from kpi import config
 
 MB = 1024 * 1024
@@ -145,8 +146,23 @@ def read_file(source: str | os.PathLike | bytes, file_name: str | None = None) -
     fmt = sniff_format(data, name)
     if fmt == "xlsx":
         check_archive(data, name)
-    sheets = read_csv_bytes(data, name) if fmt == "csv" else read_workbook(data, name)
+    check_limits(data, name, fmt)
+    path = None if isinstance(source, (bytes, bytearray, memoryview)) else source
+    sheets = isolate.parse(data, name, fmt, path=path)  # parse_sheets, in a child with memory and time limits
     return RawFile(name, data, hashlib.sha256(data).hexdigest(), fmt, sheets)
+
+
+def check_limits(data: bytes, name: str, fmt: str) -> None:
+    """The reading limits (etl.limits) from the file's metadata and lines, before any parsing."""
+    try:
+        limits.check_before_parse(data, name, fmt)
+    except limits.LimitExceeded as over:
+        raise FileRefused(name, over.reason) from None
+
+
+def parse_sheets(data: bytes, name: str, fmt: str) -> list[RawSheet]:
+    """The parse itself; runs in the reading child (etl.isolate), never in the server."""
+    return read_csv_bytes(data, name) if fmt == "csv" else read_workbook(data, name)
 
 
 def read_workbook(data: bytes, name: str) -> list[RawSheet]:
