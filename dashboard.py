@@ -13,6 +13,7 @@ import streamlit as st
 from kpi import auth
 from kpi import text_vi as T
 from ui import frame as frame_mod
+from ui import widget_text
 from ui.auth import logout_button, require_user
 
 ROOT = Path(__file__).resolve().parent
@@ -42,6 +43,7 @@ def _page(name: str, icon: str, default: bool = False) -> st.Page:
 
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+widget_text.install()
 user = require_user()
 
 available = {name: spec for name, *spec in PAGES

@@ -13,7 +13,7 @@ from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
 from kpi.db import Warehouse, WarehouseBusy
-from kpi.text_vi import num as _n
+from kpi.text_vi import num as _n, unknown_channels_line
 
 OK, REJECTED, REFUSED = 0, 3, 2
 _SEVERITY = {OK: 0, REJECTED: 1, REFUSED: 2}
@@ -28,6 +28,8 @@ def _summary(result, db: str) -> str:
         f"mới {_n(c['new'])} · cập nhật {_n(c['updated'])} · không đổi {_n(c['unchanged'])} · "
         f"trùng mã trong tệp {_n(c['duplicates'])}",
     ]
+    if result.unknown_channels:
+        lines.append("  " + unknown_channels_line(result.unknown_channels))
     if c["rows_rejected"]:
         lines.append(f"  Lý do từng dòng bị loại: bảng rejected_rows của lượt nạp #{result.batch_id} "
                      f"(xem lịch sử: python -m etl history --db {db})")

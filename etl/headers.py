@@ -2,10 +2,13 @@
 
 Exports put a title block above the header (row 1–15), sometimes a two-row
 header whose group cell ('Ngày') is merged over sub-headers ('Tiếp nhận | Hẹn
-trả | Có kết quả'), spell headers in many ways and order columns freely. So
-every candidate row (and row pair) is scored against each kind's synonyms; the
-best wins. Matching is on ``kpi.text.fold`` keys: case, diacritics, NFD,
-spacing and line breaks do not matter.
+trả | Có kết quả'), word headers in many ways and order columns freely. Each
+header cell is scored against each field's *concepts* (``etl.concepts``: what it
+means, not how one system spells it); every candidate row (and row pair) is
+read that way for each kind, and the best reading wins. Within a reading one
+column serves one field, best score first (an assignment, not first-come); a
+tie or a low score is recorded on the column (``HeaderMatch.verdicts``), never
+guessed silently.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
 
+from etl.concepts import MAYBE, NEAR, SURE, scores
 from kpi.text import fold, nfc
 
 SCAN_ROWS = 20
@@ -23,7 +27,7 @@ KIND_LABELS = {"dossiers": "hồ sơ TTHC", "feedback": "phản ánh, kiến ngh
 @dataclass(frozen=True)
 class Field:
     label: str                  # the Vietnamese name shown to users (and the header we expect)
-    synonyms: tuple[str, ...]   # header spellings, any case/diacritics; folded when compared
+    synonyms: tuple[str, ...]   # common wordings, shown in messages (recognition is by etl.concepts)
     required: bool = False
     marker: bool = False        # typical of this kind: weighs in kind detection
 
@@ -91,42 +95,53 @@ FIELDS: dict[str, dict[str, Field]] = {
 
 # Words in a file name that hint at its kind (folded).
 _NAME_HINTS = {"feedback": ("pakn", "phan anh", "kien nghi"), "survey": ("khao sat", "danh gia", "hai long")}
+_DEPTH_FACTOR = (1.0, 0.97, 0.9)  # group+sub, sub alone, own cell alone
+_TIE = 1e-9
 
 
-def _index(kind: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Exact synonym → field, and (synonym, field) usable as a prefix (3+ words, longest first)."""
-    exact, prefix = {}, []
-    for name, spec in FIELDS[kind].items():
-        for synonym in (spec.label,) + spec.synonyms:
-            key = fold(synonym)
-            exact.setdefault(key, name)
-            if len(key.split()) >= 3:
-                prefix.append((key, name))
-    prefix.sort(key=lambda pair: -len(pair[0]))
-    return exact, prefix
-
-
-_INDEX = {kind: _index(kind) for kind in KINDS}
-
-
-def match_field(key: str, kind: str) -> tuple[str, bool] | None:
-    """The field a folded header names, and whether the match is exact (vs. 'Ngày tiếp nhận (dd/mm/yyyy)')."""
-    exact, prefix = _INDEX[kind]
-    if key in exact:
-        return exact[key], True
-    for synonym, name in prefix:
-        if key.startswith(synonym + " "):
-            return name, False
-    return None
+def match_field(header: str, kind: str) -> tuple[str, bool] | None:
+    """The field a header names and whether that is sure (vs. 'có thể'), or None below the threshold."""
+    found = scores(header, kind)
+    if not found or found[0][1] < MAYBE:
+        return None
+    return found[0][0], found[0][1] >= SURE
 
 
 @dataclass
 class Column:
-    """One source column's header: the text shown, and the keys tried in order when matching."""
+    """One source column's header: the text shown, folded keys (manual mapping) and the texts scored."""
 
     index: int
     label: str
     keys: tuple[str, ...]
+    texts: tuple[str, ...] = ()
+
+    def field_scores(self, kind: str) -> dict[str, float]:
+        """field → the best score of any reading of this header (a sub-header alone counts a little less)."""
+        best: dict[str, float] = {}
+        for depth, text in enumerate(self.texts or (self.label,)):
+            for name, score in scores(text, kind) if text else ():
+                value = score * _DEPTH_FACTOR[min(depth, 2)]
+                if value > best.get(name, 0.0):
+                    best[name] = value
+        return best
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What became of one source column: its field (or None), the score, and a note when it is not plain."""
+
+    index: int
+    label: str
+    field: str | None
+    score: float
+    sure: bool
+    note: str = ""               # 'tie:<other header>', 'near:<field>', 'manual'
+
+    @property
+    def confidence(self) -> str:
+        """'sure' | 'maybe' | 'ignored'."""
+        return "ignored" if self.field is None else "sure" if self.sure else "maybe"
 
 
 @dataclass
@@ -140,6 +155,7 @@ class HeaderMatch:
     mapping: dict[str, int]      # canonical field → column index
     missing: list[str] = dc_field(default_factory=list)  # required fields not found
     score: float = 0.0
+    verdicts: list[Verdict] = dc_field(default_factory=list)  # one per non-blank column, in file order
 
     @property
     def data_start(self) -> int:
@@ -152,6 +168,11 @@ class HeaderMatch:
     def source_mapping(self) -> dict[str, str]:
         """canonical field → header text, as the user sees it."""
         return {name: self.label(name) for name in self.mapping}
+
+    @property
+    def absent(self) -> list[str]:
+        """Optional fields of the kind that no column holds (their values are unknown, not 'no')."""
+        return [name for name, spec in FIELDS[self.kind].items() if not spec.required and name not in self.mapping]
 
 
 def _text(value) -> str:
@@ -166,38 +187,69 @@ def candidate_columns(rows: pd.DataFrame, top: int, two_rows: bool) -> list[Colu
     """
     upper = [_text(v) for v in rows.iloc[top]]
     if not two_rows:
-        return [Column(j, text, (fold(text),)) for j, text in enumerate(upper)]
+        return [Column(j, text, (fold(text),), (text,)) for j, text in enumerate(upper)]
     lower = [_text(v) for v in rows.iloc[top + 1]] if top + 1 < len(rows) else [""] * len(upper)
     columns, group = [], ""
     for j, (own, sub) in enumerate(zip(upper, lower)):
         group = own or (group if sub else "")
         if sub and group:
-            label, keys = f"{group} / {sub}", (fold(f"{group} {sub}"), fold(sub), fold(own))
+            label = f"{group} / {sub}"
+            keys, texts = (fold(f"{group} {sub}"), fold(sub), fold(own)), (f"{group} {sub}", sub, own)
         else:
-            label, keys = own or sub, (fold(own or sub),)
-        columns.append(Column(j, label, keys))
+            label = own or sub
+            keys, texts = (fold(label),), (label,)
+        columns.append(Column(j, label, keys, texts))
     return columns
 
 
-def map_columns(columns: list[Column], kind: str, override: dict[str, str] | None = None) -> dict[str, int]:
-    """canonical field → column index; exact matches beat prefix matches, left beats right."""
-    found: dict[str, tuple[int, int]] = {}  # field → (rank, index); lower rank wins
-    for column in columns:
-        for depth, key in enumerate(column.keys):
-            hit = match_field(key, kind) if key else None
-            if hit:
-                name, exact = hit
-                rank = depth * 2 + (0 if exact else 1)
-                if name not in found or rank < found[name][0]:
-                    found[name] = (rank, column.index)
-                break
-    mapping = {name: index for name, (_, index) in found.items()}
+def assign(columns: list[Column], kind: str, override: dict[str, str] | None = None
+           ) -> tuple[dict[str, int], list[Verdict]]:
+    """canonical field → column index, best score first, one column per field and one field per column;
+    and a verdict for every non-blank column (ties and near misses noted)."""
+    table = {c.index: c.field_scores(kind) for c in columns if c.label}
+    pairs = sorted(((score, -index, name) for index, found in table.items() for name, score in found.items()
+                    if score >= MAYBE), reverse=True)
+    mapping: dict[str, int] = {}
+    taken: set[int] = set()
+    for score, neg_index, name in pairs:
+        if name not in mapping and -neg_index not in taken:
+            mapping[name] = -neg_index
+            taken.add(-neg_index)
+    manual: set[int] = set()
     for name, header in (override or {}).items():
         index = _find_header(columns, header)
         if index is not None and name in FIELDS[kind]:
-            mapping = {k: v for k, v in mapping.items() if v != index}
+            mapping = {k: v for k, v in mapping.items() if v != index and k != name}
             mapping[name] = index
-    return mapping
+            manual.add(index)
+    return mapping, _verdicts(columns, table, mapping, manual)
+
+
+def _verdicts(columns, table, mapping, manual) -> list[Verdict]:
+    field_of = {index: name for name, index in mapping.items()}
+    labels = {c.index: c.label for c in columns}
+    out = []
+    for index, found in table.items():
+        name = field_of.get(index)
+        if index in manual:
+            out.append(Verdict(index, labels[index], name, 1.0, True, "manual"))
+            continue
+        if name is None:
+            near = max(found.items(), key=lambda pair: pair[1], default=(None, 0.0))
+            note = f"near:{near[0]}" if near[1] >= NEAR else ""
+            out.append(Verdict(index, labels[index], None, near[1], False, note))
+            continue
+        score = found[name]
+        rivals = [labels[i] for i, other in table.items() if i != index and i not in field_of
+                  and abs(other.get(name, 0.0) - score) < _TIE]
+        note = f"tie:{rivals[0]}" if rivals else ""
+        out.append(Verdict(index, labels[index], name, score, score >= SURE and not rivals, note))
+    return out
+
+
+def map_columns(columns: list[Column], kind: str, override: dict[str, str] | None = None) -> dict[str, int]:
+    """canonical field → column index (see ``assign``)."""
+    return assign(columns, kind, override)[0]
 
 
 def _find_header(columns: list[Column], header: str) -> int | None:
@@ -229,14 +281,14 @@ def find_header(cells: pd.DataFrame, file_name: str = "", *, mapping: dict[str, 
         for two_rows in (False, True):
             columns = candidate_columns(head, top, two_rows)
             for k in kinds:
-                found = map_columns(columns, k, mapping)
+                found, verdicts = assign(columns, k, mapping)
                 # a second header line must add a field, else it is the first data row
                 score = _score(k, found, file_key) - (0.5 if two_rows else 0)
                 if best is None or score > best.score:
                     missing = [n for n, spec in FIELDS[k].items() if spec.required and n not in found]
                     if k == "survey":
                         missing = [n for n in missing if n != "code"]
-                    best = HeaderMatch(k, top + 1, 2 if two_rows else 1, columns, found, missing, score)
+                    best = HeaderMatch(k, top + 1, 2 if two_rows else 1, columns, found, missing, score, verdicts)
     if best is None or len(best.mapping) < 2:
         return None
     return best

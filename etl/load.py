@@ -28,6 +28,7 @@ import pyarrow as pa
 from etl.headers import FIELDS, KIND_LABELS, choose_sheet, expected_headers
 from etl.read import FileRefused, RawFile, read_file
 from etl.validate import UnitBook, body_rows, validate
+from etl.values import ValueOptions
 from kpi import config, schema
 from kpi.db import Warehouse
 from kpi.filters import Scope, where_clause
@@ -91,6 +92,9 @@ class Prepared:
     rejects: pd.DataFrame = dc_field(default_factory=pd.DataFrame)  # sheet,row_number,column_name,raw_value,reason,row_json
     duplicates: int = 0
     new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
+    values: ValueOptions = dc_field(default_factory=ValueOptions)   # the source's channel map and rating scale
+    unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # channel text → rows, loaded as 'other'
+    unknown_scale_rows: int = 0      # rows rejected for a bare rating number on an unknown scale
 
     @property
     def ok(self) -> bool:
@@ -131,6 +135,7 @@ class BatchResult:
     reason: str | None = None         # why it was refused (Vietnamese)
     sheet: str | None = None
     header_row: int | None = None
+    unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # loaded as channel 'other'
 
     @property
     def refused(self) -> bool:
@@ -140,18 +145,22 @@ class BatchResult:
 # -- prepare ------------------------------------------------------------
 
 def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, wh: Warehouse | None = None,
-            mapping: dict[str, str] | None = None, scope: Scope | None = None, kind: str | None = None) -> Prepared:
+            mapping: dict[str, str] | None = None, scope: Scope | None = None, kind: str | None = None,
+            values: ValueOptions | dict | None = None, raw: RawFile | None = None) -> Prepared:
     """Read, map and validate a file without writing anything.
 
     ``source`` is a path or the file's bytes. ``mapping`` overrides the automatic
     header mapping ({canonical field: source header text}); ``kind`` forces the
     file kind ('dossiers' | 'feedback' | 'survey'). Pass ``wh`` so unit names
     match the warehouse's units and aliases, and ``scope`` to reject rows of
-    units the uploader may not load. Raises ``FileRefused`` for a file that
+    units the uploader may not load. ``values`` are the source's own value readings
+    (``ValueOptions`` or its dict form from a source profile); ``raw`` an already read file
+    (then ``source`` is not read again). Raises ``FileRefused`` for a file that
     cannot be read at all; a missing required column is reported in
     ``Prepared.unmapped`` / ``Prepared.refusal`` so a page can offer a manual mapping.
     """
-    raw = read_file(source, file_name)
+    raw = raw or read_file(source, file_name)
+    values = values if isinstance(values, ValueOptions) else ValueOptions.from_dict(values)
     sheet, header = _locate(raw, mapping, kind)
     prepared = Prepared(raw.file_name, raw.sha256, header.kind, sheet.name, header.header_row,
                         header.source_mapping(), list(header.missing), [c.label for c in header.columns if c.label])
@@ -162,16 +171,19 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     if wh is not None:
         with wh.read() as con:
             units = UnitBook.from_connection(con)
-    checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope)
+    checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope, values=values)
     foreign = _foreign_codes(wh, header.kind, checked.data, scope)
     if foreign:  # rare: validate again so those rows are rejected like any other, with their source row
-        checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope, foreign_codes=foreign)
+        checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope, foreign_codes=foreign,
+                           values=values)
     if checked.rows_read == 0:
         raise FileRefused(raw.file_name, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề. "
                                          "Hãy kiểm tra lại trang tính hoặc xuất lại dữ liệu.")
     prepared.rows_read = checked.rows_read
     prepared.data, prepared.rejects = checked.data, checked.rejects
     prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
+    prepared.values, prepared.unknown_channels = values, checked.unknown_channels
+    prepared.unknown_scale_rows = checked.unknown_scale
     return prepared
 
 
@@ -323,7 +335,8 @@ def load_prepared(wh: Warehouse, prepared: Prepared, *, user: str | None = None,
         _test_pause()
     step(1.0, "Đã nạp xong")
     return BatchResult(batch_id, prepared.file_name, prepared.kind, "loaded", counts,
-                       sheet=prepared.sheet, header_row=prepared.header_row)
+                       sheet=prepared.sheet, header_row=prepared.header_row,
+                       unknown_channels=dict(prepared.unknown_channels))
 
 
 def record_refusal(wh: Warehouse, file_name: str, reason: str, *, sha256: str | None = None,

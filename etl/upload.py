@@ -6,6 +6,7 @@ Nothing here imports streamlit; the pages draw what these functions return.
     ins.needs_mapping / ins.counts / ins.prepared.preview()
     ins = inspect(wh, data, name, scope=…, mapping={...}, profile_name="Một cửa…", user=…)  # manual mapping, saved
     result = load(wh, ins, user=user, progress=cb)             # etl.load.load_prepared (or the Biểu 06 loader)
+    ins = save_value_readings(wh, ins, data, channel_map={"Kiosk": "direct"}, profile_name=…, user=…)  # saved, re-checked
     undo(wh, batch_id, user=user)                               # analysts their own batches, admins any; audited
     rejects_xlsx(frame)                                         # 'Lỗi' report as .xlsx bytes (text never a formula)
 
@@ -18,19 +19,22 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
 import pandas as pd
 
-from etl import form06
-from etl.headers import FIELDS, KIND_LABELS
+from etl import describe, form06
+from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
+from etl.values import CHANNELS, ValueOptions
 from kpi import audit, auth, profiles
 from kpi.auth import User
 from kpi.db import Warehouse
 from kpi.filters import Scope
+from kpi.text import fold
 
 REJECT_REPORT_ERROR_COLUMN = "Lỗi"
 REJECT_REPORT_ROW_COLUMN = "Dòng"
@@ -48,6 +52,9 @@ class Inspection:
     signature: str | None = None                 # header signature (records only)
     profile: str | None = None                   # the saved profile whose mapping was applied
     version: int | None = None                   # warehouse data version the counts were computed at
+    column_samples: dict = dc_field(default_factory=dict)  # header → etl.describe.ColumnSample (manual mapping)
+    rows_found: int | None = None                # data rows under the header before validation (manual mapping)
+    read_summary: str | None = None              # what a refused file was read as (etl.describe)
 
     @property
     def needs_mapping(self) -> bool:
@@ -102,14 +109,20 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
             user: str | None = None, signature: str | None = None, form06_unit: str | None = None,
             form06_period: tuple[dt.date, dt.date] | None = None) -> Inspection:
     """Read, map and validate one file and count it against the warehouse, writing nothing
-    (except the named profile when ``mapping`` and ``profile_name`` are given)."""
+    (except the named profile when ``mapping`` and ``profile_name`` are given). The file is read once."""
     ins = Inspection(file_name)
     try:
-        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind)
+        raw = read_file(data, file_name)
     except FileRefused as refused:
-        found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
+        ins.refusal = refused.reason  # not readable at all: the refusal says why
+        return ins
+    try:
+        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, raw=raw)
+    except FileRefused as refused:
+        found = _as_form06(wh, raw, scope, form06_unit, form06_period)
         if found is None:
             ins.refusal = refused.reason
+            ins.read_summary = describe.describe_raw(raw)
             return ins
         ins.kind, ins.prepared = form06.KIND, found
         _counts(wh, ins)
@@ -118,35 +131,68 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
     # The signature of the header as found *without* a manual mapping (what the next upload will compute).
     ins.signature = signature or profiles.header_signature(first.source_columns)
     if mapping is not None and profile_name:
-        profiles.save_profile(wh, profile_name, first.kind, ins.signature, {**first.mapping, **mapping}, user=user)
+        profile = profiles.find_profile(wh, ins.signature)
+        values = profile["values"] if profile else None  # value readings saved earlier stay with the new mapping
+        profiles.save_profile(wh, profile_name, first.kind, ins.signature, {**first.mapping, **mapping}, user=user,
+                              values=values)
         ins.profile = profile_name
+        if values:
+            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, values=values, raw=raw)
     elif mapping is None:
         profile = profiles.find_profile(wh, ins.signature)
-        if profile is not None and (first.unmapped or profile["kind"] != first.kind
+        if profile is not None and (first.unmapped or profile["kind"] != first.kind or profile["values"]
                                     or any(first.mapping.get(k) != v for k, v in profile["mapping"].items())):
-            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=profile["mapping"], kind=profile["kind"])
+            prepared = prepare(data, file_name, wh=wh, scope=scope, mapping=profile["mapping"], kind=profile["kind"],
+                               values=profile["values"], raw=raw)
             ins.profile = profile["name"]
         elif profile is not None:
             ins.profile = profile["name"]
     if prepared.unmapped and mapping is None and ins.profile is None:
-        found = _as_form06(wh, data, file_name, scope, form06_unit, form06_period)
+        found = _as_form06(wh, raw, scope, form06_unit, form06_period)
         if found is not None:
             ins.kind, ins.prepared = form06.KIND, found
             _counts(wh, ins)
             return ins
     ins.kind, ins.prepared = prepared.kind, prepared
+    if prepared.unmapped:
+        _describe_columns(ins, raw, file_name)
     _counts(wh, ins)
     return ins
 
 
-def _as_form06(wh, data, file_name, scope, unit_id, period):
-    try:
-        raw = read_file(data, file_name)
-    except FileRefused:
-        return None
+def save_value_readings(wh: Warehouse, ins: Inspection, data: bytes, *, profile_name: str, user: str | None = None,
+                        scope: Scope | None = None, channel_map: dict[str, str] | None = None,
+                        rating_scale: int | None = None) -> Inspection:
+    """Save how this source's values read (channel texts → 'online' | 'direct' | 'postal' | 'other', the
+    rating scale) in its source profile, with the file's column mapping, then inspect the file again.
+
+    The next file with the same header gets the same readings without asking (like a column mapping)."""
+    p = ins.prepared
+    readings = p.values.to_dict()
+    given = {text: channel for text, channel in (channel_map or {}).items() if channel in CHANNELS}
+    readings["channel_map"] = {**readings.get("channel_map", {}), **ValueOptions.from_dict({"channel_map": given}).channel_map}
+    if rating_scale:
+        readings["rating_scale"] = int(rating_scale)
+    values = ValueOptions.from_dict(readings).to_dict()
+    profiles.save_profile(wh, profile_name or ins.profile or "", p.kind, ins.signature, p.mapping, user=user,
+                          values=values)
+    return inspect(wh, data, ins.file_name, scope=scope, user=user, signature=ins.signature)
+
+
+def _describe_columns(ins: Inspection, raw, file_name: str) -> None:
+    """Sample values per column and the rows under the header, for the manual-mapping step."""
+    sheet = next((s for s in raw.sheets if s.name == ins.prepared.sheet), None)
+    found = choose_sheet([sheet], file_name, kind=ins.prepared.kind) if sheet is not None else None
+    if found is None:
+        return
+    ins.column_samples = describe.column_samples(*found)
+    ins.rows_found = describe.rows_below_header(*found)
+
+
+def _as_form06(wh, raw, scope, unit_id, period):
     if not form06.is_form06(raw):
         return None
-    return form06.prepare_form06(data, file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
+    return form06.prepare_form06(raw.data, raw.file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
 
 
 @dataclass
@@ -269,6 +315,33 @@ def batch_rejects_report(wh: Warehouse, batch_id: int) -> pd.DataFrame:
     return rejects_report_prepared(rows)
 
 
+_ISO_CELL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_DAY_FIRST_CELL = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_ORDINAL_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
+
+
+def _report_cell(value, column: str):
+    """A reject-report cell as Excel should hold it: a date cell as a real date (ISO text from Excel
+    date cells, or day-first text), the row ordinal (STT) as a number; anything else unchanged.
+    A text that is not a real date ('31/02/2024') stays text so the analyst sees what was wrong."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if fold(column) in _ORDINAL_HEADERS and text.isdigit() and len(text) <= 7:
+        return int(text)
+    iso, day_first = _ISO_CELL.match(text), _DAY_FIRST_CELL.match(text)
+    try:
+        if iso:
+            y, m, d, hh, mm, ss = iso.groups()
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        if day_first:
+            d, m, y, hh, mm, ss = day_first.groups()
+            return dt.datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return value
+    return value
+
+
 def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:
     """The report as .xlsx: original columns (as text), then 'Lỗi'; the row number of the source file first.
 
@@ -284,6 +357,8 @@ def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> byte
     ws = workbook.add_worksheet(sheet[:31])
     head = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True, "valign": "top"})
     error = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "text_wrap": True, "valign": "top"})
+    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    day_time = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     frame = report.reset_index() if report.index.name else report
     columns = list(frame.columns)
     for j, name in enumerate(columns):
@@ -294,8 +369,11 @@ def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> byte
         for j, value in enumerate(row):
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 continue
-            if isinstance(value, (int,)) and not isinstance(value, bool):
-                ws.write_number(i, j, value)
+            cell = _report_cell(value, columns[j]) if columns[j] != REJECT_REPORT_ERROR_COLUMN else value
+            if isinstance(cell, dt.datetime):
+                ws.write_datetime(i, j, cell, day if cell.time() == dt.time() else day_time)
+            elif isinstance(cell, int) and not isinstance(cell, bool):
+                ws.write_number(i, j, cell)
             else:
                 ws.write_string(i, j, str(value), error if columns[j] == REJECT_REPORT_ERROR_COLUMN else None)
     ws.freeze_panes(1, 0)
@@ -318,4 +396,13 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = series.map(lambda v: "" if v is None or v is pd.NA else ("Có" if v else "Không"))
         elif series.dtype == object and len(series.dropna()) and isinstance(series.dropna().iloc[0], (dt.date, dt.datetime)):
             out[column] = series.map(lambda v: "" if v is None else f"{v:%d/%m/%Y}")
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(lambda v: "" if _missing(v) else v)  # an empty cell, never 'None'
     return out
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

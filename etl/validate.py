@@ -20,34 +20,20 @@ import pyarrow.compute as pc
 
 from etl.headers import FIELDS, HeaderMatch
 from etl.holidays import add_working_days
+from etl.values import (BAD as _BAD, ValueOptions, map_distinct, no_deadline_mask, parse_bool, parse_bools,  # noqa: F401
+                        parse_channel, parse_channels, parse_datetimes, parse_rating, parse_ratings, rating_scale_of)
 from kpi import config
 from kpi.filters import Scope
 from kpi.levels import infer_level, parse_level, unit_id_for
 from kpi.text import fold, nfc
 
 REJECT_COLUMNS = ["sheet", "row_number", "column_name", "raw_value", "reason", "row_json"]
-EXCEL_EPOCH = "1899-12-30"
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 # Cells that start a footer line: totals, signature block, place-and-date line.
 _FOOTER = (
     r"(?i)^\s*(tổng cộng|tổng số|cộng\b|người lập|thủ trưởng|\(?ký,? (và )?(ghi )?rõ họ tên|ký tên|xác nhận|lãnh đạo|"
     r"giám đốc|kt\.|tm\.|.{0,40}ngày\s*\d*\s*tháng\s*\d*\s*năm)"
 )
-
-TRUE_WORDS = {"co", "x", "1", "1 0", "true", "yes", "y", "v", "ok", "da", "da so hoa", "so hoa", "dat", "roi",
-              "co ket qua dien tu", "co phieu", "da xin loi", "da gui"}
-FALSE_WORDS = {"khong", "0", "0 0", "false", "no", "n", "k", "chua", "chua so hoa", "khong co", "khong so hoa",
-               "chua xin loi"}
-CHECK_MARKS = {"✓", "✔", "√", "☑", "x", "X"}
-RATINGS = {"rat hai long": 4, "hai long": 3, "binh thuong": 2, "khong hai long": 1, "rat khong hai long": 1,
-           "4": 4, "3": 3, "2": 2, "1": 1}
-NOT_RATED = {"chua danh gia", "khong danh gia", "chua co danh gia"}
-_POSTAL = ("buu chinh", "bcci", "buu dien", "postal")
-_ONLINE = ("truc tuyen", "online", "dvc", "dich vu cong", "qua mang", "internet", "cong dich vu")
-_DIRECT = ("truc tiep", "direct", "tai quay", "mot cua", "tai bo phan", "tai co quan")
-
-_BAD = object()  # a value that could not be parsed
 
 DATE_FIELDS = ("received_at", "due_at", "finished_at", "handled_at", "rated_at")
 TEXT_FIELDS = ("field", "procedure", "status", "applicant", "title")
@@ -67,6 +53,8 @@ class Validated:
     rows_read: int
     duplicates: int
     new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
+    unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # channel text that named no channel → rows
+    unknown_scale: int = 0  # rows rejected for a bare rating number on a scale nobody stated
 
 
 # -- units ---------------------------------------------------------------
@@ -107,16 +95,6 @@ class UnitBook:
 
 # -- column parsers ------------------------------------------------------
 
-def map_distinct(values: pd.Series, parse) -> tuple[np.ndarray, np.ndarray]:
-    """Parse each distinct value once: (parsed values as objects, mask of unparseable cells)."""
-    codes, uniques = pd.factorize(values)
-    parsed = np.array([parse(u) for u in uniques] + [None], dtype=object)
-    out = parsed[codes]  # code -1 (missing) picks the trailing None
-    bad = np.array([p is _BAD for p in parsed], dtype=bool)[codes]
-    out[bad] = None
-    return out, bad
-
-
 def clean_text(values: pd.Series) -> pd.Series:
     """NFC, single spaces, trimmed; blank → NA. Distinct values first when they repeat."""
     codes, uniques = pd.factorize(values)
@@ -127,100 +105,6 @@ def clean_text(values: pd.Series) -> pd.Series:
     text = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_normalize(text, "NFC"), r"\s+", " "))
     cleaned = pd.Series(text, index=values.index, dtype="str")
     return cleaned.where(cleaned != "", None)
-
-
-def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Day-first dates: Excel dates, Excel serials, dd/mm/yyyy[ HH:MM[:SS]], dd-mm-yyyy, dd.mm.yyyy, ISO.
-
-    Returns (datetime64[us] with NaT, mask of cells present but impossible/unreadable).
-    Never month-first: 02/03/2024 is 2 March. 31/02/2024 is unreadable, not 2 March.
-    Each accepted pattern is parsed with its explicit format over the cells that have it.
-    """
-    text = values.str.strip()
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    # explicit [ T] and fullmatch rather than \s or $: with those pandas falls back to Python's re, cell by cell
-    patterns = (
-        (r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?", lambda t: pd.to_datetime(t, format="ISO8601", errors="coerce")),
-        (r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}([ T]+\d{1,2}:\d{2}(:\d{2})?)?", _day_first),
-        (r"\d{1,2}:\d{2}(:\d{2})? +\d{1,2}/\d{1,2}/\d{4}", lambda t: _by_colons(t, "{time} {date}")),
-        (r"\d{1,7}(\.\d+)?", _excel_serial),
-    )
-    for pattern, parse in patterns:
-        pick = text.str.fullmatch(pattern).to_numpy(bool)
-        if pick.all():  # the usual case: one format per column, no copy
-            out = parse(text).astype("datetime64[us]")
-        elif pick.any():
-            out[pick] = parse(text[pick])
-    present = text.notna().to_numpy(bool)
-    years = out.dt.year
-    bad = present & (out.isna() | (years < MIN_YEAR) | (years > MAX_YEAR)).to_numpy(bool)
-    out[bad] = pd.NaT
-    return out, bad
-
-
-def _day_first(text: pd.Series) -> pd.Series:
-    unified = text.str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})", r"\1/\2/\3", regex=True)
-    return _by_colons(unified, "{date} {time}")
-
-
-def _excel_serial(text: pd.Series) -> pd.Series:
-    days = pd.to_numeric(text).astype("float64")
-    return pd.to_datetime(days, unit="D", origin=EXCEL_EPOCH).dt.round("s")
-
-
-def _by_colons(text: pd.Series, layout: str) -> pd.Series:
-    """to_datetime with the explicit format that matches each cell's time part (none, HH:MM, HH:MM:SS)."""
-    colons = text.str.count(":").to_numpy()
-    text = text.str.replace(r"[ T]+", " ", regex=True)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    for n, time_format in ((0, ""), (1, "%H:%M"), (2, "%H:%M:%S")):
-        pick = colons == n
-        fmt = "%d/%m/%Y" if n == 0 else layout.format(date="%d/%m/%Y", time=time_format)
-        if pick.all():
-            return pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[us]")
-        if pick.any():
-            out[pick] = pd.to_datetime(text[pick], format=fmt, errors="coerce")
-    return out
-
-
-def parse_bool(value: str):
-    word = value.strip()
-    if word in CHECK_MARKS:
-        return True
-    key = fold(word)
-    if key in TRUE_WORDS or key.startswith("da "):
-        return True
-    if key in FALSE_WORDS or key.startswith("chua ") or key.startswith("khong "):
-        return False
-    return _BAD
-
-
-def parse_bools(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Có/Không, x/blank, 1/0, TRUE/FALSE, Đã số hóa/Chưa. With x-marks, a blank cell means no."""
-    parsed, bad = map_distinct(values, parse_bool)
-    series = pd.Series(parsed, index=values.index, dtype="boolean")
-    if values.str.strip().isin(CHECK_MARKS).any():
-        series = series.fillna(False)
-    return series, bad
-
-
-def parse_rating(value: str):
-    key = fold(value)
-    if key in NOT_RATED:
-        return None
-    if key in RATINGS:
-        return RATINGS[key]
-    if key.endswith(" 0") and key[:-2] in RATINGS:  # 4.0 from a numeric cell
-        return RATINGS[key[:-2]]
-    return _BAD
-
-
-def parse_channel(value: str):
-    key = fold(value)
-    for words, channel in ((_POSTAL, "postal"), (_ONLINE, "online"), (_DIRECT, "direct")):
-        if any(word in key for word in words):
-            return channel
-    return _BAD
 
 
 def parse_level_value(value: str):
@@ -293,11 +177,13 @@ def _letter(j: int) -> str:
 # -- validation per kind --------------------------------------------------
 
 def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: UnitBook | None = None,
-             scope: Scope | None = None, foreign_codes: frozenset[str] = frozenset()) -> Validated:
+             scope: Scope | None = None, foreign_codes: frozenset[str] = frozenset(),
+             values: ValueOptions | None = None) -> Validated:
     """Normalized valid rows of ``header.kind`` and the rejects, from a raw sheet.
 
     ``foreign_codes``: codes the warehouse already holds for units outside ``scope``; such rows are
-    rejected (a load replaces by code, so they would rewrite another unit's record)."""
+    rejected (a load replaces by code, so they would rewrite another unit's record).
+    ``values``: the source's own readings (channel texts mapped by the analyst, the rating scale)."""
     body = body_rows(cells, header)
     units = units or UnitBook()
     col = {name: _column(body, header, name) for name in FIELDS[header.kind]}
@@ -310,6 +196,9 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
         problems.append(Problem(out["code"].isin(foreign_codes).to_numpy(bool), "code",
                                 "Mã «{value}» đã có trong kho dữ liệu của một đơn vị nằm ngoài phạm vi được phân quyền "
                                 "của bạn: bạn không được ghi đè hồ sơ đó; hãy bỏ dòng này hoặc nhờ người có quyền nạp."))
+    values = values or ValueOptions()
+    if "due_at" in col:  # "Không quy định", "Không có ngày hẹn trả", …: no due date, not an error
+        col["due_at"] = col["due_at"].mask(no_deadline_mask(col["due_at"]))
     dates = {}
     for name in DATE_FIELDS:
         if name in FIELDS[header.kind]:
@@ -319,11 +208,10 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
     for name in TEXT_FIELDS:
         if name in FIELDS[header.kind]:
             out[name] = clean_text(col[name])
-    if "rating" in col:
-        ratings, bad = map_distinct(col["rating"], parse_rating)
-        out["rating"] = pd.array(ratings, dtype="Int8")
-        problems.append(Problem(bad, "rating", "Mức độ hài lòng «{value}» không hiểu được: hãy dùng Rất hài lòng, Hài lòng, "
-                                               "Bình thường, Không hài lòng (hoặc để trống nếu chưa đánh giá)."))
+    unknown_scale = _ratings(out, col, header, values, problems) if "rating" in col else 0
+    unknown_channels: dict[str, int] = {}
+    if "channel" in col:
+        out["channel"], unknown_channels = parse_channels(col["channel"], values.channel_map)
     KIND_RULES[header.kind](out, col, dates, problems)
 
     rejected = np.zeros(len(body), dtype=bool)
@@ -335,7 +223,22 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
     repeated = data["code"].duplicated(keep="last").to_numpy(bool)
     data = keep_rows(data, ~repeated).reset_index(drop=True)
     new_units = _new_units(data, out.attrs.get("units"))
-    return Validated(data, rejects, len(body), before - len(data), new_units)
+    return Validated(data, rejects, len(body), before - len(data), new_units, unknown_channels, unknown_scale)
+
+
+def _ratings(out, col, header, values: ValueOptions, problems) -> int:
+    """Rating words by meaning; bare numbers on the profile's scale, else on the scale the header states.
+    Returns how many rows hold a bare number on an unknown scale."""
+    label = header.label("rating") if "rating" in header.mapping else ""
+    scale = values.rating_scale or rating_scale_of(label)
+    out["rating"], bad, unknown_scale = parse_ratings(col["rating"], scale)
+    problems.append(Problem(bad, "rating", "Mức độ hài lòng «{value}» không hiểu được: hãy dùng Rất hài lòng, Hài lòng, "
+                                           "Bình thường, Không hài lòng (hoặc để trống nếu chưa đánh giá)."))
+    problems.append(Problem(unknown_scale, "rating",
+                            "Mức độ hài lòng «{value}» là con số nhưng không rõ thang điểm của hệ thống: hãy chọn thang "
+                            "(3, 4 hoặc 5 mức) khi tải tệp lên, ghi thang ở tiêu đề cột (ví dụ «Mức độ hài lòng (1-4)») "
+                            "hoặc ghi bằng chữ (Rất hài lòng, Hài lòng, Bình thường, Không hài lòng)."))
+    return int(unknown_scale.sum())
 
 
 def _codes(out, col, header, problems):
@@ -413,10 +316,6 @@ def _bool_columns(out, col, names, problems):
 
 
 def _dossier_rules(out, col, dates, problems):
-    channels, bad = map_distinct(col["channel"], parse_channel)
-    out["channel"] = pd.Series(channels, index=out.index, dtype="str")
-    problems.append(Problem(bad, "channel", "Hình thức nộp «{value}» không hiểu được: hãy ghi Trực tuyến, Trực tiếp "
-                                            "hoặc Qua bưu chính."))
     _bool_columns(out, col, (("digitized", "Số hóa"), ("e_result", "Kết quả điện tử"), ("apology", "Phiếu xin lỗi")),
                   problems)
     problems.append(Problem(dates["received_at"].isna().to_numpy(bool) & col["received_at"].isna().to_numpy(bool),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 
@@ -27,6 +28,7 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
+    period = period.until(dt.date.fromisoformat(result["data_date"]) if result["data_date"] else None)
     print(render_table(result, targets.targets_for_year(wh, period.end.year), period))
     return 0
 

@@ -59,7 +59,8 @@ def dossiers_xlsx(frame: pd.DataFrame, title: str = "") -> bytes:
                 sheet.write_string(row, col, T.CHANNEL_LABELS.get(str(value), str(value)))
             else:
                 sheet.write_string(row, col, str(value))
-    sheet.freeze_panes(row - len(frame) if len(frame) else row + 1, 0)
-    sheet.autofilter(row - len(frame), 0, max(row, row - len(frame)), len(COLUMNS) - 1)
+    header_row = row - len(frame)
+    sheet.freeze_panes(header_row + 1, 0)  # the header row stays visible: freeze the rows down to it
+    sheet.autofilter(header_row, 0, max(row, header_row), len(COLUMNS) - 1)
     book.close()
     return buffer.getvalue()

@@ -169,6 +169,7 @@ def export_form06(wh: Warehouse, period: Period, scope: Scope | None = None, lev
     import xlsxwriter
 
     rows = rows if rows is not None else form06_rows(wh, period, scope, level)
+    period = period.until(metrics.data_date(wh))  # "số liệu đến ngày …" past the data
     target = path_or_buffer if path_or_buffer is not None else io.BytesIO()
     if isinstance(target, Path):
         target = str(target)

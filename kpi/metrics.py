@@ -9,8 +9,11 @@ Two layers:
 Rules, by calendar date of each timestamp:
 - received: received_date in P. resolved: finished_date in P.
 - early: finished < due; on time: finished = due, or no due date; overdue: finished > due.
-- in progress: received ≤ to and not finished by to; overdue when due < to
-  (a dossier without due date is never overdue unless the setting says so).
+- in progress: received ≤ as_of and not finished by as_of; overdue when due < as_of
+  (a dossier without due date is never overdue unless the setting says so), where
+  as_of = min(to, data date) (``kpi.schema.DATA_DATE_SQL``): past the data, a due
+  date is not known to be missed. No record is dated after the data date, so only
+  the overdue test needs as_of; the PAKN backlog follows the same rule.
 - carried over: received before P and not finished before P.
 - satisfaction: over rated dossiers resolved in P, plus survey rows dated in P
   whose dossier is not already rated in the dossier records.
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi import aggregates, config, grouping
+from kpi import aggregates, config, grouping, schema
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope, where_clause
 from kpi.levels import LEVELS
@@ -90,15 +93,21 @@ def _time_select(group_by: tuple[str, ...]) -> list[str]:
     return ["p.pstart AS period_start", "p.pend AS period_end"] if grouping.is_timed(group_by) else []
 
 
+def _date_sql(day: dt.date) -> str:
+    # A datetime.date's ISO text is safe to inline.
+    return f"DATE '{day.isoformat()}'"
+
+
 def _counts_query(table_sql: str, table_params: list, count_exprs: str, period: Period, filters, scope, group_by,
-                  available, live_when: str, flags: str | None = None) -> tuple[str, list]:
+                  available, live_when: str, flags: str | None = None,
+                  data_date: dt.date | None = None) -> tuple[str, list]:
     """One counting query over the rows of ``table_sql`` that matter to each part of P.
 
     Without ``flags``: ``count_exprs`` aggregate the rows directly. With ``flags``
     (per-row categories such as "received in P", "early") the rows are first
     grouped by keys and flags, then ``count_exprs`` sum those small groups: two
     stages are several times faster on millions of rows than twenty filtered
-    counts over every row.
+    counts over every row. ``p.asof`` is each part's as_of: min(its end, ``data_date``).
     """
     where, wparams = where_clause(filters, scope, "d")
     timed = grouping.is_timed(group_by)
@@ -109,7 +118,9 @@ def _counts_query(table_sql: str, table_params: list, count_exprs: str, period: 
     group_sql = ("GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys)))) if keys else ""
     if timed:
         periods_sql, pparams = grouping.periods_sql(period, group_by)
-        with_sql, from_sql = f"WITH p AS ({periods_sql})", f"{table_sql} d JOIN p ON {live_when}"
+        as_of_sql = f"least(pend, {_date_sql(data_date)})" if data_date else "pend"
+        with_sql = f"WITH p AS (SELECT pstart, pend, {as_of_sql} AS asof FROM ({periods_sql}))"
+        from_sql = f"{table_sql} d JOIN p ON {live_when}"
     else:
         # One period: its dates are constants, so DuckDB filters instead of joining (3× faster).
         pparams, with_sql, from_sql = [], "", f"{table_sql} d"
@@ -137,8 +148,8 @@ def _counts_query(table_sql: str, table_params: list, count_exprs: str, period: 
             {outer_group}
         """
     if not timed:
-        # Dates of a Period are datetime.date objects: their ISO text is safe to inline.
-        sql = sql.replace("p.pstart", f"DATE '{period.start.isoformat()}'").replace("p.pend", f"DATE '{period.end.isoformat()}'")
+        sql = (sql.replace("p.pstart", _date_sql(period.start)).replace("p.pend", _date_sql(period.end))
+               .replace("p.asof", _date_sql(as_of(period, data_date))))
     return sql, pparams + table_params + wparams
 
 
@@ -149,7 +160,7 @@ DOSSIER_FLAGS = """
     coalesce(d.finished_date <= p.pend, FALSE) AS fin,
     sign(date_diff('day', d.due_date, d.finished_date)) AS vs_due,
     d.due_date IS NULL AS no_due,
-    coalesce(d.due_date < p.pend, FALSE) AS due_passed,
+    coalesce(d.due_date < p.asof, FALSE) AS due_passed,
     d.channel AS ch, d.digitized AS dig, d.e_result AS er, d.rating AS rt, d.apology AS ap
 """
 
@@ -203,7 +214,8 @@ def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None
         "(SELECT * FROM dossiers WHERE received_date <= ?::DATE AND coalesce(finished_date, DATE '9999-12-31') >= ?::DATE)"
     )
     sql, params = _counts_query(prefilter, [period.end, period.start], _dossier_count_sql(overdue_without_due),
-                                period, filters, scope, group_by, DOSSIER_AVAILABLE, live, flags=DOSSIER_FLAGS)
+                                period, filters, scope, group_by, DOSSIER_AVAILABLE, live, flags=DOSSIER_FLAGS,
+                                data_date=_data_date(wh, con))
     return _run(wh, con, sql, params)
 
 
@@ -220,11 +232,12 @@ def feedback_counts(wh: Warehouse | None, period: Period, filters: Filters | Non
         count(*) FILTER (WHERE {in_p_hdl} AND d.rating IS NOT NULL) AS pakn_rated,
         count(*) FILTER (WHERE {in_p_hdl} AND d.rating >= 3) AS pakn_satisfied,
         count(*) FILTER (WHERE {backlog}) AS pakn_backlog,
-        count(*) FILTER (WHERE {backlog} AND d.due_date < p.pend) AS pakn_backlog_overdue,
+        count(*) FILTER (WHERE {backlog} AND d.due_date < p.asof) AS pakn_backlog_overdue,
         count(*) FILTER (WHERE {in_p_hdl} AND d.due_assumed) AS pakn_due_assumed
     """
     live = "d.received_date <= p.pend AND coalesce(d.handled_date, DATE '9999-12-31') >= p.pstart"
-    sql, params = _counts_query("feedback", [], exprs, period, filters, scope, group_by, FEEDBACK_AVAILABLE, live)
+    sql, params = _counts_query("feedback", [], exprs, period, filters, scope, group_by, FEEDBACK_AVAILABLE, live,
+                                data_date=_data_date(wh, con))
     return _run(wh, con, sql, params)
 
 
@@ -247,6 +260,24 @@ def survey_counts(wh: Warehouse | None, period: Period, filters: Filters | None 
     return _run(wh, con, sql, params)
 
 
+def as_of(period: Period, data_date: dt.date | None) -> dt.date:
+    """The day open dossiers of ``period`` are judged at: min(to, data date) (DOMAIN §4)."""
+    return min(period.end, data_date) if data_date else period.end
+
+
+def data_date(wh: Warehouse) -> dt.date | None:
+    """The latest day any loaded record states as received, finished, handled or rated."""
+    return _data_date(wh, None)
+
+
+def _data_date(wh: Warehouse | None, con) -> dt.date | None:
+    # Kept on every write (kpi.schema.refresh_derived): a one-row lookup, not a scan.
+    if con is not None:
+        return schema.data_date(con)
+    with wh.read() as own:
+        return schema.data_date(own)
+
+
 def _run(wh: Warehouse | None, con, sql: str, params: list) -> pd.DataFrame:
     """Run on the caller's connection when given (one open for several queries), else open one."""
     if con is not None:
@@ -258,19 +289,22 @@ def _run(wh: Warehouse | None, con, sql: str, params: list) -> pd.DataFrame:
 def counts(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None,
            group_by: tuple[str, ...] = ()) -> pd.DataFrame:
     """All counts of every family, one row per group, zeros where a family has no rows."""
-    group_by = tuple(group_by)
-    keys = grouping.key_columns(group_by)
     with wh.read() as con:
-        # Units that only send Biểu 06 add their aggregated counts (kpi.aggregates: no double counting).
-        dossiers = aggregates.combine(
-            dossier_counts(None, period, filters, scope, group_by, con),
-            aggregates.aggregate_counts(con, period, filters, scope, group_by, DOSSIER_COUNT_COLUMNS),
-            keys, DOSSIER_COUNT_COLUMNS)
-        frames = [
-            (dossiers, DOSSIER_COUNT_COLUMNS + aggregates.AGG_COLUMNS),
-            (feedback_counts(None, period, filters, scope, group_by, con), FEEDBACK_COUNT_COLUMNS),
-            (survey_counts(None, period, filters, scope, group_by, con), SURVEY_COUNT_COLUMNS),
-        ]
+        return _counts_on(con, period, filters, scope, tuple(group_by))
+
+
+def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None, group_by: tuple[str, ...]) -> pd.DataFrame:
+    keys = grouping.key_columns(group_by)
+    # Units that only send Biểu 06 add their aggregated counts (kpi.aggregates: no double counting).
+    dossiers = aggregates.combine(
+        dossier_counts(None, period, filters, scope, group_by, con),
+        aggregates.aggregate_counts(con, period, filters, scope, group_by, DOSSIER_COUNT_COLUMNS),
+        keys, DOSSIER_COUNT_COLUMNS)
+    frames = [
+        (dossiers, DOSSIER_COUNT_COLUMNS + aggregates.AGG_COLUMNS),
+        (feedback_counts(None, period, filters, scope, group_by, con), FEEDBACK_COUNT_COLUMNS),
+        (survey_counts(None, period, filters, scope, group_by, con), SURVEY_COUNT_COLUMNS),
+    ]
     if not keys:
         row = {}
         for frame, columns in frames:
@@ -340,9 +374,12 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
     """`kpi summary --json`: totals and one object per level, exactly DOMAIN §4.
 
     Every record has exactly one level, so the total is the sum of the level counts
-    (one pass over the data instead of two).
+    (one pass over the data instead of two). ``as_of`` is the day open dossiers are
+    judged at, ``data_date`` the latest day of the data (ISO text; None without data).
     """
-    level_counts = counts(wh, period, filters, scope, ("level",))
+    with wh.read() as con:
+        latest = schema.data_date(con)
+        level_counts = _counts_on(con, period, filters, scope, ("level",))
     total_counts = level_counts.drop(columns=["level"]).sum(numeric_only=True).to_frame().T.astype("int64")
     total = add_rates(total_counts).iloc[0].to_dict()
     by_level = add_rates(level_counts)
@@ -355,7 +392,8 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
             empty = {name: 0 for name in SUMMARY_COUNTS}
             empty.update({name: None for name in SUMMARY_RATES})
             levels[level] = empty
-    return {"total": _as_summary(total), "levels": levels}
+    return {"total": _as_summary(total), "levels": levels, "as_of": as_of(period, latest).isoformat(),
+            "data_date": latest.isoformat() if latest else None}
 
 
 # -- drill-down ---------------------------------------------------------------
@@ -365,8 +403,9 @@ DRILL_SETS = {
     "resolved": "d.finished_date BETWEEN ? AND ?",
     "resolved_overdue": "d.finished_date BETWEEN ? AND ? AND d.finished_date > d.due_date",
     "resolved_in_time": "d.finished_date BETWEEN ? AND ? AND (d.due_date IS NULL OR d.finished_date <= d.due_date)",
-    "in_progress": "d.received_date <= ?2 AND (d.finished_date IS NULL OR d.finished_date > ?2) AND ?1 IS NOT NULL",
-    "in_progress_overdue": "d.received_date <= ?2 AND (d.finished_date IS NULL OR d.finished_date > ?2) AND d.due_date < ?2 AND ?1 IS NOT NULL",
+    # ?3: as_of, the day open dossiers are judged at (see ``as_of``).
+    "in_progress": "d.received_date <= ?3 AND (d.finished_date IS NULL OR d.finished_date > ?3) AND ?1 IS NOT NULL",
+    "in_progress_overdue": "d.received_date <= ?3 AND (d.finished_date IS NULL OR d.finished_date > ?3) AND d.due_date < ?3 AND ?1 IS NOT NULL",
     "no_due": "((d.finished_date BETWEEN ?1 AND ?2) OR (d.received_date <= ?2 AND (d.finished_date IS NULL OR d.finished_date > ?2))) AND d.due_date IS NULL",
 }
 
@@ -376,11 +415,11 @@ def dossier_list(wh: Warehouse, period: Period, which: str = "resolved_overdue",
     """The dossiers behind a number: code, unit, field, procedure, dates, days late, channel."""
     if which not in DRILL_SETS:
         raise ValueError(f"Không có tập hồ sơ '{which}'")
-    condition = DRILL_SETS[which].replace("?1", "$pstart").replace("?2", "$pend")
+    condition = DRILL_SETS[which].replace("?1", "$pstart").replace("?2", "$pend").replace("?3", "$asof")
     condition = condition.replace("BETWEEN ? AND ?", "BETWEEN $pstart AND $pend")
     where, wparams = where_clause(filters, scope, "d")
     # where_clause uses positional '?': rewrite to named parameters.
-    named = {"pstart": period.start, "pend": period.end}
+    named = {"pstart": period.start, "pend": period.end, "asof": as_of(period, data_date(wh))}
     for i, value in enumerate(wparams):
         where = where.replace("?", f"$w{i}", 1)
         named[f"w{i}"] = value
@@ -389,13 +428,15 @@ def dossier_list(wh: Warehouse, period: Period, which: str = "resolved_overdue",
         SELECT d.code, coalesce(u.name, d.unit_id) AS unit, d.level, d.field, d.procedure, d.channel,
                d.received_at, d.due_at, d.finished_at,
                CASE WHEN d.due_date IS NULL THEN NULL
-                    ELSE greatest(0, date_diff('day', d.due_date, coalesce(d.finished_date, $pend))) END AS days_late,
+                    ELSE greatest(0, date_diff('day', d.due_date, coalesce(d.finished_date, $asof))) END AS days_late,
                d.digitized, d.e_result, d.rating, d.apology, d.unit_id
         FROM dossiers d LEFT JOIN units u USING (unit_id)
         WHERE {condition} AND {where}
         ORDER BY days_late DESC NULLS LAST, d.received_at, d.code
         {limit_sql}
     """
+    # DuckDB refuses named parameters the query does not use.
+    named = {name: value for name, value in named.items() if f"${name}" in sql}
     with wh.read() as con:
         return con.execute(sql, named).df()
 
@@ -416,6 +457,7 @@ def fields_list(wh: Warehouse, scope: Scope | None = None) -> list[str]:
 
 
 def data_range(wh: Warehouse) -> tuple[dt.date | None, dt.date | None]:
-    """First and last day with any dossier event."""
-    row = wh.query("SELECT min(received_date), max(greatest(received_date, coalesce(finished_date, received_date))) FROM dossiers")[0]
-    return row[0], row[1]
+    """First day with a dossier received and the data date (None, None without dossiers)."""
+    with wh.read() as con:
+        first = con.execute("SELECT min(received_date) FROM dossiers").fetchone()[0]
+        return (first, schema.data_date(con)) if first else (None, None)

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from kpi import slide_charts, slides as slides_mod, text_report as T, text_vi
+from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, text_vi
 from kpi.db import Warehouse
 from kpi.filters import Scope
 from kpi.periods import Period
@@ -230,6 +230,7 @@ def build_pack(wh: Warehouse, period: Period, scope: Scope | None, out_pdf, out_
     if out_pptx is not None:
         raise ValueError("Chưa hỗ trợ xuất PowerPoint (PPTX); hãy dùng tệp PDF.")
     started = time.perf_counter()
+    period = period.until(metrics.data_date(wh))  # "số liệu đến ngày …" past the data
     regular, bold = find_fonts()
     deck = slides if slides is not None else slides_mod.build_slides(wh, period, scope, level)
     # A slide with a table gets a flatter chart, drawn for the box it will fill.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from kpi import config
 
@@ -18,6 +18,9 @@ class Period:
     start: dt.date
     end: dt.date
     kind: str = "custom"  # month | quarter | half | year | custom
+    # The data date, when known: a period that runs past it is labelled "số liệu đến ngày <data date>"
+    # (DOMAIN §4). Not part of equality: the same dates are the same period.
+    data_until: dt.date | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.end < self.start:
@@ -25,6 +28,16 @@ class Period:
 
     @property
     def label(self) -> str:
+        base = self._base_label()
+        if self.data_until and self.end > self.data_until:
+            return f"{base} (số liệu đến ngày {self.data_until:%d/%m/%Y})"
+        return base
+
+    def until(self, data_until: dt.date | None) -> "Period":
+        """This period, labelled with the data date it is judged at (see ``label``)."""
+        return replace(self, data_until=data_until)
+
+    def _base_label(self) -> str:
         s = self.start
         if self.kind == "month":
             return f"Tháng {s.month:02d}/{s.year}"

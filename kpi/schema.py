@@ -7,10 +7,18 @@ Big tables (dossiers, feedback) carry no PRIMARY KEY constraint on purpose: the
 ETL enforces one record per code with delete-insert inside one transaction (dlt's
 "merge"), and DuckDB bulk inserts are much faster without an ART index.
 Levels are 'province', 'district', 'commune'. Ratings are 4 = Rất hài lòng,
-3 = Hài lòng, 2 = Bình thường, 1 = Không hài lòng, NULL = not rated.
-Channels are 'online', 'direct', 'postal'.
+3 = Hài lòng, 2 = Bình thường, 1 = Không hài lòng, NULL = not rated or unknown.
+Channels are 'online', 'direct', 'postal', 'other' (a text that names none of the three:
+counted in received, never online).
+
+Unknown is not "no" (DOMAIN §4): in ``dossiers``, ``digitized``, ``e_result``, ``channel``
+and ``rating`` are NULL when the source did not say (the file has no such column, or a
+blank cell in a column that writes both yes and no); FALSE / a value only when it did.
+``due_at`` NULL = no due date (blank, or a text such as "Không quy định").
 """
 from __future__ import annotations
+
+import datetime as dt
 
 import duckdb
 
@@ -67,6 +75,15 @@ SURVEY_COLUMNS = (
 def _cols(columns: tuple[str, ...]) -> str:
     return ",\n  ".join(columns)
 
+
+# The data date (DOMAIN §4): the latest calendar date any record states as received, finished,
+# handled or rated. Due dates do not count: a due date says nothing about what has happened.
+DATA_DATE_SQL = """
+    SELECT greatest(
+        (SELECT greatest(max(received_date), max(finished_date)) FROM dossiers),
+        (SELECT greatest(max(received_date), max(handled_date)) FROM feedback),
+        (SELECT max(rated_date) FROM surveys))
+"""
 
 MIGRATIONS: list[str] = [
     # 1: the whole first schema
@@ -218,7 +235,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE surveys ADD COLUMN IF NOT EXISTS dossier_rated BOOLEAN DEFAULT FALSE;
     """,
+    # 4: a source profile's value readings (channel texts mapped by hand, rating scale), etl.values.ValueOptions
+    """
+    ALTER TABLE source_profiles ADD COLUMN IF NOT EXISTS values_json VARCHAR;
+    """,
+    # 5: the data date of warehouses written before it was kept (refresh_derived keeps it since)
+    f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR);",
 ]
+
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
@@ -227,8 +251,11 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     ``surveys.dossier_rated``: a survey row whose dossier is rated in the dossier
     records is that same rating again; the satisfaction KPI skips it. Kept here,
     at write time, because checking it at query time means scanning every
-    dossier code on every page view.
+    dossier code on every page view. ``meta.data_date``: see ``DATA_DATE_SQL``.
     """
+    # The data date every KPI query reads (kpi.metrics judges open dossiers at it): two max()
+    # scans per write instead of per page view.
+    con.execute(f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR)")
     linked = con.execute("SELECT count(*) FROM surveys WHERE dossier_code IS NOT NULL").fetchone()[0]
     if not linked:
         return
@@ -240,6 +267,12 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
               AND code IN (SELECT dossier_code FROM surveys WHERE dossier_code IS NOT NULL)), FALSE)
         """
     )
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The data date kept by ``refresh_derived``; None on a warehouse without records."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -265,6 +265,7 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
     filters = filters or Filters()
     if level:
         filters = Filters(level=level, unit_ids=filters.unit_ids, fields=filters.fields)
+    period = period.until(metrics.data_date(wh))  # "số liệu đến ngày …" past the data
     in_force = in_force_targets(wh, period.end.year)
     previous = period.previous()
     current_units = metrics.kpi_table(wh, period, filters, scope, ("level", "unit"))

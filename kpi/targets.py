@@ -1,13 +1,23 @@
 """Plan targets as data: (year, indicator, level, unit, threshold, direction, source), versioned.
 
-Seeded from ``data/targets.csv`` (DOMAIN §5, plan 170/KH-VP 2024). A year without
-its own targets uses the most recent earlier year's (else the earliest year's),
-and says so through ``source_year``. The most specific row wins: unit, then
-level, then the all-levels row.
+Seeded from ``data/targets.csv`` (DOMAIN §5, plan 170/KH-VP 2024). The most
+specific row wins: unit, then level, then the all-levels row.
+
+Inheritance (issue 17): a year's targets are its own rows; every target key
+(indicator, level, unit) the year lacks is inherited from the nearest earlier
+year that has it (else from the earliest year), and says so through
+``source_year``. A year is *confirmed* when it has every key as its own row;
+until then ``plan_year`` names the year actually applied ("Chỉ tiêu năm 2024
+áp dụng cho 2025"). Saving one target of a year first copies every inherited
+target into that year (one transaction), so a new version carries the whole
+year: saving one target never loses the others, and the next year inherits
+all of them. ``confirm_year`` does the same copy without changing anything,
+audited, for an admin who accepts last year's targets as this year's.
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -75,25 +85,60 @@ def validate(indicator: str, threshold: float, direction: str) -> None:
         raise ValueError("Ngưỡng phải nằm trong khoảng 0–100%")
 
 
+_KEY_SQL = "year = ? AND indicator = ? AND level IS NOT DISTINCT FROM ? AND unit_id IS NOT DISTINCT FROM ?"
+_INSERT_SQL = ("INSERT INTO targets (year, indicator, level, unit_id, threshold, direction, source, version, created_by)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _current_rows(con) -> pd.DataFrame:
+    return con.execute(
+        "SELECT year, indicator, level, unit_id, threshold, direction, source FROM targets"
+        " WHERE superseded_at IS NULL").df()
+
+
+def _copy_inherited(con, year: int, user: str | None) -> tuple[int, list[int]]:
+    """Copy every target the year inherits into the year as its own (version 1). Returns (count, source years)."""
+    inherited = [t for t in _resolve(_current_rows(con), year) if t.source_year != year]
+    for t in inherited:
+        con.execute(_INSERT_SQL, [int(year), t.indicator, t.level, t.unit_id, t.threshold, t.direction, t.source, 1, user])
+    return len(inherited), sorted({t.source_year for t in inherited})
+
+
 def set_target(wh: Warehouse, year: int, indicator: str, threshold: float, *, level: str | None = None,
                unit_id: str | None = None, direction: str = ">=", source: str = "", user: str | None = None) -> int:
-    """Add a new version of one target; the previous version stays, marked superseded. Returns the version."""
+    """Add a new version of one target; the previous version stays, marked superseded. Returns the version.
+
+    The year's inherited targets are copied in first (module doc), so no other target is lost.
+    """
     validate(indicator, threshold, direction)
-    key = "year = ? AND indicator = ? AND level IS NOT DISTINCT FROM ? AND unit_id IS NOT DISTINCT FROM ?"
     params = [int(year), indicator, level, unit_id]
     with wh.write() as con:
-        current = con.execute(f"SELECT max(version) FROM targets WHERE {key}", params).fetchone()[0] or 0
-        con.execute(f"UPDATE targets SET superseded_at = current_timestamp WHERE {key} AND superseded_at IS NULL", params)
-        con.execute(
-            "INSERT INTO targets (year, indicator, level, unit_id, threshold, direction, source, version, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            params + [float(threshold), direction, source, current + 1, user],
-        )
+        copied, _ = _copy_inherited(con, int(year), user)
+        before = con.execute(f"SELECT threshold FROM targets WHERE {_KEY_SQL} AND superseded_at IS NULL",
+                             params).fetchone()
+        current = con.execute(f"SELECT max(version) FROM targets WHERE {_KEY_SQL}", params).fetchone()[0] or 0
+        con.execute(f"UPDATE targets SET superseded_at = current_timestamp WHERE {_KEY_SQL} AND superseded_at IS NULL",
+                    params)
+        con.execute(_INSERT_SQL, params + [float(threshold), direction, source, current + 1, user])
         from kpi import audit  # local: audit is optional for the core's other users
 
-        audit.record(con, user, "target.set", f"{year}/{indicator}/{level or '*'}/{unit_id or '*'}",
-                     f"{threshold:.4f} {direction} (phiên bản {current + 1})")
+        audit.record(con, user, "target.set", f"{year}/{indicator}/{level or '*'}/{unit_id or '*'}", {
+            "year": int(year), "indicator": indicator, "level": level, "unit_id": unit_id, "direction": direction,
+            "old": None if before is None else float(before[0]), "new": float(threshold), "version": current + 1,
+            "copied": copied})
     return current + 1
+
+
+def confirm_year(wh: Warehouse, year: int, user: str | None = None) -> int:
+    """Adopt the targets a year inherits as its own (audited ``target.confirm``). Returns how many were copied."""
+    with wh.write() as con:
+        copied, sources = _copy_inherited(con, int(year), user)
+        if copied:
+            from kpi import audit
+
+            audit.record(con, user, "target.confirm", str(year),
+                         {"year": int(year), "from_years": sources, "count": copied})
+    return copied
 
 
 def targets_frame(wh: Warehouse, include_history: bool = False) -> pd.DataFrame:
@@ -105,19 +150,63 @@ def targets_frame(wh: Warehouse, include_history: bool = False) -> pd.DataFrame:
 
 
 def targets_for_year(wh: Warehouse, year: int) -> list[Target]:
-    """The targets in force for a year (see module doc for the fallback)."""
-    frame = targets_frame(wh)
+    """The targets in force for a year: its own, plus each key it lacks inherited (module doc)."""
+    return _resolve(targets_frame(wh), year)
+
+
+def _resolve(frame: pd.DataFrame, year: int) -> list[Target]:
     if frame.empty:
         return []
-    years = sorted(int(y) for y in frame["year"].unique())
-    earlier = [y for y in years if y <= year]
-    source_year = earlier[-1] if earlier else years[0]
-    rows = frame[frame["year"] == source_year]
-    return [
-        Target(r.indicator, float(r.threshold), r.direction, _none(r.level), _none(r.unit_id), r.source or "",
-               year, source_year)
-        for r in rows.itertuples()
-    ]
+    found: list[Target] = []
+    keyed = frame.assign(_level=frame["level"].fillna(""), _unit=frame["unit_id"].fillna(""))
+    for _key, rows in keyed.groupby(["indicator", "_level", "_unit"], sort=False):
+        years = sorted(int(y) for y in rows["year"].unique())
+        earlier = [y for y in years if y <= year]
+        source_year = earlier[-1] if earlier else years[0]
+        r = rows[rows["year"] == source_year].iloc[0]
+        found.append(Target(r["indicator"], float(r["threshold"]), r["direction"], _none(r["level"]),
+                            _none(r["unit_id"]), _none(r["source"]) or "", year, source_year))
+    return found
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    """Which plan year's targets are applied to ``year``: ``applied`` is ``year`` once it is confirmed."""
+    year: int
+    applied: int | None
+    confirmed: bool
+    own: int
+    inherited: int
+
+
+def plan_year(in_force: list[Target], year: int) -> PlanYear:
+    """The plan year actually applied for a year, from its targets in force (``targets_for_year``).
+
+    Confirmed when every target is the year's own; otherwise the latest year it inherits from.
+    """
+    inherited = [t.source_year for t in in_force if t.source_year != year]
+    own = len(in_force) - len(inherited)
+    if not in_force:
+        return PlanYear(year, None, False, 0, 0)
+    if not inherited:
+        return PlanYear(year, year, True, own, 0)
+    return PlanYear(year, max(inherited), False, own, len(inherited))
+
+
+def applied_plan_year(wh: Warehouse, year: int) -> PlanYear:
+    return plan_year(targets_for_year(wh, year), year)
+
+
+def years_offered(wh: Warehouse, today: dt.date | None = None) -> list[int]:
+    """Years the targets editor offers, newest first: every year from the first with targets or data to next year."""
+    this_year = (today or dt.date.today()).year
+    years = {this_year, this_year + 1}
+    years |= {int(r[0]) for r in wh.query("SELECT DISTINCT year FROM targets")}
+    for table, column in (("dossiers", "received_at"), ("dossiers", "finished_at"), ("feedback", "received_at")):
+        low, high = wh.query(f"SELECT min(year({column})), max(year({column})) FROM {table}")[0]
+        if low is not None:
+            years |= {int(low), int(high)}
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def _none(value):

@@ -16,7 +16,7 @@ NO_DATA = "Chưa có dữ liệu"
 
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
 LEVEL_SHORT = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
-CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính"}
+CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính", "other": "Khác"}
 RATING_LABELS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
 STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": NO_DATA}
 
@@ -289,6 +289,18 @@ def signed_points(delta: float | None) -> str | None:
     return f"{sign}{points(delta)} %"
 OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
                       "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
+PLAN_YEAR_APPLIED = "Chỉ tiêu năm {applied} áp dụng cho {year}"
+PLAN_YEAR_PARTLY = " ({own} chỉ tiêu đã đặt riêng cho năm {year})"
+
+
+def plan_year_note(plan) -> str | None:
+    """'Chỉ tiêu năm 2024 áp dụng cho 2025' while a year's targets are inherited (kpi.targets.PlanYear); None once confirmed."""
+    if plan.confirmed or plan.applied is None:
+        return None
+    note = PLAN_YEAR_APPLIED.format(applied=plan.applied, year=plan.year)
+    return note + (PLAN_YEAR_PARTLY.format(own=plan.own, year=plan.year) if plan.own else "")
+
+
 OVERVIEW_SCORE = "Kế hoạch năm {year}: **{met}/{total}** chỉ tiêu đạt trong kỳ {period}"
 OVERVIEW_SCORE_MISSED = "Chưa đạt: {names}."
 LEVELS_MET = "Đạt ở {met}/{total} cấp"
@@ -331,7 +343,23 @@ DRILL_CHANNEL = "Kênh nộp"
 DRILL_COUNT = "{n} hồ sơ"
 DRILL_LIMIT = "Chỉ hiện {shown} hồ sơ đầu tiên (trễ nhiều nhất trước); tải Excel để có {limit} hồ sơ."
 DRILL_DOWNLOAD = "Tải Excel"
-DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"
+DRILL_FILE = "ho-so-{which}-{start}-{end}.xlsx"  # which: file_slug of the set's label
+REJECTS_FILE = "{stem}-dong-bi-loai.xlsx"
+REJECTS_BATCH_FILE = "{stem}-luot-{batch}-dong-bi-loai.xlsx"
+CHOOSE = "Chọn…"
+
+
+def file_slug(text: str) -> str:
+    """A download file name part in Vietnamese without diacritics: 'Đã giải quyết quá hạn' → 'da-giai-quyet-qua-han'."""
+    from kpi.text import fold
+
+    return fold(text).replace(" ", "-") or "tep"
+
+
+def rejects_file_name(uploaded_name: str, batch: int | None = None) -> str:
+    """'thang-1-dong-bi-loai.xlsx' for 'Tháng 1.xlsx' (with the load batch when there is one)."""
+    stem = file_slug(uploaded_name.rsplit(".", 1)[0])
+    return REJECTS_FILE.format(stem=stem) if batch is None else REJECTS_BATCH_FILE.format(stem=stem, batch=batch)  # placeholder of every selectbox / multiselect (Streamlit's own is English)
 DRILL_SHEET = "Hồ sơ"
 DRILL_NONE = "Không có hồ sơ nào trong tập này."
 DRILL_CLEAR = "Bỏ chọn từ liên kết, dùng bộ lọc chung"
@@ -346,3 +374,16 @@ FROM_FORM06 = ("Số liệu gồm {n} đơn vị chỉ báo cáo tổng hợp th
 PROVINCE_COMPARE_TITLE = "So sánh với toàn tỉnh"
 PROVINCE_COMPARE_NOTE = "Số liệu tổng hợp toàn tỉnh (không có chi tiết đơn vị ngoài phạm vi), hiển thị theo cho phép của quản trị."
 UNIT_LINEAGE = "Theo tháng, gồm cả lịch sử của các đơn vị đã sáp nhập hoặc đổi tên vào đơn vị này: {names}."
+
+
+# -- loading: channel texts the ETL could not place (etl.values) --------------------
+UNKNOWN_CHANNELS = ("Hình thức nộp không nhận ra, đã tính là «Khác» (có trong số tiếp nhận, không tính là trực tuyến): "
+                    "{items}. Có thể chọn kênh cho từng cách ghi ở trang Nạp dữ liệu.")
+
+
+def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
+    """'Hình thức nộp không nhận ra …: «Kiosk» 12 dòng, «3» 4 dòng' (the most frequent first)."""
+    items = [f"«{text}» {num(n)} dòng" for text, n in list(counts.items())[:limit]]
+    if len(counts) > limit:
+        items.append(f"và {num(len(counts) - limit)} cách ghi khác")
+    return UNKNOWN_CHANNELS.format(items=", ".join(items))

@@ -9,6 +9,7 @@ import streamlit as st
 from kpi import audit
 from kpi.text_vi import datetime as fmt_datetime
 from ui import text_auth as T
+from ui.text_audit import sentence
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
 
@@ -45,8 +46,7 @@ else:
             T.AUDIT_COLUMNS["logged_at"]: [fmt_datetime(v.to_pydatetime()) + f":{v.second:02d}" for v in log["logged_at"]],
             T.AUDIT_COLUMNS["user_name"]: log["user_name"].fillna(""),
             T.AUDIT_COLUMNS["action"]: [T.action_label(a) for a in log["action"]],
-            T.AUDIT_COLUMNS["target"]: log["target"].fillna(""),
-            T.AUDIT_COLUMNS["detail"]: log["detail"].fillna(""),
+            T.AUDIT_COLUMNS["what"]: [sentence(r.action, r.target, r.detail, bool(r.success)) for r in log.itertuples()],
             T.AUDIT_COLUMNS["success"]: log["success"].astype(bool),
         }
     )

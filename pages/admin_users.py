@@ -7,7 +7,7 @@ import streamlit as st
 from kpi import auth, config
 from kpi.levels import LEVELS
 from kpi.text import sort_key_vi
-from kpi.text_vi import LEVEL_LABELS, LEVEL_SHORT
+from kpi.text_vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT
 from ui import text_auth as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -47,7 +47,7 @@ def scope_picker(prefix: str, current: dict | None = None) -> dict | None:
                          index=LEVELS.index(current["level"]) if current.get("level") in LEVELS else 1)
     options = unit_ids + [u for u in current.get("unit_ids", []) if u not in unit_names]
     chosen = st.multiselect(T.USER_SCOPE_UNITS, options, default=current.get("unit_ids", []),
-                            format_func=unit_label, key=f"{prefix}_units")
+                            format_func=unit_label, key=f"{prefix}_units", placeholder=CHOOSE)
     if kind == "province":
         return {"kind": "province"}
     if kind == "level":

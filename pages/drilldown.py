@@ -52,7 +52,8 @@ if st.session_state.get("_dd_last_param") != which_param:
 c = st.columns([2, 3, 2])
 which = c[0].selectbox(T.DRILL_SET_LABEL, sets, key="dd_set", format_func=T.DRILL_SET_LABELS.get)
 search = c[1].text_input(T.DRILL_SEARCH, key="dd_search").strip().lower()
-channels = c[2].multiselect(T.DRILL_CHANNEL, list(T.CHANNEL_LABELS), format_func=T.CHANNEL_LABELS.get, key="dd_channel")
+channels = c[2].multiselect(T.DRILL_CHANNEL, list(T.CHANNEL_LABELS), format_func=T.CHANNEL_LABELS.get, key="dd_channel",
+                              placeholder=T.CHOOSE)
 
 rows = frame.dossiers(which, period, filters, limit=LIMIT)
 if search:
@@ -91,5 +92,5 @@ if auth.can(frame.user, "export"):
         f" – {field}" if field else "")
     st.download_button(T.DRILL_DOWNLOAD, data=lambda: dossiers_xlsx(rows, title), icon=":material/download:",
                        on_click="ignore",
-                       file_name=T.DRILL_FILE.format(which=which, start=f"{period.start:%Y%m%d}", end=f"{period.end:%Y%m%d}"),
+                       file_name=T.DRILL_FILE.format(which=T.file_slug(T.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}", end=f"{period.end:%Y%m%d}"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dd_download")

@@ -8,7 +8,7 @@ from etl import form06, upload as U
 from etl.headers import KIND_LABELS
 from etl.load import UndoError
 from kpi import auth
-from kpi.text_vi import num
+from kpi.text_vi import num, rejects_file_name
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -109,9 +109,8 @@ if not with_rejects:
 else:
     pick = st.selectbox(T.HISTORY_UNDO_PICK, list(with_rejects), key="history_rejects_pick",
                         format_func=lambda i: T.batch_label(with_rejects[i], kind_label(with_rejects[i]["kind"])))
-    stem = with_rejects[pick]["file"].rsplit(".", 1)[0]
     st.download_button(T.HISTORY_REJECTS_DOWNLOAD.format(id=pick),
                        data=lambda: U.rejects_xlsx(U.batch_rejects_report(wh, pick)),
-                       file_name=f"{stem} - luot {pick} - dong bi loai.xlsx", key="history_rejects_download",
+                       file_name=rejects_file_name(with_rejects[pick]["file"], pick), key="history_rejects_download",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", icon=":material/download:")

@@ -29,6 +29,9 @@ assessed = [(kpi, status) for kpi, status in assessed if status is not None]
 missed = [T.KPI_LABELS[k] for k, s in assessed if s == NOT_MET]
 st.markdown("### " + T.OVERVIEW_SCORE.format(year=frame.period.end.year, met=len(assessed) - len(missed),
                                             total=len(assessed), period=frame.period.label))
+plan_note = T.plan_year_note(frame.plan_year())
+if plan_note:
+    st.caption(plan_note)
 if missed:
     st.markdown(T.OVERVIEW_SCORE_MISSED.format(names=", ".join(missed)))
 

@@ -9,7 +9,7 @@ import streamlit as st
 from kpi import auth, targets as TG
 from kpi.levels import LEVELS
 from kpi.metrics import KPIS
-from kpi.text_vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, target_phrase
+from kpi.text_vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, plan_year_note, target_phrase
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -29,12 +29,25 @@ if flash:
 history = TG.targets_frame(wh, include_history=True)
 unit_names = dict(wh.query("SELECT unit_id, name FROM units"))
 this_year = dt.date.today().year
-years = sorted({int(y) for y in history["year"]} | {this_year, this_year + 1}, reverse=True)
+years = TG.years_offered(wh)
 year = st.selectbox(T.TARGETS_YEAR, years, index=years.index(this_year), key="targets_year")
 
 
 def level_label(level) -> str:
     return LEVEL_LABELS.get(level, T.TARGETS_ALL_LEVELS) if isinstance(level, str) else T.TARGETS_ALL_LEVELS
+
+
+def from_year_label(source_year: int) -> str:
+    return T.TARGETS_OWN.format(year=year) if source_year == year else T.TARGETS_INHERITED.format(year=source_year)
+
+
+def in_force_rows(in_force: list[TG.Target]) -> pd.DataFrame:
+    """The current rows of the targets in force for the year, inherited ones included (their own year kept)."""
+    current = history[history["superseded_at"].isna()]
+    keys = {(t.source_year, t.indicator, t.level or "", t.unit_id or "") for t in in_force}
+    mask = [(int(r.year), r.indicator, r.level if isinstance(r.level, str) else "",
+             r.unit_id if isinstance(r.unit_id, str) else "") in keys for r in current.itertuples()]
+    return current[mask].sort_values(["indicator", "level"], na_position="first")
 
 
 def table(frame: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
@@ -43,6 +56,7 @@ def table(frame: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
         T.TARGETS_COLUMNS["level"]: [level_label(v) for v in frame["level"]],
         T.TARGETS_COLUMNS["unit"]: [unit_names.get(u, u) if isinstance(u, str) else "" for u in frame["unit_id"]],
         T.TARGETS_COLUMNS["target"]: [target_phrase(t, d) for t, d in zip(frame["threshold"], frame["direction"])],
+        **({T.TARGETS_COLUMNS["from_year"]: [from_year_label(int(y)) for y in frame["year"]]} if not with_history else {}),
         T.TARGETS_COLUMNS["source"]: frame["source"].fillna(""),
         T.TARGETS_COLUMNS["version"]: frame["version"].astype(int),
         T.TARGETS_COLUMNS["created_by"]: frame["created_by"].fillna(""),
@@ -54,13 +68,20 @@ def table(frame: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
     return out
 
 
-current = history[(history["year"] == year) & history["superseded_at"].isna()]
-if current.empty:
-    in_force = TG.targets_for_year(wh, year)
-    st.info(T.TARGETS_NONE_YEAR.format(year=year)
-            + (f" Đang áp dụng chỉ tiêu năm {in_force[0].source_year}." if in_force else ""))
+in_force = TG.targets_for_year(wh, year)
+plan = TG.plan_year(in_force, year)
+note = plan_year_note(plan)
+if not in_force:
+    st.info(T.TARGETS_NONE)
 else:
-    st.dataframe(table(current), hide_index=True, width="stretch")
+    if note:
+        st.info(T.TARGETS_UNCONFIRMED.format(year=year, applied=note, button=T.TARGETS_CONFIRM.format(year=year)))
+        if may_edit and st.button(T.TARGETS_CONFIRM.format(year=year), key="targets_confirm",
+                                  help=T.TARGETS_CONFIRM_HELP):
+            copied = TG.confirm_year(wh, int(year), user=user.name)
+            st.session_state["_targets_flash"] = T.TARGETS_CONFIRMED.format(n=copied, year=year)
+            st.rerun()
+    st.dataframe(table(in_force_rows(in_force)), hide_index=True, width="stretch")
 
 if may_edit:
     st.subheader(T.TARGETS_EDIT)

@@ -7,7 +7,7 @@ import streamlit as st
 from kpi import auth, units as U
 from kpi.levels import LEVELS, TWO_LEVEL_FROM
 from kpi.text import fold, sort_key_vi
-from kpi.text_vi import LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
+from kpi.text_vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -121,7 +121,7 @@ if may_edit:
     with tabs[2]:
         st.caption(T.SUCCESSION_INTRO)
         with st.form("succession"):
-            old = st.multiselect(T.SUCCESSION_OLD, ordered_ids, format_func=label, key="succ_old")
+            old = st.multiselect(T.SUCCESSION_OLD, ordered_ids, format_func=label, key="succ_old", placeholder=CHOOSE)
             into = st.selectbox(T.SUCCESSION_INTO, [None] + ordered_ids, format_func=label, key="succ_into")
             new_name = st.text_input(T.SUCCESSION_NEW_NAME, key="succ_new")
             on = st.date_input(T.SUCCESSION_DATE, value=TWO_LEVEL_FROM, format="DD/MM/YYYY", key="succ_on")

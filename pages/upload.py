@@ -14,13 +14,15 @@ import streamlit as st
 from etl import form06, upload as U
 from kpi import auth, config, units as units_mod
 from kpi.text import sort_key_vi
-from kpi.text_vi import CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num
+from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
+                         unknown_channels_line)
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
 
 PREVIEW_ROWS = 20
 MAX_NEW_UNITS_SHOWN = 30
+MAX_CHANNEL_TEXTS = 30
 
 user = require_user()
 require_permission(user, "upload")
@@ -72,9 +74,8 @@ def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
         return
     with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
         st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
-        stem = file_name.rsplit(".", 1)[0]
         st.download_button(T.UPLOAD_REJECTS_DOWNLOAD, data=lambda: U.rejects_xlsx(U.rejects_report_prepared(rejects)),
-                           file_name=f"{stem} - dong bi loai.xlsx", key=f"rej_{key}", on_click="ignore",
+                           file_name=rejects_file_name(file_name), key=f"rej_{key}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
         st.caption(T.UPLOAD_REJECTS_HINT)
 
@@ -101,6 +102,19 @@ def mapping_table(ins: U.Inspection) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def column_option(ins: U.Inspection, column: str) -> str:
+    """A source column with its letter and sample values, so the analyst picks by content, not by name."""
+    sample = ins.column_samples.get(column)
+    return T.mapping_option(sample) if sample else column
+
+
+def rows_figure(ins: U.Inspection) -> tuple[str, str]:
+    """(label, value) of the rows box: before a manual mapping no row is validated yet, so say what lies under the header."""
+    if ins.needs_mapping and ins.rows_found is not None:
+        return T.UPLOAD_ROWS_FOUND, num(ins.rows_found)
+    return T.UPLOAD_ROWS_READ, num(ins.prepared.rows_read)
+
+
 def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
     p = ins.prepared
     labels = U.field_labels(p.kind)
@@ -111,7 +125,8 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
     options = [c for c in p.source_columns if c not in used] or list(p.source_columns)
     with st.form(f"manual_{key}"):
         picks = {name: st.selectbox(labels[name], options, index=None, placeholder=T.UPLOAD_MANUAL_PICK,
-                                    key=f"map_{key}_{name}") for name in p.unmapped}
+                                    format_func=lambda c: column_option(ins, c), key=f"map_{key}_{name}")
+                 for name in p.unmapped}
         profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=T.UPLOAD_PROFILE_DEFAULT, key=f"profile_{key}")
         submitted = st.form_submit_button(T.UPLOAD_MANUAL_APPLY, type="primary")
     if submitted:
@@ -160,13 +175,49 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
             st.rerun()
 
 
+def value_readings_block(key: str, uploaded, ins: U.Inspection) -> None:
+    """Channel texts that named no channel (loaded as 'Khác') and bare rating numbers: the analyst says what
+    they mean once, saved in the source profile."""
+    p = ins.prepared
+    unknown = p.unknown_channels
+    if not unknown and not p.unknown_scale_rows:
+        return
+    with st.expander(T.UPLOAD_VALUES_TITLE, expanded=True):
+        if unknown:
+            st.caption(unknown_channels_line(unknown))
+        st.caption(T.UPLOAD_VALUES_INTRO)
+        channels = list(CHANNEL_LABELS)
+        with st.form(f"values_{key}"):
+            picks = {text: st.selectbox(T.UPLOAD_CHANNEL_PICK.format(text=text, n=num(n)), channels,
+                                        index=channels.index("other"), format_func=CHANNEL_LABELS.get,
+                                        key=f"channel_{key}_{i}")
+                     for i, (text, n) in enumerate(list(unknown.items())[:MAX_CHANNEL_TEXTS])}
+            scale = None
+            if p.unknown_scale_rows:
+                scale = st.selectbox(T.UPLOAD_RATING_SCALE.format(n=num(p.unknown_scale_rows)), list(T.UPLOAD_RATING_SCALES),
+                                     index=None, placeholder=T.UPLOAD_RATING_SCALE_PICK,
+                                     format_func=T.UPLOAD_RATING_SCALES.get, key=f"scale_{key}")
+            profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=ins.profile or T.UPLOAD_PROFILE_DEFAULT,
+                                         key=f"vprofile_{key}")
+            submitted = st.form_submit_button(T.UPLOAD_VALUES_APPLY)
+        if submitted:
+            try:
+                inspections[key] = U.save_value_readings(wh, ins, uploaded.getvalue(), profile_name=profile_name.strip(),
+                                                         user=user.name, scope=user.scope, channel_map=picks,
+                                                         rating_scale=scale)
+            except ValueError as error:  # kpi.profiles.ProfileError
+                st.error(str(error))
+                return
+            st.rerun()
+
+
 def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     p = ins.prepared
     c1, c2, c3, c4 = st.columns(4)
     c1.markdown(f"**{T.UPLOAD_KIND}**  \n{ins.kind_label}")
     c2.markdown(f"**{T.UPLOAD_SHEET}**  \n{p.sheet}")
     c3.markdown(f"**{T.UPLOAD_HEADER_ROW}**  \n{p.header_row}")
-    c4.markdown(f"**{T.UPLOAD_ROWS_READ}**  \n{num(p.rows_read)}")
+    c4.markdown("**{}**  \n{}".format(*rows_figure(ins)))
     if ins.profile:
         st.info(T.UPLOAD_PROFILE_USED.format(name=ins.profile))
     if ins.needs_mapping:
@@ -188,6 +239,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
         if column in preview.columns:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
     st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
+    value_readings_block(key, uploaded, ins)
     new_units_block(key, uploaded, ins)
     rejects_block(key, p.rejects, uploaded.name)
     confirm(key, ins)
@@ -242,6 +294,8 @@ for uploaded in files:
         U.refresh_counts(wh, ins)
         if ins.refusal:
             st.error(T.UPLOAD_REFUSED.format(reason=ins.refusal))
+            if ins.read_summary:
+                st.caption(T.UPLOAD_READ_SUMMARY.format(summary=ins.read_summary))
         elif ins.kind == form06.KIND:
             form06_section(key, uploaded, ins)
         else:

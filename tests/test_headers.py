@@ -50,11 +50,15 @@ def test_a_data_row_is_not_taken_for_a_second_header_line():
     assert found.header_rows == 1
 
 
-def test_prefix_variants_such_as_a_format_hint():
-    assert match_field(fold("Ngày tiếp nhận (dd/mm/yyyy)"), "dossiers") == ("received_at", False)
-    assert match_field(fold("Số hồ sơ"), "dossiers") == ("code", True)
-    assert match_field(fold("Kết quả điện tử"), "dossiers") == ("e_result", True)
-    assert match_field(fold("Tổng tiền"), "dossiers") is None
+def test_qualifiers_abbreviations_and_sureness():
+    assert match_field("Ngày tiếp nhận (dd/mm/yyyy)", "dossiers") == ("received_at", True)
+    assert match_field("Số hồ sơ", "dossiers") == ("code", True)
+    assert match_field("KQ ĐT", "dossiers") == ("e_result", True)
+    assert match_field("dueDate", "dossiers") == ("due_at", True)  # OpenCPS field name
+    assert match_field("Mã hồ sơ liên thông cũ", "dossiers") == ("code", False)  # extra words: 'có thể'
+    assert match_field("Nộp TT", "dossiers") == ("channel", False)
+    assert match_field("Tổng tiền", "dossiers") is None
+    assert match_field("Ngày hẹn trả bổ sung", "dossiers") is None  # a supplement appointment, not the due date
 
 
 def test_kind_detection():
@@ -80,11 +84,12 @@ def test_missing_required_column_is_reported():
 
 
 def test_manual_mapping_overrides():
-    head = ["Số biên nhận", "Nơi nhận", "Ngày tiếp nhận", "Hạn", "Ngày có kết quả"]
+    head = ["Số biên nhận", "Cột B", "Ngày tiếp nhận", "Cột D", "Ngày có kết quả"]
     auto = find_header(_cells([head]))
     assert "due_at" not in auto.mapping and "unit_name" not in auto.mapping
-    found = find_header(_cells([head]), mapping={"due_at": "Hạn", "unit_name": "Nơi nhận"})
+    found = find_header(_cells([head]), mapping={"due_at": "Cột D", "unit_name": "Cột B"})
     assert found.mapping["due_at"] == 3 and found.mapping["unit_name"] == 1 and found.missing == []
+    assert {v.index: v.note for v in found.verdicts}[3] == "manual"
 
 
 def test_nothing_like_a_header():
@@ -102,3 +107,25 @@ def test_every_required_field_has_a_label_and_synonyms():
     for kind, fields in FIELDS.items():
         for name, spec in fields.items():
             assert spec.label and spec.synonyms, (kind, name)
+
+
+def test_best_score_wins_not_the_first_column():
+    found = find_header(_cells([["Mã hồ sơ liên thông cũ", "Mã hồ sơ", "Cơ quan tiếp nhận", "Ngày tiếp nhận",
+                                 "Ngày hẹn trả", "Ngày có kết quả"]]))
+    assert found.mapping["code"] == 1
+    first = next(v for v in found.verdicts if v.index == 0)
+    assert first.field is None and first.note == "near:code"  # reported, not silently dropped
+
+
+def test_a_tie_is_mapped_left_but_reported_as_unsure():
+    found = find_header(_cells([["Mã hồ sơ", "Cơ quan tiếp nhận", "Ngày tiếp nhận", "Ngày hẹn trả", "Hạn xử lý",
+                                 "Ngày có kết quả"]]))
+    due = next(v for v in found.verdicts if v.field == "due_at")
+    assert (due.index, due.sure, due.note, due.confidence) == (3, False, "tie:Hạn xử lý", "maybe")
+    assert next(v for v in found.verdicts if v.index == 4).confidence == "ignored"
+
+
+def test_every_column_gets_a_verdict_and_absent_optional_fields_are_listed():
+    found = find_header(_cells([DOSSIER_HEAD]))
+    assert [v.confidence for v in found.verdicts] == ["ignored"] + ["sure"] * 6
+    assert "e_result" in found.absent and "digitized" not in found.absent and "code" not in found.absent

@@ -83,12 +83,12 @@ def test_rejected_rows_are_stored_and_reported(wh, tmp_path):
     rows = make_rows(10)
     rows[2]["code"] = None
     rows[6]["finished_at"] = rows[6]["received_at"] - dt.timedelta(days=5)
-    rows[6]["channel"] = "???"
+    rows[6]["rating"] = "???"
     result = load_file(wh, write_messy(tmp_path / "r.xlsx", rows, title_rows=1))
     assert result.counts["rows_rejected"] == 2 and result.counts["rows_loaded"] == 8
     stored = wh.query("SELECT row_number, column_name, sheet FROM rejected_rows WHERE batch_id = ? ORDER BY row_number, "
                       "column_name", [result.batch_id])
-    assert stored == [(5, "Mã hồ sơ", "Dữ liệu"), (9, "Hình thức nộp", "Dữ liệu"), (9, "Ngày có kết quả", "Dữ liệu")]
+    assert stored == [(5, "Mã hồ sơ", "Dữ liệu"), (9, "Mức độ hài lòng", "Dữ liệu"), (9, "Ngày có kết quả", "Dữ liệu")]
     report = rejects_report(wh, result.batch_id)
     assert report.index.tolist() == [5, 9] and report.index.name == "Dòng"
     assert report.columns[-1] == "Lỗi" and "Mã hồ sơ" in report.columns
@@ -124,11 +124,11 @@ def test_feedback_and_survey_files(wh, tmp_path):
 
 def test_progress_callback_and_manual_mapping(wh, tmp_path):
     rows = make_rows(5)
-    path = write_messy(tmp_path / "m.xlsx", rows, headers={"due_at": "Hạn chót"})
+    path = write_messy(tmp_path / "m.xlsx", rows, headers={"due_at": "Cột H"})
     auto = prepare(path, wh=wh)
     assert auto.unmapped == ["due_at"] and "Ngày hẹn trả" in auto.refusal
-    prepared = prepare(path, wh=wh, mapping={"due_at": "Hạn chót"})
-    assert prepared.ok and prepared.mapping["due_at"] == "Hạn chót"
+    prepared = prepare(path, wh=wh, mapping={"due_at": "Cột H"})
+    assert prepared.ok and prepared.mapping["due_at"] == "Cột H"
     steps = []
     load_prepared(wh, prepared, progress=lambda fraction, text: steps.append(fraction))
     assert steps[-1] == 1.0 and steps == sorted(steps)

@@ -327,3 +327,16 @@ def test_unit_page_shows_the_history_of_merged_units(monkeypatch, sample_db):
     assert "đã sáp nhập hoặc đổi tên vào đơn vị này" in captions and n_old >= 2
     table = next(m.value for m in at.markdown if "T06/2025" in m.value or "06/2025" in m.value)
     assert "T06/2025" in table or "06/2025" in table   # a month before the reform, from the predecessors
+
+
+def test_overview_names_the_plan_year_applied_until_confirmed(monkeypatch, sample_copy):
+    note = "Chỉ tiêu năm 2024 áp dụng cho 2025"
+    at = make_app(monkeypatch, sample_copy, month="2025-10")
+    no_exception(at)
+    assert note in [c.value for c in at.caption]
+    at2 = make_app(monkeypatch, sample_copy, month="2024-10")  # 2024 has its own targets: nothing to say
+    assert not [c.value for c in at2.caption if c.value.startswith("Chỉ tiêu năm")]
+    targets.confirm_year(Warehouse(sample_copy), 2025, user="quantri")
+    at.run()
+    no_exception(at)
+    assert note not in [c.value for c in at.caption]

@@ -8,7 +8,7 @@ from kpi import audit, profiles
 from kpi.db import Warehouse
 from tests.fixtures_etl import Traits, make_rows, write_messy
 
-ODD = {"code": "ID giao dịch", "received_at": "Thời điểm nộp"}  # headers no synonym list knows
+ODD = {"code": "ID giao dịch", "received_at": "Cột T"}  # headers that name no field (recognition by meaning leaves them to the analyst)
 
 
 @pytest.fixture()
@@ -24,7 +24,7 @@ def test_signature_ignores_case_diacritics_spacing_order_and_blanks():
 
 
 def test_save_find_list_and_replace(wh):
-    sig = profiles.header_signature(["ID giao dịch", "Thời điểm nộp"])
+    sig = profiles.header_signature(["ID giao dịch", "Cột T"])
     profiles.save_profile(wh, "Một cửa điện tử – báo cáo chi tiết", "dossiers", sig,
                           {"code": "ID giao dịch"}, user="an")
     found = profiles.find_profile(wh, sig)
@@ -33,9 +33,9 @@ def test_save_find_list_and_replace(wh):
     assert profiles.find_profile(wh, sig, kind="feedback") is None
     assert profiles.find_profile(wh, "0" * 64) is None
     profiles.save_profile(wh, "Một cửa điện tử – báo cáo chi tiết", "dossiers", sig,
-                          {"code": "ID giao dịch", "received_at": "Thời điểm nộp"}, user="binh")
+                          {"code": "ID giao dịch", "received_at": "Cột T"}, user="binh")
     listed = profiles.list_profiles(wh)
-    assert len(listed) == 1 and listed.iloc[0]["mapping"]["received_at"] == "Thời điểm nộp"
+    assert len(listed) == 1 and listed.iloc[0]["mapping"]["received_at"] == "Cột T"
     assert len(audit.read_log(wh, action="profile.save")) == 2
     with pytest.raises(profiles.ProfileError):
         profiles.save_profile(wh, " ", "dossiers", sig, {"code": "x"})
@@ -50,7 +50,7 @@ def test_manual_mapping_is_saved_and_reused_for_the_next_file(wh, tmp_path):
     ins = U.inspect(wh, first.read_bytes(), first.name)
     assert ins.needs_mapping and set(ins.prepared.unmapped) == {"code", "received_at"}
     assert not ins.ready
-    picked = {"code": "ID giao dịch", "received_at": "Thời điểm nộp"}
+    picked = {"code": "ID giao dịch", "received_at": "Cột T"}
     ins = U.inspect(wh, first.read_bytes(), first.name, mapping={**ins.prepared.mapping, **picked},
                     kind=ins.prepared.kind, profile_name="Một cửa – chi tiết", user="an", signature=ins.signature)
     assert ins.ready and ins.counts["new"] == 30 and ins.profile == "Một cửa – chi tiết"

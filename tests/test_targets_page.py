@@ -58,3 +58,44 @@ def test_leader_cannot_edit(wh):
 def test_validation_message_is_vietnamese(wh):
     with pytest.raises(ValueError, match="0–100%"):
         targets.set_target(wh, dt.date.today().year, "on_time_rate", 1.5, user="quantri")
+
+
+def test_every_year_with_data_is_offered_and_inherited_targets_say_so(wh):
+    at = page("targets", User("quantri", "admin"))
+    at.run()
+    assert "2025" in at.selectbox(key="targets_year").options
+    at.selectbox(key="targets_year").set_value(2025).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == len(targets.seed_rows())
+    assert set(shown["Áp dụng"]) == {"Kế thừa từ 2024"}
+    assert any("Chỉ tiêu năm 2024 áp dụng cho 2025" in i.value for i in at.info)
+
+
+def test_saving_one_target_keeps_the_others_and_confirm_copies_the_year(wh):
+    at = page("targets", User("quantri", "admin"))
+    at.run()
+    at.selectbox(key="targets_year").set_value(2025).run()
+    at.selectbox(key="t_indicator").set_value("satisfaction_rate")
+    at.selectbox(key="t_level").set_value(None)
+    at.number_input(key="t_threshold").set_value(96.0)
+    button(at, "Lưu chỉ tiêu").click().run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == len(targets.seed_rows()) and set(shown["Áp dụng"]) == {"Chỉ tiêu năm 2025"}
+    assert "≥ 96%" in set(shown["Chỉ tiêu"]) and "≥ 97%" in set(shown["Chỉ tiêu"])
+    assert not [b for b in at.button if b.key == "targets_confirm"]  # the year is its own now
+    at.selectbox(key="targets_year").set_value(2026).run()
+    button(at, "Xác nhận chỉ tiêu năm 2026").click().run()
+    assert not at.exception
+    assert "Đã xác nhận 11 chỉ tiêu" in at.success[0].value
+    assert targets.applied_plan_year(wh, 2026).confirmed
+    assert audit.read_log(wh, action="target.confirm").iloc[0]["target"] == "2026"
+
+
+def test_leader_sees_no_confirm_button(wh):
+    at = page("targets", User("lanhdao", "leader"))
+    at.run()
+    at.selectbox(key="targets_year").set_value(2025).run()
+    assert not [b for b in at.button if b.key == "targets_confirm"]
+    assert any("Chỉ tiêu năm 2024 áp dụng cho 2025" in i.value for i in at.info)

@@ -60,7 +60,7 @@ def test_clean_file_preview_then_confirm(wh, tmp_path):
 
 
 def test_messy_file_manual_mapping_saved_as_profile_and_reused(wh, tmp_path):
-    odd = {"code": "ID giao dịch", "received_at": "Thời điểm nộp"}
+    odd = {"code": "ID giao dịch", "received_at": "Cột T"}
     first = write_messy(tmp_path / "mc1.xlsx", make_rows(25, seed=1), Traits(title_rows=2, headers=odd, footer=True))
     at = upload(upload_page(), (first.name, first.read_bytes()))
     no_exceptions(at)
@@ -69,7 +69,7 @@ def test_messy_file_manual_mapping_saved_as_profile_and_reused(wh, tmp_path):
     picks = {s.key: s for s in at.selectbox if s.key.startswith("map_")}
     assert {k.rsplit("_", 1)[1] for k in picks} == {"code", "at"} or len(picks) == 2
     for key, box in picks.items():
-        box.set_value("ID giao dịch" if key.endswith("_code") else "Thời điểm nộp")
+        box.set_value("ID giao dịch" if key.endswith("_code") else "Cột T")
     at.text_input(key=[t.key for t in at.text_input if t.key.startswith("profile_")][0]).set_value("Một cửa – chi tiết")
     button(at, "Lưu cấu hình và kiểm tra lại").click().run()
     no_exceptions(at)
@@ -211,3 +211,23 @@ def test_undo_through_the_history_page_restores_the_kpis(wh, tmp_path):
     assert metrics.summary(wh, JAN) == before
     assert at.dataframe[0].value.iloc[0]["Trạng thái"].startswith("Đã hoàn tác (chuyenvien")
     assert audit.read_log(wh, action="undo").iloc[0]["user_name"] == "chuyenvien"
+
+
+def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tmp_path):
+    rows = [dossier_row(f"K{i}", channel="Kiosk tự phục vụ" if i < 3 else "Trực tuyến") for i in range(5)]
+    path = write_table(tmp_path / "kiosk.xlsx", HEADERS, rows)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert page_metrics(at)["Dòng bị loại"] == "0"  # an unknown channel is a valid dossier
+    assert any("«Kiosk tự phục vụ» 3 dòng" in c.value for c in at.caption)
+    pick = next(s for s in at.selectbox if s.key.startswith("channel_"))
+    assert pick.value == "other"
+    pick.set_value("direct")
+    next(b for b in at.button if b.label == "Lưu vào cấu hình và kiểm tra lại").click().run()
+    no_exceptions(at)
+    assert not any("Kiosk" in c.value for c in at.caption)  # mapped: no longer listed
+    confirm(at)
+    assert dict(wh.query("SELECT channel, count(*) FROM dossiers GROUP BY channel")) == {"direct": 3, "online": 2}
+    again = U.inspect(wh, path.read_bytes(), "kiosk-thang2.xlsx")  # the next file of the same source
+    assert again.profile and again.prepared.unknown_channels == {}
+    assert set(again.prepared.data["channel"]) == {"direct", "online"}

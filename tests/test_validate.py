@@ -10,6 +10,7 @@ import pandas as pd
 from etl.holidays import add_working_days, read_calendar
 from etl.load import prepare
 from etl.validate import map_distinct, parse_bools, parse_channel, parse_datetimes, parse_rating
+from etl.values import UNKNOWN_SCALE
 from kpi.filters import Scope
 from kpi.levels import unit_id_for
 from tests.fixtures_etl import Traits, make_rows, write_csv, write_messy
@@ -51,8 +52,9 @@ def test_channels_and_ratings():
                                        "Nộp trực tuyến", "Trực tiếp", "Nộp trực tiếp", "Qua bưu chính", "BCCI",
                                        "TRUC TIEP"]] == \
         ["online"] * 4 + ["direct"] * 2 + ["postal"] * 2 + ["direct"]
-    assert [parse_rating(v) for v in ["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng", "4", "Chưa đánh giá"]] \
+    assert [parse_rating(v, 4) for v in ["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng", "4", "Chưa đánh giá"]] \
         == [4, 3, 2, 1, 4, None]
+    assert parse_rating("4") is UNKNOWN_SCALE  # a bare number means nothing without its scale
     parsed, bad = map_distinct(_s(["Hài lòng", "tuyệt", None]), parse_rating)
     assert parsed.tolist() == [3, None, None] and bad.tolist() == [False, True, False]
 
@@ -63,7 +65,7 @@ def _bad_rows():
     rows[2]["finished_at"] = rows[2]["received_at"] - dt.timedelta(days=3)
     rows[3]["due_at"] = None  # no deadline: valid
     rows[4]["due_at"] = rows[4]["received_at"] - dt.timedelta(days=2)
-    rows[5]["channel"] = "Chim bồ câu"
+    rows[5]["rating"] = "Tuyệt vời"
     return rows
 
 
@@ -78,9 +80,9 @@ def test_rejects_say_row_column_value_and_what_to_do(tmp_path):
     assert rej.loc[5, "column_name"] == "Mã hồ sơ" and "Thiếu Mã hồ sơ" in rej.loc[5, "reason"]
     assert rej.loc[6, "column_name"] == "Ngày có kết quả" and "trước ngày tiếp nhận" in rej.loc[6, "reason"]
     assert rej.loc[8, "column_name"] == "Ngày hẹn trả"
-    assert rej.loc[9, "raw_value"] == "Chim bồ câu" and "Trực tuyến" in rej.loc[9, "reason"]
+    assert rej.loc[9, "raw_value"] == "Tuyệt vời" and "Rất hài lòng" in rej.loc[9, "reason"]
     original = json.loads(rej.loc[9, "row_json"])
-    assert original["Hình thức nộp"] == "Chim bồ câu" and original["Mã hồ sơ"] == rows[5]["code"]
+    assert original["Mức độ hài lòng"] == "Tuyệt vời" and original["Mã hồ sơ"] == rows[5]["code"]
     assert rows[3]["code"] in set(prepared.data["code"])
 
 

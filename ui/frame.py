@@ -67,6 +67,10 @@ class Frame:
     def targets(self, year: int | None = None) -> list[targets_mod.Target]:
         return cache.targets_for_year(self.wh, year or self.period.end.year, self.version)
 
+    def plan_year(self) -> targets_mod.PlanYear:
+        """Which plan year's targets apply to the period's year ('Chỉ tiêu năm 2024 áp dụng cho 2025')."""
+        return targets_mod.plan_year(self.targets(), self.period.end.year)
+
     def target(self, kpi: str, level: str | None = None, unit_id: str | None = None) -> targets_mod.Target | None:
         return targets_mod.pick(self.targets(), kpi, level, unit_id)
 
@@ -113,6 +117,8 @@ def build(with_filters: bool = True, user: User | None = None) -> Frame:
     frame = Frame(user, wh, version, data_range)
     if with_filters and frame.has_data:
         frame.period, frame.filters = filters_ui.render(wh, user.scope, data_range, version)
+        # Labelled "số liệu đến ngày …" when the period runs past the data (kpi.periods.Period.label).
+        frame.period = frame.period.until(data_range[1])
     return frame
 
 

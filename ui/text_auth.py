@@ -100,7 +100,7 @@ AUDIT_NONE = "Không có bản ghi nào khớp bộ lọc."
 AUDIT_LIMIT_NOTE = "Hiện {shown} bản ghi mới nhất (tối đa {limit})."
 AUDIT_COLUMNS = {
     "logged_at": "Thời điểm", "user_name": "Người thực hiện", "action": "Hành động",
-    "target": "Đối tượng", "detail": "Chi tiết", "success": "Thành công",
+    "target": "Đối tượng", "detail": "Chi tiết", "what": "Nội dung", "success": "Thành công",
 }
 ACTION_LABELS = {
     "login": "Đăng nhập",
@@ -119,6 +119,7 @@ ACTION_LABELS = {
     "undo": "Hoàn tác lượt nạp",
     "export": "Xuất dữ liệu",
     "target.set": "Sửa chỉ tiêu",
+    "target.confirm": "Xác nhận chỉ tiêu năm",
     "unit.add": "Thêm đơn vị",
     "unit.alias": "Ánh xạ tên đơn vị",
     "unit.successor": "Sáp nhập / đổi tên đơn vị",

@@ -73,8 +73,10 @@ TARGETS_INTRO = (
 )
 TARGETS_YEAR = "Năm"
 TARGETS_NONE_YEAR = "Năm {year} chưa có chỉ tiêu riêng."
+TARGETS_NONE = "Chưa có chỉ tiêu nào."
 TARGETS_COLUMNS = {
-    "indicator": "Chỉ số", "level": "Cấp", "unit": "Đơn vị", "target": "Chỉ tiêu", "source": "Căn cứ",
+    "indicator": "Chỉ số", "level": "Cấp", "unit": "Đơn vị", "target": "Chỉ tiêu", "from_year": "Áp dụng",
+    "source": "Căn cứ",
     "version": "Phiên bản", "created_by": "Người sửa", "created_at": "Thời điểm", "superseded_at": "Hết hiệu lực lúc",
 }
 TARGETS_EDIT = "Sửa hoặc thêm chỉ tiêu"
@@ -89,6 +91,15 @@ TARGETS_SOURCE = "Căn cứ (kế hoạch, văn bản)"
 TARGETS_SAVE = "Lưu chỉ tiêu"
 TARGETS_SAVED = "Đã lưu chỉ tiêu {indicator} năm {year}: {target} (phiên bản {version})."
 TARGETS_HISTORY = "Lịch sử sửa đổi"
+TARGETS_OWN = "Chỉ tiêu năm {year}"
+TARGETS_INHERITED = "Kế thừa từ {year}"
+TARGETS_UNCONFIRMED = (
+    "Năm {year} chưa xác nhận chỉ tiêu riêng: {applied}. Các chỉ tiêu ghi “kế thừa” được lấy từ năm trước; "
+    "sửa một chỉ tiêu hoặc bấm “{button}” sẽ chép toàn bộ chỉ tiêu kế thừa thành chỉ tiêu của năm {year}."
+)
+TARGETS_CONFIRM = "Xác nhận chỉ tiêu năm {year}"
+TARGETS_CONFIRM_HELP = "Chép các chỉ tiêu đang kế thừa thành chỉ tiêu của năm này (ghi nhật ký); không đổi ngưỡng nào."
+TARGETS_CONFIRMED = "Đã xác nhận {n} chỉ tiêu kế thừa thành chỉ tiêu năm {year}."
 TARGETS_READ_ONLY = "Chỉ quản trị viên được sửa chỉ tiêu; bạn đang xem ở chế độ chỉ đọc."
 
 # -- upload ------------------------------------------------------------------------------
@@ -106,6 +117,16 @@ UPLOAD_KIND = "Loại dữ liệu"
 UPLOAD_SHEET = "Trang tính"
 UPLOAD_HEADER_ROW = "Dòng tiêu đề"
 UPLOAD_ROWS_READ = "Số dòng đọc được"
+UPLOAD_ROWS_FOUND = "Số dòng dữ liệu dưới tiêu đề"
+UPLOAD_READ_SUMMARY = "Những gì đọc được trong tệp: {summary}"
+
+
+def mapping_option(sample) -> str:
+    """'Cột F — Ngày hẹn trả (vd: 05/03/2024, 12/03/2024)' for an etl.describe.ColumnSample."""
+    text = f"Cột {sample.letter} — {sample.label}"
+    return text + (f" (vd: {', '.join(sample.samples)})" if sample.samples else " (cột trống)")
+
+
 UPLOAD_PROFILE_USED = "Đã áp dụng cấu hình nguồn dữ liệu đã lưu: «{name}»."
 UPLOAD_MAPPING = "Cột trong tệp được dùng cho từng trường"
 UPLOAD_MAPPING_FIELD = "Trường dữ liệu"
@@ -141,6 +162,16 @@ UPLOAD_NEW_UNITS_APPLY = "Lưu ánh xạ đơn vị và kiểm tra lại"
 UPLOAD_CONFIRM = "Xác nhận nạp"
 UPLOAD_CONFIRM_HELP = "Ghi các dòng hợp lệ vào kho trong một lượt (có thể hoàn tác ở trang Lịch sử nạp)."
 UPLOAD_NOTHING_TO_LOAD = "Tệp không có dòng hợp lệ nào để nạp."
+UPLOAD_VALUES_TITLE = "Giá trị chưa nhận ra — chọn cách hiểu cho nguồn dữ liệu này"
+UPLOAD_VALUES_INTRO = ("Lựa chọn được lưu vào cấu hình nguồn dữ liệu (cùng ánh xạ cột) và tự áp dụng cho các tệp sau "
+                       "có cùng dòng tiêu đề.")
+UPLOAD_CHANNEL_PICK = "Hình thức nộp «{text}» ({n} dòng) là kênh"
+UPLOAD_RATING_SCALE = "{n} dòng ghi mức độ hài lòng bằng số: thang điểm của hệ thống là"
+UPLOAD_RATING_SCALE_PICK = "Chọn thang…"
+UPLOAD_RATING_SCALES = {3: "3 mức (3 Hài lòng, 2 Bình thường, 1 Không hài lòng)",
+                        4: "4 mức (4 Rất hài lòng … 1 Không hài lòng)",
+                        5: "5 mức (5 Rất hài lòng, 4 Hài lòng, 3 Bình thường, 2–1 Không hài lòng)"}
+UPLOAD_VALUES_APPLY = "Lưu vào cấu hình và kiểm tra lại"
 UPLOAD_LOADING = "Đang nạp…"
 UPLOAD_DONE = "Đã nạp xong lượt #{batch}: {new} mới, {updated} cập nhật, {unchanged} không đổi, {rejected} dòng bị loại."
 UPLOAD_DONE_HINT = "Các chỉ số đã được cập nhật. Xem hoặc hoàn tác lượt nạp ở trang “Lịch sử nạp”."
