@@ -12,7 +12,7 @@ import sys
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
-from kpi.db import Warehouse, WarehouseBusy
+from kpi.db import Warehouse, WarehouseBusy, WarehouseUnwritable
 from kpi.text_vi import num as _n, unknown_channels_line
 
 OK, REJECTED, REFUSED = 0, 3, 2
@@ -47,7 +47,7 @@ def cmd_load(args) -> int:
             audit.record(wh, user, "upload", result.file_name,
                          {"batch": result.batch_id, "status": result.status, **(result.counts or {})},
                          success=not result.refused)
-        except WarehouseBusy as error:
+        except (WarehouseBusy, WarehouseUnwritable) as error:
             print(f"{path}: KHÔNG NẠP ĐƯỢC — {error}", file=sys.stderr)
             code = REFUSED
         else:

@@ -32,6 +32,31 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse file longer than we are willing to wait."""
 
 
+class WarehouseUnwritable(RuntimeError):
+    """The warehouse file cannot be written (disk full, read-only file system); the write changed nothing.
+
+    Its message is a Vietnamese sentence for the user; the storage error is its ``__cause__``.
+    """
+
+
+# Storage errors as the operating system words them (DuckDB passes strerror through).
+_STORAGE_ERRORS = {
+    "no space left on device": "ổ đĩa đã đầy",
+    "disk quota exceeded": "đã hết hạn mức dung lượng ổ đĩa",
+    "read-only file system": "ổ đĩa chỉ cho phép đọc (read-only)",
+    "permission denied": "không có quyền ghi tệp",
+}
+
+
+def _unwritable(error: BaseException, path: Path) -> WarehouseUnwritable | None:
+    text = str(error).lower()
+    cause = next((words for sign, words in _STORAGE_ERRORS.items() if sign in text), None)
+    if cause is None:
+        return None
+    return WarehouseUnwritable(f"Không ghi được vào cơ sở dữ liệu {path}: {cause}. Dữ liệu không thay đổi. "
+                               "Hãy báo quản trị hệ thống giải phóng dung lượng hoặc cấp quyền ghi rồi thử lại.")
+
+
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
@@ -62,6 +87,9 @@ class Warehouse:
                             f"Cơ sở dữ liệu {self.path} đang được một tiến trình khác ghi; "
                             f"đã chờ {retries * wait:.0f} giây. Hãy thử lại sau khi lượt nạp kết thúc."
                         ) from error
+                    unwritable = _unwritable(error, self.path)
+                    if unwritable is not None:
+                        raise unwritable from error
                     raise
                 time.sleep(wait)
         self._ensure_schema(con)
@@ -106,8 +134,11 @@ class Warehouse:
                             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
                         )
                     con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
+                except BaseException as error:
+                    _rollback(con)
+                    unwritable = _unwritable(error, self.path)
+                    if unwritable is not None:
+                        raise unwritable from error
                     raise
             finally:
                 con.close()
@@ -132,6 +163,15 @@ class Warehouse:
             loaded_at = con.execute("SELECT max(finished_at) FROM load_batches WHERE status = 'loaded'").fetchone()[0]
             # The data date KPIs judge open dossiers at (kpi.schema.DATA_DATE_SQL), kept on write.
             return {"data_until": schema.data_date(con), "loaded_at": loaded_at}
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open: a failed COMMIT (disk full) has already ended it, and
+    "cannot rollback - no transaction is active" must not hide the real error."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def open_warehouse(path: str | Path | None = None) -> Warehouse:

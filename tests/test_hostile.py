@@ -143,9 +143,10 @@ def test_a_small_lie_is_caught_after_the_parse(tmp_path):
 
 
 def test_the_child_time_limit(tmp_path, monkeypatch):
-    monkeypatch.setenv("TTHC_READ_TIMEOUT_S", "0.05")
-    reason = refusal(write_messy(tmp_path / "cham.xlsx", make_rows(5)))
-    assert reason.startswith("Đọc tệp «cham.xlsx» quá 0,05 giây (cài đặt read_timeout_s) nên đã dừng.")
+    path = write_messy(tmp_path / "cham.xlsx", make_rows(3000))  # parsing it takes well over 10 ms
+    monkeypatch.setenv("TTHC_READ_TIMEOUT_S", "0.01")
+    reason = refusal(path)
+    assert reason.startswith("Đọc tệp «cham.xlsx» quá 0,01 giây (cài đặt read_timeout_s) nên đã dừng.")
 
 
 def test_the_child_memory_limit(tmp_path, monkeypatch):
@@ -164,9 +165,9 @@ def test_an_unexpected_reader_error_is_a_plain_refusal(tmp_path, monkeypatch):
     assert (tmp_path / isolate.RESULT).read_text() == '{"error": "RuntimeError: boom"}'
 
     # …which the parent turns into a Vietnamese refusal naming the file, without a traceback.
-    def child(source, work, file_name, fmt):
+    def child(work):
         (work / isolate.RESULT).write_text('{"error": "RuntimeError: boom"}')
-        return 0, 0.1, ""
+        return "done", 0, 0.1
 
     monkeypatch.setattr(isolate, "_run_child", child)
     with pytest.raises(FileRefused) as error:
@@ -176,11 +177,15 @@ def test_an_unexpected_reader_error_is_a_plain_refusal(tmp_path, monkeypatch):
 
 
 def test_a_child_killed_by_a_signal_is_a_refusal(monkeypatch):
-    monkeypatch.setattr(isolate, "_run_child", lambda *a: (-11, 0.2, "Segmentation fault"))
+    def child(work):
+        (work / isolate.STDERR).write_text("Segmentation fault")
+        return "died", -11, 0.2
+
+    monkeypatch.setattr(isolate, "_run_child", child)
     with pytest.raises(FileRefused) as error:
         isolate.parse(b"x", "vo.xlsx", "xlsx")
-    assert error.value.reason.startswith("Trình đọc bảng tính dừng bất thường khi đọc tệp «vo.xlsx» (mã -11; "
-                                         "giới hạn bộ nhớ 1.536 MB, thời gian 60 giây).")
+    assert error.value.reason.startswith("Trình đọc bảng tính dừng bất thường khi đọc tệp «vo.xlsx» "
+                                         "(giới hạn bộ nhớ 1.536 MB, thời gian 60 giây).")
 
 
 def test_a_refused_file_is_not_parsed_twice(tmp_path, monkeypatch):
