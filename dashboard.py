@@ -32,6 +32,7 @@ PAGES = (
     ("history", "data", ":material/history:", {"analyst", "admin"}, False),
     ("targets", "data", ":material/flag:", {"analyst", "admin"}, False),
     ("units", "data", ":material/account_tree:", {"analyst", "admin"}, False),
+    ("quality", "data", ":material/fact_check:", {"analyst", "admin", "leader"}, False),
     ("admin_users", "admin", ":material/group:", {"admin"}, False),
     ("admin_audit", "admin", ":material/policy:", {"admin"}, False),
     ("meeting", "meeting", ":material/co_present:", None, False),

@@ -1,4 +1,4 @@
-"""`python -m etl …`: a thin command line over the ETL functions.
+"""`python -m etl …`: a thin command line over the ETL functions (load, sample, history, undo, quality).
 
 Exit codes of `load`: 0 every row loaded, 3 some rows rejected, 2 a file refused.
 """
@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None)
     p.add_argument("--user", default=None)
 
+    p = sub.add_parser("quality", help="chất lượng dữ liệu theo đơn vị (đơn vị kém đầy đủ nhất trước)")
+    p.add_argument("--db", default=None)
+    p.add_argument("--json", action="store_true")
+
     args = parser.parse_args(argv)
     if args.command == "load":
         from etl.cli import cmd_load
@@ -47,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "history":
         from etl.cli import cmd_history
         return cmd_history(args)
+    if args.command == "quality":
+        from etl.cli import cmd_quality
+        return cmd_quality(args)
     if args.command == "undo":
         from etl.cli import cmd_undo
         return cmd_undo(args)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from etl.columns import summary_lines
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
@@ -28,6 +29,7 @@ def _summary(result, db: str) -> str:
         f"mới {_n(c['new'])} · cập nhật {_n(c['updated'])} · không đổi {_n(c['unchanged'])} · "
         f"trùng mã trong tệp {_n(c['duplicates'])}",
     ]
+    lines += summary_lines(result.kind, result.verdicts, result.absent)
     if result.unknown_channels:
         lines.append("  " + unknown_channels_line(result.unknown_channels))
     if c["rows_rejected"]:
@@ -91,3 +93,21 @@ def cmd_undo(args) -> int:
     print(f"Đã hoàn tác lượt nạp #{args.batch_id}: xóa {_n(done['removed'])} dòng, "
           f"khôi phục {_n(done['restored'])} dòng phiên bản trước.")
     return OK
+
+
+def cmd_quality(args) -> int:
+    """Units ranked by the completeness of their data (kpi.quality), worst first; province-wide."""
+    from kpi import quality, text_quality as TQ
+
+    report = quality.unit_quality(Warehouse(str(config.db_path(args.db))))
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    if not report.units:
+        print(TQ.QUALITY_NONE)
+        return 0
+    print(TQ.QUALITY_SPAN.format(first=report.first_month, last=report.last_month, months=report.months))
+    for row in TQ.quality_rows(report):
+        print("  ".join(f"{k}: {v}" for k, v in row.items()))
+    return 0
+

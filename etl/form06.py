@@ -31,7 +31,8 @@ import pandas as pd
 from kpi import audit, periods, units as units_mod
 from kpi.db import Warehouse
 from kpi.filters import Scope
-from kpi.levels import parse_level
+from kpi.levels import LEVELS, parse_level
+from kpi.text_vi import LEVEL_LABELS
 from kpi.text import fold, nfc
 
 KIND = "form06"
@@ -315,6 +316,9 @@ def prepare_form06(source, file_name: str | None = None, *, wh: Warehouse | None
                 reasons.append((COLUMN_LABELS[11] + " (11)", values_text[11],
                                 f"Cột (11) = {numbers[11]} khác (12)+(13) = {numbers[12] + numbers[13]}: "
                                 "số đang giải quyết phải bằng trong hạn + quá hạn."))
+        section_problem = _section_level_problem(level, unit_level, unit_name or unit_id, scope, unit_id)
+        if section_problem:
+            reasons.append(("Cấp", LEVEL_LABELS.get(level, level), section_problem))
         if out_of_scope:
             reasons.append(("Đơn vị báo cáo", unit_name or unit_id,
                             f"Đơn vị «{unit_name or unit_id}» nằm ngoài phạm vi được phân quyền của bạn: "
@@ -340,6 +344,26 @@ def prepare_form06(source, file_name: str | None = None, *, wh: Warehouse | None
         valid=valid_frame, rejects=pd.DataFrame(rejects, columns=REJECT_COLUMNS), rows_read=rows_read,
         identities=identities, problems=problems, original=pd.DataFrame(originals),
     )
+
+
+def _section_level_problem(section: str | None, unit_level: str | None, unit_name: str | None,
+                           scope: Scope | None, unit_id: str | None) -> str | None:
+    """Why a row under section ``section`` ('I. Cấp tỉnh') cannot be stored for this unit, or None.
+
+    The level is the registry's: a unit reports its own level and the levels below it (a district's
+    form may carry its communes' section), never one above; and the row's level must be in the
+    uploader's scope, so a form cannot turn a commune's figures into province figures.
+    """
+    if section is None or unit_level is None or unit_level not in LEVELS or section not in LEVELS:
+        return None
+    if LEVELS.index(section) < LEVELS.index(unit_level):
+        return (f"Dòng nằm trong mục «{LEVEL_LABELS[section]}» nhưng «{unit_name}» là đơn vị "
+                f"{LEVEL_LABELS[unit_level].lower()} trong danh mục: đơn vị chỉ báo cáo cấp của mình và cấp dưới. "
+                f"Hãy chuyển dòng này sang mục «{LEVEL_LABELS[unit_level]}» hoặc chọn đúng đơn vị báo cáo rồi nạp lại.")
+    if scope is not None and unit_id is not None and not scope.allows_unit(unit_id, section):
+        return (f"Mục «{LEVEL_LABELS[section]}» nằm ngoài phạm vi được phân quyền của bạn: "
+                "hãy bỏ các dòng của mục này hoặc nhờ người có quyền nạp.")
+    return None
 
 
 # -- against the warehouse ---------------------------------------------------------------

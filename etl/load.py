@@ -92,6 +92,10 @@ class Prepared:
     rejects: pd.DataFrame = dc_field(default_factory=pd.DataFrame)  # sheet,row_number,column_name,raw_value,reason,row_json
     duplicates: int = 0
     new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
+    verdicts: list = dc_field(default_factory=list)  # etl.headers.Verdict per source column (what each became)
+    absent: list[str] = dc_field(default_factory=list)  # optional fields the file has no column for
+    out_of_scope: int = 0            # rows of units outside the uploader's scope, skipped (not rejects)
+    outside_validity: int = 0        # valid rows dated outside their unit's validity in the registry
     values: ValueOptions = dc_field(default_factory=ValueOptions)   # the source's channel map and rating scale
     unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # channel text → rows, loaded as 'other'
     unknown_scale_rows: int = 0      # rows rejected for a bare rating number on an unknown scale
@@ -135,6 +139,8 @@ class BatchResult:
     reason: str | None = None         # why it was refused (Vietnamese)
     sheet: str | None = None
     header_row: int | None = None
+    verdicts: list = dc_field(default_factory=list)  # etl.headers.Verdict per source column
+    absent: list[str] = dc_field(default_factory=list)  # optional fields the file has no column for
     unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # loaded as channel 'other'
 
     @property
@@ -164,6 +170,7 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     sheet, header = _locate(raw, mapping, kind)
     prepared = Prepared(raw.file_name, raw.sha256, header.kind, sheet.name, header.header_row,
                         header.source_mapping(), list(header.missing), [c.label for c in header.columns if c.label])
+    prepared.verdicts, prepared.absent = list(header.verdicts), header.absent
     if not prepared.ok:
         return prepared
     _check_rows(raw.file_name, sheet.cells, header)
@@ -182,6 +189,7 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     prepared.rows_read = checked.rows_read
     prepared.data, prepared.rejects = checked.data, checked.rejects
     prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
+    prepared.out_of_scope, prepared.outside_validity = checked.out_of_scope, checked.outside_validity
     prepared.values, prepared.unknown_channels = values, checked.unknown_channels
     prepared.unknown_scale_rows = checked.unknown_scale
     return prepared
@@ -325,18 +333,21 @@ def load_prepared(wh: Warehouse, prepared: Prepared, *, user: str | None = None,
         step(0.8, "Đang ghi các dòng bị loại")
         _add_rejects(con, prepared.rejects, batch_id)
         counts = {"rows_read": prepared.rows_read, "rows_loaded": sum(changes.values()),
-                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates}
+                  "rows_rejected": prepared.rows_rejected, **changes, "duplicates": prepared.duplicates,
+                  "out_of_scope": prepared.out_of_scope, "outside_validity": prepared.outside_validity}
         con.execute(
             """INSERT INTO load_batches (batch_id, file_name, sha256, kind, sheet, header_row, rows_read, rows_loaded,
-                 rows_rejected, rows_new, rows_updated, rows_unchanged, duplicates, started_at, finished_at, status, user_name)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
+                 rows_rejected, rows_new, rows_updated, rows_unchanged, duplicates, started_at, finished_at, status, user_name,
+                 missing_columns, column_map)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?)""",
             [batch_id, prepared.file_name, prepared.sha256, prepared.kind, prepared.sheet, prepared.header_row,
-             *(counts[k] for k in COUNT_KEYS), started, dt.datetime.now(), user])
+             *(counts[k] for k in COUNT_KEYS), started, dt.datetime.now(), user,
+             ",".join(prepared.absent), json.dumps(prepared.mapping, ensure_ascii=False)])
         _test_pause()
     step(1.0, "Đã nạp xong")
     return BatchResult(batch_id, prepared.file_name, prepared.kind, "loaded", counts,
-                       sheet=prepared.sheet, header_row=prepared.header_row,
-                       unknown_channels=dict(prepared.unknown_channels))
+                       sheet=prepared.sheet, header_row=prepared.header_row, verdicts=prepared.verdicts,
+                       absent=prepared.absent, unknown_channels=dict(prepared.unknown_channels))
 
 
 def record_refusal(wh: Warehouse, file_name: str, reason: str, *, sha256: str | None = None,
@@ -380,6 +391,7 @@ def history(wh: Warehouse) -> list[dict]:
             "status": r["status"], "loaded_at": _iso(r["finished_at"] or r["started_at"]),
             "started_at": _iso(r["started_at"]), "user": r["user_name"], "message": r["message"],
             "undone_at": _iso(r["undone_at"]), "undone_by": r["undone_by"], "sha256": r["sha256"],
+            "missing_columns": [n for n in (r.get("missing_columns") or "").split(",") if n],
         })
     return out
 

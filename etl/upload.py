@@ -33,7 +33,7 @@ from etl.values import CHANNELS, ValueOptions
 from kpi import audit, auth, profiles
 from kpi.auth import User
 from kpi.db import Warehouse
-from kpi.filters import Scope
+from kpi.filters import Scope, where_clause
 from kpi.text import fold
 
 REJECT_REPORT_ERROR_COLUMN = "Lỗi"
@@ -93,6 +93,7 @@ def _counts(wh: Warehouse, ins: Inspection) -> None:
     else:
         diff = diff_counts(wh, p) if p.ok else {"new": 0, "updated": 0, "unchanged": 0}
         rejected = p.rows_rejected
+        diff = {**diff, "out_of_scope": p.out_of_scope, "outside_validity": p.outside_validity}
     ins.counts = {**diff, "rejected": rejected}
     ins.version = wh.data_version()
 
@@ -225,9 +226,25 @@ def load(wh: Warehouse, ins: Inspection, *, user: User | None = None,
 
 
 # -- history and undo ----------------------------------------------------------------
-def batches(wh: Warehouse) -> list[dict]:
-    """``etl.load.history`` (every batch, newest first)."""
-    return history(wh)
+def batches(wh: Warehouse, user: User | None = None) -> list[dict]:
+    """``etl.load.history`` (newest first) as ``user`` may see it.
+
+    Admins and province-wide users see every batch; anyone else sees the batches they
+    uploaded and those that stored rows of a unit in their scope: file names, uploaders and
+    refusals of other districts' loads are theirs, not ours to show.
+    """
+    every = history(wh)
+    if user is None or auth.can(user, "undo_any") or user.scope.is_province:
+        return every
+    touching = _batches_in_scope(wh, user.scope)
+    return [b for b in every if b["user"] == user.name or b["id"] in touching]
+
+
+def _batches_in_scope(wh: Warehouse, scope: Scope) -> set[int]:
+    where, params = where_clause(None, scope, "t")
+    parts = [f"SELECT DISTINCT t.batch_id FROM {table} t WHERE {where}"
+             for table in ("dossiers", "feedback", "surveys", "form06_rows")]
+    return {int(r[0]) for r in wh.query(" UNION ".join(parts), params * len(parts)) if r[0] is not None}
 
 
 def may_undo(user: User, batch: dict) -> bool:
@@ -249,7 +266,7 @@ def may_see_rejects(user: User, batch: dict) -> bool:
 def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
     """Undo a batch if ``user`` may; dossier/PAKN/survey batches via ``etl.load.undo_batch``, Biểu 06 via
     ``etl.form06.undo_form06``. Recorded in the batch row (undone_by) and the audit log (``undo``)."""
-    batch = next((b for b in history(wh) if b["id"] == int(batch_id)), None)
+    batch = next((b for b in batches(wh, user) if b["id"] == int(batch_id)), None)
     if batch is None:
         raise UndoError(f"Không có lượt nạp #{batch_id}.")
     if not may_undo(user, batch):

@@ -24,7 +24,9 @@ from etl.values import (BAD as _BAD, ValueOptions, map_distinct, no_deadline_mas
                         parse_channel, parse_channels, parse_datetimes, parse_rating, parse_ratings, rating_scale_of)
 from kpi import config
 from kpi.filters import Scope
-from kpi.levels import infer_level, parse_level, unit_id_for
+from kpi.levels import LEVELS, level_from_name, parse_level, unit_id_for
+from kpi.text_vi import LEVEL_LABELS
+from kpi.units import UNKNOWN_UNIT_REASON
 from kpi.text import fold, nfc
 
 REJECT_COLUMNS = ["sheet", "row_number", "column_name", "raw_value", "reason", "row_json"]
@@ -44,6 +46,7 @@ class Problem:
     mask: np.ndarray   # rows (positions in the body) with this problem
     field: str         # canonical field, for the column name
     reason: str        # may contain {value}
+    reasons: np.ndarray | None = None  # a reason per body row instead (same {value} rule), when it names the row's unit
 
 
 @dataclass
@@ -55,23 +58,29 @@ class Validated:
     new_units: pd.DataFrame = dc_field(default_factory=pd.DataFrame)
     unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # channel text that named no channel → rows
     unknown_scale: int = 0  # rows rejected for a bare rating number on a scale nobody stated
+    out_of_scope: int = 0          # rows of units outside the uploader's scope: skipped, not errors
+    outside_validity: int = 0      # loaded rows dated outside their unit's validity (they roll up to the successor)
 
 
 # -- units ---------------------------------------------------------------
 
 @dataclass
 class UnitBook:
-    """Known units by id, folded name and alias: key → (unit_id, level)."""
+    """Known units by id, folded name and alias: key → (unit_id, level); validity ranges by id."""
 
     by_id: dict[str, str] = dc_field(default_factory=dict)
     by_key: dict[str, tuple[str, str]] = dc_field(default_factory=dict)
+    validity: dict[str, tuple] = dc_field(default_factory=dict)  # unit_id → (valid_from, valid_to), None = open
 
     @classmethod
     def from_connection(cls, con) -> "UnitBook":
         book = cls()
-        for unit_id, key, level in con.execute("SELECT unit_id, name_key, level FROM units ORDER BY unit_id").fetchall():
+        rows = con.execute("SELECT unit_id, name_key, level, valid_from, valid_to FROM units ORDER BY unit_id").fetchall()
+        for unit_id, key, level, valid_from, valid_to in rows:
             book.by_id[unit_id] = level
             book.by_key.setdefault(key, (unit_id, level))
+            if valid_from is not None or valid_to is not None:
+                book.validity[unit_id] = (valid_from, valid_to)
         levels = book.by_id
         rows = con.execute(
             "SELECT a.alias_key, a.unit_id, u.level FROM unit_aliases a JOIN units u USING (unit_id)").fetchall()
@@ -79,8 +88,9 @@ class UnitBook:
             book.by_key[key] = (unit_id, level or levels.get(unit_id))
         return book
 
-    def resolve(self, name: str) -> tuple[str, str, bool]:
-        """(unit_id, level, known) of a unit name; an unknown name gets a new id and an inferred level.
+    def resolve(self, name: str) -> tuple[str, str | None, bool]:
+        """(unit_id, level, known) of a unit name. A known unit's level is the registry's; an unknown
+        name gets a new id and the level its name states ('xã …', 'huyện …'), or None when it states none.
 
         The exact id wins over the folded key, so 'xã Phú Thạnh' and 'xã Phú Thanh' stay apart when both exist.
         """
@@ -90,7 +100,7 @@ class UnitBook:
         hit = self.by_key.get(fold(name))
         if hit:
             return hit[0], hit[1], True
-        return unit_id_for(name), infer_level(name), False
+        return unit_id_for(name), level_from_name(name), False
 
 
 # -- column parsers ------------------------------------------------------
@@ -191,7 +201,7 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
     out = pd.DataFrame(index=body.index)
 
     _codes(out, col, header, problems)
-    _units(out, col, header, problems, units, scope)
+    skipped = _units(out, col, header, problems, units, scope)
     if foreign_codes:
         problems.append(Problem(out["code"].isin(foreign_codes).to_numpy(bool), "code",
                                 "Mã «{value}» đã có trong kho dữ liệu của một đơn vị nằm ngoài phạm vi được phân quyền "
@@ -214,16 +224,23 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
         out["channel"], unknown_channels = parse_channels(col["channel"], values.channel_map)
     KIND_RULES[header.kind](out, col, dates, problems)
 
-    rejected = np.zeros(len(body), dtype=bool)
+    # Rows of another unit are none of the uploader's business: skipped and counted apart, never
+    # reported as errors (nor kept in rejected_rows with another unit's raw data).
+    for problem in problems:
+        problem.mask = problem.mask & ~skipped
+    rejected = skipped.copy()
     for problem in problems:
         rejected |= problem.mask
     rejects = _reject_frame(body, header, problems, sheet)
+    outside = _outside_validity(out, dates, units) & ~rejected
     data = keep_rows(out, ~rejected)
     before = len(data)
     repeated = data["code"].duplicated(keep="last").to_numpy(bool)
+    outside_kept = int(outside[~rejected][~repeated].sum()) if outside.any() else 0
     data = keep_rows(data, ~repeated).reset_index(drop=True)
     new_units = _new_units(data, out.attrs.get("units"))
-    return Validated(data, rejects, len(body), before - len(data), new_units, unknown_channels, unknown_scale)
+    return Validated(data, rejects, len(body), before - len(data), new_units, unknown_channels, unknown_scale,
+                     out_of_scope=int(skipped.sum()), outside_validity=outside_kept)
 
 
 def _ratings(out, col, header, values: ValueOptions, problems) -> int:
@@ -256,12 +273,21 @@ def _codes(out, col, header, problems):
                             f"Thiếu {label}: hãy điền {label} (mỗi dòng một mã) rồi nạp lại dòng này."))
 
 
-def _units(out, col, header, problems, units: UnitBook, scope: Scope | None):
+def _units(out, col, header, problems, units: UnitBook, scope: Scope | None) -> np.ndarray:
+    """unit_id, unit_name and level of every row; returns the mask of rows outside ``scope`` (skipped).
+
+    The level comes from the units registry (a known unit) or from the name ('xã …', 'huyện …'),
+    never from the file: a level column is a cross-check, and a row whose level contradicts the
+    unit's is rejected. Only a new unit whose name states no level takes the file's level
+    (else the province). The scope is checked on that level, so a file cannot move a row into a
+    level or unit its uploader may not write.
+    """
     names = clean_text(col["unit_name"])
     codes, uniques = pd.factorize(names)
     resolved = [units.resolve(name) for name in uniques]
     ids = np.array([r[0] for r in resolved] + [None], dtype=object)[codes]
     unit_levels = np.array([r[1] for r in resolved] + [None], dtype=object)[codes]
+    known = np.array([r[2] for r in resolved] + [True], dtype=bool)[codes]
     problems.append(Problem(names.isna().to_numpy(bool), "unit_name",
                             "Thiếu tên cơ quan/đơn vị tiếp nhận: hãy điền tên đơn vị rồi nạp lại dòng này."))
     level = pd.Series(unit_levels, index=names.index, dtype="str")
@@ -270,19 +296,57 @@ def _units(out, col, header, problems, units: UnitBook, scope: Scope | None):
         problems.append(Problem(bad, "level", "Cấp «{value}» không hiểu được: hãy ghi Cấp tỉnh, Cấp huyện hoặc Cấp xã "
                                               "(hoặc để trống để suy ra từ tên đơn vị)."))
         given = pd.Series(parsed, index=names.index, dtype="str")
-        level = given.fillna(level)
+        _level_contradictions(level, given, names, problems)
+        level = level.fillna(given)
+    level = level.fillna("province")
     out["unit_id"] = pd.Series(ids, index=names.index, dtype="str")
     out["unit_name"] = names
     out["level"] = level
     out.attrs["units"] = {name: r for name, r in zip(uniques, resolved)}
+    skipped = np.zeros(len(names), dtype=bool)
     if scope is not None and not scope.is_province:
         pairs = out[["unit_id", "level"]].astype(object)
         distinct = pairs.drop_duplicates()
         distinct["ok"] = [not isinstance(u, str) or scope.allows_unit(u, lv) for u, lv in distinct.itertuples(index=False)]
         ok = pairs.merge(distinct, on=["unit_id", "level"], how="left")["ok"].to_numpy(bool)
-        problems.append(Problem(~ok, "unit_name",
-                                "Đơn vị «{value}» nằm ngoài phạm vi được phân quyền của bạn: hãy bỏ dòng này "
-                                "hoặc nhờ người có quyền với đơn vị đó nạp."))
+        # A unit scope cannot place a name the registry does not know: reject it (it may be the
+        # uploader's own unit spelled differently) rather than skip it as another unit's.
+        unplaced = ~ok & ~known & (scope.kind == "units")
+        problems.append(Problem(unplaced, "unit_name", UNKNOWN_UNIT_REASON))
+        skipped = ~ok & ~unplaced
+    return skipped
+
+
+def _level_contradictions(level: pd.Series, given: pd.Series, names: pd.Series, problems: list) -> None:
+    """Rows whose level column says another level than the registry (or the unit's name) gives."""
+    clash = (level.notna() & given.notna() & (level != given)).to_numpy(bool)
+    if not clash.any():
+        return
+    reasons = np.full(len(level), "", dtype=object)
+    for position in np.flatnonzero(clash):
+        unit_level = LEVEL_LABELS.get(level.iloc[position], level.iloc[position])
+        reasons[position] = (f"Cấp «{{value}}» mâu thuẫn với danh mục đơn vị: «{names.iloc[position]}» là đơn vị "
+                             f"{unit_level.lower()}. Hãy sửa ô Cấp thành «{unit_level}» (hoặc để trống) rồi nạp lại "
+                             "dòng này; nếu danh mục ghi sai cấp, nhờ quản trị viên sửa ở trang Danh mục đơn vị.")
+    problems.append(Problem(clash, "level", "", reasons))
+
+
+def _outside_validity(out: pd.DataFrame, dates: dict, units: UnitBook) -> np.ndarray:
+    """Rows dated (received, else rated) outside their unit's validity range in the registry."""
+    when = dates.get("received_at", dates.get("rated_at"))
+    flags = np.zeros(len(out), dtype=bool)
+    if when is None or not units.validity:
+        return flags
+    days = when.dt.normalize()
+    ids = out["unit_id"]
+    for unit_id, (valid_from, valid_to) in units.validity.items():
+        mine = (ids == unit_id).to_numpy(bool)
+        if not mine.any():
+            continue
+        early = (days < pd.Timestamp(valid_from)).to_numpy(bool) if valid_from is not None else False
+        late = (days > pd.Timestamp(valid_to)).to_numpy(bool) if valid_to is not None else False
+        flags |= mine & (early | late)
+    return flags
 
 
 def _new_units(data: pd.DataFrame, resolved: dict | None) -> pd.DataFrame:
@@ -375,7 +439,8 @@ def _reject_frame(body: pd.DataFrame, header: HeaderMatch, problems: list[Proble
             "pos": positions,
             "column_name": labels[index] if index is not None else specs[problem.field].label,
             "raw_value": raw_values,
-            "reason": [problem.reason.replace("{value}", v or "") for v in raw_values],
+            "reason": [(problem.reason if problem.reasons is None else problem.reasons[p]).replace("{value}", v or "")
+                       for p, v in zip(positions, raw_values)],
         }))
     rejects = pd.concat(frames, ignore_index=True).sort_values(["pos"], kind="stable")
     rows = body.iloc[np.unique(rejects["pos"].to_numpy())]

@@ -17,10 +17,12 @@ as ``metrics.dossier_counts``, under three rules:
    A form contained in a longer eligible form (Q1 inside a 6-month form) is dropped,
    and a re-uploaded form (same unit, lĩnh vực, period) counts once: the newest batch.
 
-What the form does not have stays out of the rates that need it: ``agg_received`` and
-``agg_resolved`` are subtracted from the denominators of digitization and e-result
-rates (metrics.KPIS), so a unit without those figures does not pull them down.
-``agg_units`` tells how many units' figures came from the form (the page says so).
+What the form does not have stays out of the rates that need it: it feeds no
+``received_digitized_known`` / ``resolved_e_result_known``, so a unit without those
+figures does not pull digitization and e-result rates down (it lowers their coverage);
+its channels are known (``received_channel_known``). ``agg_units`` tells how many
+units' figures came from the form (the page says so); ``agg_received`` /
+``agg_resolved`` how many dossiers.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ AGG_COLUMNS = ("agg_units", "agg_received", "agg_resolved")
 _FLOW_SUMS = {
     "received": "coalesce(d.received_online, 0) + coalesce(d.received_direct, 0)",
     "received_online": "coalesce(d.received_online, 0)",
+    "received_channel_known": "coalesce(d.received_online, 0) + coalesce(d.received_direct, 0)",
     "received_direct": "coalesce(d.received_direct, 0)",
     "resolved": "coalesce(d.resolved_total, 0)",
     "resolved_early": "coalesce(d.resolved_early, 0)",
@@ -129,17 +132,3 @@ def combine(dossiers: pd.DataFrame, aggregates: pd.DataFrame, keys: list[str], c
     out = both.groupby(keys, dropna=False, sort=False, as_index=False)[list(columns)].sum()
     out[list(columns)] = out[list(columns)].astype("int64")
     return out
-
-
-def add_itemized(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds (in place) ``received_itemized`` / ``resolved_itemized``: the counts from dossier records only.
-
-    They are the denominators of the rates Biểu 06 cannot inform (digitization, e-results).
-    A frame without ``AGG_COLUMNS`` gets them as zeros.
-    """
-    for column in AGG_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = 0
-    frame["received_itemized"] = frame["received"] - frame["agg_received"]
-    frame["resolved_itemized"] = frame["resolved"] - frame["agg_resolved"]
-    return frame

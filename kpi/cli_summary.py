@@ -53,4 +53,8 @@ def render_table(result: dict, in_force: list, period) -> str:
                 cell += f" / ≥{text_vi.pct(target.threshold, 0)} {text_vi.STATUS_LABELS[target.assess(values[rate])]}"
             cells.append(f"{cell:>34}")
         lines.append(f"{text_vi.KPI_LABELS[rate]:<32}" + "".join(cells))
+    coverage = result.get("coverage", {}).get("total", {})
+    notes = text_vi.coverage_sentences({k: (v["known"], v["total"]) for k, v in coverage.items()})
+    if notes:
+        lines += ["", f"{text_vi.ALL_PROVINCE}: {notes}"]
     return "\n".join(lines)

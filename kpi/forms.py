@@ -258,6 +258,15 @@ def export_form06(wh: Warehouse, period: Period, scope: Scope | None = None, lev
             ws.write_number(r, 2 + k, int(row[col]), f_n)
         r += 1
 
+    # Dossiers whose channel is unknown or 'other' are in (3) but neither in (4) nor (5): say so.
+    total = rows[-1]
+    unlisted = int(total["c3"]) - int(total["c4"]) - int(total["c5"]) - int(total["c6"])
+    if unlisted > 0:
+        r += 1
+        ws.merge_range(r, 0, r, LAST_COL, text_vi.FORM06_CHANNEL_NOTE.format(n=text_vi.num(unlisted)), f_small_left)
+        ws.set_row(r, 30)
+        r += 1
+
     # Signature block.
     today = today or dt.date.today()
     r += 1

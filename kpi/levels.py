@@ -37,6 +37,20 @@ def parse_level(value: object) -> str | None:
     return _LEVEL_WORDS.get(fold(str(value)))
 
 
+def level_from_name(unit_name: str) -> str | None:
+    """The level a unit's name states outright ('xã …', 'huyện …'), or None when it states none.
+
+    Unlike ``infer_level`` this does not default to the province: a name without a
+    level word (a Sở, a garbled name) says nothing about its level.
+    """
+    key = _PREFIX.sub("", _PREFIX.sub("", fold(unit_name)))
+    if _COMMUNE.match(key):
+        return COMMUNE
+    if _DISTRICT.match(key):
+        return DISTRICT
+    return None
+
+
 def infer_level(unit_name: str) -> str:
     """The level a unit's name implies.
 

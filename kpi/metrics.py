@@ -15,6 +15,13 @@ Rules, by calendar date of each timestamp:
   date is not known to be missed. No record is dated after the data date, so only
   the overdue test needs as_of; the PAKN backlog follows the same rule.
 - carried over: received before P and not finished before P.
+- unknown is not "no": digitized / e_result / channel NULL means the file did not say;
+  each rate counts only rows where its flag is known (``*_known`` counts), and
+  ``coverage`` tells how many of the rate's rows that is. Channel 'other' is known:
+  it counts in received and in the online denominator, never as online.
+- unit lineage: grouped by unit, a unit that ended before the end of P counts under
+  the unit that continues it (``kpi.units.rollup_on``), and choosing a unit includes
+  the units merged into it, so rankings and trends across 01/07/2025 follow the lineage.
 - satisfaction: over rated dossiers resolved in P, plus survey rows dated in P
   whose dossier is not already rated in the dossier records.
 - PAKN handled: handled_date in P; on time when handled ≤ due (the due date was
@@ -23,12 +30,12 @@ Rules, by calendar date of each timestamp:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from kpi import aggregates, config, grouping, schema
+from kpi import aggregates, config, grouping, schema, units
 from kpi.db import Warehouse
 from kpi.filters import Filters, Scope, where_clause
 from kpi.levels import LEVELS
@@ -42,6 +49,8 @@ class KPI:
     denominator: str
     family: str  # dossier | satisfaction | feedback
     numerator_count: str  # the column that names what the numerator counts (for "cần thêm N …")
+    # The count the denominator is a known part of (unknown is not "no"): coverage = denominator / this.
+    coverage_of: str | None = None
 
 
 KPIS: dict[str, KPI] = {
@@ -52,10 +61,12 @@ KPIS: dict[str, KPI] = {
         # Decision 766 progress: (early + on time + in progress within deadline) / all dossiers
         # to handle in P (received in P + carried over = resolved + in progress).
         KPI("progress_rate_766", "resolved_early + resolved_on_time + in_progress_within", "resolved + in_progress", "dossier", "in_time_766"),
-        # Biểu 06 has no digitization / e-result figures: its units stay out of these denominators.
-        KPI("digitization_rate", "received_digitized", "received_itemized", "dossier", "received_digitized"),
-        KPI("e_result_rate", "resolved_e_result", "resolved_itemized", "dossier", "resolved_e_result"),
-        KPI("online_rate", "received_online", "received", "dossier", "received_online"),
+        # Over the rows whose flag is known: a file without the column, and Biểu 06 (which has
+        # no digitization / e-result figures), stay out of numerator and denominator.
+        KPI("digitization_rate", "received_digitized", "received_digitized_known", "dossier", "received_digitized",
+            "received"),
+        KPI("e_result_rate", "resolved_e_result", "resolved_e_result_known", "dossier", "resolved_e_result", "resolved"),
+        KPI("online_rate", "received_online", "received_channel_known", "dossier", "received_online", "received"),
         KPI("satisfaction_rate", "satisfied", "rated", "satisfaction", "satisfied"),
         KPI("pakn_on_time_rate", "pakn_on_time", "pakn_handled", "feedback", "pakn_on_time"),
         KPI("pakn_satisfaction_rate", "pakn_satisfied", "pakn_rated", "feedback", "pakn_satisfied"),
@@ -74,7 +85,7 @@ SUMMARY_COUNTS = (
 
 DOSSIER_COUNT_COLUMNS = (
     "received", "received_online", "received_direct", "received_postal", "received_digitized",
-    "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_overdue",
+    "received_digitized_known", "received_channel_known", "resolved_e_result_known", "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_overdue",
     "resolved_no_due", "resolved_e_result", "in_progress", "in_progress_within", "in_progress_overdue",
     "in_progress_no_due", "overdue_no_apology", "rated", "satisfied",
     "rated_very_satisfied", "rated_satisfied", "rated_neutral", "rated_dissatisfied",
@@ -178,6 +189,8 @@ def _dossier_count_sql(overdue_without_due: bool) -> str:
         total("in_p AND ch = 'direct'", "received_direct"),
         total("in_p AND ch = 'postal'", "received_postal"),
         total("in_p AND dig", "received_digitized"),
+        total("in_p AND dig IS NOT NULL", "received_digitized_known"),
+        total("in_p AND ch IS NOT NULL", "received_channel_known"),
         total("NOT in_p", "carried_over"),
         total("fin", "resolved"),
         total("fin AND vs_due < 0", "resolved_early"),
@@ -185,6 +198,7 @@ def _dossier_count_sql(overdue_without_due: bool) -> str:
         total("fin AND vs_due > 0", "resolved_overdue"),
         total("fin AND no_due", "resolved_no_due"),
         total("fin AND er", "resolved_e_result"),
+        total("fin AND er IS NOT NULL", "resolved_e_result_known"),
         total("NOT fin", "in_progress"),
         total(f"NOT fin AND NOT ({ip_overdue})", "in_progress_within"),
         total(ip_overdue, "in_progress_overdue"),
@@ -293,8 +307,34 @@ def counts(wh: Warehouse, period: Period, filters: Filters | None = None, scope:
         return _counts_on(con, period, filters, scope, tuple(group_by))
 
 
+def _lineage(con, period: Period, filters: Filters | None, group_by: tuple[str, ...]) -> dict[str, str]:
+    """The unit roll-up at the end of P, read only when the query groups or filters by unit."""
+    if "unit" in group_by or (filters is not None and filters.unit_ids):
+        return units.rollup_on(con, period.end)
+    return {}
+
+
+def _with_predecessors(filters: Filters | None, lineage: dict[str, str]) -> Filters | None:
+    """Chosen units plus every unit that rolls up into one of them (a new commune's old communes)."""
+    if filters is None or not filters.unit_ids or not lineage:
+        return filters
+    chosen = set(filters.unit_ids)
+    merged = {unit for unit, current in lineage.items() if current in chosen}
+    return replace(filters, unit_ids=tuple(sorted(chosen | merged)))
+
+
+def _roll_up_units(out: pd.DataFrame, keys: list[str], lineage: dict[str, str]) -> pd.DataFrame:
+    """Rows of ended units added to the rows of the units that continue them (every count adds up)."""
+    if not lineage or "unit_id" not in keys or not out["unit_id"].isin(list(lineage)).any():
+        return out
+    out = out.assign(unit_id=out["unit_id"].map(lambda u: lineage.get(u, u)))
+    return out.groupby(keys, dropna=False, sort=False, as_index=False).sum()
+
+
 def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None, group_by: tuple[str, ...]) -> pd.DataFrame:
     keys = grouping.key_columns(group_by)
+    lineage = _lineage(con, period, filters, group_by)
+    filters = _with_predecessors(filters, lineage)
     # Units that only send Biểu 06 add their aggregated counts (kpi.aggregates: no double counting).
     dossiers = aggregates.combine(
         dossier_counts(None, period, filters, scope, group_by, con),
@@ -319,12 +359,12 @@ def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None
         # A family with no row for a group counted nothing there.
         count_columns = [c for _, cols in frames for c in cols]
         out[count_columns] = out[count_columns].fillna(0).astype("int64")
+        out = _roll_up_units(out, keys, lineage)
         if "period_start" in keys:
             out = out.sort_values(keys, kind="stable").reset_index(drop=True)
     # Derived counts used by several KPIs.
     out["resolved_in_time"] = out["resolved_early"] + out["resolved_on_time"]
     out["in_time_766"] = out["resolved_in_time"] + out["in_progress_within"]
-    aggregates.add_itemized(out)
     out["rated"] = out["rated"] + out["survey_rated"]
     out["satisfied"] = out["satisfied"] + out["survey_satisfied"]
     return out
@@ -339,7 +379,8 @@ def _sum_columns(frame: pd.DataFrame, expression: str) -> np.ndarray:
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds one column per KPI in ``KPIS``: numerator / denominator, None when the denominator is 0.
 
-    Also ``<kpi>__num`` and ``<kpi>__den``. Built as one block and joined once:
+    Also ``<kpi>__num`` and ``<kpi>__den``, and for a KPI over known flags ``<kpi>__all``
+    (the rows it could cover; see ``coverage``). Built as one block and joined once:
     adding forty columns one by one costs more than the query on small frames.
     """
     columns = {}
@@ -352,8 +393,32 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
                                      index=frame.index, dtype="object")
         columns[f"{kpi.key}__num"] = num
         columns[f"{kpi.key}__den"] = den
+        if kpi.coverage_of:
+            columns[f"{kpi.key}__all"] = frame[kpi.coverage_of].to_numpy(dtype="int64")
     rates = pd.DataFrame(columns, index=frame.index)
     return pd.concat([frame.drop(columns=[c for c in columns if c in frame.columns]), rates], axis=1)
+
+
+def coverage(row: dict, key: str) -> tuple[int, int] | None:
+    """(rows with the flag known, rows the rate could cover) of one ``add_rates`` row; None for a
+    KPI without coverage. E.g. digitization (8123, 10000): "tính trên 8.123 / 10.000 hồ sơ có dữ liệu"."""
+    if not KPIS[key].coverage_of or f"{key}__all" not in row:
+        return None
+    return int(row[f"{key}__den"]), int(row[f"{key}__all"])
+
+
+COVERAGE_RATES = tuple(k.key for k in KPIS.values() if k.coverage_of)
+
+
+def coverages(row: dict | None, keys=COVERAGE_RATES) -> dict[str, tuple[int, int]]:
+    """{kpi: (known, total)} for those of ``keys`` that have a coverage (see ``coverage``)."""
+    if not row:
+        return {}
+    return {key: coverage(row, key) for key in keys if key in COVERAGE_RATES and coverage(row, key)}
+
+
+def _coverage_summary(row: dict) -> dict:
+    return {key: dict(zip(("known", "total"), coverage(row, key))) for key in COVERAGE_RATES}
 
 
 def kpi_table(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None,
@@ -383,17 +448,21 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
     total_counts = level_counts.drop(columns=["level"]).sum(numeric_only=True).to_frame().T.astype("int64")
     total = add_rates(total_counts).iloc[0].to_dict()
     by_level = add_rates(level_counts)
-    levels = {}
+    levels, level_coverage = {}, {}
     for level in LEVELS:
         match = by_level[by_level["level"] == level]
         if len(match):
             levels[level] = _as_summary(match.iloc[0].to_dict())
+            level_coverage[level] = _coverage_summary(match.iloc[0].to_dict())
         else:
             empty = {name: 0 for name in SUMMARY_COUNTS}
             empty.update({name: None for name in SUMMARY_RATES})
             levels[level] = empty
+            level_coverage[level] = {key: {"known": 0, "total": 0} for key in COVERAGE_RATES}
+    # coverage: per rate over known flags, how many of its rows say the flag ("known" of "total").
     return {"total": _as_summary(total), "levels": levels, "as_of": as_of(period, latest).isoformat(),
-            "data_date": latest.isoformat() if latest else None}
+            "data_date": latest.isoformat() if latest else None,
+            "coverage": {"total": _coverage_summary(total), "levels": level_coverage}}
 
 
 # -- drill-down ---------------------------------------------------------------
@@ -417,6 +486,8 @@ def dossier_list(wh: Warehouse, period: Period, which: str = "resolved_overdue",
         raise ValueError(f"Không có tập hồ sơ '{which}'")
     condition = DRILL_SETS[which].replace("?1", "$pstart").replace("?2", "$pend").replace("?3", "$asof")
     condition = condition.replace("BETWEEN ? AND ?", "BETWEEN $pstart AND $pend")
+    # A chosen unit's list includes the units merged into it (as its counts do).
+    filters = _with_predecessors(filters, units.rollup_on(wh, period.end) if filters and filters.unit_ids else {})
     where, wparams = where_clause(filters, scope, "d")
     # where_clause uses positional '?': rewrite to named parameters.
     named = {"pstart": period.start, "pend": period.end, "asof": as_of(period, data_date(wh))}

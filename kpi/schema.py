@@ -241,6 +241,12 @@ MIGRATIONS: list[str] = [
     """,
     # 5: the data date of warehouses written before it was kept (refresh_derived keeps it since)
     f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR);",
+    # 6: per batch, the optional fields the file had no column for (comma-separated canonical names; their
+    # values are unknown, not 'no') and the column mapping used ({field: header} JSON), for the data-quality page
+    """
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS missing_columns VARCHAR;
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS column_map VARCHAR;
+    """,
 ]
 
 

@@ -151,8 +151,9 @@ def _scope_slide(kind: str, key: str, title: str, scope_label: str, period: Peri
     return Slide(
         key=key, kind=kind, title=title, headline=text_vi.pct(headline["value"]),
         headline_label=T.HEADLINE_ON_TIME, subtitle=" · ".join(p for p in subtitle_parts if p),
-        narrative=narrative.for_slide(kind, data), status=_status_of(headline),
-        figure=_rates_spec(rates), data=data,
+        narrative=" ".join(t for t in (narrative.for_slide(kind, data),
+                                       text_vi.coverage_sentences(metrics.coverages(row, DOSSIER_RATES))) if t),
+        status=_status_of(headline), figure=_rates_spec(rates), data=data,
     )
 
 

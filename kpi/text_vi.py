@@ -141,6 +141,7 @@ PAGE_TITLES = {
     "history": "Lịch sử nạp",
     "targets": "Chỉ tiêu kế hoạch",
     "units": "Danh mục đơn vị",
+    "quality": "Chất lượng dữ liệu",
     "admin_users": "Người dùng",
     "admin_audit": "Nhật ký",
     "meeting": "Giao ban",
@@ -387,3 +388,27 @@ def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
     if len(counts) > limit:
         items.append(f"và {num(len(counts) - limit)} cách ghi khác")
     return UNKNOWN_CHANNELS.format(items=", ".join(items))
+
+
+# -- coverage: unknown is not "no" (DOMAIN §4) ----------------------------------------
+COVERAGE_NOTE = "tính trên {known} / {total} hồ sơ có dữ liệu"
+COVERAGE_SENTENCE = "{label}: {note}."
+FORM06_CHANNEL_NOTE = ("Ghi chú: {n} hồ sơ tiếp nhận không rõ kênh nộp hoặc nộp qua kênh khác "
+                       "(không phải trực tuyến, trực tiếp, bưu chính): có trong cột (3), không có trong cột (4), (5).")
+
+
+def coverage_note(cov: tuple[int, int] | None) -> str | None:
+    """'tính trên 8.123 / 10.000 hồ sơ có dữ liệu' when a rate covers fewer rows than it could; else None."""
+    if not cov:
+        return None
+    known, total = cov
+    if total <= 0 or known >= total:
+        return None
+    return COVERAGE_NOTE.format(known=num(known), total=num(total))
+
+
+def coverage_sentences(coverages: dict) -> str:
+    """{kpi: (known, total)} → one sentence per rate below full coverage, joined:
+    'Số hóa hồ sơ: tính trên 8.123 / 10.000 hồ sơ có dữ liệu.'"""
+    notes = [(key, coverage_note(cov)) for key, cov in coverages.items()]
+    return " ".join(COVERAGE_SENTENCE.format(label=KPI_LABELS[key], note=note) for key, note in notes if note)

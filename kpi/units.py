@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from kpi import audit
 from kpi.db import Warehouse
 from kpi.filters import Scope, where_clause
-from kpi.levels import LEVELS, TWO_LEVEL_FROM, infer_level, unit_id_for
+from kpi.levels import LEVELS, TWO_LEVEL_FROM, infer_level, level_from_name, unit_id_for
 from kpi.text import fold, nfc
 
 REFORM_LAST_DAY = TWO_LEVEL_FROM - dt.timedelta(days=1)  # 30/06/2025
@@ -34,6 +34,21 @@ _PREFIX = re.compile(r"^(ubnd|uy ban nhan dan|bo phan mot cua|bpmc)\s+")
 
 class UnitError(ValueError):
     """A refused registry change, with a Vietnamese message fit to show."""
+
+
+# The reject reason of a row whose unit name the registry does not know (etl.validate writes it for
+# uploaders scoped to units; ``unmatched_names`` finds those names again by its fixed middle part).
+UNKNOWN_UNIT_MARK = "» chưa có trong danh mục đơn vị"
+UNKNOWN_UNIT_REASON = ("Đơn vị «{value}" + UNKNOWN_UNIT_MARK + " nên không xác định được có thuộc phạm vi của bạn "
+                       "không: nếu là đơn vị của bạn ghi khác đi, hãy gán tên này cho đơn vị ở trang Danh mục đơn vị "
+                       "(mục Tên gọi khác) rồi nạp lại; nếu là đơn vị khác, bỏ dòng này.")
+
+
+def _in_scope(scope: Scope | None, unit: dict | None) -> bool:
+    """Whether a registry unit lies in ``scope`` (None: no restriction, e.g. an admin or the CLI)."""
+    if scope is None or scope.is_province:
+        return True
+    return unit is not None and scope.allows_unit(unit["unit_id"], unit["level"])
 
 
 def match_key(name: str) -> str:
@@ -70,10 +85,13 @@ def get_unit(wh_or_con, unit_id: str) -> dict | None:
     return dict(zip(keys, rows[0]))
 
 
-def aliases_frame(wh: Warehouse) -> pd.DataFrame:
+def aliases_frame(wh: Warehouse, scope: Scope | None = None) -> pd.DataFrame:
+    """Every alias with its unit's name; only aliases of units in ``scope`` when one is given."""
+    where, params = where_clause(None, scope, "u")
     return wh.query_df(
-        """SELECT a.alias_key, a.unit_id, u.name, a.created_by, a.created_at
-           FROM unit_aliases a LEFT JOIN units u USING (unit_id) ORDER BY u.name, a.alias_key"""
+        f"""SELECT a.alias_key, a.unit_id, u.name, a.created_by, a.created_at
+           FROM unit_aliases a JOIN units u USING (unit_id) WHERE {where} ORDER BY u.name, a.alias_key""",
+        params,
     )
 
 
@@ -169,6 +187,26 @@ def lineage(successor_pairs, unit_id: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def rollup_on(wh_or_con, day: dt.date) -> dict[str, str]:
+    """{unit_id: the unit that continues it on ``day``} for every unit no longer valid on ``day``.
+
+    Follows successor links while the unit reached ended before ``day`` (cycle-safe), so a
+    commune merged on 01/07/2025 maps to its new commune for any day from then on, and to
+    itself (left out) before. What rankings and trends group by (kpi.metrics).
+    """
+    sql = "SELECT unit_id, successor_id, valid_to FROM units WHERE successor_id IS NOT NULL AND valid_to < ?"
+    rows = wh_or_con.query(sql, [day]) if isinstance(wh_or_con, Warehouse) else wh_or_con.execute(sql, [day]).fetchall()
+    ended = {u: s for u, s, _ in rows if s and s != u}
+    out = {}
+    for unit_id in ended:
+        current, seen = unit_id, {unit_id}
+        while current in ended and ended[current] not in seen:
+            current = ended[current]
+            seen.add(current)
+        out[unit_id] = current
+    return out
+
+
 def rollup_frame(wh_or_con) -> pd.DataFrame:
     """The rollup as a two-column frame (unit_id, current_id), every unit included.
 
@@ -205,29 +243,58 @@ def add_unit(wh: Warehouse, name: str, level: str | None = None, *, parent_id: s
     return unit_id
 
 
-def add_alias(wh: Warehouse, alias: str, unit_id: str, *, user: str | None = None) -> str:
+def add_alias(wh: Warehouse, alias: str, unit_id: str, *, user: str | None = None,
+              scope: Scope | None = None) -> str:
     """Map another spelling of a unit's name to ``unit_id``; returns the alias key.
 
     Re-mapping an alias to another unit replaces it (the audit log keeps both).
     An alias equal to a registry name of another unit is refused: it would be ambiguous.
+    With ``scope`` (an analyst; admins pass None) the target unit must be in the scope, an
+    existing alias may only be moved away from a unit in the scope, and a name that states
+    another level ('UBND huyện …' for a commune) is refused: otherwise an analyst could point
+    another unit's name at their own and the next load would put that unit's dossiers there.
     """
     key = fold(alias)
     if not key:
         raise UnitError("Tên cần ánh xạ không được để trống.")
     with wh.write() as con:
-        if get_unit(con, unit_id) is None:
+        unit = get_unit(con, unit_id)
+        if unit is None:
             raise UnitError(f"Không có đơn vị “{unit_id}” trong danh mục.")
         other = (con.execute("SELECT unit_id, name FROM units WHERE name_key = ? AND unit_id <> ?", [key, unit_id]).fetchall()[:1] or [None])[0]
         if other:
             raise UnitError(f"“{alias}” là tên của đơn vị khác trong danh mục ({other[1]}).")
+        _check_alias_scope(con, scope, key, alias, unit)
         con.execute("DELETE FROM unit_aliases WHERE alias_key = ?", [key])
         con.execute("INSERT INTO unit_aliases (alias_key, unit_id, created_by) VALUES (?, ?, ?)", [key, unit_id, user])
         audit.record(con, user, "unit.alias", unit_id, {"alias": nfc(alias), "key": key})
     return key
 
 
-def remove_alias(wh: Warehouse, alias_key: str, *, user: str | None = None) -> None:
+def _check_alias_scope(con, scope: Scope | None, key: str, alias: str, unit: dict) -> None:
+    if scope is None or scope.is_province:
+        return
+    if not _in_scope(scope, unit):
+        raise UnitError(f"Đơn vị “{unit['name']}” nằm ngoài phạm vi được phân quyền của bạn: chỉ gán tên cho "
+                        "đơn vị trong phạm vi; nhờ quản trị viên với đơn vị khác.")
+    current = (con.execute("SELECT unit_id FROM unit_aliases WHERE alias_key = ?", [key]).fetchall()[:1] or [None])[0]
+    if current is not None and not _in_scope(scope, get_unit(con, current[0])):
+        raise UnitError(f"Tên “{alias}” đang được gán cho một đơn vị ngoài phạm vi của bạn: "
+                        "chỉ quản trị viên được đổi.")
+    stated = level_from_name(alias)
+    if stated is not None and stated != unit["level"]:
+        from kpi.text_vi import LEVEL_LABELS
+
+        raise UnitError(f"Tên “{alias}” chỉ một đơn vị {LEVEL_LABELS[stated].lower()}, còn “{unit['name']}” là "
+                        f"đơn vị {LEVEL_LABELS.get(unit['level'], unit['level']).lower()}: không gán được; "
+                        "nhờ quản trị viên nếu đúng là một đơn vị.")
+
+
+def remove_alias(wh: Warehouse, alias_key: str, *, user: str | None = None, scope: Scope | None = None) -> None:
     with wh.write() as con:
+        current = (con.execute("SELECT unit_id FROM unit_aliases WHERE alias_key = ?", [alias_key]).fetchall()[:1] or [None])[0]
+        if current is not None and not _in_scope(scope, get_unit(con, current[0])):
+            raise UnitError("Tên gọi khác này thuộc một đơn vị ngoài phạm vi của bạn: chỉ quản trị viên được xoá.")
         con.execute("DELETE FROM unit_aliases WHERE alias_key = ?", [alias_key])
         audit.record(con, user, "unit.alias_remove", alias_key)
 
@@ -298,24 +365,33 @@ def merge_units(wh: Warehouse, unit_ids: list[str], into: str, *, on: dt.date = 
 UNKNOWN_UNIT_COLUMNS = ("unit_name", "unit")
 
 
-def unmatched_names(wh: Warehouse, limit: int = 200) -> list[str]:
+def unmatched_names(wh: Warehouse, limit: int = 200, *, user: str | None = None,
+                    scope: Scope | None = None) -> list[str]:
     """Unit names that uploads could not place, newest batches first, still unknown to the registry.
 
     Read from ``rejected_rows`` of batches not undone: rows rejected on the unit column
-    (the ETL names it ``unit_name``) whose value neither a registry name nor an alias matches.
+    (the ETL names it ``unit_name``, or gives the unknown-unit reason) whose value neither a
+    registry name nor an alias matches. With a ``scope`` below the province only the batches
+    ``user`` uploaded count, and a name stating a level the scope does not hold is left out:
+    another district's names are not an analyst's to map.
     """
+    scoped = scope is not None and not scope.is_province
     rows = wh.query(
         f"""SELECT r.raw_value, max(r.batch_id) AS last_batch
             FROM rejected_rows r JOIN load_batches b USING (batch_id)
             WHERE b.undone_at IS NULL AND r.raw_value IS NOT NULL AND trim(r.raw_value) <> ''
-              AND r.column_name IN (SELECT unnest(?::VARCHAR[]))
+              AND (r.column_name IN (SELECT unnest(?::VARCHAR[])) OR contains(r.reason, ?))
+              AND (NOT ? OR b.user_name IS NOT DISTINCT FROM ?)
             GROUP BY 1 ORDER BY last_batch DESC, 1 LIMIT {int(limit) * 5}""",
-        [list(UNKNOWN_UNIT_COLUMNS)],
+        [list(UNKNOWN_UNIT_COLUMNS), UNKNOWN_UNIT_MARK, scoped, user],
     )
     known = {r[0] for r in wh.query("SELECT name_key FROM units UNION SELECT alias_key FROM unit_aliases")}
     out, seen = [], set()
     for value, _ in rows:
         key = fold(value)
+        stated = level_from_name(value)
+        if scoped and scope.kind == "level" and stated is not None and stated != scope.level:
+            continue
         if key and key not in known and key not in seen:
             seen.add(key)
             out.append(nfc(value))

@@ -44,7 +44,7 @@ def status_text(batch: dict) -> str:
     return text
 
 
-batches = U.batches(wh)
+batches = U.batches(wh, user)
 if not batches:
     st.info(T.HISTORY_NONE)
     st.stop()

@@ -17,6 +17,7 @@ require_permission(user, "view")
 wh = get_warehouse()
 may_edit = auth.can(user, "edit_units")
 may_alias = may_edit or auth.can(user, "upload")
+alias_scope = None if may_edit else user.scope  # kpi.units.add_alias refuses units (and names) outside it
 
 st.title(T.UNITS_TITLE)
 st.caption(T.UNITS_INTRO)
@@ -74,7 +75,8 @@ with tabs[0]:
 with tabs[1]:
     st.caption(T.ALIAS_INTRO)
     allowed_ids = [u for u in ordered_ids if may_edit or user.scope.allows_unit(u, levels.get(u))]
-    pending = list(dict.fromkeys(st.session_state.get("pending_unit_names", []) + U.unmatched_names(wh)))
+    unmatched = U.unmatched_names(wh, user=user.name, scope=alias_scope)
+    pending = list(dict.fromkeys(st.session_state.get("pending_unit_names", []) + unmatched))
     pending = [n for n in pending if U.resolve(wh, n) is None]
     if not may_alias:
         st.info(T.NOT_ALLOWED_EDIT)
@@ -92,7 +94,7 @@ with tabs[1]:
                                   help=None if suggestions else T.ALIAS_NO_SUGGESTION)
             if c3.button(T.ALIAS_SAVE, key=f"alias_save_{i}", type="primary") and picked:
                 try:
-                    U.add_alias(wh, name, picked, user=user.name)
+                    U.add_alias(wh, name, picked, user=user.name, scope=alias_scope)
                 except U.UnitError as error:
                     st.error(str(error))
                 else:
@@ -106,12 +108,12 @@ with tabs[1]:
                 submitted = st.form_submit_button(T.ALIAS_SAVE)
             if submitted:
                 try:
-                    U.add_alias(wh, alias, picked, user=user.name)
+                    U.add_alias(wh, alias, picked, user=user.name, scope=alias_scope)
                 except U.UnitError as error:
                     st.error(str(error))
                 else:
                     done()
-    aliases = U.aliases_frame(wh)
+    aliases = U.aliases_frame(wh, alias_scope)
     if not aliases.empty:
         st.subheader(T.ALIAS_EXISTING)
         st.dataframe(aliases.rename(columns=T.ALIAS_COLUMNS)[list(T.ALIAS_COLUMNS.values())], hide_index=True, width="stretch")

@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import form06, upload as U
-from kpi import auth, config, units as units_mod
+from etl import columns as C, form06, upload as U
+from kpi import auth, config, text_quality as TQ, units as units_mod
 from kpi.text import sort_key_vi
 from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
                          unknown_channels_line)
@@ -49,6 +49,10 @@ allowed_units = sorted(
     key=lambda u: sort_key_vi(unit_names[u]))
 
 
+# Analysts name aliases only for units in their scope (kpi.units.add_alias checks); admins for all.
+alias_scope = None if auth.can(user, "edit_units") else user.scope
+
+
 def unit_label(unit_id: str) -> str:
     return f"{unit_names.get(unit_id, unit_id)} ({LEVEL_SHORT.get(unit_levels.get(unit_id), '?')})"
 
@@ -65,6 +69,10 @@ def counts_row(ins: U.Inspection) -> None:
     cols = st.columns(4)
     for col, name in zip(cols, ("new", "updated", "unchanged", "rejected")):
         col.metric(labels[name], num(ins.counts.get(name, 0)), help=T.UPLOAD_COUNTS_HELP if name != "rejected" else None)
+    if ins.counts.get("out_of_scope"):
+        st.info(T.UPLOAD_OUT_OF_SCOPE.format(n=num(ins.counts["out_of_scope"])))
+    if ins.counts.get("outside_validity"):
+        st.caption(T.UPLOAD_OUTSIDE_VALIDITY.format(n=num(ins.counts["outside_validity"])))
 
 
 def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
@@ -100,6 +108,16 @@ def mapping_table(ins: U.Inspection) -> None:
              T.UPLOAD_MAPPING_SOURCE: p.mapping.get(name, T.UPLOAD_MAPPING_MISSING)}
             for name in labels if name in p.mapping or name in required]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def columns_block(p) -> None:
+    """Every column of the file: the field it became and how sure, or ignored; the optional columns it lacks."""
+    absent = C.absent_sentences(p.kind, p.absent)
+    if absent:
+        st.info("\n".join(f"- {sentence}" for sentence in absent))
+    unsure = any(v.confidence == "maybe" or v.note for v in p.verdicts)
+    with st.expander(TQ.COLUMNS_TITLE, expanded=unsure):
+        st.dataframe(pd.DataFrame(C.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
 
 
 def column_option(ins: U.Inspection, column: str) -> str:
@@ -170,7 +188,11 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
         if submitted:
             for name, unit_id in choices.items():
                 if unit_id is not None:
-                    units_mod.add_alias(wh, name, unit_id, user=user.name)
+                    try:
+                        units_mod.add_alias(wh, name, unit_id, user=user.name, scope=alias_scope)
+                    except units_mod.UnitError as error:
+                        st.error(str(error))
+                        return
             check(key, uploaded, mapping=None)
             st.rerun()
 
@@ -239,6 +261,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
         if column in preview.columns:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
     st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
+    columns_block(p)
     value_readings_block(key, uploaded, ins)
     new_units_block(key, uploaded, ins)
     rejects_block(key, p.rejects, uploaded.name)

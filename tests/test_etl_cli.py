@@ -111,3 +111,17 @@ def test_cli_load_and_undo_are_audited(tmp_path):
     log = audit.read_log(Warehouse(db))
     assert {"upload", "undo"} <= set(log["action"])
     assert all(str(name).startswith("cli:") for name in log["user_name"])
+
+
+def test_load_summary_lists_every_column_and_states_a_missing_optional_column(tmp_path):
+    path = write_messy(tmp_path / "khong_kqdt.xlsx", make_rows(5),
+                       Traits(extra_columns=True, drop=("e_result",), headers={"due_at": "Hạn GQ (dd/mm/yyyy)"}))
+    db = tmp_path / "w.duckdb"
+    done = run("load", path, "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "«Hạn GQ (dd/mm/yyyy)» → Ngày hẹn trả (chắc chắn)" in done.stdout
+    assert "«STT» → bỏ qua (không dùng)" in done.stdout
+    assert ("tệp không có cột Kết quả điện tử: tỷ lệ KQĐT của các hồ sơ trong tệp là chưa có dữ liệu"
+            in done.stdout)
+    batch = json.loads(run("history", "--db", db, "--json").stdout)[0]
+    assert batch["missing_columns"] == ["level", "e_result"]

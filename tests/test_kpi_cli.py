@@ -33,7 +33,7 @@ def test_summary_json_contract(tmp_path):
     result = run("summary", "--db", str(wh.path), "--from", "2024-03-01", "--to", "2024-03-31", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"total", "levels", "as_of", "data_date"}
+    assert set(data) == {"total", "levels", "as_of", "data_date", "coverage"}
     # The latest event is B finished on 12/03/2024: March is judged at that day.
     assert (data["as_of"], data["data_date"]) == ("2024-03-12", "2024-03-12")
     assert set(data["levels"]) == {"province", "district", "commune"}

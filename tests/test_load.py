@@ -28,7 +28,7 @@ def test_first_load_counts_and_batch_row(wh, tmp_path):
     result = load_file(wh, write_messy(tmp_path / "t1.xlsx", rows, MESSY), user="an")
     assert result.status == "loaded" and result.kind == "dossiers" and result.batch_id
     assert result.counts == {"rows_read": 30, "rows_loaded": 30, "rows_rejected": 0, "new": 30, "updated": 0,
-                             "unchanged": 0, "duplicates": 0}
+                             "unchanged": 0, "duplicates": 0, "out_of_scope": 0, "outside_validity": 0}
     batch = history(wh)[0]
     assert batch["id"] == result.batch_id and batch["file"] == "t1.xlsx" and batch["status"] == "loaded"
     assert batch["sheet"] == "Dữ liệu" and batch["header_row"] == 4 and batch["user"] == "an"

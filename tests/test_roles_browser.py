@@ -31,10 +31,10 @@ ACCOUNTS = {  # role → (name, scope)
 KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
 DATA = ("upload", "history", "targets", "units")
 ADMIN = ("admin_users", "admin_audit")
-EXPECTED = {
-    "leader": set(KPI) | {"meeting"},
-    "analyst": set(KPI) | set(DATA) | {"meeting"},
-    "admin": set(KPI) | set(DATA) | set(ADMIN) | {"meeting"},
+EXPECTED = {  # "quality" (Chất lượng dữ liệu): leaders see which units' data is incomplete too
+    "leader": set(KPI) | {"meeting", "quality"},
+    "analyst": set(KPI) | set(DATA) | {"meeting", "quality"},
+    "admin": set(KPI) | set(DATA) | set(ADMIN) | {"meeting", "quality"},
 }
 
 

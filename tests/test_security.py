@@ -383,14 +383,13 @@ def test_upload_rows_of_units_outside_the_scope_are_rejected_never_loaded(sample
         dossier_row("PT-TRONG-2", unit=world["names"][DISTRICT]), dossier_row("PT-NGOAI-2", unit=theirs)])
     prepared = etl_load.prepare(path, wh=wh, scope=scope)
     assert sorted(prepared.data["code"]) == ["PT-TRONG-1", "PT-TRONG-2"]
-    reasons = prepared.rejects.drop_duplicates("row_number")["reason"].tolist()
-    assert len(reasons) == 2 and all("ngoài phạm vi được phân quyền" in r for r in reasons)
+    # Another unit's rows are skipped and counted apart (issue 17), not reported as errors.
+    assert prepared.rejects.empty and prepared.out_of_scope == 2
     result = etl_load.load_file(wh, path, user="phan-tich", scope=scope)
-    assert result.status == "loaded" and result.counts["rows_rejected"] == 2
+    assert result.status == "loaded" and result.counts["rows_rejected"] == 0 and result.counts["out_of_scope"] == 2
     loaded = dict(wh.query("SELECT code, unit_id FROM dossiers WHERE code LIKE 'PT-%'"))
     assert loaded == {"PT-TRONG-1": commune, "PT-TRONG-2": DISTRICT}
-    stored = wh.query("SELECT reason FROM rejected_rows WHERE batch_id = ?", [result.batch_id])
-    assert stored and all("ngoài phạm vi" in r for (r,) in stored)
+    assert not wh.query("SELECT reason FROM rejected_rows WHERE batch_id = ?", [result.batch_id])
     # A province-wide analyst loads the same file whole.
     assert etl_load.prepare(path, wh=wh, scope=PROVINCE_SCOPE).rejects.empty
 
@@ -490,7 +489,8 @@ def test_history_undo_offers_an_analyst_only_own_batches(monkeypatch, sample_cop
     scope = auth.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
     analyst = User("phan-tich", "analyst", scope)
     mine = write_table(tmp_path / "cua-toi.xlsx", HEADERS, [dossier_row("LS-1", unit=world["names"][DISTRICT]),
-                                                            dossier_row("LS-X", unit=world["out_name"])])
+                                                            dossier_row("LS-X", unit=world["names"][DISTRICT],
+                                                                        received="31/02/2024")])
     theirs = write_table(tmp_path / "cua-nguoi-khac.xlsx", HEADERS, [dossier_row("LS-2", unit=world["out_name"]),
                                                                      dossier_row("LS-Y", unit="")])
     own = etl_load.load_file(wh, mine, user="phan-tich", scope=scope)

@@ -176,7 +176,8 @@ def test_scope_rows_of_other_units_are_rejected(wh, tmp_path):
     at = upload(upload_page(User("sotuphap", "analyst", Scope(kind="units", unit_ids=(mine,)))), (path.name, path.read_bytes()))
     no_exceptions(at)
     assert page_metrics(at)["Dòng bị loại"] == "1"
-    assert "ngoài phạm vi" in at.dataframe[-1].value.iloc[0]["Lý do"]
+    # An empty registry cannot place the other name: rejected with what to do (issue 12: scope from the registry).
+    assert "chưa có trong danh mục đơn vị" in at.dataframe[-1].value.iloc[0]["Lý do"]
 
 
 def test_undo_through_the_history_page_restores_the_kpis(wh, tmp_path):
@@ -211,6 +212,21 @@ def test_undo_through_the_history_page_restores_the_kpis(wh, tmp_path):
     assert metrics.summary(wh, JAN) == before
     assert at.dataframe[0].value.iloc[0]["Trạng thái"].startswith("Đã hoàn tác (chuyenvien")
     assert audit.read_log(wh, action="undo").iloc[0]["user_name"] == "chuyenvien"
+
+
+def test_preview_accounts_for_every_column_and_states_missing_optional_ones(wh, tmp_path):
+    path = write_messy(tmp_path / "thieu_cot.xlsx", make_rows(10, seed=3),
+                       Traits(extra_columns=True, drop=("e_result", "digitized"), headers={"due_at": "Hạn GQ"}))
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    info = " ".join(i.value for i in at.info)
+    assert "tệp không có cột Kết quả điện tử: tỷ lệ KQĐT của các hồ sơ trong tệp là chưa có dữ liệu" in info
+    assert "tệp không có cột Số hóa: tỷ lệ số hóa" in info
+    columns = next(d.value for d in at.dataframe if "Thành trường" in d.value.columns)
+    became = dict(zip(columns["Cột trong tệp"], zip(columns["Thành trường"], columns["Mức chắc chắn"])))
+    assert became["Hạn GQ"] == ("Ngày hẹn trả", "chắc chắn")
+    assert became["STT"] == ("—", "bỏ qua") and became["Ghi chú"] == ("—", "bỏ qua")
+    assert len(columns) == len([c for c in became])  # one row per non-blank source column
 
 
 def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tmp_path):

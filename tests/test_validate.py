@@ -122,8 +122,9 @@ def test_scope_rejects_units_outside_it(tmp_path):
     scope = Scope(kind="units", unit_ids=(unit_id_for("UBND huyện Nhơn Trạch"),))
     prepared = prepare(write_messy(tmp_path / "t.xlsx", rows), scope=scope)
     assert set(prepared.data["unit_id"]) == {unit_id_for("UBND huyện Nhơn Trạch")}
-    assert prepared.rows_rejected == 10
-    assert "ngoài phạm vi" in prepared.rejects["reason"].iloc[0]
+    # Without a registry the other names cannot be placed: rejected with what to do, not silently skipped.
+    assert prepared.rows_rejected == 10 and prepared.out_of_scope == 0
+    assert "chưa có trong danh mục đơn vị" in prepared.rejects["reason"].iloc[0]
 
 
 def test_feedback_without_due_gets_working_days(tmp_path):

@@ -145,6 +145,9 @@ UPLOAD_MANUAL_INCOMPLETE = "Hãy chọn cột cho tất cả các trường bắ
 UPLOAD_COUNTS = {"new": "Hồ sơ mới", "updated": "Cập nhật", "unchanged": "Không đổi", "rejected": "Dòng bị loại"}
 UPLOAD_COUNTS_FORM06 = {"new": "Dòng mới", "updated": "Cập nhật", "unchanged": "Không đổi", "rejected": "Dòng bị loại"}
 UPLOAD_COUNTS_HELP = "So với dữ liệu đang có trong kho (theo mã hồ sơ)."
+UPLOAD_OUT_OF_SCOPE = "Thuộc đơn vị khác, bỏ qua: {n} dòng (ngoài phạm vi được phân quyền của bạn; không phải lỗi)."
+UPLOAD_OUTSIDE_VALIDITY = ("{n} hồ sơ có ngày tiếp nhận ngoài thời gian hoạt động của đơn vị trong danh mục "
+                           "(ví dụ đơn vị đã sáp nhập): vẫn được nạp và tính cho đơn vị kế thừa.")
 UPLOAD_PREVIEW = "Xem trước {n} dòng đầu như sẽ được lưu (ngày dạng dd/mm/yyyy)"
 UPLOAD_DUPLICATES = "{n} dòng trùng mã trong tệp: giữ dòng sau cùng."
 UPLOAD_REJECTS = "Các dòng bị loại ({n} dòng) — sẽ không được nạp"
@@ -208,8 +211,11 @@ def identity_line(formula: str, holds: int, fails: int) -> str:
 
 
 def upload_done(batch: int, counts: dict) -> str:
-    return UPLOAD_DONE.format(batch=batch, new=num(counts.get("new", 0)), updated=num(counts.get("updated", 0)),
+    text = UPLOAD_DONE.format(batch=batch, new=num(counts.get("new", 0)), updated=num(counts.get("updated", 0)),
                               unchanged=num(counts.get("unchanged", 0)), rejected=num(counts.get("rows_rejected", 0)))
+    if counts.get("out_of_scope"):
+        text += " " + UPLOAD_OUT_OF_SCOPE.format(n=num(counts["out_of_scope"]))
+    return text
 
 
 # -- history ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi import periods
+from kpi import metrics, periods
 from kpi import text_vi as T
 from kpi.filters import Filters
 from kpi.levels import LEVELS
@@ -102,6 +102,9 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
         else:
             st.markdown(f"{T.NO_DATA_BADGE if v is None else ''} {T.NO_TARGET}".strip())
         st.caption(T.counts_phrase(kpi, num, den))
+        coverage = T.coverage_note(metrics.coverage(row, kpi))  # unknown is not "no": say what the rate covers
+        if coverage:
+            st.caption(coverage)
         if target is not None and target.assess(v) == NOT_MET:
             st.markdown(f"**{T.gap_phrase(kpi, gap_count(num, den, target.threshold, target.direction), target.threshold)}**")
 
