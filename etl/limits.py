@@ -23,6 +23,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from kpi import config
@@ -60,7 +61,8 @@ class Limits:
 
 
 class LimitExceeded(Exception):
-    """A file over a reading limit; ``reason`` is the Vietnamese sentence (etl.read turns it into FileRefused)."""
+    """A file over a reading limit, or too broken to measure; ``reason`` is the Vietnamese sentence
+    (etl.read turns it into FileRefused)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -124,6 +126,16 @@ def check_before_parse(data: bytes, file_name: str, fmt: str, limits: Limits | N
 
 
 def check_xlsx(data: bytes, file_name: str, limits: Limits) -> None:
+    try:
+        _check_xlsx_parts(data, file_name, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        # A member too broken to measure (bad CRC, bad header, unknown compression, encrypted member):
+        # the parser would fail on it as well.
+        raise LimitExceeded(f"Tệp «{file_name}» bị hỏng (có phần không giải nén được). "
+                            "Hãy xuất lại từ phần mềm rồi nạp lại.") from None
+
+
+def _check_xlsx_parts(data: bytes, file_name: str, limits: Limits) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = _sheet_names(archive)
         for info in archive.infolist():
