@@ -14,7 +14,7 @@ from kpi import auth
 from kpi import text_vi as T
 from ui import frame as frame_mod
 from ui import widget_text
-from ui.auth import logout_button, require_user
+from ui.auth import MEETING_LINK, METHOD_KEY, logout_button, require_user
 
 ROOT = Path(__file__).resolve().parent
 
@@ -50,7 +50,10 @@ user = require_user()
 available = {name: spec for name, *spec in PAGES
              if (ROOT / "pages" / f"{name}.py").exists() and (spec[2] is None or user.role in spec[2])}
 
-if st.query_params.get("trinhchieu") == "1" and "meeting" in available:
+if st.session_state.get(METHOD_KEY) == MEETING_LINK:  # a meeting link opens the meeting page and nothing else
+    available = {"meeting": available["meeting"]} if "meeting" in available else {}
+if (st.query_params.get("trinhchieu") == "1" or st.session_state.get(METHOD_KEY) == MEETING_LINK) \
+        and "meeting" in available:
     # Presentation mode: the meeting page alone, no menu, no sidebar.
     st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}</style>",
                 unsafe_allow_html=True)

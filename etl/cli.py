@@ -14,7 +14,7 @@ from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
 from kpi.db import Warehouse, WarehouseBusy, WarehouseUnwritable
-from kpi.text_vi import num as _n, unknown_channels_line
+from kpi.text_vi import num as _n, sheets_line, unknown_channels_line
 
 OK, REJECTED, REFUSED = 0, 3, 2
 _SEVERITY = {OK: 0, REJECTED: 1, REFUSED: 2}
@@ -29,11 +29,13 @@ def _summary(result, db: str) -> str:
         f"mới {_n(c['new'])} · cập nhật {_n(c['updated'])} · không đổi {_n(c['unchanged'])} · "
         f"trùng mã trong tệp {_n(c['duplicates'])}",
     ]
+    if len(result.sheets) > 1 or result.skipped_sheets:
+        lines.append("  " + sheets_line(result.sheets, result.skipped_sheets))
     lines += summary_lines(result.kind, result.verdicts, result.absent)
     if result.unknown_channels:
         lines.append("  " + unknown_channels_line(result.unknown_channels))
-    if c["rows_rejected"]:
-        lines.append(f"  Lý do từng dòng bị loại: bảng rejected_rows của lượt nạp #{result.batch_id} "
+    if c["rows_rejected"] or c["duplicates"]:
+        lines.append(f"  Lý do từng dòng bị loại (và dòng trùng mã bị bỏ): bảng rejected_rows của lượt nạp #{result.batch_id} "
                      f"(xem lịch sử: python -m etl history --db {db})")
     return "\n".join(lines)
 

@@ -195,7 +195,7 @@ FINISHED = Concept(
     cues=((1.0, (DATE, FINISH)), (1.0, (("co ket qua", "hoan thanh", "xu ly xong", "giai quyet xong", "tra ket qua"),))),
     forbid=("hen", "han", "du kien", "dien tu", "hinh thuc", "noi", "danh gia", "tiep nhan", "thoi han", "noi dung",
             "xin loi") + _OUTCOME + _PERSON,
-    vocab=DATE,
+    vocab=DATE + ("xu ly", "giai quyet"),
 )
 
 
@@ -226,7 +226,7 @@ DOSSIER_CONCEPTS: dict[str, Concept] = {
               (0.75, (("truc tuyen", "online"),))),
         forbid=("tra ket qua", "tra", "thanh toan", "nhan ket qua", "muc do", "le phi", "phi", "tra loi", "xu ly",
                 "ty le", "so luong", "nguon von"),
-        vocab=("nop", "tiep nhan", "hinh thuc", "phuong thuc", "cach thuc"),
+        vocab=("nop", "tiep nhan", "hinh thuc", "phuong thuc", "cach thuc", "thuc hien"),
     ),
     "received_at": RECEIVED,
     "due_at": _due(),
@@ -329,10 +329,8 @@ def concept_score(normal: str, concept: Concept) -> float:
     if not normal:
         return 0.0
     key = f" {normal} "
-    if any(_has(key, phrase) for phrase in concept.forbid):
-        return 0.0
     weight = max((w for w, groups in concept.cues if all(any(_has(key, p) for p in g) for g in groups)), default=0.0)
-    if not weight:
+    if not weight or any(_has(key, phrase) for phrase in concept.forbid):  # cues first: most cells match none
         return 0.0
     phrases = _PHRASES.get(id(concept))
     if phrases is None:
@@ -344,6 +342,8 @@ def concept_score(normal: str, concept: Concept) -> float:
 def scores(header: str, kind: str) -> tuple[tuple[str, float], ...]:
     """(field, score) for every field of ``kind`` the header may name, best first."""
     normal = normalize(header)
+    if not any(token.isalpha() for token in normal.split()):  # a date, a number or a code: a data cell
+        return ()
     found = [(name, concept_score(normal, concept)) for name, concept in CONCEPTS[kind].items()]
     return tuple(sorted(((n, round(s, 6)) for n, s in found if s > 0), key=lambda pair: -pair[1]))
 

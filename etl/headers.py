@@ -12,6 +12,7 @@ guessed silently.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
@@ -291,7 +292,25 @@ def find_header(cells: pd.DataFrame, file_name: str = "", *, mapping: dict[str, 
                     best = HeaderMatch(k, top + 1, 2 if two_rows else 1, columns, found, missing, score, verdicts)
     if best is None or len(best.mapping) < 2:
         return None
+    if _is_numbering_row(head, best.data_start):
+        best.header_rows += 1
     return best
+
+
+_NUMBER_CELL = re.compile(r"^\(?\d{1,3}\)?$")
+
+
+def _is_numbering_row(rows: pd.DataFrame, index: int) -> bool:
+    """A template's column-number row under the header ('(1) (2) (3) …', as in the TT 01 forms): part of the
+    header, not the first record. Every filled cell is a small number, they run 1, 2, 3 … and there are 3+."""
+    if index >= len(rows):
+        return False
+    texts = [_text(v) for v in rows.iloc[index]]
+    filled = [t for t in texts if t]
+    if len(filled) < 3 or not all(_NUMBER_CELL.match(t) for t in filled):
+        return False
+    numbers = [int(t.strip("()")) for t in filled]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def choose_sheet(sheets, file_name: str, *, mapping=None, kind=None):

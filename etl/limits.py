@@ -19,6 +19,7 @@ Every refusal names the file and the limit (and the setting that holds it).
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import re
@@ -52,6 +53,8 @@ class Limits:
     cells: int
     cell_chars: int
     line_bytes: int
+    wide: bool = False  # the text is UTF-16
+
 
     @classmethod
     def current(cls) -> "Limits":
@@ -213,6 +216,7 @@ def _check_shared_strings(head: bytes, file_name: str, limits: Limits) -> None:
 def check_text(data: bytes, file_name: str, limits: Limits) -> None:
     """Line length, field count, cell size and line count of a CSV, in bounded chunks (no whole-file split)."""
     view = memoryview(data)
+    limits = _with_wide_text(limits, data[:4096])
     line_number = 0
     carry = b""
     for start in range(0, len(data), TEXT_CHUNK):
@@ -227,6 +231,13 @@ def check_text(data: bytes, file_name: str, limits: Limits) -> None:
                                 "Hãy chia thành nhiều tệp (ví dụ theo tháng) rồi nạp từng tệp.")
     if carry:
         _check_lines([carry], line_number, file_name, limits)
+
+
+def _with_wide_text(limits: Limits, head: bytes) -> Limits:
+    """UTF-16 text (a BOM, or a NUL in most odd or even bytes) counts two bytes a character."""
+    nul_share = max(head[0::2].count(0), head[1::2].count(0)) / max(1, len(head) // 2)
+    wide = head[:2] in (b"\xff\xfe", b"\xfe\xff") or nul_share > 0.4
+    return dataclasses.replace(limits, wide=wide)
 
 
 def _check_lines(lines: list[bytes], before: int, file_name: str, limits: Limits) -> None:
@@ -250,8 +261,10 @@ def _check_line(line: bytes, line_number: int, file_name: str, limits: Limits) -
                             f"{num(limits.columns)} cột (cài đặt max_columns). "
                             "Hãy kiểm tra dấu phân cách, xuất lại dữ liệu từ phần mềm rồi nạp lại.")
     if len(line) > limits.cell_chars:
-        text = line.decode("utf-8", errors="replace")
-        longest = max(len(part.strip('" ')) for part in re.split(r"[;,\t|]", text))
+        if limits.wide:  # UTF-16: two bytes a character, separators with a NUL beside them
+            longest = max(len(part.strip(b'"\x00 ')) for part in re.split(rb"\x00?[;,\t|]\x00?", line)) // 2
+        else:
+            longest = max(len(part.strip('" ')) for part in re.split(r"[;,\t|]", line.decode("utf-8", errors="replace")))
         if longest > limits.cell_chars:
             raise _cell_too_long(file_name, None, f"dòng {num(line_number)}", longest, limits)
 

@@ -22,12 +22,14 @@ import time
 from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from etl.headers import FIELDS, KIND_LABELS, choose_sheet, expected_headers
+from etl import dedupe, formats
+from etl.headers import FIELDS, KIND_LABELS, expected_headers
 from etl.read import FileRefused, RawFile, read_file
-from etl.validate import UnitBook, body_rows, validate
+from etl.validate import UnitBook, body_rows, source_rows_json, validate
 from etl.values import ValueOptions
 from kpi import config, schema
 from kpi.db import Warehouse
@@ -99,6 +101,8 @@ class Prepared:
     values: ValueOptions = dc_field(default_factory=ValueOptions)   # the source's channel map and rating scale
     unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # channel text → rows, loaded as 'other'
     unknown_scale_rows: int = 0      # rows rejected for a bare rating number on an unknown scale
+    sheets: list[dict] = dc_field(default_factory=list)       # data sheets loaded: sheet, header_row, rows
+    skipped_sheets: list[str] = dc_field(default_factory=list)  # sheets that are not data (cover, instructions, summary)
 
     @property
     def ok(self) -> bool:
@@ -106,14 +110,25 @@ class Prepared:
 
     @property
     def rows_rejected(self) -> int:
-        return int(self.rejects["row_number"].nunique()) if len(self.rejects) else 0
+        """Rows not loaded because of an error (a dropped duplicate is counted in ``duplicates`` instead)."""
+        if not len(self.rejects):
+            return 0
+        return int(self.rejects[["sheet", "row_number"]].drop_duplicates().shape[0]) - self.duplicates
+
+    @property
+    def sheet_summary(self) -> str:
+        """The data sheets, as the batch records them: 'Dữ liệu' or 'Sở A, Sở B, … (12 trang)'."""
+        names = [s["sheet"] for s in self.sheets] or [self.sheet]
+        return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:2])}, … ({len(names)} trang)"
 
     @property
     def refusal(self) -> str | None:
         """Why the file cannot load as mapped (a required column is missing), or None."""
         if not self.unmapped:
             return None
-        parts = [f"«{FIELDS[self.kind][n].label}» (tiêu đề mong đợi: {expected_headers(self.kind, n)})" for n in self.unmapped]
+        near = {v.note[5:]: v.label for v in self.verdicts if v.field is None and v.note.startswith("near:")}
+        parts = [f"«{FIELDS[self.kind][n].label}» (tiêu đề mong đợi: {expected_headers(self.kind, n)}"
+                 + (f"; cột «{near[n]}» gần giống nhưng chưa đủ chắc" if n in near else "") + ")" for n in self.unmapped]
         return (f"Thiếu cột bắt buộc của tệp {KIND_LABELS[self.kind]}: {'; '.join(parts)}. "
                 "Hãy thêm cột hoặc sửa tiêu đề cho đúng (hoặc chọn cột tương ứng khi tải lên) rồi nạp lại.")
 
@@ -142,6 +157,8 @@ class BatchResult:
     verdicts: list = dc_field(default_factory=list)  # etl.headers.Verdict per source column
     absent: list[str] = dc_field(default_factory=list)  # optional fields the file has no column for
     unknown_channels: dict[str, int] = dc_field(default_factory=dict)  # loaded as channel 'other'
+    sheets: list[dict] = dc_field(default_factory=list)        # data sheets: sheet, header_row, rows
+    skipped_sheets: list[str] = dc_field(default_factory=list)
 
     @property
     def refused(self) -> bool:
@@ -152,7 +169,7 @@ class BatchResult:
 
 def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, wh: Warehouse | None = None,
             mapping: dict[str, str] | None = None, scope: Scope | None = None, kind: str | None = None,
-            values: ValueOptions | dict | None = None, raw: RawFile | None = None) -> Prepared:
+            values: ValueOptions | dict | None = None, raw: RawFile | None = None, detection=None) -> Prepared:
     """Read, map and validate a file without writing anything.
 
     ``source`` is a path or the file's bytes. ``mapping`` overrides the automatic
@@ -161,38 +178,97 @@ def prepare(source: str | os.PathLike | bytes, file_name: str | None = None, *, 
     match the warehouse's units and aliases, and ``scope`` to reject rows of
     units the uploader may not load. ``values`` are the source's own value readings
     (``ValueOptions`` or its dict form from a source profile); ``raw`` an already read file
-    (then ``source`` is not read again). Raises ``FileRefused`` for a file that
-    cannot be read at all; a missing required column is reported in
+    (then ``source`` is not read again), ``detection`` its sheets as ``etl.formats`` found them.
+    Every sheet whose header is of the same kind loads (one per unit or month); codes
+    repeated across the file are settled by ``etl.dedupe``. Raises ``FileRefused`` for a file
+    that cannot be read at all; a missing required column is reported in
     ``Prepared.unmapped`` / ``Prepared.refusal`` so a page can offer a manual mapping.
     """
     raw = raw or read_file(source, file_name)
     values = values if isinstance(values, ValueOptions) else ValueOptions.from_dict(values)
-    sheet, header = _locate(raw, mapping, kind)
+    found = _locate(raw, mapping, kind, detection)
+    sheet, header = found.sheets[0]
     prepared = Prepared(raw.file_name, raw.sha256, header.kind, sheet.name, header.header_row,
                         header.source_mapping(), list(header.missing), [c.label for c in header.columns if c.label])
+    prepared.skipped_sheets = list(found.skipped)
     prepared.verdicts, prepared.absent = list(header.verdicts), header.absent
     if not prepared.ok:
         return prepared
-    _check_rows(raw.file_name, sheet.cells, header)
+    _check_rows(raw.file_name, found.sheets)
     units = UnitBook()
     if wh is not None:
         with wh.read() as con:
             units = UnitBook.from_connection(con)
-    checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope, values=values)
-    foreign = _foreign_codes(wh, header.kind, checked.data, scope)
+    checked = [validate(s.cells, h, sheet=s.name, units=units, scope=scope, values=values) for s, h in found.sheets]
+    foreign = _foreign_codes(wh, header.kind, _concat([c.data for c in checked]), scope)
     if foreign:  # rare: validate again so those rows are rejected like any other, with their source row
-        checked = validate(sheet.cells, header, sheet=sheet.name, units=units, scope=scope, foreign_codes=foreign,
-                           values=values)
-    if checked.rows_read == 0:
+        checked = [validate(s.cells, h, sheet=s.name, units=units, scope=scope, foreign_codes=foreign, values=values)
+                   for s, h in found.sheets]
+    if sum(c.rows_read for c in checked) == 0:
         raise FileRefused(raw.file_name, "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề. "
                                          "Hãy kiểm tra lại trang tính hoặc xuất lại dữ liệu.")
-    prepared.rows_read = checked.rows_read
-    prepared.data, prepared.rejects = checked.data, checked.rejects
-    prepared.duplicates, prepared.new_units = checked.duplicates, checked.new_units
-    prepared.out_of_scope, prepared.outside_validity = checked.out_of_scope, checked.outside_validity
-    prepared.values, prepared.unknown_channels = values, checked.unknown_channels
-    prepared.unknown_scale_rows = checked.unknown_scale
+    _combine(prepared, found.sheets, checked)
+    prepared.values = values
     return prepared
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame (no copy for the usual single sheet)."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _combine(prepared: Prepared, sheets, checked) -> None:
+    """The sheets' valid rows as one table with one row per code (``etl.dedupe``), and the rejects."""
+    data = _concat([c.data for c in checked])
+    places = pd.DataFrame({"sheet": np.repeat([s.name for s, _ in sheets], [len(c.data) for c in checked]),
+                           "index": np.repeat(np.arange(len(sheets)), [len(c.data) for c in checked]),
+                           "row": np.concatenate([c.row_numbers for c in checked])})
+    winner = dedupe.choose_rows(data, prepared.kind)
+    kept = winner == np.arange(len(data))
+    dropped = np.flatnonzero(~kept)
+    rejects = [c.rejects for c in checked if len(c.rejects)]
+    outside = np.concatenate([c.outside_rows for c in checked])
+    if len(dropped):
+        rejects.append(_duplicate_rejects(data, places, winner, dropped, sheets))
+        data = data.iloc[np.flatnonzero(kept)].reset_index(drop=True)
+    prepared.out_of_scope = sum(c.out_of_scope for c in checked)
+    prepared.outside_validity = int(outside[kept].sum()) if len(outside) == len(kept) else \
+        sum(c.outside_validity for c in checked)
+    prepared.data = data
+    prepared.rejects = pd.concat(rejects, ignore_index=True) if rejects else checked[0].rejects
+    prepared.rows_read = sum(c.rows_read for c in checked)
+    prepared.duplicates = len(dropped)
+    units = [c.new_units for c in checked if len(c.new_units)]
+    prepared.new_units = pd.concat(units).drop_duplicates("unit_id") if len(units) > 1 else \
+        (units[0] if units else checked[0].new_units)
+    channels: dict[str, int] = {}
+    for c in checked:
+        for text, n in c.unknown_channels.items():
+            channels[text] = channels.get(text, 0) + n
+    prepared.unknown_channels = dict(sorted(channels.items(), key=lambda kv: (-kv[1], kv[0])))
+    prepared.unknown_scale_rows = sum(c.unknown_scale for c in checked)
+    prepared.sheets = [{"sheet": s.name, "header_row": h.header_row, "rows": c.rows_read}
+                       for (s, h), c in zip(sheets, checked)]
+
+
+def _duplicate_rejects(data, places, winner, dropped, sheets) -> pd.DataFrame:
+    """One reject entry per dropped duplicate: which row was kept instead, with the dropped row as it was."""
+    label = FIELDS[sheets[0][1].kind]["code"].label
+    several = len(sheets) > 1
+    kept = places.iloc[winner[dropped]]
+    reasons = [f"Trùng {label} «{code}» trong tệp: giữ dòng {row}" + (f" (trang «{sheet}»)" if several else "")
+               + " (trạng thái hoàn thành / mới nhất / đầy đủ hơn, theo quy tắc chọn bản ghi trùng), bỏ dòng này."
+               for code, row, sheet in zip(data["code"].to_numpy()[dropped], kept["row"], kept["sheet"])]
+    lost = places.iloc[dropped]
+    as_json = np.empty(len(dropped), dtype=object)
+    for index, (sheet, header) in enumerate(sheets):
+        mine = (lost["index"] == index).to_numpy(bool)
+        if mine.any():
+            as_json[mine] = source_rows_json(sheet.cells, header, lost["row"].to_numpy()[mine])
+    return pd.DataFrame({"sheet": lost["sheet"].to_numpy(), "row_number": lost["row"].to_numpy(),
+                         "column_name": label, "raw_value": data["code"].to_numpy()[dropped], "reason": reasons,
+                         "row_json": as_json})
 
 
 def _foreign_codes(wh: Warehouse | None, kind: str, data: pd.DataFrame, scope: Scope | None) -> frozenset[str]:
@@ -207,19 +283,23 @@ def _foreign_codes(wh: Warehouse | None, kind: str, data: pd.DataFrame, scope: S
     return frozenset(r[0] for r in rows)
 
 
-def _locate(raw: RawFile, mapping, kind):
+def _locate(raw: RawFile, mapping, kind, detection=None):
+    if detection is not None:
+        return detection
     if all(sheet.cells.isna().all().all() for sheet in raw.sheets):
         raise FileRefused(raw.file_name, "Tệp rỗng (không có ô dữ liệu nào). Hãy xuất lại dữ liệu từ phần mềm rồi nạp lại.")
-    chosen = choose_sheet(raw.sheets, raw.file_name, mapping=mapping, kind=kind)
-    if chosen is None:
+    found = formats.record_sheets(raw, mapping=mapping, kind=kind)
+    if found is None:
         raise FileRefused(raw.file_name, "Không tìm thấy dòng tiêu đề (ví dụ 'Mã hồ sơ', 'Ngày tiếp nhận') trong 20 dòng "
                                          "đầu của các trang tính. Hãy để dòng tiêu đề của bảng dữ liệu ở đầu trang rồi nạp lại.")
-    return chosen
+    return found
 
 
-def _check_rows(name: str, cells: pd.DataFrame, header) -> None:
+def _check_rows(name: str, sheets) -> None:
+    """The file's data rows over all its data sheets stay within ``max_rows``."""
     limit = int(config.get("max_rows"))
-    if len(cells) - header.data_start > limit and len(body_rows(cells, header)) > limit:
+    if sum(len(cells.cells) - header.data_start for cells, header in sheets) > limit and \
+            sum(len(body_rows(sheet.cells, header)) for sheet, header in sheets) > limit:
         raise FileRefused(name, f"Tệp có hơn {limit:,} dòng dữ liệu. Hãy chia thành nhiều tệp (ví dụ theo tháng) rồi nạp từng tệp."
                           .replace(",", "."))
 
@@ -340,14 +420,15 @@ def load_prepared(wh: Warehouse, prepared: Prepared, *, user: str | None = None,
                  rows_rejected, rows_new, rows_updated, rows_unchanged, duplicates, started_at, finished_at, status, user_name,
                  missing_columns, column_map)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?)""",
-            [batch_id, prepared.file_name, prepared.sha256, prepared.kind, prepared.sheet, prepared.header_row,
+            [batch_id, prepared.file_name, prepared.sha256, prepared.kind, prepared.sheet_summary, prepared.header_row,
              *(counts[k] for k in COUNT_KEYS), started, dt.datetime.now(), user,
              ",".join(prepared.absent), json.dumps(prepared.mapping, ensure_ascii=False)])
         _test_pause()
     step(1.0, "Đã nạp xong")
     return BatchResult(batch_id, prepared.file_name, prepared.kind, "loaded", counts,
                        sheet=prepared.sheet, header_row=prepared.header_row, verdicts=prepared.verdicts,
-                       absent=prepared.absent, unknown_channels=dict(prepared.unknown_channels))
+                       absent=prepared.absent, unknown_channels=dict(prepared.unknown_channels),
+                       sheets=list(prepared.sheets), skipped_sheets=list(prepared.skipped_sheets))
 
 
 def record_refusal(wh: Warehouse, file_name: str, reason: str, *, sha256: str | None = None,
@@ -363,12 +444,32 @@ def record_refusal(wh: Warehouse, file_name: str, reason: str, *, sha256: str | 
 
 def load_file(wh: Warehouse, path: str | os.PathLike, *, user: str | None = None,
               scope: Scope | None = None) -> BatchResult:
-    """prepare + load_prepared for one file; a refused file returns status 'refused' with its reason."""
+    """Read once, tell the format (``etl.formats``), prepare and load; a refused file returns status
+    'refused' with its reason. Records go through ``prepare`` + ``load_prepared``; any other format
+    through its own entry (Biểu 06: ``etl.form06``)."""
     try:
-        prepared = prepare(path, wh=wh, scope=scope)
+        raw = read_file(path)
+        found = formats.detect(raw)
+        if found is not None and found[0] is not formats.RECORDS:
+            return _load_other(wh, raw, *found, user=user, scope=scope)
+        prepared = prepare(path, wh=wh, scope=scope, raw=raw, detection=found[1] if found else None)
     except FileRefused as refused:
         return record_refusal(wh, refused.file_name, refused.reason)
     return load_prepared(wh, prepared, user=user)
+
+
+def _load_other(wh: Warehouse, raw: RawFile, fmt, detection, *, user, scope) -> BatchResult:
+    """A file of a non-record format (Biểu 06), with what its title block says (unit, period)."""
+    from etl import form06
+
+    prepared = fmt.prepare(raw, detection, wh=wh, scope=scope)
+    if not prepared.ready:
+        return record_refusal(wh, raw.file_name, " ".join(prepared.problems), sha256=raw.sha256, kind=fmt.name)
+    done = form06.load_form06(wh, prepared, user=user)
+    counts = {"rows_read": done.rows_read, "rows_loaded": done.rows_loaded, "rows_rejected": done.rows_rejected,
+              "new": done.rows_new, "updated": done.rows_updated, "unchanged": done.rows_unchanged, "duplicates": 0}
+    return BatchResult(done.batch_id, raw.file_name, fmt.name, done.status, counts, sheet=prepared.sheet,
+                       header_row=prepared.header_row)
 
 
 # -- history, undo, reports ---------------------------------------------------

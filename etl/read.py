@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import isolate, limits
+from etl import isolate, legacy, limits
 from kpi import config
 
 MB = 1024 * 1024
@@ -29,7 +29,7 @@ _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".e
 # A real .xlsx compresses ~5–20×; deflate tops out near 1000×. Only large archives are judged on ratio.
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 20 * MB
-CSV_ENCODINGS = ("utf-8-sig", "cp1258", "latin-1")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class FileRefused(Exception):
@@ -95,6 +95,8 @@ def sniff_format(data: bytes, name: str) -> str:
             raise FileRefused(name, _encrypted())
         return "xls"
     head = data[:65536]
+    if utf16_kind(head):
+        return "csv"  # Excel's "Unicode text" (UTF-16, tab-separated)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" and (b"<table" in head.lower() or b"<html" in head.lower()):
         # some one-stop systems save an HTML page under an .xls name
         raise FileRefused(name, "Tệp là trang HTML được đặt đuôi .xls, không phải bảng tính thật. "
@@ -106,6 +108,22 @@ def sniff_format(data: bytes, name: str) -> str:
 
 def _encrypted() -> str:
     return "Tệp Excel được đặt mật khẩu (mã hóa) nên không đọc được. Hãy mở tệp, gỡ mật khẩu, lưu lại rồi nạp lại."
+
+
+def utf16_kind(head: bytes) -> str | None:
+    """'utf-16' (with BOM), 'utf-16-le' / 'utf-16-be' (no BOM: every other byte NUL), else None."""
+    if head[:2] in UTF16_BOMS:
+        return "utf-16"
+    sample = head[:2000]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _decodes(head: bytes) -> bool:
@@ -149,7 +167,23 @@ def read_file(source: str | os.PathLike | bytes, file_name: str | None = None) -
     check_limits(data, name, fmt)
     path = None if isinstance(source, (bytes, bytearray, memoryview)) else source
     sheets = isolate.parse(data, name, fmt, path=path)  # parse_sheets, in a child with memory and time limits
-    return RawFile(name, data, hashlib.sha256(data).hexdigest(), fmt, sheets)
+    return RawFile(name, data, hashlib.sha256(data).hexdigest(), fmt, unlegacy(sheets, name))
+
+
+def unlegacy(sheets: list[RawSheet], name: str) -> list[RawSheet]:
+    """Sheets typed in the TCVN3 / VNI fonts converted to Unicode; refused by name when no table resolves them."""
+    out = []
+    for sheet in sheets:
+        encoding, convertible = legacy.legacy_encoding(legacy.sample_text(sheet.cells))
+        if encoding is None:
+            out.append(sheet)
+        elif convertible:
+            out.append(RawSheet(sheet.name, legacy.convert_frame(sheet.cells, encoding)))
+        else:
+            raise FileRefused(name, f"Tệp dùng bảng mã cũ {encoding} (phông chữ .Vn / VNI) ở trang «{sheet.name}» và "
+                                    "không chuyển được chắc chắn sang Unicode. Hãy chuyển tệp sang Unicode bằng Unikey "
+                                    "(Công cụ chuyển mã, bảng mã nguồn TCVN3 hoặc VNI) rồi nạp lại.")
+    return out
 
 
 def check_limits(data: bytes, name: str, fmt: str) -> None:
@@ -193,13 +227,25 @@ def read_workbook(data: bytes, name: str) -> list[RawSheet]:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first; Vietnamese Windows (cp1258) and Latin-1 as fallbacks."""
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1", errors="replace")
+    """UTF-16 (Excel's "Unicode text"), UTF-8 (with or without BOM) first; then bytes of the legacy TCVN3 /
+    VNI fonts kept byte for byte (``unlegacy`` converts them); else Vietnamese Windows (cp1258)."""
+    wide = utf16_kind(data[:65536])
+    if wide:
+        return data.decode(wide, errors="replace").lstrip("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # Vietnamese Windows: tone marks as combining characters, composed by NFC
+        windows = unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        windows = None
+    if windows is not None and legacy.reads_as_vietnamese(windows[:200_000]):
+        return windows
+    as_bytes = data.decode("latin-1")
+    if legacy.legacy_encoding(as_bytes[:200_000])[0]:
+        return as_bytes
+    return windows if windows is not None else as_bytes
 
 
 def sniff_delimiter(lines: list[str]) -> str:

@@ -25,7 +25,7 @@ from typing import Callable
 
 import pandas as pd
 
-from etl import describe, form06
+from etl import describe, form06, formats
 from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
@@ -117,16 +117,18 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
     except FileRefused as refused:
         ins.refusal = refused.reason  # not readable at all: the refusal says why
         return ins
-    try:
-        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, raw=raw)
-    except FileRefused as refused:
-        found = _as_form06(wh, raw, scope, form06_unit, form06_period)
-        if found is None:
-            ins.refusal = refused.reason
-            ins.read_summary = describe.describe_raw(raw)
-            return ins
-        ins.kind, ins.prepared = form06.KIND, found
+    found = formats.detect(raw, mapping=mapping, kind=kind)
+    if found is not None and found[0] is not formats.RECORDS:  # Biểu 06 (or a later format): its own entry
+        ins.kind = found[0].name
+        ins.prepared = found[0].prepare(raw, found[1], wh=wh, scope=scope, unit_id=form06_unit, period=form06_period)
         _counts(wh, ins)
+        return ins
+    try:
+        first = prepare(data, file_name, wh=wh, scope=scope, mapping=mapping, kind=kind, raw=raw,
+                        detection=found[1] if found else None)
+    except FileRefused as refused:
+        ins.refusal = refused.reason
+        ins.read_summary = describe.describe_raw(raw)
         return ins
     prepared = first
     # The signature of the header as found *without* a manual mapping (what the next upload will compute).
@@ -148,12 +150,6 @@ def inspect(wh: Warehouse, data: bytes, file_name: str, *, scope: Scope | None =
             ins.profile = profile["name"]
         elif profile is not None:
             ins.profile = profile["name"]
-    if prepared.unmapped and mapping is None and ins.profile is None:
-        found = _as_form06(wh, raw, scope, form06_unit, form06_period)
-        if found is not None:
-            ins.kind, ins.prepared = form06.KIND, found
-            _counts(wh, ins)
-            return ins
     ins.kind, ins.prepared = prepared.kind, prepared
     if prepared.unmapped:
         _describe_columns(ins, raw, file_name)
@@ -188,12 +184,6 @@ def _describe_columns(ins: Inspection, raw, file_name: str) -> None:
         return
     ins.column_samples = describe.column_samples(*found)
     ins.rows_found = describe.rows_below_header(*found)
-
-
-def _as_form06(wh, raw, scope, unit_id, period):
-    if not form06.is_form06(raw):
-        return None
-    return form06.prepare_form06(raw.data, raw.file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
 
 
 @dataclass

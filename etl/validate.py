@@ -60,6 +60,8 @@ class Validated:
     unknown_scale: int = 0  # rows rejected for a bare rating number on a scale nobody stated
     out_of_scope: int = 0          # rows of units outside the uploader's scope: skipped, not errors
     outside_validity: int = 0      # loaded rows dated outside their unit's validity (they roll up to the successor)
+    row_numbers: np.ndarray = dc_field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # sheet row of each data row
+    outside_rows: np.ndarray = dc_field(default_factory=lambda: np.zeros(0, dtype=bool))  # per data row, for the count
 
 
 # -- units ---------------------------------------------------------------
@@ -234,13 +236,14 @@ def validate(cells: pd.DataFrame, header: HeaderMatch, *, sheet: str, units: Uni
     rejects = _reject_frame(body, header, problems, sheet)
     outside = _outside_validity(out, dates, units) & ~rejected
     data = keep_rows(out, ~rejected)
-    before = len(data)
-    repeated = data["code"].duplicated(keep="last").to_numpy(bool)
-    outside_kept = int(outside[~rejected][~repeated].sum()) if outside.any() else 0
-    data = keep_rows(data, ~repeated).reset_index(drop=True)
+    row_numbers = data.index.to_numpy() + 1  # the raw index is the sheet row - 1
+    outside_rows = np.asarray(outside, dtype=bool)[~rejected]
+    data = data.reset_index(drop=True)
     new_units = _new_units(data, out.attrs.get("units"))
-    return Validated(data, rejects, len(body), before - len(data), new_units, unknown_channels, unknown_scale,
-                     out_of_scope=int(skipped.sum()), outside_validity=outside_kept)
+    # codes repeated in the file are settled over all its sheets at once (etl.dedupe, called by etl.load)
+    return Validated(data, rejects, len(body), 0, new_units, unknown_channels, unknown_scale,
+                     out_of_scope=int(skipped.sum()), outside_validity=int(outside_rows.sum()),
+                     row_numbers=row_numbers, outside_rows=outside_rows)
 
 
 def _ratings(out, col, header, values: ValueOptions, problems) -> int:
@@ -444,11 +447,20 @@ def _reject_frame(body: pd.DataFrame, header: HeaderMatch, problems: list[Proble
         }))
     rejects = pd.concat(frames, ignore_index=True).sort_values(["pos"], kind="stable")
     rows = body.iloc[np.unique(rejects["pos"].to_numpy())]
-    as_json = {
-        pos: json.dumps({labels[j]: v for j, v in enumerate(values) if not pd.isna(v)}, ensure_ascii=False)
-        for pos, values in zip(np.unique(rejects["pos"].to_numpy()), rows.itertuples(index=False, name=None))
-    }
+    as_json = {pos: _row_json(labels, values)
+               for pos, values in zip(np.unique(rejects["pos"].to_numpy()), rows.itertuples(index=False, name=None))}
     rejects["row_json"] = rejects["pos"].map(as_json)
     rejects["row_number"] = body.index.to_numpy()[rejects["pos"].to_numpy()] + 1
     rejects["sheet"] = sheet
     return rejects[REJECT_COLUMNS].reset_index(drop=True)
+
+
+def _row_json(labels: list[str], values) -> str:
+    return json.dumps({labels[j]: v for j, v in enumerate(values) if not pd.isna(v)}, ensure_ascii=False)
+
+
+def source_rows_json(cells: pd.DataFrame, header: HeaderMatch, row_numbers) -> list[str]:
+    """The original rows (1-based sheet row numbers) as the JSON the rejects keep."""
+    labels = _labels(header, cells.shape[1])
+    rows = cells.iloc[np.asarray(row_numbers, dtype=np.int64) - 1]
+    return [_row_json(labels, values) for values in rows.itertuples(index=False, name=None)]

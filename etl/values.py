@@ -87,7 +87,7 @@ def map_distinct(values: pd.Series, parse) -> tuple[np.ndarray, np.ndarray]:
 
 # -- blanks ------------------------------------------------------------------------------------
 
-_PLACEHOLDER = r"[-–—.…_/\s]+"  # a cell of only dashes/dots: the exporter's "nothing here"
+_PLACEHOLDER = r"[-–—.…_/ ]+"  # a cell of only dashes/dots: the exporter's "nothing here" (no \s: it forces Python re)
 
 
 def blank_placeholders(values: pd.Series) -> pd.Series:

@@ -52,6 +52,20 @@ _LAST_STOCKS = {
 }
 AVAILABLE = {"level", "unit_id", "field"}
 
+# Form rows that may count (rules 1 and the re-upload part of 3): the newest batch of each
+# form, and only for units without dossier records in the form's own period.
+_ELIGIBLE_CTES = """
+        latest AS (
+            SELECT * FROM form06_rows
+            QUALIFY row_number() OVER (PARTITION BY unit_id, level, field, period_from, period_to
+                                       ORDER BY batch_id DESC) = 1
+        ),
+        uncovered AS (
+            SELECT f.* FROM latest f
+            WHERE NOT EXISTS (SELECT 1 FROM dossiers x WHERE x.unit_id = f.unit_id
+                                AND x.received_date BETWEEN f.period_from AND f.period_to)
+        )"""
+
 
 def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope | None = None,
                      group_by: tuple[str, ...] = (), dossier_columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -75,17 +89,7 @@ def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope |
     key_sql = (", ".join(keys) + ", ") if keys else ""
     group_sql = ("GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys)))) if keys else ""
     sql = f"""
-        WITH p AS ({periods_sql}),
-        latest AS (
-            SELECT * FROM form06_rows
-            QUALIFY row_number() OVER (PARTITION BY unit_id, level, field, period_from, period_to
-                                       ORDER BY batch_id DESC) = 1
-        ),
-        uncovered AS (
-            SELECT f.* FROM latest f
-            WHERE NOT EXISTS (SELECT 1 FROM dossiers x WHERE x.unit_id = f.unit_id
-                                AND x.received_date BETWEEN f.period_from AND f.period_to)
-        ),
+        WITH p AS ({periods_sql}),{_ELIGIBLE_CTES},
         inside AS (
             SELECT p.pstart, p.pend, f.* FROM uncovered f JOIN p ON f.period_from >= p.pstart AND f.period_to <= p.pend
             WHERE NOT EXISTS (
@@ -112,6 +116,22 @@ def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope |
         if column not in frame.columns:
             frame[column] = 0
     return frame
+
+
+def forms_left_out(con, period, filters: Filters | None = None, scope: Scope | None = None) -> int:
+    """How many eligible forms (unit × form period) overlap ``period`` without lying inside it (rule 2).
+
+    A form filed on TT 01 cut-off dates (15/12–14/03) lies inside no calendar quarter: a
+    calendar view leaves it out and says so; the "Kỳ báo cáo TT 01" periods count it.
+    """
+    where, wparams = where_clause(filters, scope, "d")
+    sql = f"""
+        WITH {_ELIGIBLE_CTES.strip()}
+        SELECT count(DISTINCT (d.unit_id, d.period_from, d.period_to)) FROM uncovered d
+        WHERE d.period_from <= ? AND d.period_to >= ? AND NOT (d.period_from >= ? AND d.period_to <= ?)
+          AND {where}
+    """
+    return int(con.execute(sql, [period.end, period.start, period.start, period.end] + wparams).fetchone()[0])
 
 
 def combine(dossiers: pd.DataFrame, aggregates: pd.DataFrame, keys: list[str], columns: tuple[str, ...]) -> pd.DataFrame:

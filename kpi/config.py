@@ -43,9 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lock_wait_s", 0.25, "Seconds between those retries."),
     Setting("scoped_sees_province", False, "Whether users scoped to a level or units may see province-wide aggregates."),
     Setting("session_minutes", 480, "Minutes of inactivity after which a login session expires."),
+    Setting("meeting_link_hours", 12, "Hours a read-only meeting link (for the meeting-room PC) stays valid unless revoked."),
     Setting("lockout_attempts", 5, "Failed logins in a row that lock an account."),
     Setting("lockout_minutes", 15, "Minutes an account stays locked after too many failed logins."),
     Setting("min_password_length", 10, "Shortest password accepted."),
+    Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
 )
 

@@ -292,6 +292,12 @@ def _data_date(wh: Warehouse | None, con) -> dt.date | None:
         return schema.data_date(own)
 
 
+def forms_left_out(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None) -> int:
+    """Aggregated Biểu 06 forms this period leaves out because their own period is not inside it."""
+    with wh.read() as con:
+        return aggregates.forms_left_out(con, period, filters, scope)
+
+
 def _run(wh: Warehouse | None, con, sql: str, params: list) -> pd.DataFrame:
     """Run on the caller's connection when given (one open for several queries), else open one."""
     if con is not None:

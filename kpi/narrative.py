@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from kpi import text_report as T, text_vi
+from kpi import text_report as T, text_verdict as TV, text_vi, verdict
 from kpi.targets import MET, NO_DATA, NOT_MET, assess, gap_count
 
 MAX_NAMES = 5
@@ -77,6 +77,9 @@ def join(sentences: list[str]) -> str:
 
 
 def status(rate: dict) -> str:
+    """The rate's status: the verdict's (``kpi.verdict``) when the slide carries it, else judged here."""
+    if rate.get("status"):
+        return rate["status"]
     if _missing(rate.get("value")):
         return NO_DATA
     if _missing(rate.get("threshold")):
@@ -87,24 +90,48 @@ def status(rate: dict) -> str:
 # -- the building blocks -------------------------------------------------------------
 
 def target_clause(rate: dict) -> str:
-    """', thấp hơn chỉ tiêu 97% là 0,2 điểm' / ', vượt chỉ tiêu 97% là 1,1 điểm' / ', đạt chỉ tiêu 97%'."""
+    """', thấp hơn chỉ tiêu 97% là 0,2 điểm' / ', vượt chỉ tiêu 97% là 1,1 điểm' / ', đạt chỉ tiêu 97%'.
+
+    The verdict's status decides: a level with too few dossiers says so, an abolished level
+    is not judged, and a selection judged per level says which level misses."""
     value, threshold = rate.get("value"), rate.get("threshold")
-    if _missing(value) or _missing(threshold):
+    if _missing(value):
         return ""
+    judged = status(rate)
+    if judged == verdict.FEW:
+        return f", {TV.FEW_NOTE}"
+    if judged == verdict.ABOLISHED:
+        return ""
+    levels = rate.get("levels_missed")
+    if _missing(threshold):
+        return f", chưa đạt ở {levels}" if judged == NOT_MET and levels else ""
     direction = rate.get("direction") or ">="
-    verdict = assess(value, threshold, direction)
-    gap = shown_percent(value) - (Decimal(str(threshold)) * 100)
+    exact = assess(value, threshold, direction)
     target = target_text(threshold)
-    if verdict == MET:
+    if judged == NOT_MET and exact == MET and levels:
+        return ", " + TV.MET_OVERALL_MISSED_AT.format(target=target, levels=levels)
+    if judged == MET and exact == NOT_MET:
+        return ", " + TV.MET_AT_LEVELS.format(target=target)
+    gap = shown_percent(value, _digits(rate)) - (Decimal(str(threshold)) * 100)
+    if exact == MET:
         if gap == 0 or (gap > 0) != (direction == ">="):
             return f", đạt chỉ tiêu {target}"
         better = "vượt" if direction == ">=" else "thấp hơn"
         return f", {better} chỉ tiêu {target} là {_points(abs(gap))}"
     # not met
-    if gap == 0:
+    if abs(gap) < Decimal("0.05"):
         return f", chưa đạt chỉ tiêu {target} (còn thiếu dưới 0,1 điểm)"
     worse = "thấp hơn" if direction == ">=" else "cao hơn"
     return f", {worse} chỉ tiêu {target} là {_points(abs(gap))}"
+
+
+def _digits(rate: dict) -> int:
+    """Decimals the rate is printed with (more near its target: kpi.verdict.display_digits)."""
+    return verdict.display_digits(rate.get("value"), rate.get("threshold"), rate.get("direction") or ">=")
+
+
+def _rate_text(rate: dict) -> str:
+    return text_vi.pct(rate.get("value"), _digits(rate))
 
 
 def trend_clause(rate: dict, kind: str = "month") -> str:
@@ -127,7 +154,7 @@ def rate_sentence(rate: dict, period: str, kind: str = "month", name: str | None
     value = rate.get("value")
     if _missing(value):
         return _sentence(f"{name} {period}: {_lower_first(text_vi.NO_DATA)}")
-    text = f"{name} {period} đạt {text_vi.pct(value)}{target_clause(rate)}"
+    text = f"{name} {period} đạt {_rate_text(rate)}{target_clause(rate)}"
     trend = trend_clause(rate, kind)
     if trend:
         text += f"; {trend}"
@@ -177,13 +204,15 @@ def summary_narrative(data: dict) -> str:
     sentences = [_counts_sentence(data, period), rate_sentence(data["headline"], period, kind)]
     others = [r for r in data.get("rates", []) if r["key"] != data["headline"]["key"]]
     sentences.append(targets_sentence(others))
-    if "below_units" in data and status(data["headline"]) != NO_DATA:
+    if data.get("apart_note"):
+        sentences.append(data["apart_note"])
+    if "below_units" in data and status(data["headline"]) not in (NO_DATA, verdict.ABOLISHED):
         below = data["below_units"]
         if below:
             sentences.append(f"{text_vi.num(len(below))} đơn vị dưới chỉ tiêu giải quyết đúng hạn: {names_text(below)}")
         elif data.get("headline", {}).get("threshold") is not None:
             sentences.append("Không có đơn vị nào dưới chỉ tiêu giải quyết đúng hạn")
-    return join(sentences[:4])
+    return join(sentences[:5])
 
 
 def below_target_narrative(data: dict) -> str:
@@ -206,16 +235,28 @@ def below_target_narrative(data: dict) -> str:
         return _sentence(f"Trong {period}, cả {text_vi.num(with_data)} đơn vị có hồ sơ đã giải quyết đều đạt chỉ tiêu "
                          f"{name} {target}")
     direction = data.get("direction") or ">="
-    worst = units[0]
-    gaps = [gap_count(int(u["num"]), int(u["den"]), threshold, direction) or 0 for u in units]
+    first = units[0]  # units come ranked by the dossiers they miss (kpi.verdict.rank_units)
+    gaps = [u["gap"] if u.get("gap") is not None else (gap_count(int(u["num"]), int(u["den"]), threshold, direction) or 0)
+            for u in units]
     sentences = [
         f"Trong {period}, {text_vi.num(len(units))}/{text_vi.num(with_data)} đơn vị có {name} dưới chỉ tiêu {target}",
-        f"Thấp nhất là {worst['name']} với {text_vi.pct(worst['value'])} "
-        f"({text_vi.num(worst['num'])}/{text_vi.num(worst['den'])} hồ sơ đúng hạn)",
+        f"Thiếu nhiều nhất là {first['name']}: cần thêm {text_vi.num(gaps[0])} hồ sơ đúng hạn "
+        f"({verdict.rate_text_for(first['value'], threshold, direction)}, "
+        f"{text_vi.num(first['num'])}/{text_vi.num(first['den'])} hồ sơ đúng hạn)",
     ]
     if sum(gaps):
         sentences.append(f"Các đơn vị này còn thiếu tổng cộng {text_vi.num(sum(gaps))} hồ sơ đúng hạn để đạt chỉ tiêu")
+    if data.get("apart_units"):
+        sentences.append(TV.APART_UNITS.format(n=text_vi.num(len(data["apart_units"])),
+                                               names=names_text(data["apart_units"])))
     return join(sentences)
+
+
+def below_more_narrative(data: dict) -> str:
+    """A following slide of units below target: which ranks it lists."""
+    target = target_text(data["threshold"]) if data.get("threshold") is not None else ""
+    return _sentence(f"Các đơn vị thứ {data['first']}–{data['last']} trong {text_vi.num(len(data.get('units') or []))} "
+                     f"đơn vị dưới chỉ tiêu {target}, xếp theo số hồ sơ còn thiếu để đạt chỉ tiêu")
 
 
 def pakn_narrative(data: dict) -> str:
@@ -276,6 +317,7 @@ NARRATORS = {
     "summary": summary_narrative,
     "level": summary_narrative,
     "below": below_target_narrative,
+    "below_more": below_more_narrative,
     "pakn": pakn_narrative,
     "hotspots": hotspots_narrative,
 }

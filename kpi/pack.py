@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, text_vi
+from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, text_vi, verdict
 from kpi.db import Warehouse
 from kpi.filters import Scope
 from kpi.periods import Period
@@ -32,7 +32,9 @@ FONT_CANDIDATES = (
 )
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 CHART_WIDTH_PX = 1100
-STATUS_RGB = {"met": (0, 158, 115), "not_met": (213, 94, 0)}
+# The verdict's colours (kpi.verdict.STATUS_COLORS) as RGB; no verdict prints in ink.
+STATUS_RGB = {s: tuple(int(verdict.STATUS_COLORS[s][i:i + 2], 16) for i in (1, 3, 5))
+              for s in ("met", "not_met", "few", "abolished", "no_data")}
 INK = (26, 26, 26)
 GREY = (85, 85, 85)
 
@@ -167,7 +169,9 @@ def _write_table(pdf, table: dict, y: float) -> float:
         pdf.set_x(MARGIN)
         pdf.set_font("vn", "", 10)
         pdf.set_text_color(*GREY)
-        pdf.cell(0, row_h, f"… và {text_vi.num(hidden)} đơn vị khác")
+        # The rows left out here follow on the next page when the slides carry them (kpi.slides).
+        label = T.MORE_UNITS_NEXT if table.get("continued") else T.MORE_UNITS
+        pdf.cell(0, row_h, label.format(n=text_vi.num(hidden)))
         pdf.ln(row_h)
     return pdf.get_y()
 

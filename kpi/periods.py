@@ -11,13 +11,15 @@ from dataclasses import dataclass, field, replace
 from kpi import config
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+CUTOFF = "cutoff_"  # kind prefix of TT 01 reporting periods (cutoff_quarter …)
+CUTOFF_KINDS = ("quarter", "half", "year")  # what the period picker offers (DOMAIN §7)
 
 
 @dataclass(frozen=True)
 class Period:
     start: dt.date
     end: dt.date
-    kind: str = "custom"  # month | quarter | half | year | custom
+    kind: str = "custom"  # month | quarter | half | year | custom | cutoff_<month|quarter|half|year>
     # The data date, when known: a period that runs past it is labelled "số liệu đến ngày <data date>"
     # (DOMAIN §4). Not part of equality: the same dates are the same period.
     data_until: dt.date | None = field(default=None, compare=False)
@@ -38,6 +40,10 @@ class Period:
         return replace(self, data_until=data_until)
 
     def _base_label(self) -> str:
+        if self.kind.startswith(CUTOFF):
+            kind, y, n = self.cutoff_position()
+            calendar = {"month": month, "quarter": quarter, "half": half}.get(kind, lambda y, n: year(y))(y, n)
+            return f"{calendar.label} (kỳ báo cáo {self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"
         s = self.start
         if self.kind == "month":
             return f"Tháng {s.month:02d}/{s.year}"
@@ -48,6 +54,14 @@ class Period:
         if self.kind == "year":
             return f"Năm {s.year}"
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    def cutoff_position(self) -> tuple[str, int, int]:
+        """(month | quarter | half | year, year, number) of a cut-off period: its last day is the day
+        before the cut-off day of its last calendar month, so that month names it."""
+        after = self.end + dt.timedelta(days=1)
+        kind, m = self.kind.removeprefix(CUTOFF), after.month
+        number = {"month": m, "quarter": (m - 1) // 3 + 1, "half": 1 if m <= 6 else 2}.get(kind, 1)
+        return kind, after.year, number
 
     @property
     def days(self) -> int:
@@ -64,6 +78,11 @@ class Period:
             return half(self.start.year - (1 if self.start.month == 1 else 0), 2 if self.start.month == 1 else 1)
         if self.kind == "year":
             return year(self.start.year - 1)
+        if self.kind.startswith(CUTOFF):
+            kind, y, n = self.cutoff_position()
+            per_year = {"month": 12, "quarter": 4, "half": 2, "year": 1}[kind]
+            y, n = (y - 1, per_year) if n == 1 else (y, n - 1)
+            return cutoff(kind, y, n, (self.end + dt.timedelta(days=1)).day)
         end = self.start - dt.timedelta(days=1)
         return Period(end - dt.timedelta(days=self.days - 1), end)
 
@@ -134,7 +153,30 @@ def cutoff(kind: str, y: int, n: int = 1, day: int | None = None) -> Period:
     else:
         raise ValueError(kind)
     sy, sm = _shift_month(*first, -1)
-    return Period(dt.date(sy, sm, day), dt.date(last[0], last[1], day) - dt.timedelta(days=1), "custom")
+    return Period(dt.date(sy, sm, day), dt.date(last[0], last[1], day) - dt.timedelta(days=1), CUTOFF + kind)
+
+
+def cutoff_containing(kind: str, day: dt.date, cutoff_day: int | None = None) -> Period:
+    """The TT 01 reporting period of ``kind`` (quarter, half, year…) that contains ``day``."""
+    count = {"month": 12, "quarter": 4, "half": 2, "year": 1}[kind]
+    for y in (day.year, day.year + 1):
+        for n in range(1, count + 1):
+            period = cutoff(kind, y, n, cutoff_day)
+            if period.start <= day <= period.end:
+                return period
+    raise ValueError(day)  # unreachable: consecutive cut-off periods cover every day
+
+
+def cutoff_options(first: dt.date, last: dt.date, day: int | None = None) -> list[Period]:
+    """The TT 01 reporting periods (quarters, halves, years) that overlap [first, last], newest first."""
+    out = []
+    for y in range(last.year + 1, first.year - 1, -1):
+        for kind, count in (("year", 1), ("half", 2), ("quarter", 4)):
+            for n in range(count, 0, -1):
+                period = cutoff(kind, y, n, day)
+                if period.start <= last and period.end >= first:
+                    out.append(period)
+    return sorted(out, key=lambda p: (p.end, p.days), reverse=True)
 
 
 def parse_iso(text: str) -> dt.date:
@@ -156,6 +198,10 @@ def to_param(period: Period) -> str:
         return f"{s.year}-H{1 if s.month == 1 else 2}"
     if period.kind == "year":
         return str(s.year)
+    if period.kind.startswith(CUTOFF):
+        kind, y, n = period.cutoff_position()
+        code = {"month": f"{y}-{n:02d}", "quarter": f"{y}-Q{n}", "half": f"{y}-H{n}", "year": str(y)}[kind]
+        return f"{code}-TT01"
     return f"{period.start.isoformat()}_{period.end.isoformat()}"
 
 
@@ -165,6 +211,10 @@ def from_param(text: str | None) -> Period | None:
         return None
     text = str(text).strip().upper()
     try:
+        if m := re.fullmatch(r"(\d{4})(?:-(\d{1,2}|Q[1-4]|H[12]))?-TT01", text):
+            part = m[2] or ""
+            kind = "year" if not part else {"Q": "quarter", "H": "half"}.get(part[0], "month")
+            return cutoff(kind, int(m[1]), int(part.lstrip("QH") or 1))
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
             return month(int(m[1]), int(m[2]))
         if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):

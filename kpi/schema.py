@@ -247,6 +247,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS missing_columns VARCHAR;
     ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS column_map VARCHAR;
     """,
+    # 7: login tokens that survive a reload and read-only meeting links (kpi/sessions.py); only token hashes
+    """
+    CREATE SEQUENCE IF NOT EXISTS session_seq START 1;
+    CREATE TABLE IF NOT EXISTS sessions (
+      session_id BIGINT PRIMARY KEY DEFAULT nextval('session_seq'),
+      token_hash VARCHAR NOT NULL UNIQUE,
+      kind VARCHAR NOT NULL,
+      user_name VARCHAR,
+      scope_json VARCHAR,
+      label VARCHAR,
+      created_at TIMESTAMP NOT NULL,
+      last_seen_at TIMESTAMP NOT NULL,
+      expires_at TIMESTAMP,
+      revoked_at TIMESTAMP,
+      revoked_by VARCHAR
+    );
+    """,
 ]
 
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kpi import text_report as T, text_vi
+from kpi import text_report as T, text_verdict as TV, text_vi, verdict
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
     "grey": "#999999",
 }
-STATUS_COLORS = {"met": OKABE_ITO["bluish_green"], "not_met": OKABE_ITO["vermillion"],
-                 "info": OKABE_ITO["blue"], "no_data": OKABE_ITO["grey"]}
+# The verdict's colours (kpi.verdict), plus "info" for a rate without target.
+STATUS_COLORS = dict(verdict.STATUS_COLORS, info=OKABE_ITO["blue"])
 FONT = "DejaVu Sans, Noto Sans, Arial, sans-serif"
-SCREEN = {"font": 22, "height": 560, "bar_px": 48}
+# Wall screen (1920×1080, read from 5 m): no chart text under 24 px (titles, ticks, in-bar values).
+MIN_SCREEN_PX = 24
+SCREEN = {"font": 26, "height": 560, "bar_px": 48}
 PRINT = {"font": 26, "height": 820, "bar_px": 70}
 
 
@@ -44,8 +46,8 @@ def _layout(fig: go.Figure, size: dict, height: int | None = None) -> go.Figure:
 
 def _legend_html(items: list[dict], has_target: bool) -> str:
     """A one-line key: the bar colours present and the target tick."""
-    names = {"met": "Đạt", "not_met": "Chưa đạt", "info": "Không có chỉ tiêu", "no_data": text_vi.NO_DATA}
-    present = [s for s in ("met", "not_met", "info") if any(i["status"] == s for i in items)]
+    names = dict(TV.STATUS_LABELS, info=TV.STATUS_LABELS["no_target"])
+    present = [s for s in ("met", "not_met", "info", "few", "abolished") if any(i["status"] == s for i in items)]
     parts = [f"<span style='color:{STATUS_COLORS[s]}'>■</span> {names[s]}" for s in present]
     if has_target:
         parts.append(f"<b>|</b> {T.TARGET_WORD}")
@@ -56,7 +58,8 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
     items = list(reversed(spec["items"]))  # first item on top
     labels = [_short(i["label"]) for i in items]
     values = [None if i["value"] is None else i["value"] * 100 for i in items]
-    texts = [text_vi.pct(i["value"]) for i in items]
+    texts = [i.get("text") or verdict.rate_text_for(i["value"], i["threshold"], i.get("direction") or ">=")
+             for i in items]
     colors = [STATUS_COLORS.get(i["status"], STATUS_COLORS["info"]) for i in items]
     # Long bars carry their value inside (white), so it never collides with the target tick.
     positions = ["inside" if v is not None and v >= 25 else "outside" for v in values]
@@ -84,7 +87,8 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
     _layout(fig, size, height)
     fig.update_layout(margin={"l": 10, "r": 30, "t": 60, "b": 40}, bargap=0.3)
     fig.add_annotation(text=_legend_html(items, bool(targets)), xref="paper", yref="paper", x=1, y=1.0,
-                       xanchor="right", yanchor="bottom", showarrow=False, font={"size": size["font"] - 2})
+                       xanchor="right", yanchor="bottom", showarrow=False,
+                       font={"size": max(MIN_SCREEN_PX, size["font"] - 2)})
     return fig
 
 
@@ -104,14 +108,14 @@ def _hotspots_figure(spec: dict, size: dict) -> go.Figure:
         fig.add_bar(y=labels, x=[i["in_progress"] for i in items], orientation="h", row=row, col=1,
                     marker={"color": OKABE_ITO["vermillion"]}, name=T.OVERDUE_IN_PROGRESS, legendgroup="in_progress",
                     showlegend=row == 1, text=[text_vi.num(i["total"]) for i in items], textposition="outside",
-                    cliponaxis=False, textfont={"size": size["font"] - 2},
+                    cliponaxis=False, textfont={"size": max(MIN_SCREEN_PX, size["font"] - 2)},
                     hovertemplate="%{y}: %{x:,}<extra>" + T.OVERDUE_IN_PROGRESS + "</extra>")
         fig.update_xaxes(range=[0, top * 1.15], row=row, col=1, showgrid=True, gridcolor="#e5e5e5",
                          tickformat=",d", showticklabels=row == len(groups))
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(automargin=True, ticks="")
     _layout(fig, size, size["height"] + 160)
-    small = max(14, size["font"] - 4)
+    small = max(MIN_SCREEN_PX, size["font"] - 2)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.06, "yanchor": "top", "x": 0.5,
                                                "xanchor": "center", "font": {"size": small}},
                       margin={"l": 10, "r": 30, "t": 40, "b": 70})

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
 
-from kpi import metrics, narrative, targets as tg, text_report as T, text_vi
+from kpi import metrics, narrative, targets as tg, text_report as T, text_verdict as TV, text_vi, verdict
 from kpi.db import Warehouse
-from kpi.filters import Filters, Scope, levels_in_view
+from kpi.filters import Filters, Scope
+from kpi.levels import LEVELS
 from kpi.periods import Period
 
 # The plan KPIs on the summary and level slides (PAKN has its own slide).
@@ -27,7 +28,8 @@ DOSSIER_RATES = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_re
 PAKN_RATES = ("pakn_on_time_rate", "pakn_satisfaction_rate")
 HEADLINE = "on_time_rate"
 MAX_UNITS_CHART = 15
-MAX_TABLE_ROWS = 12
+FIRST_TABLE_ROWS = 5    # rows under the chart of the first "below target" slide (fits 1080 px)
+MAX_TABLE_ROWS = 8      # rows of each following slide listing the rest (fits 1080 px without a chart)
 HOTSPOT_TOP = 5
 
 
@@ -70,11 +72,17 @@ def in_force_targets(wh: Warehouse, year: int) -> list[tg.Target]:
             for r in rows if int(r["year"]) == source_year]
 
 
-def _rate(key: str, row: dict | None, prev: dict | None, in_force, level=None, unit_id=None) -> dict:
+def _rate(key: str, row: dict | None, prev: dict | None, in_force, level=None, unit_id=None,
+          judged: verdict.KpiVerdict | None = None, cell: verdict.Cell | None = None) -> dict:
+    """A rate dict for the narrative and the chart; its status comes from the verdict (``judged`` for
+    the whole selection, ``cell`` for one level), so slides say what the overview says."""
     target = tg.pick(in_force, key, level, unit_id)
+    if judged is not None and judged.per_level:
+        target = None if len({(c.target.threshold, c.target.direction) for c in judged.cells if c.target}) != 1 \
+            else next(c.target for c in judged.cells if c.target)
     value = _none(row.get(key)) if row else None
     previous = _none(prev.get(key)) if prev else None
-    return {
+    rate = {
         "key": key, "label": text_vi.KPI_LABELS[key],
         "value": None if value is None else float(value),
         "previous": None if previous is None else float(previous),
@@ -83,6 +91,13 @@ def _rate(key: str, row: dict | None, prev: dict | None, in_force, level=None, u
         "num": int(row.get(f"{key}__num", 0)) if row else 0,
         "den": int(row.get(f"{key}__den", 0)) if row else 0,
     }
+    if cell is not None:
+        rate["status"] = cell.status
+    elif judged is not None:
+        rate["status"] = judged.status
+        if judged.per_level and judged.missed:
+            rate["levels_missed"] = verdict.missed_levels_text(judged)
+    return rate
 
 
 def _total_row(frame: pd.DataFrame) -> dict:
@@ -100,14 +115,14 @@ def _by_level(frame: pd.DataFrame) -> dict[str, dict]:
 
 def _status_of(rate: dict) -> str:
     status = narrative.status(rate)
-    return "info" if status == "no_target" else status
+    return "info" if status == verdict.NO_TARGET else status
 
 
 def _target_subtitle(rate: dict) -> str:
     if rate["threshold"] is None:
         return ""
     sign = "≥" if rate["direction"] == ">=" else "≤"
-    return f"{T.TARGET_WORD} {sign} {narrative.target_text(rate['threshold'])} · {text_vi.STATUS_LABELS.get(_status_of(rate), '')}"
+    return f"{T.TARGET_WORD} {sign} {narrative.target_text(rate['threshold'])} · {verdict.status_label(narrative.status(rate))}"
 
 
 def _rates_spec(rates: list[dict]) -> dict:
@@ -116,9 +131,9 @@ def _rates_spec(rates: list[dict]) -> dict:
          "status": _status_of(r)} for r in rates]}
 
 
-def _scope_label(scope: Scope | None, level: str | None) -> str:
+def _scope_label(scope: Scope | None, level: str | None, period: Period) -> str:
     if level:
-        return text_vi.LEVEL_LABELS.get(level, level)
+        return text_vi.level_label_in(level, period)
     if scope is None or scope.is_province:
         return T.SCOPE_PROVINCE
     if scope.kind == "level":
@@ -133,8 +148,11 @@ def _has_dossiers(row: dict | None) -> bool:
 # -- slides ---------------------------------------------------------------------------
 
 def _scope_slide(kind: str, key: str, title: str, scope_label: str, period: Period, row, prev, in_force,
-                 level=None, below_units=None) -> Slide:
-    rates = [_rate(k, row, prev, in_force, level) for k in DOSSIER_RATES]
+                 judged: verdict.Verdict, level=None, below_units=None) -> Slide:
+    if kind == "level":  # one level of the deck: its own cells
+        rates = [_rate(k, row, prev, in_force, level, cell=judged.cell(k, level)) for k in DOSSIER_RATES]
+    else:  # the deck's selection: the verdict of every judged level
+        rates = [_rate(k, row, prev, in_force, level, judged=judged.kpis[k]) for k in DOSSIER_RATES]
     headline = rates[0]
     data = {
         "scope_label": scope_label, "period_label": period.label, "period_kind": period.kind,
@@ -143,13 +161,16 @@ def _scope_slide(kind: str, key: str, title: str, scope_label: str, period: Peri
         "carried_over": int(row.get("carried_over", 0)) if row else 0,
         "headline": headline, "rates": rates,
     }
+    if kind == "level" and level in judged.apart_levels or (kind == "summary" and judged.apart_levels):
+        data["apart_note"] = verdict.abolished_note()
     if below_units is not None:
         data["below_units"] = below_units
     subtitle_parts = [period.label, scope_label, _target_subtitle(headline)]
     if _has_dossiers(row):
         subtitle_parts.append(f"{text_vi.num(data['resolved'])} hồ sơ đã giải quyết")
     return Slide(
-        key=key, kind=kind, title=title, headline=text_vi.pct(headline["value"]),
+        key=key, kind=kind, title=title,
+        headline=verdict.rate_text_for(headline["value"], headline["threshold"], headline["direction"]),
         headline_label=T.HEADLINE_ON_TIME, subtitle=" · ".join(p for p in subtitle_parts if p),
         narrative=" ".join(t for t in (narrative.for_slide(kind, data),
                                        text_vi.coverage_sentences(metrics.coverages(row, DOSSIER_RATES))) if t),
@@ -157,53 +178,66 @@ def _scope_slide(kind: str, key: str, title: str, scope_label: str, period: Peri
     )
 
 
-def _unit_rows(frame: pd.DataFrame, names: dict, in_force) -> list[dict]:
-    out = []
-    for rec in frame.to_dict("records"):
-        den = int(rec.get("on_time_rate__den", 0))
-        if den == 0:
-            continue
-        target = tg.pick(in_force, HEADLINE, rec["level"], rec["unit_id"])
-        value = float(rec[HEADLINE])
-        out.append({
-            "unit_id": rec["unit_id"], "name": names.get(rec["unit_id"], rec["unit_id"]), "level": rec["level"],
-            "value": value, "num": int(rec["on_time_rate__num"]), "den": den,
-            "threshold": target.threshold if target else None, "direction": target.direction if target else ">=",
-            "status": tg.assess(value, target.threshold, target.direction) if target else "info",
-        })
-    return out
-
-
-def _below_slide(period: Period, units: list[dict], in_force, level) -> Slide:
-    below = sorted((u for u in units if u["status"] == tg.NOT_MET), key=lambda u: (u["value"], -u["den"], u["name"]))
-    thresholds = {u["threshold"] for u in units if u["threshold"] is not None}
+def _below_data(period: Period, ranking: verdict.Ranking, in_force, level) -> dict:
+    below = ranking.below
+    thresholds = {u.target.threshold for u in ranking.ordered if u.target is not None}
     common = tg.pick(in_force, HEADLINE, level)
     threshold = common.threshold if common else (thresholds.pop() if len(thresholds) == 1 else None)
-    data = {"period_label": period.label, "period_kind": period.kind, "key": HEADLINE, "threshold": threshold,
-            "direction": common.direction if common else ">=", "units_with_data": len(units),
-            "units": [{"name": u["name"], "value": u["value"], "num": u["num"], "den": u["den"]} for u in below]}
+    return {"period_label": period.label, "period_kind": period.kind, "key": HEADLINE, "threshold": threshold,
+            "direction": common.direction if common else ">=", "units_with_data": ranking.with_data,
+            "units": [{"name": u.name, "value": u.value, "num": u.num, "den": u.den, "gap": u.gap} for u in below],
+            "apart_units": [u.name for u in ranking.apart]}
+
+
+def _below_rows(units) -> list[list[str]]:
+    return [[u.name, text_vi.LEVEL_SHORT.get(u.level, ""), text_vi.num(u.gap), u.text,
+             f"{text_vi.num(u.num)}/{text_vi.num(u.den)}"] for u in units]
+
+
+BELOW_COLUMNS = (T.COL_UNIT, T.COL_LEVEL, T.COL_GAP, T.COL_RATE, T.COL_RESOLVED)
+
+
+def _below_slides(period: Period, ranking: verdict.Ranking, in_force, level) -> list[Slide]:
+    """Units below the on-time target ranked by the dossiers they miss; the ones that do not fit
+    the first slide follow on their own slides, so "… và N đơn vị khác" is never the end."""
+    below = ranking.below
+    data = _below_data(period, ranking, in_force, level)
+    threshold = data["threshold"]
     shown = below[:MAX_UNITS_CHART]
     figure = {"type": "rates", "items": [
-        {"label": u["name"], "value": u["value"], "threshold": u["threshold"], "direction": u["direction"],
-         "status": u["status"]} for u in shown]} if shown else None
-    rows = []
-    for u in below[:MAX_TABLE_ROWS]:
-        gap = tg.gap_count(u["num"], u["den"], u["threshold"], u["direction"])
-        rows.append([u["name"], text_vi.LEVEL_SHORT.get(u["level"], ""), text_vi.pct(u["value"]),
-                     f"{text_vi.num(u['num'])}/{text_vi.num(u['den'])}", text_vi.num(gap)])
-    table = {"columns": [T.COL_UNIT, T.COL_LEVEL, T.COL_RATE, T.COL_RESOLVED, T.COL_GAP], "rows": rows,
-             "more": max(0, len(below) - MAX_TABLE_ROWS)} if rows else None
-    headline = f"{text_vi.num(len(below))}/{text_vi.num(len(units))}" if units else text_vi.NO_DATA
-    status = tg.NO_DATA if not units else (tg.MET if not below else tg.NOT_MET)
-    sub = [period.label, f"{T.TARGET_WORD} ≥ {narrative.target_text(threshold)}" if threshold is not None else ""]
-    return Slide(key="below", kind="below", title=T.SLIDE_BELOW_TITLE, headline=headline,
-                 headline_label=T.HEADLINE_BELOW, subtitle=" · ".join(p for p in sub if p),
-                 narrative=narrative.for_slide("below", data), status=status, figure=figure, table=table, data=data)
+        {"label": u.name, "value": u.value, "threshold": u.target.threshold if u.target else None,
+         "direction": u.target.direction if u.target else ">=", "status": u.status,
+         "text": f"{u.text} · {TV.GAP_SHORT.format(n=text_vi.num(u.gap))}"} for u in shown]} if shown else None
+    rest = list(below[FIRST_TABLE_ROWS:])
+    chunks = [rest[i:i + MAX_TABLE_ROWS] for i in range(0, len(rest), MAX_TABLE_ROWS)]
+    table = {"columns": list(BELOW_COLUMNS), "rows": _below_rows(below[:FIRST_TABLE_ROWS]),
+             "more": len(rest), "continued": bool(rest)} if below else None
+    headline = f"{text_vi.num(len(below))}/{text_vi.num(ranking.with_data)}" if ranking.with_data else text_vi.NO_DATA
+    status = tg.NO_DATA if not ranking.with_data else (tg.MET if not below else tg.NOT_MET)
+    sub = [period.label, f"{T.TARGET_WORD} ≥ {narrative.target_text(threshold)}" if threshold is not None else "",
+           T.BELOW_ORDER if below else ""]
+    subtitle = " · ".join(p for p in sub if p)
+    slides = [Slide(key="below", kind="below", title=T.SLIDE_BELOW_TITLE, headline=headline,
+                    headline_label=T.HEADLINE_BELOW, subtitle=subtitle,
+                    narrative=narrative.for_slide("below", data), status=status, figure=figure, table=table, data=data)]
+    first = FIRST_TABLE_ROWS + 1
+    for i, chunk in enumerate(chunks, start=2):
+        more = dict(data, first=first, last=first + len(chunk) - 1)
+        left = len(below) - (first + len(chunk) - 1)
+        slides.append(Slide(key=f"below:{i}", kind="below_more", title=f"{T.SLIDE_BELOW_TITLE} ({T.CONTINUED})",
+                            headline=headline, headline_label=T.HEADLINE_BELOW, subtitle=subtitle,
+                            narrative=narrative.for_slide("below_more", more), status=status, figure=None,
+                            table={"columns": list(BELOW_COLUMNS), "rows": _below_rows(chunk), "more": max(0, left),
+                                   "continued": left > 0},
+                            data=more))
+        first += len(chunk)
+    return slides
 
 
-def _pakn_slide(period: Period, row, prev, in_force, level, scope_label) -> Slide:
-    on_time = _rate("pakn_on_time_rate", row, prev, in_force, level)
-    satisfaction = _rate("pakn_satisfaction_rate", row, prev, in_force, level)
+def _pakn_slide(period: Period, row, prev, in_force, level, scope_label, judged: verdict.Verdict) -> Slide:
+    on_time = _rate("pakn_on_time_rate", row, prev, in_force, level, judged=judged.kpis["pakn_on_time_rate"])
+    satisfaction = _rate("pakn_satisfaction_rate", row, prev, in_force, level,
+                         judged=judged.kpis["pakn_satisfaction_rate"])
     data = {"period_label": period.label, "period_kind": period.kind,
             "pakn_received": int(row.get("pakn_received", 0)) if row else 0,
             "pakn_handled": int(row.get("pakn_handled", 0)) if row else 0,
@@ -213,7 +247,8 @@ def _pakn_slide(period: Period, row, prev, in_force, level, scope_label) -> Slid
     sub = [period.label, scope_label, _target_subtitle(on_time)]
     if data["pakn_handled"]:
         sub.append(f"{text_vi.num(data['pakn_handled'])} PAKN đã xử lý")
-    return Slide(key="pakn", kind="pakn", title=T.SLIDE_PAKN_TITLE, headline=text_vi.pct(on_time["value"]),
+    return Slide(key="pakn", kind="pakn", title=T.SLIDE_PAKN_TITLE,
+                 headline=verdict.rate_text_for(on_time["value"], on_time["threshold"], on_time["direction"]),
                  headline_label=T.HEADLINE_PAKN, subtitle=" · ".join(p for p in sub if p),
                  narrative=narrative.for_slide("pakn", data), status=_status_of(on_time),
                  figure=_rates_spec([on_time, satisfaction]), data=data)
@@ -275,25 +310,27 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
     cur_levels, prev_levels = _by_level(current), _by_level(prev)
     total, prev_total = _total_row(current), _total_row(prev)
     names = {r.unit_id: r.name for r in metrics.units_frame(wh, scope).itertuples()}
-    units = _unit_rows(current_units, names, in_force)
+    # One verdict (kpi.verdict) for every slide, the same the overview shows.
+    judged = verdict.judge(period, current, in_force, DOSSIER_RATES + PAKN_RATES, scope=scope, filters=filters)
+    ranking = verdict.rank_units(period, current_units, HEADLINE, in_force, names)
 
-    view_levels = levels_in_view(period, scope, level, {lv for lv, r in cur_levels.items() if _has_dossiers(r)})
+    view_levels = [lv for lv in LEVELS if lv in judged.levels or lv in judged.apart_levels]
     one_level = view_levels[0] if len(view_levels) == 1 else None
-    scope_label = _scope_label(scope, level or (scope.level if scope is not None and scope.kind == "level" else None))
+    scope_label = _scope_label(scope, level or (scope.level if scope is not None and scope.kind == "level" else None),
+                               period)
 
     slides = [_scope_slide("summary", "summary", T.SLIDE_SUMMARY_TITLE.format(scope=scope_label), scope_label, period,
-                           total, prev_total, in_force, one_level,
-                           below_units=[u["name"] for u in sorted(units, key=lambda u: u["value"])
-                                        if u["status"] == tg.NOT_MET] if one_level else None)]
+                           total, prev_total, in_force, judged, one_level,
+                           below_units=[u.name for u in ranking.below] if one_level else None)]
     if len(view_levels) > 1:
         for lv in view_levels:
             label = text_vi.level_label_in(lv, period)
-            below = [u["name"] for u in sorted(units, key=lambda u: u["value"])
-                     if u["level"] == lv and u["status"] == tg.NOT_MET]
+            below = [u.name for u in ranking.below if u.level == lv]
             slides.append(_scope_slide("level", f"level:{lv}", T.SLIDE_LEVEL_TITLE.format(level=label), label, period,
-                                       cur_levels.get(lv), prev_levels.get(lv), in_force, lv, below_units=below))
-    slides.append(_below_slide(period, units, in_force, one_level))
-    slides.append(_pakn_slide(period, total, prev_total, in_force, one_level, scope_label))
+                                       cur_levels.get(lv), prev_levels.get(lv), in_force, judged, lv,
+                                       below_units=below))
+    slides.extend(_below_slides(period, ranking, in_force, one_level))
+    slides.append(_pakn_slide(period, total, prev_total, in_force, one_level, scope_label, judged))
     slides.append(_hotspots_slide(wh, period, filters, scope, total, names))
     return slides
 

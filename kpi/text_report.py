@@ -90,6 +90,10 @@ COL_LEVEL = "Cấp"
 COL_RATE = "Tỷ lệ"
 COL_RESOLVED = "Đúng hạn / đã giải quyết"
 COL_GAP = "Còn thiếu (hồ sơ)"
+BELOW_ORDER = "xếp theo số hồ sơ còn thiếu"
+CONTINUED = "tiếp theo"
+MORE_UNITS = "… và {n} đơn vị khác"
+MORE_UNITS_NEXT = "… và {n} đơn vị khác ở trang sau"
 UNKNOWN = "(Chưa xác định)"
 
 # -- meeting page and PDF pack -----------------------------------------------

@@ -149,8 +149,11 @@ PAGE_TITLES = {
 
 FILTERS_HEADER = "Bộ lọc"
 PERIOD_KIND_LABEL = "Kỳ báo cáo"
-PERIOD_KINDS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "custom": "Tùy chọn"}
-PERIOD_PICK_LABEL = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "custom": "Từ ngày – đến ngày"}
+PERIOD_KINDS = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm", "cutoff": "Kỳ báo cáo TT 01",
+                "custom": "Tùy chọn"}
+PERIOD_PICK_LABEL = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "year": "Năm",
+                     "cutoff": "Kỳ báo cáo (quý, 6 tháng, năm; chốt số liệu theo TT 01/2020/TT-VPCP)",
+                     "custom": "Từ ngày – đến ngày"}
 LEVEL_FILTER_LABEL = "Cấp"
 UNIT_FILTER_LABEL = "Đơn vị"
 FIELD_FILTER_LABEL = "Lĩnh vực"
@@ -166,13 +169,14 @@ EMPTY_BODY = (
 )
 EMPTY_PERIOD = "Kỳ {period} không có hồ sơ nào trong phạm vi đã chọn. Hãy chọn kỳ hoặc đơn vị khác."
 NO_TARGET = "Chưa có chỉ tiêu"
-MET_BADGE = ":blue-badge[✔ Đạt]"
+MET_BADGE = ":green-badge[✔ Đạt]"  # the colours of kpi.verdict.STATUS_COLORS
 NOT_MET_BADGE = ":orange-badge[✘ Chưa đạt]"
 NO_DATA_BADGE = ":gray-badge[Chưa có dữ liệu]"
 TWO_LEVEL_SWITCH = "Chuyển sang chính quyền 2 cấp (01/07/2025)"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LEVEL_COLORS = {"province": "#0072B2", "district": "#E69F00", "commune": "#009E73", None: "#000000"}
-MET_COLOR, NOT_MET_COLOR, NO_DATA_COLOR, TARGET_COLOR = "#0072B2", "#D55E00", "#999999", "#222222"
+# Met green, not met vermillion: the same as kpi.verdict.STATUS_COLORS (slides, PDF).
+MET_COLOR, NOT_MET_COLOR, NO_DATA_COLOR, TARGET_COLOR = "#009E73", "#D55E00", "#999999", "#222222"
 OUTCOME_COLORS = {"resolved_early": "#009E73", "resolved_on_time": "#56B4E9", "resolved_overdue": "#D55E00"}
 RATING_COLORS = {4: "#009E73", 3: "#56B4E9", 2: "#E69F00", 1: "#D55E00"}
 
@@ -237,7 +241,7 @@ def change_phrase(delta: float | None, previous_label: str) -> str | None:
     """'+0,5 điểm % so với Tháng 09/2025'; None when either period has no data."""
     if _missing(delta):
         return None
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    sign = "±" if _all_zero(points(delta)) else ("+" if delta > 0 else "−")
     return f"{sign}{points(delta)} % so với {previous_label.lower() if previous_label.startswith('Tháng') else previous_label}"
 
 
@@ -286,8 +290,15 @@ def signed_points(delta: float | None) -> str | None:
     """'+0,5 điểm %' / '-1,2 điểm %' (ASCII sign: st.metric reads it for the arrow); None without data."""
     if _missing(delta):
         return None
-    sign = "+" if delta > 0 else ("-" if delta < 0 else "")
-    return f"{sign}{points(delta)} %"
+    # The sign follows the rounded figure: -0,04 point is "0,0 điểm %", never "-0,0".
+    text = points(delta)
+    sign = "" if _all_zero(text) else ("+" if delta > 0 else "-")
+    return f"{sign}{text} %"
+
+
+def _all_zero(text: str) -> bool:
+    """Whether a formatted number shows only zeros ('0,0 điểm')."""
+    return not any(ch in "123456789" for ch in text)
 OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
                       "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
 PLAN_YEAR_APPLIED = "Chỉ tiêu năm {applied} áp dụng cho {year}"
@@ -316,10 +327,12 @@ RATINGS_TITLE = "Phân bố bốn mức đánh giá theo cấp"
 RATINGS_COLUMNS = {"rated_very_satisfied": "Rất hài lòng", "rated_satisfied": "Hài lòng", "rated_neutral": "Bình thường",
                    "rated_dissatisfied": "Không hài lòng"}
 SURVEY_NOTE = "Ngoài đánh giá trên hồ sơ còn {n} lượt khảo sát riêng (tính vào tỷ lệ hài lòng, không chia theo lĩnh vực)."
-PAKN_BACKLOG_TITLE = "PAKN tồn cuối tháng (chưa xử lý)"
+PAKN_BACKLOG_TITLE = "PAKN tồn cuối kỳ (chưa xử lý) theo tháng: trong hạn và quá hạn"
+PAKN_BACKLOG_PARTS = {"pakn_backlog_within": "PAKN tồn trong hạn", "pakn_backlog_overdue": "PAKN tồn quá hạn"}
+PAKN_BACKLOG_HELP = "PAKN đã tiếp nhận đến ngày cuối kỳ mà chưa xử lý xong tại ngày đó (gồm cả trong hạn và quá hạn)."
 PAKN_BACKLOG_UNITS = "Đơn vị có nhiều PAKN tồn nhất"
-PAKN_COUNTS = {"pakn_received": "PAKN tiếp nhận", "pakn_handled": "PAKN đã xử lý", "pakn_backlog": "PAKN tồn cuối kỳ",
-               "pakn_backlog_overdue": "PAKN tồn quá hạn"}
+PAKN_COUNTS = {"pakn_received": "PAKN tiếp nhận", "pakn_handled": "PAKN đã xử lý", "pakn_backlog": "PAKN tồn cuối kỳ (chưa xử lý)",
+               "pakn_backlog_overdue": "Trong đó quá hạn"}
 PAKN_DUE_ASSUMED = "{n} PAKN không có hạn xử lý trong tệp: hạn được tính bằng ngày nhận + 15 ngày làm việc."
 DRILL_RESOLVED_OVERDUE = "Xem hồ sơ đã giải quyết quá hạn"
 DRILL_IN_PROGRESS_OVERDUE = "Xem hồ sơ đang giải quyết quá hạn"
@@ -390,6 +403,17 @@ def unknown_channels_line(counts: dict[str, int], limit: int = 8) -> str:
     return UNKNOWN_CHANNELS.format(items=", ".join(items))
 
 
+def sheets_line(sheets: list[dict], skipped: list[str], limit: int = 12) -> str:
+    """'50 trang dữ liệu: «Sở A» 1.000 dòng, …; bỏ qua (không phải bảng dữ liệu): «Hướng dẫn»'."""
+    items = [f"«{s['sheet']}» {num(s['rows'])} dòng" for s in sheets[:limit]]
+    if len(sheets) > limit:
+        items.append(f"và {num(len(sheets) - limit)} trang khác")
+    line = f"{num(len(sheets))} trang dữ liệu: " + ", ".join(items)
+    if skipped:
+        line += "; bỏ qua (không phải bảng dữ liệu): " + ", ".join(f"«{name}»" for name in skipped)
+    return line
+
+
 # -- coverage: unknown is not "no" (DOMAIN §4) ----------------------------------------
 COVERAGE_NOTE = "tính trên {known} / {total} hồ sơ có dữ liệu"
 COVERAGE_SENTENCE = "{label}: {note}."
@@ -412,3 +436,6 @@ def coverage_sentences(coverages: dict) -> str:
     'Số hóa hồ sơ: tính trên 8.123 / 10.000 hồ sơ có dữ liệu.'"""
     notes = [(key, coverage_note(cov)) for key, cov in coverages.items()]
     return " ".join(COVERAGE_SENTENCE.format(label=KPI_LABELS[key], note=note) for key, note in notes if note)
+FORM06_LEFT_OUT = ("{n} biểu tổng hợp (Biểu số 06) không được tính trong kỳ này vì kỳ báo cáo của biểu không nằm "
+                   "trọn trong kỳ đang xem (ví dụ biểu chốt số liệu theo TT 01, từ ngày 15 tháng trước); "
+                   "chọn «Kỳ báo cáo TT 01» để xem số liệu của các biểu này.")

@@ -9,6 +9,7 @@ from kpi.levels import LEVELS
 from kpi.text import sort_key_vi
 from kpi.text_vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT
 from ui import text_auth as T
+from ui import meeting_links
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
 
@@ -162,3 +163,6 @@ if users:
     elif right.button(T.USER_ACTIVATE, key=f"{prefix}_activate"):
         auth.activate(wh, picked, actor=user.name)
         done(T.done("Đã kích hoạt lại", picked))
+
+# -- meeting links: the meeting-room PC opens meeting mode without a password (issue 17) ----------
+meeting_links.panel(wh, user, scope_picker, lambda scope: T.scope_label(scope, unit_names))

@@ -26,7 +26,7 @@ for kpi in ("digitization_rate", "e_result_rate"):
     st.subheader(T.KPI_LABELS[kpi])
     c = st.columns([1, 2, 2])
     with c[0]:
-        W.tile(frame, kpi, row, previous, f.level, unit_id, by_level=by_level)
+        W.tile(frame, kpi, row, previous, f.level, unit_id)
     with c[1]:
         charts.show(charts.level_bars(by_level[by_level[f"{kpi}__den"] > 0], kpi, W.level_targets(frame, kpi),
                                       T.BY_LEVEL_TITLE.format(kpi=T.KPI_LABELS[kpi])), key=f"dg_levels_{kpi}")

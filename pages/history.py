@@ -103,7 +103,7 @@ else:
 
 # -- reject reports ------------------------------------------------------------------
 st.subheader(T.HISTORY_REJECTS_TITLE)
-with_rejects = {b["id"]: b for b in batches if b["rows_rejected"] and U.may_see_rejects(user, b)}
+with_rejects = {b["id"]: b for b in batches if (b["rows_rejected"] or b["duplicates"]) and U.may_see_rejects(user, b)}
 if not with_rejects:
     st.caption(T.HISTORY_REJECTS_NONE)
 else:

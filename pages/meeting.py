@@ -15,7 +15,7 @@ import time
 
 import streamlit as st
 
-from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, text_vi
+from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, text_vi, verdict
 from kpi.db import Warehouse
 from kpi.filters import Scope
 from kpi.levels import LEVELS
@@ -28,7 +28,7 @@ SCREEN_TABLE_ROWS = 5       # table rows on the wall; the PDF pack shows more
 SCREEN_CHART_WITH_TABLE = 420
 SLIDE_KEY = "meeting_slide"
 CHANGED_KEY = "meeting_changed_at"
-STATUS_COLORS = {"met": slide_charts.OKABE_ITO["bluish_green"], "not_met": slide_charts.OKABE_ITO["vermillion"]}
+STATUS_COLORS = verdict.STATUS_COLORS  # one palette: kpi.verdict
 
 CSS = """
 <style>
@@ -124,7 +124,8 @@ def _table_html(table: dict) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td{' class=n' if i >= 2 else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
         + "</tr>" for row in table["rows"])
-    more = f"<p class='mt-foot'>… và {text_vi.num(table['more'])} đơn vị khác</p>" if table.get("more") else ""
+    label = T.MORE_UNITS_NEXT if table.get("continued") else T.MORE_UNITS
+    more = f"<p class='mt-foot'>{label.format(n=text_vi.num(table['more']))}</p>" if table.get("more") else ""
     return f"<table class='mt-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
@@ -149,8 +150,8 @@ def _draw(slide, index: int, total: int) -> None:
             st.markdown(f"<div class='mt-narrative'>{html.escape(text_vi.NO_DATA)}</div>", unsafe_allow_html=True)
     if slide.table:
         rows = slide.table["rows"]
-        shown = dict(slide.table, rows=rows[:SCREEN_TABLE_ROWS],
-                     more=int(slide.table.get("more") or 0) + max(0, len(rows) - SCREEN_TABLE_ROWS))
+        fit = SCREEN_TABLE_ROWS if fig is not None else len(rows)  # a table without chart has the room
+        shown = dict(slide.table, rows=rows[:fit], more=int(slide.table.get("more") or 0) + max(0, len(rows) - fit))
         st.markdown(_table_html(shown), unsafe_allow_html=True)
 
 

@@ -22,7 +22,7 @@ with c[0]:
 with c[1]:
     W.tile(frame, "pakn_satisfaction_rate", row, previous, f.level, unit_id)
 with c[2], st.container(border=True):
-    st.metric(T.PAKN_COUNTS["pakn_backlog"], T.num(row["pakn_backlog"]))
+    st.metric(T.PAKN_COUNTS["pakn_backlog"], T.num(row["pakn_backlog"]), help=T.PAKN_BACKLOG_HELP)
     st.caption(f"{T.PAKN_COUNTS['pakn_backlog_overdue']}: {T.num(row['pakn_backlog_overdue'])}")
 with c[3], st.container(border=True):
     st.metric(T.PAKN_COUNTS["pakn_received"], T.num(row["pakn_received"]))
@@ -42,8 +42,12 @@ with right:
                                  W.level_targets(frame, "pakn_satisfaction_rate", levels),
                                  T.TREND_TITLE.format(kpi=T.KPI_LABELS["pakn_satisfaction_rate"])), key="pk_sat")
 monthly = frame.table(("month",), period=window)
-charts.show(charts.stacked_months(monthly, {"pakn_backlog_overdue": T.PAKN_COUNTS["pakn_backlog_overdue"]},
-                                  {"pakn_backlog_overdue": T.NOT_MET_COLOR}, T.PAKN_BACKLOG_TITLE), key="pk_backlog")
+# The same count as the tile, month by month: the backlog at each month's end, split into
+# within deadline and overdue (the two parts add up to "PAKN tồn cuối kỳ").
+monthly = monthly.assign(pakn_backlog_within=monthly["pakn_backlog"] - monthly["pakn_backlog_overdue"])
+charts.show(charts.stacked_months(monthly, T.PAKN_BACKLOG_PARTS,
+                                  {"pakn_backlog_within": T.OUTCOME_COLORS["resolved_on_time"],
+                                   "pakn_backlog_overdue": T.NOT_MET_COLOR}, T.PAKN_BACKLOG_TITLE), key="pk_backlog")
 
 W.ranking_section(frame, "pakn_on_time_rate", "resolved", "pk_rank", count_column="pakn_backlog")
 W.field_section(frame, "pakn_on_time_rate", "resolved", "pk_field")

@@ -7,9 +7,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi import text_vi as T
+from kpi import text_verdict as TV, text_vi as T, verdict
 from kpi.filters import Filters
-from kpi.targets import MET, NOT_MET, assess, pick
+from kpi.targets import MET, NOT_MET, pick
 from kpi.text import sort_key_vi
 from kpi.units import lineage
 from ui import charts
@@ -50,18 +50,23 @@ for chunk in (kpis[:4], kpis[4:]):
 
 # Rank among the units of the same level.
 peers = frame.table(("unit",), filters=Filters(level=level, fields=f.fields))
-st.subheader(T.UNIT_RANK.format(n=T.num(len(peers)), level=T.LEVEL_LABELS[level].lower()))
 cells = []
 for kpi in kpis:
     ranked = peers[peers[f"{kpi}__den"] > 0].copy()
     ranked["v"] = pd.to_numeric(ranked[kpi])
     ranked = ranked.sort_values("v", ascending=False).reset_index(drop=True)
     position = ranked.index[ranked["unit_id"] == unit_id]
-    text = T.UNIT_RANK_VALUE.format(rank=position[0] + 1, n=len(ranked)) if len(position) else T.NO_DATA
+    if len(ranked) < verdict.MIN_PEERS:
+        text = TV.RANK_TOO_FEW.format(n=verdict.MIN_PEERS)
+    else:
+        text = T.UNIT_RANK_VALUE.format(rank=position[0] + 1, n=len(ranked)) if len(position) else T.NO_DATA
     cells.append(f"<td>{html.escape(text)}</td>")
 head = "".join(f"<th>{html.escape(T.KPI_LABELS[k])}</th>" for k in kpis)
-st.markdown(f"<table class='kpi-matrix'><thead><tr>{head}</tr></thead><tbody><tr>{''.join(cells)}</tr></tbody></table>",
-            unsafe_allow_html=True)
+# A rank among fewer than three peers ("Hạng 1/1") says nothing: not shown.
+if len(peers) >= verdict.MIN_PEERS:
+    st.subheader(T.UNIT_RANK.format(n=T.num(len(peers)), level=T.LEVEL_LABELS[level].lower()))
+    st.markdown(f"<table class='kpi-matrix'><thead><tr>{head}</tr></thead><tbody><tr>{''.join(cells)}</tr></tbody></table>",
+                unsafe_allow_html=True)
 
 # Scorecard over time, with the history of the units merged or renamed into this one.
 st.subheader(T.UNIT_SCORECARD)
@@ -84,10 +89,10 @@ for r in monthly.to_dict("records"):
     for kpi in kpis:
         v = W.value(r, kpi)
         target = pick(frame.targets(pd.Timestamp(r["period_start"]).year), kpi, level, unit_id)
-        status = assess(v, target.threshold, target.direction) if target else None
-        css = {MET: "kpi-met", NOT_MET: "kpi-notmet"}.get(status, "kpi-nodata" if v is None else "")
+        status = verdict.cell_status(v, int(r.get(f"{kpi}__den", 0)), target, level_cell=False)
         mark = {MET: " ✔", NOT_MET: " ✘"}.get(status, "")
-        cells.append(f"<td class='{css}'>{html.escape(T.pct(v))}{mark}</td>")
+        cells.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+                     f"{html.escape(verdict.rate_text(v, target))}{mark}</td>")
     rows.append(f"<tr>{''.join(cells)}</tr>")
 st.markdown(f"<table class='kpi-matrix'><thead><tr><th>{T.UNIT_MONTH}</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows[::-1])}</tbody></table>", unsafe_allow_html=True)

@@ -15,7 +15,7 @@ from etl import columns as C, form06, upload as U
 from kpi import auth, config, text_quality as TQ, units as units_mod
 from kpi.text import sort_key_vi
 from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
-                         unknown_channels_line)
+                         sheets_line, unknown_channels_line)
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -249,6 +249,8 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     counts_row(ins)
     with st.expander(T.UPLOAD_MAPPING):
         mapping_table(ins)
+    if len(p.sheets) > 1 or p.skipped_sheets:
+        st.caption(sheets_line(p.sheets, p.skipped_sheets))
     if p.duplicates:
         st.caption(T.UPLOAD_DUPLICATES.format(n=num(p.duplicates)))
     st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.data)))}**")

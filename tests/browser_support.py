@@ -22,6 +22,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORT = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1366, "height": 768}  # the common office laptop (issue 17)
+VIEWPORTS = {"1920x1080": VIEWPORT, "1366x768": LAPTOP}
 
 
 def free_port() -> int:
@@ -82,8 +84,8 @@ def chromium():
             browser.close()
 
 
-def new_tab(browser):
-    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+def new_tab(browser, viewport: dict | None = None):
+    context = browser.new_context(viewport=viewport or VIEWPORT, locale="vi-VN")
     tab = context.new_page()
     tab.set_default_timeout(60_000)
     return tab

@@ -129,3 +129,49 @@ def test_every_column_gets_a_verdict_and_absent_optional_fields_are_listed():
     found = find_header(_cells([DOSSIER_HEAD]))
     assert [v.confidence for v in found.verdicts] == ["ignored"] + ["sure"] * 6
     assert "e_result" in found.absent and "digitized" not in found.absent and "code" not in found.absent
+
+
+def test_a_one_stop_export_worded_its_own_way_maps_every_field():
+    head = ["STT", "Số hồ sơ", "Tên TTHC", "Lĩnh vực", "Chủ hồ sơ", "Địa chỉ", "Số điện thoại", "Ngày tiếp nhận",
+            "Hạn giải quyết (theo quy định)", "Ngày trả KQ", "Trạng thái", "Hình thức nộp", "Đơn vị xử lý", "Đã số hóa",
+            "KQĐT", "Đánh giá mức độ hài lòng của tổ chức, công dân", "Phiếu xin lỗi (nếu có)", "Ghi chú"]
+    found = find_header(_cells([["DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ TRẢ KẾT QUẢ"], head]))
+    assert found.kind == "dossiers" and found.header_row == 2 and found.missing == []
+    became = {head[v.index]: v.field for v in found.verdicts}
+    assert became == {"STT": None, "Số hồ sơ": "code", "Tên TTHC": "procedure", "Lĩnh vực": "field",
+                      "Chủ hồ sơ": "applicant", "Địa chỉ": None, "Số điện thoại": None, "Ngày tiếp nhận": "received_at",
+                      "Hạn giải quyết (theo quy định)": "due_at", "Ngày trả KQ": "finished_at", "Trạng thái": "status",
+                      "Hình thức nộp": "channel", "Đơn vị xử lý": "unit_name", "Đã số hóa": "digitized",
+                      "KQĐT": "e_result", "Đánh giá mức độ hài lòng của tổ chức, công dân": "rating",
+                      "Phiếu xin lỗi (nếu có)": "apology", "Ghi chú": None}
+    assert found.absent == ["level"]
+
+
+def test_opencps_style_field_names():
+    head = ["dossierNo", "govAgencyName", "serviceName", "applicantName", "receiveDate", "dueDate", "finishDate",
+            "dossierStatus"]
+    found = find_header(_cells([head]))
+    assert found.kind == "dossiers" and found.missing == []
+    assert [found.mapping[f] for f in ("code", "unit_name", "procedure", "applicant", "received_at", "due_at",
+                                       "finished_at", "status")] == list(range(8))
+
+
+def test_pakn_and_survey_exports_in_other_words_are_told_apart():
+    pakn = find_header(_cells([["STT", "Số PAKN", "Nội dung phản ánh", "Cơ quan xử lý", "Ngày gửi", "Hạn XL",
+                                "Ngày trả lời", "Đánh giá"]]))
+    assert pakn.kind == "feedback" and pakn.missing == []
+    assert pakn.mapping == {"code": 1, "title": 2, "unit_name": 3, "received_at": 4, "due_at": 5, "handled_at": 6,
+                            "rating": 7}
+    survey = find_header(_cells([["Số phiếu khảo sát", "Mã HS", "Đơn vị", "Thời gian khảo sát", "Mức độ hài lòng"]]))
+    assert survey.kind == "survey" and survey.missing == []
+    assert survey.mapping == {"code": 0, "dossier_code": 1, "unit_name": 2, "rated_at": 3, "rating": 4}
+
+
+def test_a_column_numbering_row_under_the_header_belongs_to_the_header():
+    numbers = [f"({i})" for i in range(1, len(DOSSIER_HEAD) + 1)]
+    found = find_header(_cells([["BÁO CÁO"], DOSSIER_HEAD, numbers, ROW]))
+    assert (found.header_row, found.header_rows, found.data_start) == (2, 2, 3)
+    plain = find_header(_cells([DOSSIER_HEAD, [str(i) for i in range(1, 8)], ROW]))
+    assert plain.data_start == 2
+    not_numbers = find_header(_cells([DOSSIER_HEAD, ["1", "H1", "Sở Tư pháp", "2024-01-02", "2024-01-09", None, "Có"]]))
+    assert not_numbers.data_start == 1  # a record whose first cell is its row number is data

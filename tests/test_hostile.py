@@ -85,6 +85,15 @@ def test_huge_csv_cell_refused_without_a_csv_error(tmp_path, no_child):
     assert "Tệp «o_lon.csv» có ô dài 100.000 ký tự (dòng 3), vượt giới hạn 32.767 ký tự một ô" in reason
 
 
+def test_cell_size_of_utf16_text_is_counted_in_characters(tmp_path, no_child):
+    ok = tmp_path / "unicode.csv"
+    ok.write_bytes(("Mã hồ sơ;Đơn vị\n" + "Ý" * 20_000 + ";x\n").encode("utf-16"))  # 40 KB, 20 000 characters
+    limits.check_before_parse(ok.read_bytes(), ok.name, "csv")
+    big = tmp_path / "unicode_lon.csv"
+    big.write_bytes(("Mã hồ sơ;Đơn vị\n" + "Ý" * 40_000 + ";x\n").encode("utf-16"))
+    assert "Tệp «unicode_lon.csv» có ô dài 40.000 ký tự (dòng 2)" in refusal(big)
+
+
 def test_too_many_csv_lines(tmp_path, no_child, monkeypatch):
     monkeypatch.setenv("TTHC_MAX_ROWS", "10")
     path = tmp_path / "nhieu.csv"

@@ -133,3 +133,33 @@ def test_progress_callback_and_manual_mapping(wh, tmp_path):
     load_prepared(wh, prepared, progress=lambda fraction, text: steps.append(fraction))
     assert steps[-1] == 1.0 and steps == sorted(steps)
     assert len(prepared.preview(2)) == 2 and "Mã hồ sơ" in prepared.preview(2).columns
+
+
+def test_refusal_names_a_near_miss_column(wh, tmp_path):
+    path = write_messy(tmp_path / "gan.xlsx", make_rows(3), headers={"code": "Mã vận hành nội bộ"})
+    prepared = prepare(path, wh=wh)
+    assert prepared.unmapped == ["code"]
+    assert "cột «Mã vận hành nội bộ» gần giống nhưng chưa đủ chắc" in prepared.refusal
+
+
+def test_a_numbering_row_under_the_header_is_not_a_rejected_record(wh, tmp_path):
+    from tests.upload_helpers import HEADERS, dossier_row, write_table
+
+    numbers = [f"({i})" for i in range(1, len(HEADERS) + 1)]
+    path = write_table(tmp_path / "mau.xlsx", HEADERS, [numbers, dossier_row("A1"), dossier_row("A2")], title=["BÁO CÁO"])
+    result = load_file(wh, path)
+    assert (result.counts["rows_read"], result.counts["rows_loaded"], result.counts["rows_rejected"]) == (2, 2, 0)
+
+
+def test_issue_11_headers_worded_otherwise_load_their_values(wh, tmp_path):
+    """The refused and half-read files of issue 11: a due date, an abbreviated e-result and a long rating header."""
+    words = {"due_at": "Hạn giải quyết (theo quy định)", "e_result": "KQ ĐT",
+             "rating": "Đánh giá mức độ hài lòng của tổ chức, công dân đối với việc giải quyết TTHC"}
+    rows = make_rows(14)
+    result = load_file(wh, write_messy(tmp_path / "khac.xlsx", rows, headers=words))
+    assert result.status == "loaded" and result.counts["rows_loaded"] == 14
+    assert {v.label: v.field for v in result.verdicts if v.label in words.values()} == {
+        text: name for name, text in words.items()}
+    stored = wh.query("SELECT count(e_result), count(rating), count(due_at) FROM dossiers")[0]
+    assert stored == (sum(r["e_result"] is not None for r in rows), sum(r["rating"] is not None for r in rows),
+                      sum(r["due_at"] is not None for r in rows))

@@ -30,9 +30,12 @@ def test_met_exactly_and_unchanged_after_rounding():
 
 
 def test_not_met_by_less_than_what_is_shown():
+    # Just under the target: printed with the decimals that keep it under (never "97,0% ✗", issue 17).
     assert N.rate_sentence(rate(0.96996, None), "tháng 10/2024") == (
-        "Tỷ lệ giải quyết đúng hạn tháng 10/2024 đạt 97,0%, chưa đạt chỉ tiêu 97% (còn thiếu dưới 0,1 điểm); "
+        "Tỷ lệ giải quyết đúng hạn tháng 10/2024 đạt 96,996%, chưa đạt chỉ tiêu 97% (còn thiếu dưới 0,1 điểm); "
         "tháng trước chưa có dữ liệu để so sánh.")
+    assert N.rate_sentence(rate(0.9696, None), "tháng 10/2024").startswith(
+        "Tỷ lệ giải quyết đúng hạn tháng 10/2024 đạt 96,96%, chưa đạt chỉ tiêu 97%")
 
 
 def test_no_data_is_never_zero():
@@ -87,7 +90,7 @@ def test_below_target_slide():
             "direction": ">=", "units_with_data": 12, "units": units}
     assert N.below_target_narrative(data) == (
         "Trong tháng 10/2024, 2/12 đơn vị có tỷ lệ giải quyết đúng hạn dưới chỉ tiêu 97%. "
-        "Thấp nhất là Sở Tài nguyên và Môi trường với 85,0% (17/20 hồ sơ đúng hạn). "
+        "Thiếu nhiều nhất là Sở Tài nguyên và Môi trường: cần thêm 3 hồ sơ đúng hạn (85,0%, 17/20 hồ sơ đúng hạn). "
         "Các đơn vị này còn thiếu tổng cộng 4 hồ sơ đúng hạn để đạt chỉ tiêu.")  # 3 + 1
     assert N.below_target_narrative(dict(data, units=[])) == (
         "Trong tháng 10/2024, cả 12 đơn vị có hồ sơ đã giải quyết đều đạt chỉ tiêu tỷ lệ giải quyết đúng hạn 97%.")

@@ -246,9 +246,14 @@ def test_ranking_is_sorted_and_marks_units_below_target(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db, page="on_time")
     ranking = [f for f in figures(at) if f["data"] and f["data"][0].get("orientation") == "h"][0]
     bars = ranking["data"][0]
-    assert bars["x"] == sorted(bars["x"])  # worst first (drawn at the top)
     below = [x < 0.97 for x in bars["x"]]
     assert [t.startswith("✘") for t in bars["text"]] == below
+    # Impact first (issue 17): units below target by the dossiers they miss, then the rest by rate.
+    n_below = sum(below)
+    assert below == [True] * n_below + [False] * (len(below) - n_below)
+    gaps = [int(t.rsplit("thiếu ", 1)[1].replace(".", "")) for t in bars["text"][:n_below]]
+    assert gaps == sorted(gaps, reverse=True)
+    assert bars["x"][n_below:] == sorted(bars["x"][n_below:])
 
 
 # -- drill-down --------------------------------------------------------------------------

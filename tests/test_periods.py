@@ -24,10 +24,15 @@ def test_previous_comparable():
     assert span.previous() == periods.custom(dt.date(2024, 3, 1), dt.date(2024, 3, 10))
 
 
+def _dates(period):
+    return period.start, period.end
+
+
 def test_cutoff_convention():
-    assert periods.cutoff("month", 2024, 3) == periods.custom(dt.date(2024, 2, 15), dt.date(2024, 3, 14))
-    assert periods.cutoff("quarter", 2024, 1) == periods.custom(dt.date(2023, 12, 15), dt.date(2024, 3, 14))
-    assert periods.cutoff("year", 2024) == periods.custom(dt.date(2023, 12, 15), dt.date(2024, 12, 14))
+    assert _dates(periods.cutoff("month", 2024, 3)) == (dt.date(2024, 2, 15), dt.date(2024, 3, 14))
+    assert _dates(periods.cutoff("quarter", 2024, 1)) == (dt.date(2023, 12, 15), dt.date(2024, 3, 14))
+    assert _dates(periods.cutoff("year", 2024)) == (dt.date(2023, 12, 15), dt.date(2024, 12, 14))
+    assert periods.cutoff("quarter", 2024, 1).kind == "cutoff_quarter"
 
 
 def test_months_clip_to_period():

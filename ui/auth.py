@@ -24,12 +24,13 @@ import streamlit as st
 
 from kpi import audit, auth, config
 from kpi.auth import AuthError, User
-from ui import text_auth as T
+from ui import session_token, text_auth as T
 from ui.warehouse import get_warehouse
 
 USER_KEY = "user"
 LAST_SEEN_KEY = "last_seen"
 METHOD_KEY = "auth_method"
+MEETING_LINK = "meeting_link"  # METHOD_KEY of a session opened by a meeting link: meeting mode only
 _NOTICE_KEY = "_auth_notice"
 _SSO_REFUSED_KEY = "_auth_sso_refused"
 
@@ -44,6 +45,8 @@ def _start_session(user: User, method: str, now: dt.datetime) -> User:
     st.session_state[LAST_SEEN_KEY] = now
     st.session_state[METHOD_KEY] = method
     st.session_state.pop(_NOTICE_KEY, None)
+    if method == "password":  # kept in a cookie so F5 or a browser restart keeps the session (ui.session_token)
+        session_token.remember(get_warehouse(), user)
     return user
 
 
@@ -52,6 +55,7 @@ def _end_session(user: User | None, reason: str) -> str | None:
     method = st.session_state.get(METHOD_KEY)
     if user is not None:
         try:
+            session_token.forget(get_warehouse(), user.name)
             audit.record(get_warehouse(), user.name, "logout", user.name, {"reason": reason})
         except Exception:  # noqa: BLE001 - a busy warehouse must not keep a session alive
             pass
@@ -167,6 +171,12 @@ def require_user() -> User:
                 st.logout()
                 st.stop()
             st.session_state[_NOTICE_KEY] = T.SESSION_EXPIRED
+        elif st.session_state.get(METHOD_KEY) == MEETING_LINK:
+            if session_token.meeting_link_valid(get_warehouse(), now):
+                st.session_state[LAST_SEEN_KEY] = now
+                return user
+            _end_session(user, "revoked")
+            st.session_state[_NOTICE_KEY] = T.MEETING_LINK_INVALID
         else:
             fresh = auth.refresh_user(get_warehouse(), user)
             if fresh is not None:
@@ -176,6 +186,9 @@ def require_user() -> User:
             _end_session(user, "deactivated")
 
     wh = get_warehouse()
+    restored = session_token.restore(wh, now)  # a reload: the login cookie, or a meeting link in the address
+    if restored is not None:
+        return _start_session(*restored, now)
     sso = sso_configured()
     if sso:
         user = _sso_user(wh)

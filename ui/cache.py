@@ -39,6 +39,11 @@ def _dossier_list(db: str, version: int, period: Period, which: str, filters: Fi
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_TTL)
+def _forms_left_out(db: str, version: int, period: Period, filters: Filters | None, scope: Scope | None) -> int:
+    return metrics.forms_left_out(Warehouse(db), period, filters, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_TTL)
 def _units_frame(db: str, version: int, scope: Scope | None) -> pd.DataFrame:
     return metrics.units_frame(Warehouse(db), scope)
 
@@ -80,6 +85,11 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
 def dossier_list(wh: Warehouse, period: Period, which: str, filters: Filters | None = None, scope: Scope | None = None,
                  limit: int | None = 50_000, version: int | None = None) -> pd.DataFrame:
     return _dossier_list(*_key(wh, version), period, which, filters, scope, limit)
+
+
+def forms_left_out(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None,
+                   version: int | None = None) -> int:
+    return _forms_left_out(*_key(wh, version), period, filters, scope)
 
 
 def units_frame(wh: Warehouse, scope: Scope | None = None, version: int | None = None) -> pd.DataFrame:

@@ -18,9 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import text_vi as T
+from kpi import text_verdict as TV, text_vi as T, verdict
 from kpi.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
-from kpi.targets import MET, NOT_MET, assess
+from kpi.targets import NOT_MET
 
 FONT_SIZE = 17
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -156,19 +156,20 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
 
 
 def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure:
-    """Units as horizontal bars, worst at the top, against their targets.
+    """Units as horizontal bars in the order given (kpi.verdict.rank_units: the units missing the
+    most dossiers at the top), against their targets.
 
-    ``rows`` has name, the KPI value, its ``__num``/``__den`` and ``target`` (a
-    Target or None per row). One goal line when every row shares a threshold,
-    else a mark at each unit's own target.
+    ``rows`` has name, the KPI value, its ``__num``/``__den``, ``target`` (a Target or None),
+    ``status`` and ``gap`` per row. One goal line when every row shares a threshold, else a
+    mark at each unit's own target.
     """
     rows = rows[pd.to_numeric(rows[kpi], errors="coerce").notna()].copy()
     rows["value"] = pd.to_numeric(rows[kpi])
-    rows = rows.sort_values(["value", "name"], ascending=[True, True])
-    status = [assess(v, t.threshold, t.direction) if t is not None else None for v, t in zip(rows["value"], rows["target"])]
-    colors = [T.NOT_MET_COLOR if s == NOT_MET else (T.MET_COLOR if s == MET else T.NO_DATA_COLOR) for s in status]
-    text = [("✘ " if s == NOT_MET else "") + T.pct(v) for v, s in zip(rows["value"], status)]
-    custom = [[T.num(n), T.num(d), T.STATUS_LABELS.get(s or "", "")] for n, d, s in
+    status = list(rows["status"])
+    colors = [verdict.STATUS_COLORS.get(s, T.NO_DATA_COLOR) for s in status]
+    text = [(f"✘ {verdict.rate_text(v, t)} · {TV.GAP_SHORT.format(n=T.num(g))}" if s == NOT_MET
+             else verdict.rate_text(v, t)) for v, t, s, g in zip(rows["value"], rows["target"], status, rows["gap"])]
+    custom = [[T.num(n), T.num(d), verdict.status_label(s or "")] for n, d, s in
               zip(rows[f"{kpi}__num"], rows[f"{kpi}__den"], status)]
     fig = go.Figure(go.Bar(
         x=rows["value"].tolist(), y=rows["name"].tolist(), orientation="h", marker={"color": colors}, text=text,
@@ -187,7 +188,7 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
         ))
     height = max(260, 44 * len(rows) + 120)
     layout(fig, title, height, percent_axis="x")
-    fig.update_xaxes(range=[0, 1.12])
+    fig.update_xaxes(range=[0, 1.25])
     fig.update_yaxes(autorange="reversed", showgrid=False, title=None, automargin=True)
     fig.update_layout(showlegend=len(thresholds) > 1, bargap=0.25)
     return fig
@@ -211,19 +212,22 @@ def stacked_months(monthly: pd.DataFrame, columns: dict, colors: dict, title: st
 
 
 def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 380) -> go.Figure:
-    """One bar per level, each with its own goal segment over it."""
+    """One bar per level, each with its own goal segment over it. The goal is named under the
+    level on the axis, never over a bar, so no label can hide a value."""
     rows = by_level.set_index("level")
     levels = [level for level in LEVELS if level in rows.index]
     values = [pd.to_numeric(rows.loc[level, kpi], errors="coerce") for level in levels]
-    status = [assess(v if pd.notna(v) else None, targets[l].threshold, targets[l].direction) if targets.get(l) else None
-              for v, l in zip(values, levels)]
+    status = [verdict.cell_status(v if pd.notna(v) else None, int(rows.loc[l, f"{kpi}__den"]), targets.get(l),
+                                  level_cell=True) for v, l in zip(values, levels)]
+    names = [T.LEVEL_LABELS[l] + (f"<br>{T.TARGET_TEXT.format(target=T.target_phrase(targets[l].threshold, targets[l].direction))}"
+                                  if targets.get(l) else "") for l in levels]
     fig = go.Figure(go.Bar(
-        x=[T.LEVEL_LABELS[l] for l in levels], y=values, name=T.KPI_LABELS[kpi],
-        marker={"color": [T.NOT_MET_COLOR if s == NOT_MET else T.MET_COLOR for s in status]},
-        text=[("✘ " if s == NOT_MET else "✔ " if s == MET else "") + T.pct(v if pd.notna(v) else None)
-              for v, s in zip(values, status)],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        x=names, y=values, name=T.KPI_LABELS[kpi],
+        marker={"color": [verdict.STATUS_COLORS.get(s, T.NO_DATA_COLOR) for s in status]},
+        text=[(TV.STATUS_MARKS.get(s, "") + " " + verdict.rate_text(v if pd.notna(v) else None, targets.get(l))).strip()
+              for v, s, l in zip(values, status, levels)],
+        textposition="inside", insidetextanchor="end", textfont={"color": "white", "size": FONT_SIZE + 1},
+        cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra></extra>",
     ))
     for i, level in enumerate(levels):
         target = targets.get(level)
@@ -231,11 +235,8 @@ def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | Non
             continue
         fig.add_shape(type="line", xref="x", x0=i - 0.45, x1=i + 0.45, yref="y", y0=target.threshold, y1=target.threshold,
                       line={"color": T.TARGET_COLOR, "width": 4, "dash": "dash"}, name=f"target:{kpi}:{level}")
-        fig.add_annotation(x=i, y=target.threshold, xref="x", yref="y", yanchor="bottom", showarrow=False,
-                           text=T.target_line_label(target.threshold, target.source),
-                           font={"size": FONT_SIZE - 3, "color": T.TARGET_COLOR}, bgcolor="rgba(255,255,255,0.8)")
     layout(fig, title, height)
-    fig.update_yaxes(range=[0, 1.1])
+    fig.update_yaxes(range=[0, 1.05])
     fig.update_layout(showlegend=False)
     return fig
 

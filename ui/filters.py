@@ -22,8 +22,9 @@ from kpi.text import sort_key_vi
 from ui import cache
 
 KIND, MONTH, QUARTER, HALF, YEAR, CUSTOM = "flt_kind", "flt_month", "flt_quarter", "flt_half", "flt_year", "flt_custom"
+CUTOFF = "flt_cutoff"  # TT 01 reporting periods (cut-off quarters, halves, years; kpi.periods.cutoff)
 LEVEL, UNIT, FIELD = "flt_level", "flt_unit", "flt_field"
-KEYS = (KIND, MONTH, QUARTER, HALF, YEAR, CUSTOM, LEVEL, UNIT, FIELD)
+KEYS = (KIND, MONTH, QUARTER, HALF, YEAR, CUSTOM, CUTOFF, LEVEL, UNIT, FIELD)
 ANCHOR = "_flt_anchor"
 ALL = "*"  # the "no restriction" option of level, unit and field
 
@@ -61,6 +62,8 @@ def _options(kind: str, first: dt.date, last: dt.date) -> list[str]:
         values = list(dict.fromkeys(f"{d.year}-Q{(d.month - 1) // 3 + 1}" for d in months))
     elif kind == "half":
         values = list(dict.fromkeys(f"{d.year}-H{1 if d.month <= 6 else 2}" for d in months))
+    elif kind == "cutoff":
+        return [periods.to_param(p) for p in periods.cutoff_options(first, last)]  # already newest first
     else:
         values = list(dict.fromkeys(str(d.year) for d in months))
     return values[::-1]  # newest first
@@ -68,6 +71,9 @@ def _options(kind: str, first: dt.date, last: dt.date) -> list[str]:
 
 def _default_value(kind: str, month: Period) -> str:
     d = month.start
+    if kind == "cutoff":  # the latest reporting quarter closed by the month's last day
+        closing = periods.cutoff_containing("quarter", month.end)
+        return periods.to_param(closing if closing.end <= month.end else closing.previous())
     return {
         "month": month_value(d),
         "quarter": f"{d.year}-Q{(d.month - 1) // 3 + 1}",
@@ -157,7 +163,7 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
             start = picked[0] if isinstance(picked, (tuple, list)) and picked else default.start
             period = periods.custom(start, max(start, default.end))
     else:
-        key = {"month": MONTH, "quarter": QUARTER, "half": HALF, "year": YEAR}[kind]
+        key = {"month": MONTH, "quarter": QUARTER, "half": HALF, "year": YEAR, "cutoff": CUTOFF}[kind]
         options = _options(kind, first, last)
         _restore(key, options, _default_value(kind, default) if _default_value(kind, default) in options else options[0])
         value = where.selectbox(T.PERIOD_PICK_LABEL[kind], options, key=key, format_func=lambda v: _label(kind, v))
@@ -165,6 +171,9 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
 
     st.session_state[ANCHOR] = period.start
     level_options = [level for level in levels_in(period) if scope.kind != "level" or level == scope.level]
+    if scope.kind == "units":  # only the levels the scope's units have (no "Cấp tỉnh" for a district)
+        held = set(cache.units_frame(wh, scope, version)["level"])
+        level_options = [level for level in level_options if level in held]
     if scope.kind != "level":
         level_options = [ALL] + level_options
     all_label = T.ALL_PROVINCE if scope.is_province else T.ALL_IN_SCOPE

@@ -164,9 +164,20 @@ def page(name: str):
     return pages.get(name, f"pages/{name}.py")
 
 
+def scope_line(frame: Frame) -> str:
+    """Whose data this is: 'Phạm vi: UBND huyện X và 12 đơn vị cấp xã', or 'Phạm vi: Toàn tỉnh'."""
+    from kpi import text_verdict as TV
+
+    scope = frame.scope
+    units = frame.units() if scope.kind == "units" else None
+    pairs = list(zip(units["name"], units["level"])) if units is not None else []
+    return TV.scope_line(scope.kind, T.LEVEL_LABELS.get(scope.level or ""), pairs)
+
+
 def header(frame: Frame, title: str) -> None:
-    """Page title, the selection in words and the data freshness line."""
+    """Page title, whose data it is, the selection in words and the data freshness line."""
     st.title(title)
+    st.markdown(f"**{scope_line(frame)}**")
     names = frame.unit_names()
     f = frame.filters
     level = T.LEVEL_LABELS.get(f.level or "", T.ALL_PROVINCE if frame.scope.is_province else T.ALL_IN_SCOPE)
@@ -179,3 +190,6 @@ def header(frame: Frame, title: str) -> None:
     from_forms = int(frame.totals().get("agg_units", 0) or 0)
     if from_forms:
         st.info(T.FROM_FORM06.format(n=T.num(from_forms)), icon="ℹ️")
+    left_out = cache.forms_left_out(frame.wh, frame.period, frame.filters, frame.scope, frame.version)
+    if left_out:
+        st.info(T.FORM06_LEFT_OUT.format(n=T.num(left_out)), icon="ℹ️")

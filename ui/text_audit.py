@@ -121,6 +121,9 @@ def sentence(action: str, target: str | None, detail=None, success: bool = True)
                            if d.get(k) is not None)
         head = f"Nạp tệp «{target}»" + (f" (lượt #{batch})" if batch is not None else "")
         return head + (f": {counts}" if counts else "") + ("" if success else f" — {_value(d.get('reason', 'bị từ chối'))}")
+    if action == "meeting_link.create" and d:
+        return f"Tạo liên kết giao ban {target} ({scope_label(d['scope']) if d.get('scope') else ''}), " \
+               f"hiệu lực đến {d.get('expires_at')}" + (f": {d['name']}" if d.get("name") else "")
     if action == "undo":
         return f"Hoàn tác lượt nạp #{target}" + (f" (tệp «{d['file']}»)" if d.get("file") else "") + \
             (f": {_value(d['reason'])}" if d.get("reason") else "")

@@ -14,6 +14,7 @@ LOGIN_SSO_MISSING = "Đăng nhập một lần chưa sẵn sàng trên máy ch�
 LOGIN_EMPTY = "Hãy nhập tên đăng nhập và mật khẩu."
 SESSION_EXPIRED = "Phiên làm việc đã hết hạn do không hoạt động. Vui lòng đăng nhập lại."
 SSO_SIGN_OUT = "Đăng xuất khỏi tài khoản tổ chức"
+MEETING_LINK_INVALID = "Liên kết giao ban đã hết hạn hoặc đã bị thu hồi. Hãy xin quản trị viên một liên kết mới."
 SSO_AGAIN = "Phiên làm việc đã hết hạn. Bấm nút dưới đây để đăng nhập lại."
 
 FIRST_RUN_TITLE = "Tạo tài khoản quản trị"
@@ -89,6 +90,24 @@ def scope_label(scope: dict | str, unit_names: dict[str, str] | None = None) -> 
     return "Đơn vị: " + ", ".join(names)
 
 
+# Admin: meeting links (kpi.sessions)
+MEETING_LINK_TITLE = "Liên kết giao ban cho máy chiếu"
+MEETING_LINK_INTRO = (
+    "Máy tính phòng họp mở chế độ giao ban bằng liên kết này, không cần mật khẩu: chỉ xem, chỉ trang giao ban, "
+    "chỉ trong phạm vi đã chọn, hết hạn sau số giờ đã đặt và có thể thu hồi bất cứ lúc nào. "
+    "Liên kết chỉ hiện một lần khi tạo; mất liên kết thì thu hồi và tạo liên kết mới."
+)
+MEETING_LINK_LABEL = "Tên gợi nhớ (ví dụ: Phòng họp tầng 3)"
+MEETING_LINK_HOURS = "Hiệu lực (giờ)"
+MEETING_LINK_CREATE = "Tạo liên kết giao ban"
+MEETING_LINK_MADE = "Đã tạo liên kết giao ban #{id}, hiệu lực đến {until}. Sao chép liên kết dưới đây sang máy phòng họp:"
+MEETING_LINK_NONE = "Không có liên kết giao ban nào còn hiệu lực."
+MEETING_LINK_COLUMNS = {"id": "Liên kết", "label": "Tên gợi nhớ", "scope": "Phạm vi", "by": "Người tạo",
+                        "expires": "Hết hạn lúc"}
+MEETING_LINK_PICK = "Chọn liên kết"
+MEETING_LINK_REVOKE = "Thu hồi"
+MEETING_LINK_REVOKED = "Đã thu hồi liên kết giao ban giaoban#{id}."
+
 # Admin: audit log
 AUDIT_TITLE = "Nhật ký hệ thống"
 AUDIT_USER = "Người thực hiện"
@@ -120,6 +139,8 @@ ACTION_LABELS = {
     "export": "Xuất dữ liệu",
     "target.set": "Sửa chỉ tiêu",
     "target.confirm": "Xác nhận chỉ tiêu năm",
+    "meeting_link.create": "Tạo liên kết giao ban",
+    "meeting_link.revoke": "Thu hồi liên kết giao ban",
     "unit.add": "Thêm đơn vị",
     "unit.alias": "Ánh xạ tên đơn vị",
     "unit.successor": "Sáp nhập / đổi tên đơn vị",

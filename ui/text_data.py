@@ -149,7 +149,9 @@ UPLOAD_OUT_OF_SCOPE = "Thuộc đơn vị khác, bỏ qua: {n} dòng (ngoài ph�
 UPLOAD_OUTSIDE_VALIDITY = ("{n} hồ sơ có ngày tiếp nhận ngoài thời gian hoạt động của đơn vị trong danh mục "
                            "(ví dụ đơn vị đã sáp nhập): vẫn được nạp và tính cho đơn vị kế thừa.")
 UPLOAD_PREVIEW = "Xem trước {n} dòng đầu như sẽ được lưu (ngày dạng dd/mm/yyyy)"
-UPLOAD_DUPLICATES = "{n} dòng trùng mã trong tệp: giữ dòng sau cùng."
+UPLOAD_DUPLICATES = ("{n} dòng trùng mã trong tệp không được nạp: với mỗi mã giữ một dòng — trạng thái đã hoàn thành "
+                     "trước, rồi thời điểm có kết quả / tiếp nhận mới nhất, rồi dòng đủ thông tin hơn, rồi dòng sau "
+                     "cùng. Các dòng bị bỏ có trong danh sách dòng bị loại (lý do «Trùng mã»).")
 UPLOAD_REJECTS = "Các dòng bị loại ({n} dòng) — sẽ không được nạp"
 UPLOAD_REJECTS_NONE = "Không có dòng nào bị loại."
 UPLOAD_REJECTS_DOWNLOAD = "Tải các dòng bị loại (Excel, có cột “Lỗi”)"

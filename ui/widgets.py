@@ -10,12 +10,13 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi import metrics, periods
+from kpi import metrics, periods, verdict
+from kpi import text_verdict as TV
 from kpi import text_vi as T
 from kpi.filters import Filters
 from kpi.levels import LEVELS
 from kpi.periods import Period
-from kpi.targets import MET, NOT_MET, assess, gap_count, pick
+from kpi.targets import NOT_MET, gap_count, pick
 from kpi.text import sort_key_vi
 from ui import charts
 from ui.frame import Frame, page
@@ -24,12 +25,14 @@ CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; font-weight: 600; }
+/* Tile titles wrap instead of ending in "…" on a 1366 px laptop. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
 .kpi-matrix { border-collapse: collapse; width: 100%; font-size: 1.15rem; }
 .kpi-matrix th, .kpi-matrix td { border: 1px solid #ccc; padding: 0.45rem 0.6rem; text-align: center; }
 .kpi-matrix th:first-child, .kpi-matrix td:first-child { text-align: left; font-weight: 600; }
-.kpi-met { background: #d6e9f8; }
-.kpi-notmet { background: #fbd9c4; font-weight: 700; }
-.kpi-nodata { background: #f0f0f0; color: #666; }
+.kpi-not_met { font-weight: 700; }
+.kpi-no_data, .kpi-few, .kpi-abolished { color: #555; }
 .kpi-target { display: block; font-size: 0.85rem; color: #444; font-weight: 400; }
 </style>
 """
@@ -44,93 +47,97 @@ def value(row: dict, kpi: str):
     return None if v is None or (isinstance(v, float) and pd.isna(v)) else float(v)
 
 
-# -- tiles -----------------------------------------------------------------------
-def level_status(frame: Frame, kpi: str, by_level: pd.DataFrame | None) -> list[tuple[str, float | None, object, str]]:
-    """(level, value, target, status) for a KPI whose plan sets one target per level."""
-    if by_level is None or by_level.empty:
-        return []
-    out = []
-    for r in by_level.to_dict("records"):
-        target = pick(frame.targets(), kpi, r["level"])
-        if target is None or target.level is None or not int(r.get(f"{kpi}__den", 0)):
-            continue
-        v = value(r, kpi)
-        out.append((r["level"], v, target, target.assess(v)))
-    return sorted(out, key=lambda item: LEVELS.index(item[0]))
-
-
-def plan_status(frame: Frame, kpi: str, row: dict, level: str | None, unit_id: str | None,
-                by_level: pd.DataFrame | None) -> str | None:
-    """Met / not met for the selection; per-level targets count as met only when every level meets its own."""
-    target = pick(frame.targets(), kpi, level, unit_id)
-    if target is not None:
-        return target.assess(value(row, kpi)) if value(row, kpi) is not None else None
-    statuses = [s for *_, s in level_status(frame, kpi, by_level)]
-    if not statuses:
+# -- the verdict ---------------------------------------------------------------------
+def unit_level(frame: Frame, unit_id: str | None) -> str | None:
+    if not unit_id:
         return None
-    return NOT_MET if NOT_MET in statuses else MET
+    return frame.units().set_index("unit_id")["level"].get(unit_id)
 
 
-def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | None, unit_id: str | None = None,
-         label: str | None = None, by_level: pd.DataFrame | None = None) -> None:
-    """One plan KPI: value, its target for the selection, Đạt/Chưa đạt, change, counts, gap in dossiers."""
+def selection_verdict(frame: Frame, kpis: tuple[str, ...] = T.OVERVIEW_PLAN_KPIS,
+                      filters: Filters | None = None) -> verdict.Verdict:
+    """The verdict of the page's selection (kpi.verdict.judge on the cached per-level table)."""
+    f = frame.filters if filters is None else filters
+    by_level = frame.table(("level",), filters=Filters(unit_ids=f.unit_ids, fields=f.fields))
+    unit_id = f.unit_ids[0] if len(f.unit_ids) == 1 else None
+    return verdict.judge(frame.period, by_level, frame.targets(), kpis, scope=frame.scope, filters=f,
+                         unit_level=unit_level(frame, unit_id))
+
+
+def badge(status: str) -> str:
+    return TV.BADGES.get(status, "")
+
+
+def _cell_line(cell: verdict.Cell, period: Period) -> str:
+    mark = TV.STATUS_MARKS.get(cell.status, "")
+    extra = "" if cell.status in verdict.JUDGED or cell.status == verdict.NO_TARGET else f" — {TV.STATUS_LABELS[cell.status].lower()}"
+    target = f" ({T.target_phrase(cell.target.threshold, cell.target.direction)})" if cell.target else ""
+    return f"{T.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{extra}".replace("  ", " ")
+
+
+# -- tiles -----------------------------------------------------------------------
+def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | None = None, unit_id: str | None = None,
+         label: str | None = None, kv: verdict.KpiVerdict | None = None) -> None:
+    """One plan KPI: value, its target(s) for the selection, the verdict, change, counts, gap in dossiers."""
+    if kv is None:
+        chosen = Filters(level=level, unit_ids=(unit_id,) if unit_id else (), fields=frame.filters.fields)
+        kv = selection_verdict(frame, (kpi,), chosen).kpis[kpi]
     v = value(row, kpi)
-    target = pick(frame.targets(), kpi, level, unit_id)
+    target = kv.target
     before = value(previous, kpi) if previous else None
     delta = (v - before) if v is not None and before is not None else None
     # An unchanged rate (as shown, to 0,1 point) gets neither arrow nor colour.
     unchanged = delta is not None and round(delta * 1000) == 0
     with st.container(border=True):
-        st.metric(label or T.KPI_LABELS[kpi], T.pct(v), delta=T.signed_points(delta),
+        st.metric(label or T.KPI_LABELS[kpi], verdict.rate_text(v, target), delta=T.signed_points(delta),
                   delta_description=f"so với {frame.period.previous().label}" if delta is not None else None,
                   delta_color="off" if unchanged else ("normal" if (target is None or target.direction == ">=") else "inverse"),
                   delta_arrow="off" if unchanged else "auto",
                   help=T.KPI_HELP[kpi])
         num, den = int(row.get(f"{kpi}__num", 0)), int(row.get(f"{kpi}__den", 0))
-        per_level = level_status(frame, kpi, by_level) if target is None and level is None else []
-        if target is not None:
-            status = target.assess(v)
-            badge = {MET: T.MET_BADGE, NOT_MET: T.NOT_MET_BADGE}.get(status, T.NO_DATA_BADGE)
-            st.markdown(f"{badge} {T.TARGET_TEXT.format(target=T.target_phrase(target.threshold, target.direction))}")
-        elif per_level:
-            met = sum(1 for *_, s in per_level if s == MET)
-            badge = T.MET_BADGE if met == len(per_level) else T.NOT_MET_BADGE
-            st.markdown(f"{badge} {T.LEVELS_MET.format(met=met, total=len(per_level))}")
-            st.markdown("  \n".join(
-                f"{T.LEVEL_LABELS[lvl]}: **{T.pct(lv)}** {'✔' if s == MET else '✘'} "
-                f"({T.target_phrase(t.threshold, t.direction)})" for lvl, lv, t, s in per_level))
+        if kv.per_level:
+            judged = [c for c in kv.cells if c.status in verdict.JUDGED]
+            met = sum(1 for c in judged if c.status == verdict.MET)
+            head = f"{badge(kv.status)} {TV.LEVELS_MET.format(met=met, total=len(judged))}" if judged else badge(kv.status)
+            st.markdown(head)
+            st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.cells + kv.apart))
+        elif target is not None:
+            st.markdown(f"{badge(kv.status)} {T.TARGET_TEXT.format(target=T.target_phrase(target.threshold, target.direction))}")
+            if kv.apart:
+                st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart))
         else:
             st.markdown(f"{T.NO_DATA_BADGE if v is None else ''} {T.NO_TARGET}".strip())
         st.caption(T.counts_phrase(kpi, num, den))
         coverage = T.coverage_note(metrics.coverage(row, kpi))  # unknown is not "no": say what the rate covers
         if coverage:
             st.caption(coverage)
-        if target is not None and target.assess(v) == NOT_MET:
-            st.markdown(f"**{T.gap_phrase(kpi, gap_count(num, den, target.threshold, target.direction), target.threshold)}**")
+        if target is not None and kv.status == verdict.NOT_MET:
+            cell = kv.cells[0]
+            st.markdown(f"**{T.gap_phrase(kpi, cell.gap, target.threshold)}**")
 
 
 # -- levels × KPIs ------------------------------------------------------------------
-def level_matrix(frame: Frame, by_level: pd.DataFrame, kpis: tuple[str, ...]) -> str:
-    """An HTML table: one row per level present in the period, one column per KPI, coloured vs each level's target."""
-    levels_present = [level for level in LEVELS if level in set(by_level["level"])]
-    # A level with no dossier, no PAKN and no rating in the period is not shown (e.g. district after 07/2025).
-    rows = by_level.set_index("level")
+def level_matrix(frame: Frame, judged: verdict.Verdict, kpis: tuple[str, ...]) -> str:
+    """An HTML table: one row per level of the verdict (abolished levels last, marked), one column per
+    KPI, each cell coloured by its status in the verdict."""
     head = "".join(f"<th>{html.escape(T.KPI_LABELS[k])}</th>" for k in kpis)
     body = []
-    for level in levels_present:
-        r = rows.loc[level].to_dict()
-        if not any(int(r.get(f"{k}__den", 0)) for k in kpis):
-            continue
-        cells = []
-        for k in kpis:
-            v = value(r, k)
-            target = pick(frame.targets(), k, level)
-            status = assess(v, target.threshold, target.direction) if target else None
-            css = {MET: "kpi-met", NOT_MET: "kpi-notmet"}.get(status, "kpi-nodata" if v is None else "")
-            mark = {MET: " ✔", NOT_MET: " ✘"}.get(status, "")
-            sub = f"<span class='kpi-target'>{html.escape(T.target_phrase(target.threshold, target.direction))}</span>" if target else ""
-            cells.append(f"<td class='{css}'>{html.escape(T.pct(v))}{mark}{sub}</td>")
-        body.append(f"<tr><td>{html.escape(T.LEVEL_LABELS[level])}</td>{''.join(cells)}</tr>")
+    for level in judged.levels + judged.apart_levels:
+        cells = [judged.cell(k, level) for k in kpis]
+        if not any(c is not None and c.den for c in cells):
+            continue  # a level with no dossier, no PAKN and no rating in the period
+        tds = []
+        for c in cells:
+            status = c.status if c is not None else verdict.NO_DATA
+            mark = TV.STATUS_MARKS.get(status, "")
+            target = f"<span class='kpi-target'>{html.escape(T.target_phrase(c.target.threshold, c.target.direction))}</span>" \
+                if c is not None and c.target else ""
+            note = f"<span class='kpi-target'>{html.escape(TV.FEW_NOTE)}</span>" if status == verdict.FEW else ""
+            text = c.text if c is not None else T.NO_DATA
+            tds.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+                       f"{html.escape(text)}{(' ' + mark) if mark else ''}{target}{note}</td>")
+        name = T.level_label_in(level, frame.period) if level in judged.apart_levels else T.LEVEL_LABELS[level]
+        body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")
     return (f"<table class='kpi-matrix'><thead><tr><th>{T.MATRIX_LEVEL}</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
 
@@ -160,47 +167,90 @@ def period_month_param(period: Period) -> str | None:
 
 
 # -- rankings and breakdowns ------------------------------------------------------------
-def with_targets(frame: Frame, table: pd.DataFrame, kpi: str) -> pd.DataFrame:
-    """Adds name, level, target, status and gap (in dossiers) per unit row."""
-    units = frame.units().set_index("unit_id")
-    out = table.copy()
-    out["name"] = [units["name"].get(u, u) for u in out["unit_id"]]
-    out["unit_level"] = [units["level"].get(u) for u in out["unit_id"]]
-    out["target"] = [pick(frame.targets(), kpi, lvl, u) for lvl, u in zip(out["unit_level"], out["unit_id"])]
-    out["status"] = [assess(value(r, kpi), t.threshold, t.direction) if t else None
-                     for r, t in zip(out.to_dict("records"), out["target"])]
-    out["gap"] = [gap_count(int(n), int(d), t.threshold, t.direction) if t else None
-                  for n, d, t in zip(out[f"{kpi}__num"], out[f"{kpi}__den"], out["target"])]
-    return out
+def unit_ranking(frame: Frame, kpi: str) -> verdict.Ranking:
+    """Units of the selection's level and fields ranked by impact (kpi.verdict.rank_units)."""
+    f = frame.filters
+    table = frame.table(("unit",), filters=Filters(level=f.level, fields=f.fields))
+    units = frame.units()
+    return verdict.rank_units(frame.period, table, kpi, frame.targets(), dict(zip(units["unit_id"], units["name"])),
+                              dict(zip(units["unit_id"], units["level"])))
+
+
+def ranking_frame(ranking_: verdict.Ranking, table: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    """The ranking in its order as a table (name, value, target, status, gap) joined to the unit counts."""
+    rows = [{"unit_id": u.unit_id, "name": u.name, "unit_level": u.level, kpi: u.value, f"{kpi}__num": u.num,
+             f"{kpi}__den": u.den, "target": u.target, "status": u.status, "gap": u.gap}
+            for u in ranking_.ordered]
+    out = pd.DataFrame(rows, columns=["unit_id", "name", "unit_level", kpi, f"{kpi}__num", f"{kpi}__den", "target",
+                                      "status", "gap"])
+    counts = table.drop(columns=[c for c in out.columns if c in table.columns and c != "unit_id"])
+    return out.merge(counts, on="unit_id", how="left")
 
 
 def ranking_section(frame: Frame, kpi: str, which: str, key: str, count_column: str | None = None,
                     limit: int = 15) -> pd.DataFrame:
-    """Units ranked on a KPI (worst first) with the goal line, and buttons to their dossiers."""
+    """Units ranked by impact: below target by the dossiers they miss, then the rest by rate;
+    the goal line, and buttons to their dossiers."""
     st.subheader(T.RANKING_TITLE.format(kpi=T.KPI_LABELS[kpi]))
-    peers = Filters(level=frame.filters.level, fields=frame.filters.fields)
-    table = with_targets(frame, frame.table(("unit",), filters=peers), kpi)
-    table = table[table[f"{kpi}__den"] > 0]
+    f = frame.filters
+    ranked = unit_ranking(frame, kpi)
+    table = ranking_frame(ranked, frame.table(("unit",), filters=Filters(level=f.level, fields=f.fields)), kpi)
     if table.empty:
         st.info(T.NO_DATA)
         return table
-    below = table[table["status"] == NOT_MET]
-    st.caption(T.RANKING_BELOW.format(n=len(below), total=len(table)))
+    st.caption(T.RANKING_BELOW.format(n=len(ranked.below), total=ranked.with_data))
     show_all = len(table) <= limit or st.toggle(T.RANKING_SHOW_ALL.format(n=len(table)), key=f"{key}_all")
-    shown = table if show_all else table.sort_values(kpi, key=lambda s: pd.to_numeric(s)).head(limit)
+    shown = table if show_all else table.head(limit)
     if not show_all:
         st.caption(T.RANKING_WORST_N.format(n=limit))
     charts.show(charts.ranking(shown, kpi), key=f"{key}_chart")
+    if ranked.apart:
+        st.caption(TV.APART_UNITS.format(n=len(ranked.apart), names=", ".join(u.name for u in ranked.apart)))
     _drill_picker(table, "unit_id", "name", which, key, count_column, T.DRILL_PICK_UNIT, kpi=kpi)
     return table
+
+
+def attention_section(frame: Frame, limit: int = 5) -> None:
+    """Overview: the units below the on-time target that miss the most dossiers, with links to them."""
+    kpi = "on_time_rate"
+    ranked = unit_ranking(frame, kpi)
+    f = frame.filters
+    overdue = frame.table(("unit",), filters=Filters(level=f.level, fields=f.fields)).set_index("unit_id")["resolved_overdue"]
+    st.subheader(TV.ATTENTION_TITLE.format(n=T.num(len(ranked.below))))
+    if not ranked.below:
+        st.success(T.WORST_NONE)
+    else:
+        shown = ranked.below[:limit]
+        st.caption(TV.ATTENTION_TOP.format(shown=len(shown)))
+        widths = [4, 3, 2, 2, 2]
+        for column, text in zip(st.columns(widths), TV.ATTENTION_COLUMNS):
+            column.markdown(f"**{text}**")
+        month = period_month_param(frame.period)
+        for u in shown:
+            c = st.columns(widths, vertical_alignment="center")
+            c[0].markdown(f"**{u.name}**")
+            c[1].markdown(T.gap_phrase(kpi, u.gap, u.target.threshold))
+            c[2].markdown(f"{u.text} ({T.num(u.num)}/{T.num(u.den)})")
+            n_overdue = int(overdue.get(u.unit_id, 0))
+            c[3].markdown(T.num(n_overdue))
+            with c[4]:
+                drill_button(T.SEE_OVERDUE.format(n=T.num(n_overdue)), f"worst_{u.unit_id}", "resolved_overdue",
+                             unit=u.unit_id, month=month)
+        rest = ranked.below[limit:]
+        if rest:
+            with st.expander(TV.ATTENTION_MORE.format(n=T.num(len(rest)))):
+                st.markdown("  \n".join(f"{i}. {u.name}: {TV.GAP_SHORT.format(n=T.num(u.gap))} · {u.text}"
+                                          for i, u in enumerate(rest, start=limit + 1)))
+    if ranked.apart:
+        st.caption(TV.APART_UNITS.format(n=len(ranked.apart), names=", ".join(u.name for u in ranked.apart)))
 
 
 def _drill_picker(table: pd.DataFrame, id_col: str, name_col: str, which: str, key: str, count_column: str | None,
                   label: str, field_mode: bool = False, kpi: str = "on_time_rate") -> None:
     if count_column:
         ordered = table.sort_values(count_column, ascending=False, kind="stable")
-    else:  # worst first: the unit a leader asks about
-        ordered = table.assign(_v=pd.to_numeric(table[kpi], errors="coerce")).sort_values("_v", kind="stable")
+    else:  # the table's own order: impact first for units, worst first for fields
+        ordered = table
     ids = list(ordered[id_col])
     names = dict(zip(ordered[id_col], ordered[name_col]))
     counts = dict(zip(ordered[id_col], ordered[count_column])) if count_column else {}
@@ -220,10 +270,10 @@ def breakdown_frame(frame: Frame, table: pd.DataFrame, kpi: str, name_col: str) 
     for r in table.to_dict("records"):
         target = r.get("target")
         v = value(r, kpi)
-        status = assess(v, target.threshold, target.direction) if target else None
+        status = verdict.cell_status(v, int(r[f"{kpi}__den"]), target, level_cell=False) if target else None
         rows.append({
             T.BREAKDOWN_COLUMNS["name"]: r[name_col],
-            T.BREAKDOWN_COLUMNS["value"]: T.pct(v),
+            T.BREAKDOWN_COLUMNS["value"]: verdict.rate_text(v, target),
             T.BREAKDOWN_COLUMNS["num"]: T.num(r[f"{kpi}__num"]),
             T.BREAKDOWN_COLUMNS["den"]: T.num(r[f"{kpi}__den"]),
             T.BREAKDOWN_COLUMNS["target"]: T.target_phrase(target.threshold, target.direction) if target else "",
@@ -252,17 +302,19 @@ def field_section(frame: Frame, kpi: str, which: str, key: str, count_column: st
 # -- time windows -----------------------------------------------------------------------
 def trend_period(frame: Frame, months: int = 12) -> Period:
     """The months a trend shows: the period itself when it spans 6 months or more, else the
-    ``months`` months ending with it (never before the first data)."""
+    ``months`` months ending with it (never before the first data, never after the data date:
+    no empty future months)."""
     period = frame.period
+    first, last = frame.data_range
+    end = min(period.end, last) if last and last >= period.start else period.end
     if len(period.months()) >= 6:
-        return period
+        return periods.custom(period.start, end) if end != period.end else period
     y, m = period.end.year, period.end.month
     index = y * 12 + m - 1 - (months - 1)
     start = dt.date(index // 12, index % 12 + 1, 1)
-    first = frame.data_range[0]
     if first and start < first.replace(day=1):
         start = first.replace(day=1)
-    return periods.custom(start, period.end)
+    return periods.custom(start, end)
 
 
 def level_targets(frame: Frame, kpi: str, levels: tuple[str, ...] = LEVELS) -> dict:
