@@ -102,7 +102,7 @@ def _parse_in_child(data: bytes, file_name: str, fmt: str, path):
         if outcome.get("memory"):
             raise FileRefused(file_name, memory_reason(file_name))
         if outcome.get("error"):
-            log.warning("reader failed on %s: %s", file_name, outcome["error"])
+            log.info("reader failed on %s: %s", file_name, outcome["error"])
             raise FileRefused(file_name, unreadable_reason(file_name))
         return _load_sheets(work, outcome["sheets"])
     finally:
@@ -311,7 +311,7 @@ def _death_reason(file_name: str, status: str, code: int | None, seconds: float,
     if any(sign in stderr.lower() for sign in ("memory allocation", "memoryerror", "bad_alloc", "cannot allocate")):
         log.info("reader ran out of memory on %s (exit %s): %s", file_name, code, last_line)
         return memory_reason(file_name)
-    log.warning("reader died on %s (exit %s): %s", file_name, code, last_line)
+    log.info("reader died on %s (exit %s): %s", file_name, code, last_line)
     return (f"Trình đọc bảng tính dừng bất thường khi đọc tệp «{file_name}» (giới hạn bộ nhớ "
             f"{num(int(config.get('read_memory_mb')))} MB, thời gian {_seconds()} giây). "
             "Tệp có thể bị hỏng: hãy mở bằng Excel, lưu lại dạng .xlsx rồi nạp lại.")

@@ -262,7 +262,7 @@ def _check_line(line: bytes, line_number: int, file_name: str, limits: Limits) -
                             "Hãy kiểm tra dấu phân cách, xuất lại dữ liệu từ phần mềm rồi nạp lại.")
     if len(line) > limits.cell_chars:
         if limits.wide:  # UTF-16: two bytes a character, separators with a NUL beside them
-            longest = max(len(part.strip(b'"\x00 ')) for part in re.split(rb"\x00?[;,\t|]\x00?", line)) // 2
+            longest = (max(len(part.strip(b'"\x00 ')) for part in re.split(rb"\x00?[;,\t|]\x00?", line)) + 1) // 2
         else:
             longest = max(len(part.strip('" ')) for part in re.split(r"[;,\t|]", line.decode("utf-8", errors="replace")))
         if longest > limits.cell_chars:
