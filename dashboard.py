@@ -14,6 +14,7 @@ from kpi import auth
 from kpi import text_vi as T
 from ui import frame as frame_mod
 from ui import widget_text
+from ui import errors, nav
 from ui.auth import MEETING_LINK, METHOD_KEY, logout_button, require_user
 
 ROOT = Path(__file__).resolve().parent
@@ -45,7 +46,7 @@ def _page(name: str, icon: str, default: bool = False) -> st.Page:
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon="📊", layout="wide", initial_sidebar_state="expanded")
 widget_text.install()
-user = require_user()
+user = errors.guarded(require_user)
 
 available = {name: spec for name, *spec in PAGES
              if (ROOT / "pages" / f"{name}.py").exists() and (spec[2] is None or user.role in spec[2])}
@@ -59,7 +60,7 @@ if (st.query_params.get("trinhchieu") == "1" or st.session_state.get(METHOD_KEY)
                 unsafe_allow_html=True)
     meeting = _page("meeting", available["meeting"][1], default=True)
     frame_mod.set_pages({"meeting": meeting})
-    st.navigation([meeting], position="hidden").run()
+    errors.guarded(st.navigation([meeting], position="hidden").run, last=True)
     st.stop()
 
 pages = {name: _page(name, spec[1], default=(name == "overview")) for name, spec in available.items()}
@@ -67,11 +68,12 @@ frame_mod.set_pages(pages)
 groups: dict[str, list] = {}
 for name, (group, _icon, _roles, _filters) in available.items():
     groups.setdefault(T.NAV_GROUPS[group], []).append(pages[name])
-current = st.navigation(groups, expanded=True)
+current = st.navigation(groups, position="hidden")  # the menu is ui.nav's (config hides Streamlit's)
+nav.sidebar(groups)
 
 name = next((n for n, p in pages.items() if p.url_path == current.url_path), None)
 with_filters = bool(name and available[name][3]) and auth.can(user, "view")
-frame = frame_mod.build(with_filters=with_filters, user=user)
+frame = errors.guarded(lambda: frame_mod.build(with_filters=with_filters, user=user))
 logout_button()
 with frame_mod.use(frame):
-    current.run()
+    errors.guarded(current.run, last=True)

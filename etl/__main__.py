@@ -37,6 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
 
     args = parser.parse_args(argv)
+    from kpi.db import WarehouseError
+
+    try:
+        return _dispatch(args)
+    except WarehouseError as error:  # busy, disk full, read-only: the message says what to do
+        print(str(error), file=sys.stderr)
+        return 2
+
+
+def _dispatch(args) -> int:
     if args.command == "load":
         from etl.cli import cmd_load
         return cmd_load(args)

@@ -13,7 +13,7 @@ from etl.columns import summary_lines
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
 from kpi import audit, config
-from kpi.db import Warehouse, WarehouseBusy, WarehouseUnwritable
+from kpi.db import Warehouse, WarehouseError
 from kpi.text_vi import num as _n, sheets_line, unknown_channels_line
 
 OK, REJECTED, REFUSED = 0, 3, 2
@@ -51,18 +51,23 @@ def cmd_load(args) -> int:
             audit.record(wh, user, "upload", result.file_name,
                          {"batch": result.batch_id, "status": result.status, **(result.counts or {})},
                          success=not result.refused)
-        except (WarehouseBusy, WarehouseUnwritable) as error:
+        except WarehouseError as error:
             print(f"{path}: KHÔNG NẠP ĐƯỢC — {error}", file=sys.stderr)
             code = REFUSED
         else:
             if result.refused:
-                print(f"{result.file_name}: BỊ TỪ CHỐI — {result.reason}", file=sys.stderr)
+                print(f"{_printable(result.file_name)}: BỊ TỪ CHỐI — {_printable(result.reason)}", file=sys.stderr)
                 code = REFUSED
             else:
                 print(_summary(result, db))
                 code = REJECTED if result.counts["rows_rejected"] else OK
         worst = max(worst, code, key=_SEVERITY.get)
     return worst
+
+
+def _printable(text) -> str:
+    """``text`` safe for a terminal: control characters (an ANSI escape in an uploaded file's name) become '?'."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text or ""))
 
 
 def cmd_history(args) -> int:
@@ -76,9 +81,9 @@ def cmd_history(args) -> int:
     print(f"{'#':>5}  {'thời điểm':19}  {'trạng thái':10}  {'loại':9}  {'đọc':>9}  {'nạp':>9}  {'loại bỏ':>8}  tệp")
     for b in batches:
         print(f"{b['id']:>5}  {(b['loaded_at'] or '')[:19]:19}  {b['status']:10}  {b['kind'] or '':9}  "
-              f"{_n(b['rows_read']):>9}  {_n(b['rows_loaded']):>9}  {_n(b['rows_rejected']):>8}  {b['file']}")
+              f"{_n(b['rows_read']):>9}  {_n(b['rows_loaded']):>9}  {_n(b['rows_rejected']):>8}  {_printable(b['file'])}")
         if b["status"] == "refused" and b["message"]:
-            print(f"{'':7}↳ {b['message']}")
+            print(f"{'':7}↳ {_printable(b['message'])}")
     return 0
 
 
@@ -86,7 +91,7 @@ def cmd_undo(args) -> int:
     wh, user = Warehouse(args.db), getattr(args, "user", None) or audit.cli_actor()
     try:
         done = undo_batch(wh, args.batch_id, user=user)
-    except (UndoError, WarehouseBusy) as error:
+    except (UndoError, WarehouseError) as error:
         print(str(error), file=sys.stderr)
         if isinstance(error, UndoError):
             audit.record(wh, user, "undo", str(args.batch_id), {"reason": str(error)}, success=False)

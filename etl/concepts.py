@@ -40,6 +40,9 @@ MAYBE = 0.55   # at or above: "có thể" (mapped, said so); below: not mapped
 NEAR = 0.35    # a column below MAYBE but at least this is reported as a near miss
 
 _BRACKETED = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]?")
+# A unit of time in brackets makes the column a count ("Thời hạn giải quyết (ngày)" is how many days, not a date):
+# it is kept as "số ngày", which no date field accepts.
+_DURATION_UNITS = {"ngay", "so ngay", "ngay lam viec", "gio", "so gio", "thang", "ngay lv"}
 _QUALIFIERS = (  # folded phrases dropped wherever they stand: formats, "if any", "as required"
     "dd mm yyyy", "dd mm yy", "mm dd yyyy", "yyyy mm dd", "hh mm ss", "hh mm", "ngay thang nam",
     "neu co", "theo quy dinh", "bat buoc", "thuc te", "dinh dang", "x neu co", "co khong",
@@ -107,8 +110,9 @@ def normalize(header: str) -> str:
     if colon and fold(head):
         text = head
     bare = _BRACKETED.sub(" ", text)
+    duration = any(fold(part.strip("()[]{}")) in _DURATION_UNITS for part in _BRACKETED.findall(text))
     if fold(bare):
-        text = bare
+        text = bare + (" số ngày" if duration else "")
     text = _split_camel(text)
     key = f" {fold(text)} "
     for phrase in _QUALIFIERS:
@@ -136,11 +140,13 @@ FILLER = ("ho so", "thu tuc hanh chinh", "cua", "va", "cac", "duoc", "da", "cong
           "ten", "name")
 
 DATE = ("ngay", "thoi gian", "thoi diem", "date", "time", "ngay gio", "gio", "luc")
-RECEIVE = ("tiep nhan", "nhan", "nop", "receive", "received", "submit", "submitted", "submission")
+RECEIVE = ("tiep nhan", "receive", "received")                          # the official reception
+SUBMIT = ("nhan", "nop", "submit", "submitted", "submission")            # a looser word: 'Ngày nộp' loses to it
 # Deadline words: "hẹn trả" (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), "hạn xử lý/giải quyết",
 # "thời hạn giải quyết" (TTHC publications), "dự kiến trả", OpenCPS dueDate.
 DEADLINE = ("hen tra", "han xu ly", "han giai quyet", "ngay hen", "han tra", "du kien tra", "du kien co ket qua",
-            "due", "deadline", "han chot", "het han", "hen", "han", "thoi han")
+            "due", "deadline", "han chot", "het han")
+DEADLINE_LOOSE = ("hen", "han", "thoi han")  # 'Hạn', 'Thời hạn …': a deadline, less specific than 'hẹn trả'
 # Finished words: "có kết quả", "hoàn thành", "trả kết quả", "kết thúc", "xử lý xong"; OpenCPS finishDate/releaseDate.
 FINISH = ("tra", "tra ket qua", "co ket qua", "hoan thanh", "ket thuc", "xu ly xong", "giai quyet xong", "ket qua",
           "finish", "finished", "release", "released", "complete", "completed")
@@ -175,7 +181,7 @@ RATING = Concept(  # Decision 766 MDHL "mức độ hài lòng"; "đánh giá" o
     vocab=("muc do", "ket qua", "y kien", "su", "chi so"),
 )
 RECEIVED = Concept(
-    cues=((1.0, (DATE, RECEIVE)), (0.9, (("tiep nhan",),))),
+    cues=((1.0, (DATE, RECEIVE)), (0.95, (DATE, SUBMIT)), (0.9, (("tiep nhan",),))),
     forbid=_PERSON + ("co quan", "don vi", "noi", "bo phan", "hinh thuc", "kenh", "phuong thuc", "cach thuc", "cap",
                       "ket qua", "bo sung", "trang thai", "linh vuc", "so tiep nhan", "ma", "hen", "han", "du kien",
                       "due", "deadline"),
@@ -185,7 +191,7 @@ RECEIVED = Concept(
 
 def _due(*extra_forbid: str) -> Concept:
     return Concept(
-        cues=((1.0, (DEADLINE,)),),
+        cues=((1.0, (DEADLINE,)), (0.95, (DEADLINE_LOOSE,))),
         forbid=_OUTCOME + ("bo sung", "tiep nhan", "xin loi", "hen lai") + extra_forbid,
         vocab=DATE + ("tra", "ket qua", "xu ly", "giai quyet", "tra loi", "hoan thanh"),
     )
@@ -273,7 +279,7 @@ FEEDBACK_CONCEPTS: dict[str, Concept] = {
         vocab=("phan anh", "kien nghi"),
     ),
     "received_at": Concept(
-        cues=((1.0, (DATE, RECEIVE + ("gui", "phan anh"))), (0.9, (("tiep nhan",),))),
+        cues=((1.0, (DATE, RECEIVE + SUBMIT + ("gui", "phan anh"))), (0.9, (("tiep nhan",),))),
         forbid=RECEIVED.forbid + ("tra loi", "xu ly"),
         vocab=DATE + ("phan anh", "kien nghi"),
     ),

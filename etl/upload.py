@@ -349,6 +349,16 @@ def _report_cell(value, column: str):
     return value
 
 
+def audited_rejects_xlsx(wh: Warehouse, user: User | None, report: pd.DataFrame, detail: dict) -> bytes:
+    """``rejects_xlsx`` with an ``export`` row in the audit log (the rejected rows hold raw data, so their
+    download is an export like any other). Pages hand this to the download button as a deferred
+    callable, so the row is written when the file is actually downloaded."""
+    data = rejects_xlsx(report)
+    audit.record(wh, user.name if user else None, "export", detail.get("file"),
+                 {"what": "rejects", "rows": int(len(report)), **detail})
+    return data
+
+
 def rejects_xlsx(report: pd.DataFrame, sheet: str = "Dòng bị loại") -> bytes:
     """The report as .xlsx: original columns (as text), then 'Lỗi'; the row number of the source file first.
 

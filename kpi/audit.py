@@ -20,7 +20,11 @@ edits (kpi.targets), exports (pages). Action names in use:
 ``user.set_email``     e-mail changed
 ``user.deactivate``    account deactivated / ``user.activate``
 ``cli``                one ``python -m kpi users …`` call
-``upload`` ``undo`` ``export`` ``target.edit``   recorded by their modules
+``upload`` ``undo`` ``export``  recorded by their modules (``export``: the drill-down Excel too,
+                       written when the file is downloaded)
+``target.set``         one target changed: year, indicator, level, unit, old → new (kpi.targets)
+``target.confirm``     a year's inherited targets adopted as its own
+``meeting_link.create`` / ``meeting_link.revoke``  read-only meeting links (kpi.sessions)
 =====================  ==============================================
 
 ``detail`` is free text or a dict (stored as JSON). Never put a password, a hash

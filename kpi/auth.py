@@ -15,13 +15,15 @@ Passwords are hashed with Argon2id (argon2-cffi ``PasswordHasher``) and rehashed
 on login when the parameters change. There is no default password: the first
 admin is created by the first-run form or ``python -m kpi users add``. No function
 here stores, logs or returns a plaintext password. After ``lockout_attempts``
-failed logins in a row an account is locked for ``lockout_minutes``.
+failed logins in a row an account is locked for ``lockout_minutes``; a locked account is refused
+with the same message and after the same work as a wrong password (no enumeration).
 
 Nothing here imports streamlit.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import unicodedata
@@ -57,17 +59,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
 }
 
-GENERIC_LOGIN_ERROR = "Tên đăng nhập hoặc mật khẩu không đúng."
+# One message for every refused login (unknown name, wrong password, inactive or locked account):
+# it must not tell an attacker which names exist or are locked (issue 12 item 4).
+GENERIC_LOGIN_ERROR = ("Tên đăng nhập hoặc mật khẩu không đúng (sau nhiều lần nhập sai, đăng nhập bị chặn trong "
+                       "ít phút). Hãy thử lại sau hoặc liên hệ quản trị viên.")
 
 _HASHER = PasswordHasher()
-_DUMMY: list[str] = []
+_DUMMY: dict[tuple, str] = {}
 
 
 def _dummy_hash() -> str:
-    """Verified against when the user does not exist, so both paths cost one Argon2 verify."""
-    if not _DUMMY:
-        _DUMMY.append(_HASHER.hash("không-phải-mật-khẩu-của-ai"))
-    return _DUMMY[0]
+    """Verified against when the user does not exist, so both paths cost one Argon2 verify
+    (made with the current hasher's parameters, so it costs what an account's hash costs)."""
+    params = (_HASHER.time_cost, _HASHER.memory_cost, _HASHER.parallelism)
+    if params not in _DUMMY:
+        _DUMMY[params] = _HASHER.hash("không-phải-mật-khẩu-của-ai")
+    return _DUMMY[params]
 
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
@@ -232,7 +239,7 @@ def normalize_name(name: str) -> str:
 
 def _check_name(name: str) -> str:
     key = normalize_name(name)
-    if not _NAME_RE.match(key):
+    if not _valid_login_name(key):
         raise AuthError(
             "Tên đăng nhập phải dài 2–64 ký tự, chỉ gồm chữ không dấu, số và . _ - @."
         )
@@ -259,6 +266,9 @@ def check_password(password: str, name: str | None = None) -> None:
     minimum = int(config.get("min_password_length"))
     if not isinstance(password, str) or len(password) < minimum:
         raise AuthError(f"Mật khẩu phải có ít nhất {minimum} ký tự.")
+    maximum = int(config.get("max_password_length"))
+    if len(password) > maximum:
+        raise AuthError(f"Mật khẩu dài quá {maximum} ký tự.")
     if not password.strip():
         raise AuthError("Mật khẩu không được chỉ gồm khoảng trắng.")
     if name and normalize_name(password) == normalize_name(name):
@@ -390,72 +400,93 @@ def refresh_user(wh: Warehouse, user: User) -> User | None:
     return user if fresh == user else fresh
 
 
+def login_name_marker(name: str) -> str:
+    """What the audit log keeps of a login name that is no account: a short hash, never the text
+    (a password typed into the name box, a megabyte of junk). Equal inputs give equal markers."""
+    digest = hashlib.sha256(normalize_name(name).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"?{digest[:12]}"
+
+
+def _valid_login_name(key: str) -> bool:
+    return len(key) <= int(config.get("max_username_length")) and bool(_NAME_RE.match(key))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_HASHER.verify(password_hash, password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(wh: Warehouse, name: str, password: str, now: dt.datetime | None = None) -> User:
     """Check a password login; returns the ``User`` or raises ``AuthError``.
 
-    Every attempt is audited. A wrong password, an unknown name and an inactive
-    account get the same message; a locked account is told until when.
+    Every attempt is audited and every refusal says the same (``GENERIC_LOGIN_ERROR``) after the
+    same work: an unknown name, an inactive account, a wrong password and a locked account all
+    cost exactly one Argon2 verify (a dummy hash for names that are no account), so neither the
+    message nor the time tells them apart. The verify runs outside the warehouse write lock and
+    with no connection open; the counters and the audit row follow in one short write, so failed
+    logins never hold readers (or a CLI report) up. A name that is no account is audited as a
+    hash, never as typed; names and passwords longer than the settings allow are refused unread.
     """
     now = _now(now)
     key = normalize_name(name)
-    limit = int(config.get("lockout_attempts"))
-    minutes = int(config.get("lockout_minutes"))
+    password = password if isinstance(password, str) else ""
+    password_fits = len(password) <= int(config.get("max_password_length"))
+    row = None
+    if _valid_login_name(key):
+        with wh.read() as con:
+            row = _row(con, key)
+    usable = row is not None and bool(row[7]) and row[1] is not None and password_fits
+    matched = _verify(row[1] if usable else _dummy_hash(), password if password_fits else "") and usable
+    new_hash = _hash(password) if matched and _HASHER.check_needs_rehash(row[1]) else None
     with wh.write(bump_version=False) as con:
-        row = _row(con, key) if key else None
-        if row is None or not row[7] or row[1] is None:
-            # Same cost as a real check, so timing does not tell whether the name exists.
-            try:
-                _HASHER.verify(_dummy_hash(), password or "")
-            except VerificationError:
-                pass
-            reason = "unknown user" if row is None else ("inactive" if not row[7] else "no password (SSO only)")
-            audit.record(con, key or None, "login", key, {"reason": reason}, success=False, at=now)
-            error = AuthError(GENERIC_LOGIN_ERROR)
+        if not usable:
+            _audit_refused(con, key, row, password_fits, now)
+            user_ok = False
         else:
-            locked_until = row[6]
-            if locked_until is not None and locked_until > now:
-                audit.record(con, key, "login", key, {"reason": "locked"}, success=False, at=now)
-                error = AuthError(
-                    f"Tài khoản đang bị tạm khoá đến {_fmt_time(locked_until)} do nhập sai mật khẩu nhiều lần. "
-                    "Hãy thử lại sau hoặc liên hệ quản trị viên để mở khoá."
-                )
-            else:
-                try:
-                    _HASHER.verify(row[1], password or "")
-                    ok = True
-                except (VerifyMismatchError, VerificationError, InvalidHashError):
-                    ok = False
-                if ok:
-                    new_hash = _hash(password) if _HASHER.check_needs_rehash(row[1]) else row[1]
-                    con.execute(
-                        "UPDATE users SET failed_attempts = 0, locked_until = NULL, password_hash = ? WHERE name = ?",
-                        [new_hash, key],
-                    )
-                    audit.record(con, key, "login", key, {"method": "password"}, at=now)
-                    error = None
-                else:
-                    failures = (0 if locked_until is not None else int(row[5] or 0)) + 1
-                    if failures >= limit:
-                        until = now + dt.timedelta(minutes=minutes)
-                        con.execute(
-                            "UPDATE users SET failed_attempts = 0, locked_until = ? WHERE name = ?", [until, key]
-                        )
-                        audit.record(con, key, "login", key, {"reason": "wrong password", "locked_until": until},
-                                     success=False, at=now)
-                        error = AuthError(
-                            f"Nhập sai mật khẩu {limit} lần liên tiếp: tài khoản bị tạm khoá đến {_fmt_time(until)}."
-                        )
-                    else:
-                        con.execute(
-                            "UPDATE users SET failed_attempts = ?, locked_until = NULL WHERE name = ?",
-                            [failures, key],
-                        )
-                        audit.record(con, key, "login", key, {"reason": "wrong password", "failures": failures},
-                                     success=False, at=now)
-                        error = AuthError(GENERIC_LOGIN_ERROR)
-    if error is not None:
-        raise error
+            user_ok = _record_attempt(con, key, matched, new_hash, now)
+    if not user_ok:
+        raise AuthError(GENERIC_LOGIN_ERROR)
     return _user_from_row(wh, row)
+
+
+def _audit_refused(con, key: str, row, password_fits: bool, now: dt.datetime) -> None:
+    """The audit row of an attempt on no usable account (the name kept only when it is an account)."""
+    if row is None:
+        audit.record(con, None, "login", login_name_marker(key), {"reason": "unknown user"}, success=False, at=now)
+        return
+    reason = ("inactive" if not row[7] else "no password (SSO only)" if row[1] is None else "password too long")
+    audit.record(con, key, "login", key, {"reason": reason}, success=False, at=now)
+
+
+def _record_attempt(con, key: str, matched: bool, new_hash: str | None, now: dt.datetime) -> bool:
+    """Counters, lockout and audit of an attempt on an account, read and written in one short
+    transaction (so concurrent attempts count exactly). True when the login succeeds."""
+    limit = int(config.get("lockout_attempts"))
+    failures, locked_until = con.execute(
+        "SELECT failed_attempts, locked_until FROM users WHERE name = ?", [key]).fetchone()
+    if locked_until is not None and locked_until > now:
+        audit.record(con, key, "login", key, {"reason": "locked", "locked_until": locked_until},
+                     success=False, at=now)
+        return False
+    if matched:
+        if new_hash:
+            con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [new_hash, key])
+        con.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE name = ?", [key])
+        audit.record(con, key, "login", key, {"method": "password"}, at=now)
+        return True
+    failures = (0 if locked_until is not None else int(failures or 0)) + 1
+    if failures >= limit:
+        until = now + dt.timedelta(minutes=int(config.get("lockout_minutes")))
+        con.execute("UPDATE users SET failed_attempts = 0, locked_until = ? WHERE name = ?", [until, key])
+        audit.record(con, key, "login", key, {"reason": "wrong password", "locked_until": until},
+                     success=False, at=now)
+    else:
+        con.execute("UPDATE users SET failed_attempts = ?, locked_until = NULL WHERE name = ?", [failures, key])
+        audit.record(con, key, "login", key, {"reason": "wrong password", "failures": failures},
+                     success=False, at=now)
+    return False
 
 
 def user_by_email(wh: Warehouse, email: str | None, now: dt.datetime | None = None) -> User:

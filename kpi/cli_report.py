@@ -56,12 +56,13 @@ def _audit(wh, user: str, action: str, target: str, detail: dict) -> None:
 
 
 def _period(args):
-    """The period of --from/--to; a whole calendar month/quarter/half/year is labelled as such."""
+    """The period of --from/--to; a whole calendar or TT 01 reporting month/quarter/half/year is labelled as such."""
     from kpi import periods as P
 
     start, end = P.parse_iso(args.start), P.parse_iso(args.end)
+    reporting = [P.cutoff_containing(kind, end) for kind in ("month", "quarter", "half", "year")]
     for candidate in (P.month(start.year, start.month), P.quarter(start.year, (start.month - 1) // 3 + 1),
-                      P.half(start.year, 1 if start.month <= 6 else 2), P.year(start.year)):
+                      P.half(start.year, 1 if start.month <= 6 else 2), P.year(start.year), *reporting):
         if candidate.start == start and candidate.end == end:
             return candidate
     return P.custom(start, end)
@@ -76,7 +77,7 @@ def main(argv: list[str]) -> int:
         args = _parser(command).parse_args(argv[1:])
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    from kpi.db import Warehouse, WarehouseBusy
+    from kpi.db import Warehouse, WarehouseError
 
     from kpi.audit import cli_actor
 
@@ -115,7 +116,7 @@ def main(argv: list[str]) -> int:
             _audit(wh, user, "export", f"pack:{out.name}", detail)
             print(f"Đã lập tài liệu giao ban kỳ {period.label} ra {out} ({result['pages']} trang, "
                   f"{time.perf_counter() - started:.1f} giây).")
-    except (ValueError, WarehouseBusy, OSError) as error:
+    except (ValueError, WarehouseError, OSError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     except RuntimeError as error:  # e.g. no browser for the charts

@@ -7,7 +7,7 @@ import json
 import sys
 
 from kpi import metrics, targets, text_vi
-from kpi.db import Warehouse, WarehouseBusy
+from kpi.db import Warehouse, WarehouseError
 from kpi.periods import custom, parse_iso
 
 
@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
         period = custom(parse_iso(args.start), parse_iso(args.end))
         wh = Warehouse(args.db)
         result = metrics.summary(wh, period)
-    except (ValueError, WarehouseBusy) as error:
+    except (ValueError, WarehouseError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     if args.json:

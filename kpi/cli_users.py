@@ -24,7 +24,7 @@ import sys
 import duckdb
 
 from kpi import audit, auth, config
-from kpi.db import Warehouse, WarehouseBusy
+from kpi.db import Warehouse, WarehouseError
 
 
 class CliError(Exception):
@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     target = f"users {args.command}" + (f" {auth.normalize_name(args.name)}" if getattr(args, "name", None) else "")
     try:
         message = _run(args, wh, actor)
-    except (auth.AuthError, CliError, WarehouseBusy, duckdb.Error, OSError) as error:
-        if isinstance(error, duckdb.Error) or (isinstance(error, OSError) and not isinstance(error, WarehouseBusy)):
+    except (auth.AuthError, CliError, WarehouseError, duckdb.Error, OSError) as error:
+        if isinstance(error, duckdb.Error) or (isinstance(error, OSError) and not isinstance(error, WarehouseError)):
             error = CliError(f"không mở hoặc ghi được cơ sở dữ liệu {wh.path}: {error}")
         print(f"Lỗi: {error}", file=sys.stderr)
         try:

@@ -47,6 +47,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lockout_attempts", 5, "Failed logins in a row that lock an account."),
     Setting("lockout_minutes", 15, "Minutes an account stays locked after too many failed logins."),
     Setting("min_password_length", 10, "Shortest password accepted."),
+    Setting("max_password_length", 256, "Longest password accepted; a longer one typed at login is refused unread."),
+    Setting("max_username_length", 64, "Longest login name accepted (at most 64)."),
+    Setting("login_throttle_after", 3, "Failed logins from one browser session or IP address before each further attempt waits."),
+    Setting("login_throttle_max_s", 30, "Longest wait, in seconds, imposed on a browser session or IP address after failed logins."),
     Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
 )

@@ -28,33 +28,43 @@ _INITIALIZED: set[str] = set()
 _INIT_LOCK = threading.Lock()
 
 
-class WarehouseBusy(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be used right now; the message (Vietnamese) says why and what to do."""
+
+
+class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file longer than we are willing to wait."""
 
 
-class WarehouseUnwritable(RuntimeError):
-    """The warehouse file cannot be written (disk full, read-only file system); the write changed nothing.
-
-    Its message is a Vietnamese sentence for the user; the storage error is its ``__cause__``.
-    """
+class WarehouseStorageError(WarehouseError):
+    """The disk under the warehouse is full or read-only: nothing of the write was kept."""
 
 
-# Storage errors as the operating system words them (DuckDB passes strerror through).
-_STORAGE_ERRORS = {
-    "no space left on device": "ổ đĩa đã đầy",
-    "disk quota exceeded": "đã hết hạn mức dung lượng ổ đĩa",
-    "read-only file system": "ổ đĩa chỉ cho phép đọc (read-only)",
-    "permission denied": "không có quyền ghi tệp",
-}
+# What the operating system or DuckDB says when the disk is full or mounted read-only.
+_DISK_FULL = ("no space left on device", "disk is full", "disk full", "not enough space", "errno 28")
+_READ_ONLY = ("read-only file system", "read only file system", "errno 30")
 
 
-def _unwritable(error: BaseException, path: Path) -> WarehouseUnwritable | None:
+def storage_problem(error: BaseException) -> str | None:
+    """A Vietnamese message when ``error`` means a full or read-only disk, else None."""
+    errno = getattr(error, "errno", None)
     text = str(error).lower()
-    cause = next((words for sign, words in _STORAGE_ERRORS.items() if sign in text), None)
-    if cause is None:
-        return None
-    return WarehouseUnwritable(f"Không ghi được vào cơ sở dữ liệu {path}: {cause}. Dữ liệu không thay đổi. "
-                               "Hãy báo quản trị hệ thống giải phóng dung lượng hoặc cấp quyền ghi rồi thử lại.")
+    if errno == 28 or any(mark in text for mark in _DISK_FULL):
+        return ("Ổ đĩa chứa cơ sở dữ liệu đã đầy nên không ghi được; dữ liệu không thay đổi gì. "
+                "Hãy báo quản trị viên giải phóng dung lượng ổ đĩa rồi thử lại.")
+    if errno == 30 or any(mark in text for mark in _READ_ONLY):
+        return ("Ổ đĩa chứa cơ sở dữ liệu đang ở chế độ chỉ đọc nên không ghi được; dữ liệu không thay đổi gì. "
+                "Hãy báo quản trị viên kiểm tra ổ đĩa rồi thử lại.")
+    return None
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open. After an I/O error DuckDB has already aborted it,
+    and its 'cannot rollback - no transaction is active' must not hide the real cause."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -73,6 +83,15 @@ class Warehouse:
 
     # -- opening ---------------------------------------------------------
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._open()
+        except (OSError, duckdb.Error) as error:
+            problem = storage_problem(error)
+            if problem:
+                raise WarehouseStorageError(problem) from error
+            raise
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         retries = int(config.get("lock_retries"))
         wait = float(config.get("lock_wait_s"))
@@ -87,9 +106,6 @@ class Warehouse:
                             f"Cơ sở dữ liệu {self.path} đang được một tiến trình khác ghi; "
                             f"đã chờ {retries * wait:.0f} giây. Hãy thử lại sau khi lượt nạp kết thúc."
                         ) from error
-                    unwritable = _unwritable(error, self.path)
-                    if unwritable is not None:
-                        raise unwritable from error
                     raise
                 time.sleep(wait)
         self._ensure_schema(con)
@@ -135,10 +151,10 @@ class Warehouse:
                         )
                     con.execute("COMMIT")
                 except BaseException as error:
-                    _rollback(con)
-                    unwritable = _unwritable(error, self.path)
-                    if unwritable is not None:
-                        raise unwritable from error
+                    _rollback_quietly(con)
+                    problem = storage_problem(error)
+                    if problem:
+                        raise WarehouseStorageError(problem) from error
                     raise
             finally:
                 con.close()
@@ -163,15 +179,6 @@ class Warehouse:
             loaded_at = con.execute("SELECT max(finished_at) FROM load_batches WHERE status = 'loaded'").fetchone()[0]
             # The data date KPIs judge open dossiers at (kpi.schema.DATA_DATE_SQL), kept on write.
             return {"data_until": schema.data_date(con), "loaded_at": loaded_at}
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back if a transaction is still open: a failed COMMIT (disk full) has already ended it, and
-    "cannot rollback - no transaction is active" must not hide the real error."""
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
 
 
 def open_warehouse(path: str | Path | None = None) -> Warehouse:

@@ -27,6 +27,16 @@ def _blank(value) -> bool:
         return False
 
 
+def audited_xlsx(wh, user, frame: pd.DataFrame, title: str, detail: dict) -> bytes:
+    """``dossiers_xlsx``, with an ``export`` row in the audit log: the page hands this to the download
+    button as a deferred callable, so the row is written when the file is actually downloaded."""
+    from kpi import audit
+
+    data = dossiers_xlsx(frame, title)
+    audit.record(wh, getattr(user, "name", None), "export", detail.get("file"), detail)
+    return data
+
+
 def dossiers_xlsx(frame: pd.DataFrame, title: str = "") -> bytes:
     """An .xlsx of ``metrics.dossier_list`` rows with Vietnamese headers and dd/mm/yyyy dates."""
     buffer = io.BytesIO()

@@ -205,9 +205,17 @@ def to_param(period: Period) -> str:
     return f"{period.start.isoformat()}_{period.end.isoformat()}"
 
 
+PARAM_YEARS = (1990, 2100)  # years a period in a URL may name (as etl.validate accepts dates)
+
+
 def from_param(text: str | None) -> Period | None:
-    """The inverse of ``to_param``; None for anything it does not understand."""
-    if not text:
+    """The inverse of ``to_param``; None for anything it does not understand or for years outside
+    ``PARAM_YEARS`` (URL parameters come from anyone: '0001-01' must not reach date arithmetic)."""
+    return _sane(_parse_param(text))
+
+
+def _parse_param(text: str | None) -> Period | None:
+    if not text or len(str(text)) > 40:
         return None
     text = str(text).strip().upper()
     try:
@@ -225,6 +233,13 @@ def from_param(text: str | None) -> Period | None:
             return year(int(m[1]))
         if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", text):
             return custom(dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2]))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return None
+
+
+def _sane(period: Period | None) -> Period | None:
+    """A period from a URL only when its years are ones data can have (a bookmark '0001-01' is not)."""
+    if period is None or not (PARAM_YEARS[0] <= period.start.year and period.end.year <= PARAM_YEARS[1]):
+        return None
+    return period

@@ -8,9 +8,10 @@ import streamlit as st
 
 from kpi import auth, periods
 from kpi import text_vi as T
-from kpi.drill_export import dossiers_xlsx
+from kpi.drill_export import audited_xlsx
 from kpi.filters import Filters
 from ui import frame as frame_mod
+from ui import errors, text_errors
 from ui import widgets as W
 
 LIMIT, SHOWN = 50_000, 2_000
@@ -24,7 +25,11 @@ names = frame.unit_names()
 period = frame.period
 if params.get("month"):
     period = periods.from_param(str(params["month"])) or period
+    if periods.from_param(str(params["month"])) is None:
+        errors.bad_param("month", params["month"], text_errors.BAD_PERIOD)
 unit = params.get("unit") if params.get("unit") in names else None
+if params.get("unit") and unit is None:
+    errors.bad_param("unit", params["unit"], text_errors.BAD_UNIT)
 field = params.get("field") or None
 from_link = bool(params.get("unit") or params.get("field") or params.get("month"))
 if from_link:
@@ -90,7 +95,9 @@ st.dataframe(table, hide_index=True, width="stretch", height=560)
 if auth.can(frame.user, "export"):
     title = f"{T.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
         f" – {field}" if field else "")
-    st.download_button(T.DRILL_DOWNLOAD, data=lambda: dossiers_xlsx(rows, title), icon=":material/download:",
-                       on_click="ignore",
-                       file_name=T.DRILL_FILE.format(which=T.file_slug(T.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}", end=f"{period.end:%Y%m%d}"),
+    file_name = T.DRILL_FILE.format(which=T.file_slug(T.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}",
+                                    end=f"{period.end:%Y%m%d}")
+    export = {"file": file_name, "set": which, "period": period.label, "unit": unit, "field": field, "rows": len(rows)}
+    st.download_button(T.DRILL_DOWNLOAD, data=lambda: audited_xlsx(frame.wh, frame.user, rows, title, export),
+                       icon=":material/download:", on_click="ignore", file_name=file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dd_download")

@@ -110,7 +110,9 @@ else:
     pick = st.selectbox(T.HISTORY_UNDO_PICK, list(with_rejects), key="history_rejects_pick",
                         format_func=lambda i: T.batch_label(with_rejects[i], kind_label(with_rejects[i]["kind"])))
     st.download_button(T.HISTORY_REJECTS_DOWNLOAD.format(id=pick),
-                       data=lambda: U.rejects_xlsx(U.batch_rejects_report(wh, pick)),
+                       data=lambda: U.audited_rejects_xlsx(wh, user, U.batch_rejects_report(wh, pick),
+                                                           {"file": rejects_file_name(with_rejects[pick]["file"], pick),
+                                                            "batch_id": int(pick)}),
                        file_name=rejects_file_name(with_rejects[pick]["file"], pick), key="history_rejects_download",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", icon=":material/download:")

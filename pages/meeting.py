@@ -111,6 +111,17 @@ def _default_period(wh: Warehouse) -> Period:
     return current
 
 
+def _warn_bad_params(scope: Scope) -> None:
+    """Say which URL parameters were ignored (a bookmark '?ky=0001-01' shows the default, not a traceback)."""
+    from ui import errors, text_errors
+
+    ky, cap = _param("ky"), _param("cap")
+    if ky and periods.from_param(ky) is None:
+        errors.bad_param("ky", ky, text_errors.BAD_PERIOD)
+    if cap and cap not in LEVELS or (cap and scope.kind == "level" and cap != scope.level):
+        errors.bad_param("cap", cap, text_errors.BAD_LEVEL)
+
+
 def _allowed_level(scope: Scope, wanted: str | None) -> str | None:
     if scope.kind == "level":
         return scope.level
@@ -173,6 +184,7 @@ scope: Scope = getattr(user, "scope", None) or Scope()
 wh = _warehouse()
 period = periods.from_param(_param("ky")) or _default_period(wh)
 level = _allowed_level(scope, _param("cap"))
+_warn_bad_params(scope)
 try:
     auto_seconds = max(0, int(_param("tu_dong") or 0))
 except ValueError:

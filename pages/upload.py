@@ -82,7 +82,9 @@ def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
         return
     with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
         st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
-        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD, data=lambda: U.rejects_xlsx(U.rejects_report_prepared(rejects)),
+        detail = {"file": rejects_file_name(file_name), "source": file_name}
+        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD,
+                           data=lambda: U.audited_rejects_xlsx(wh, user, U.rejects_report_prepared(rejects), detail),
                            file_name=rejects_file_name(file_name), key=f"rej_{key}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
         st.caption(T.UPLOAD_REJECTS_HINT)
@@ -118,6 +120,30 @@ def columns_block(p) -> None:
     unsure = any(v.confidence == "maybe" or v.note for v in p.verdicts)
     with st.expander(TQ.COLUMNS_TITLE, expanded=unsure):
         st.dataframe(pd.DataFrame(C.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
+
+
+def unsure_block(key: str, uploaded, ins: U.Inspection) -> None:
+    """Columns mapped only 'có thể' (a tie, extra words): the analyst confirms or picks another, saved as a profile."""
+    p = ins.prepared
+    unsure = [v for v in p.verdicts if v.field and v.confidence == "maybe"]
+    if not unsure:
+        return
+    labels = U.field_labels(p.kind)
+    options = list(p.source_columns)
+    with st.form(f"unsure_{key}"):
+        st.markdown(f"**{TQ.UNSURE_TITLE}**")
+        picks = {v.field: st.selectbox(labels[v.field], options, index=options.index(v.label) if v.label in options else 0,
+                                       format_func=lambda c: column_option(ins, c), key=f"unsure_{key}_{v.field}")
+                 for v in unsure}
+        submitted = st.form_submit_button(TQ.UNSURE_APPLY)
+    if submitted:
+        try:
+            check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=T.UPLOAD_PROFILE_DEFAULT,
+                  signature=ins.signature)
+        except ValueError as error:  # kpi.profiles.ProfileError
+            st.error(str(error))
+            return
+        st.rerun()
 
 
 def column_option(ins: U.Inspection, column: str) -> str:
@@ -264,6 +290,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
     st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
     columns_block(p)
+    unsure_block(key, uploaded, ins)
     value_readings_block(key, uploaded, ins)
     new_units_block(key, uploaded, ins)
     rejects_block(key, p.rejects, uploaded.name)

@@ -116,8 +116,15 @@ def settle(tab) -> None:
     tab.wait_for_timeout(800)
 
 
+# The sidebar menu (ui/nav.py draws it with st.page_link; Streamlit's own list is off in the config).
+NAV = "[data-testid='stSidebar'] .st-key-sidebar_nav"
+NAV_LINKS = NAV + " a"
+# Streamlit's own page list: must never show (before login it listed every file of pages/).
+STREAMLIT_NAV_LINKS = "[data-testid='stSidebarNav'] a"
+
+
 def sidebar_links(tab) -> list[str]:
     """The titles of the navigation links in the sidebar, in order (a Material icon's ligature name,
     drawn before the title, is left out)."""
-    return [t.strip().splitlines()[-1].strip() for t in tab.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    return [t.strip().splitlines()[-1].strip() for t in tab.locator(NAV_LINKS).all_inner_texts()
             if t.strip()]

@@ -140,3 +140,16 @@ def test_page_header_says_the_period_runs_past_the_data(monkeypatch, tmp_path):
     assert not at.exception, [e.message for e in at.exception]
     captions = " ".join(c.value for c in at.caption)
     assert "Quý IV/2025 (số liệu đến ngày 15/12/2025)" in captions
+
+
+def test_slides_and_form06_say_the_data_date(wh, tmp_path):
+    import openpyxl
+
+    from kpi import forms, slides
+
+    deck = slides.build_slides(wh, PAST_THE_DATA)
+    assert "(số liệu đến ngày 31/12/2025)" in deck[0].subtitle
+    out = tmp_path / "b06.xlsx"
+    forms.export_form06(wh, PAST_THE_DATA, path_or_buffer=out)
+    texts = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("(số liệu đến ngày 31/12/2025)" in t for t in texts)

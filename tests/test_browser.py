@@ -17,7 +17,7 @@ import pytest
 from kpi import auth, metrics
 from kpi import text_vi as T
 from kpi.db import Warehouse
-from tests.browser_support import chromium, login, new_tab, require_chromium, settle, streamlit_server
+from tests.browser_support import NAV_LINKS, chromium, login, new_tab, require_chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ _settle = settle
 
 
 def _open(tab, name: str) -> None:
-    tab.locator("[data-testid='stSidebarNav'] a").filter(has_text=T.PAGE_TITLES[name]).first.click()
+    tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES[name]).first.click()
     tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.PAGE_TITLES[name]).first.wait_for()
     _settle(tab)
 

@@ -7,10 +7,14 @@ them as "Kỳ báo cáo TT 01"; calendar views say how many aggregated forms the
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
+import openpyxl
 import pytest
 
-from kpi import metrics, periods
+from kpi import metrics, periods, text_report
 from kpi import text_vi as T
 from kpi.db import Warehouse
 from kpi.levels import unit_id_for
@@ -96,3 +100,16 @@ def test_picker_offers_cutoff_periods(wh, monkeypatch):
 
     calendar = make_app(monkeypatch, wh.path, month=None, flt_kind="quarter", flt_quarter="2025-Q1")
     assert T.FORM06_LEFT_OUT.format(n="1") in [i.value for i in calendar.info]
+
+
+def test_report_cli_names_a_cutoff_quarter_and_counts_its_form(wh, tmp_path):
+    out = tmp_path / "b06.xlsx"
+    result = subprocess.run([sys.executable, "-m", "kpi", "report", "--form", "06", "--db", str(wh.path),
+                             "--from", "2024-12-15", "--to", "2025-03-14", "--out", str(out)],
+                            cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "Quý I/2025 (kỳ báo cáo 15/12/2024 – 14/03/2025)" in result.stdout
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    total = next(r for r in rows if r[1] == text_report.FORM06_TOTAL_ROW)
+    # Received: A (1) + the form (15); resolved: A + the form's 12.
+    assert (total[2], total[6]) == (16, 13)

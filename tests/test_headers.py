@@ -175,3 +175,13 @@ def test_a_column_numbering_row_under_the_header_belongs_to_the_header():
     assert plain.data_start == 2
     not_numbers = find_header(_cells([DOSSIER_HEAD, ["1", "H1", "Sở Tư pháp", "2024-01-02", "2024-01-09", None, "Có"]]))
     assert not_numbers.data_start == 1  # a record whose first cell is its row number is data
+
+
+def test_specific_words_beat_loose_ones_and_a_count_of_days_is_not_a_date():
+    found = find_header(_cells([["Ngày nộp", "Ngày tiếp nhận", "Mã HS", "Thời hạn giải quyết (ngày)", "Thời hạn",
+                                 "Ngày hẹn trả", "Cơ quan", "Ngày có kết quả"]]))
+    assert found.mapping["received_at"] == 1 and found.mapping["due_at"] == 5
+    verdicts = {v.label: v for v in found.verdicts}
+    assert verdicts["Ngày tiếp nhận"].confidence == "sure" and verdicts["Ngày hẹn trả"].confidence == "sure"
+    assert verdicts["Ngày nộp"].note == "near:received_at" and verdicts["Thời hạn"].note == "near:due_at"
+    assert verdicts["Thời hạn giải quyết (ngày)"].field is None and verdicts["Thời hạn giải quyết (ngày)"].score == 0

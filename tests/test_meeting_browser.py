@@ -75,8 +75,11 @@ def test_meeting_mode_on_the_wall_screen(server):
                                timeout=45_000)
         page.get_by_role("button", name="◀ Trước").click()
         page.get_by_text(f"Trang {len(deck)}/{len(deck)}").wait_for()
-        # A bookmark opens the chosen period, level and slide directly (a new page load: log in again).
-        _login(page, f"{base}/?trinhchieu=1&ky=2024-09&cap=district&slide=2")
+        # A bookmark opens the chosen period, level and slide directly; a new page load keeps the login
+        # (issue 17: the session cookie), so no password is asked on the wall screen.
+        page.goto(f"{base}/?trinhchieu=1&ky=2024-09&cap=district&slide=2")
+        page.wait_for_selector(".mt-headline")
+        assert not page.get_by_label("Mật khẩu").count()
         district = slides_mod.build_slides(wh, periods.month(2024, 9), level="district")
         page.get_by_text(f"Trang 2/{len(district)}").wait_for()
         page.locator(".mt-title", has_text=district[1].title).wait_for()

@@ -14,7 +14,7 @@ import pytest
 from kpi import auth
 from kpi import text_vi as T
 from kpi.db import Warehouse
-from tests.browser_support import chromium, login, new_tab, require_chromium, settle, sidebar_links, streamlit_server
+from tests.browser_support import NAV_LINKS, STREAMLIT_NAV_LINKS, chromium, login, new_tab, require_chromium, settle, sidebar_links, streamlit_server
 from ui import text_auth as TA
 
 pytestmark = pytest.mark.browser
@@ -124,12 +124,15 @@ def test_leader_typing_a_url_outside_the_role_gets_nothing(server, browser, path
     tab = new_tab(browser)
     tab.goto(f"{url}/{path}")
     tab.get_by_role("button", name="Đăng nhập").wait_for()
-    assert tab.locator("[data-testid='stSidebarNav'] a").count() == 0  # nothing before logging in
+    assert tab.locator(NAV_LINKS).count() == 0  # nothing before logging in
+    assert tab.locator(STREAMLIT_NAV_LINKS).count() == 0
+    anonymous = " ".join(tab.locator("body").all_inner_texts()).lower()
+    assert "admin" not in anonymous and T.PAGE_TITLES["upload"].lower() not in anonymous
     name, _ = ACCOUNTS["leader"]
     tab.get_by_label("Tên đăng nhập").fill(name)
     tab.get_by_label("Mật khẩu").fill(PASSWORD)
     tab.get_by_role("button", name="Đăng nhập").click()
-    tab.locator("[data-testid='stSidebarNav'] a").first.wait_for()
+    tab.locator(NAV_LINKS).first.wait_for()
     settle(tab)
     headings = [h.strip() for h in tab.locator("[data-testid='stMainBlockContainer'] h1").all_inner_texts()]
     assert title not in headings, headings

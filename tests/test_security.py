@@ -427,7 +427,7 @@ def test_auth_suites_cover_the_issue():
                          "test_password_is_hashed_with_argon2_and_never_stored_in_plaintext",
                          "test_first_admin_only_while_empty", "test_permission_matrix",
                          "test_district_scope_expands_to_its_communes", "test_upload_is_limited_to_units_in_scope"],
-        "test_app_auth.py": ["test_first_run_creates_the_admin", "test_locked_account_says_until_when",
+        "test_app_auth.py": ["test_first_run_creates_the_admin", "test_locked_account_is_refused_like_a_wrong_password",
                              "test_expired_session_returns_to_login", "test_deactivated_account_is_logged_out_at_next_run",
                              "test_admin_pages_refuse_non_admins", "test_admin_pages_require_login"],
     }

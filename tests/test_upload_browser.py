@@ -9,7 +9,7 @@ import pytest
 
 from kpi import auth
 from kpi.db import Warehouse
-from tests.browser_support import ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
+from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
 from tests.fixtures_etl import Traits, make_rows, write_messy
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_analyst_uploads_previews_and_confirms(server, tmp_path):
     with chromium() as browser:
         tab = new_tab(browser)
         login(tab, url, ANALYST, PASSWORD)
-        nav = tab.locator("[data-testid='stSidebarNav']")
+        nav = tab.locator(NAV)
         nav.get_by_text("Nạp dữ liệu", exact=True).first.click()
         tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text="Nạp dữ liệu").first.wait_for()
         settle(tab)

@@ -247,3 +247,18 @@ def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tm
     again = U.inspect(wh, path.read_bytes(), "kiosk-thang2.xlsx")  # the next file of the same source
     assert again.profile and again.prepared.unknown_channels == {}
     assert set(again.prepared.data["channel"]) == {"direct", "online"}
+
+
+def test_an_unsure_column_is_confirmed_or_changed_by_the_analyst(wh, tmp_path):
+    head = [("Hạn xử lý" if h == "Ngày hẹn trả" else h) for h in HEADERS] + ["Hạn giải quyết"]
+    rows = [dossier_row(f"T{i}") + ["20/03/2024"] for i in range(3)]
+    path = write_table(tmp_path / "hai_cot_han.xlsx", head, rows)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    box = next(b for b in at.selectbox if b.key.startswith("unsure_") and b.key.endswith("_due_at"))
+    assert box.value == "Hạn xử lý"                     # a tie: the left column, said to be unsure
+    box.set_value("Hạn giải quyết")
+    next(b for b in at.button if b.label == "Xác nhận các cột này (lưu cho lần nạp sau)").click().run()
+    no_exceptions(at)
+    confirm(at)
+    assert wh.query("SELECT DISTINCT CAST(due_at AS DATE) FROM dossiers")[0][0].isoformat() == "2024-03-20"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from etl import upload as U
-from kpi import targets
+from kpi import audit, targets
 from kpi import text_vi as T
 from kpi.auth import User
 from kpi.db import Warehouse
@@ -67,18 +68,27 @@ def test_multiselects_say_chon(monkeypatch, sample_db):
 
 
 # -- file names and Excel ------------------------------------------------------------------------
-def test_drilldown_file_name_has_no_english_and_no_diacritics(monkeypatch, sample_db):
-    names = []
+def test_drilldown_file_name_has_no_english_and_no_diacritics_and_the_download_is_audited(monkeypatch, sample_copy):
+    calls = []
     original = streamlit.download_button
 
     def spy(*args, **kwargs):
-        names.append(kwargs.get("file_name"))
+        calls.append(kwargs)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(streamlit, "download_button", spy)
-    at = make_app(monkeypatch, sample_db, page="drilldown")
+    at = make_app(monkeypatch, sample_copy, page="drilldown", role="leader")
     no_exception(at)
-    assert names and names[-1] == "ho-so-da-giai-quyet-qua-han-20241001-20241031.xlsx"
+    name = "ho-so-da-giai-quyet-qua-han-20241001-20241031.xlsx"
+    assert calls and calls[-1]["file_name"] == name
+    wh = Warehouse(sample_copy)
+    assert audit.read_log(wh, action="export").empty          # drawing the button downloads nothing
+    data = calls[-1]["data"]()                                # the browser asks for the file
+    assert data[:2] == b"PK"
+    row = audit.read_log(wh, action="export").iloc[0]
+    detail = json.loads(row["detail"])
+    assert row["user_name"] == "kiem-thu" and row["target"] == name
+    assert detail["set"] == "resolved_overdue" and detail["period"] == "Tháng 10/2024" and detail["rows"] > 0
 
 
 def test_file_slugs():

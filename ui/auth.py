@@ -19,10 +19,12 @@ next interaction: the row is re-read on every run.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import secrets
 
 import streamlit as st
 
-from kpi import audit, auth, config
+from kpi import audit, auth, config, throttle
 from kpi.auth import AuthError, User
 from ui import session_token, text_auth as T
 from ui.warehouse import get_warehouse
@@ -33,6 +35,7 @@ METHOD_KEY = "auth_method"
 MEETING_LINK = "meeting_link"  # METHOD_KEY of a session opened by a meeting link: meeting mode only
 _NOTICE_KEY = "_auth_notice"
 _SSO_REFUSED_KEY = "_auth_sso_refused"
+_CLIENT_KEY = "_auth_client"
 
 
 def _now() -> dt.datetime:
@@ -116,20 +119,47 @@ def _login_form(wh, sso: bool) -> User | None:
     if sso:
         _sso_button()
     with st.form("auth_login", clear_on_submit=True):
-        name = st.text_input(T.LOGIN_NAME, key="auth_login_name", autocomplete="username")
+        name = st.text_input(T.LOGIN_NAME, key="auth_login_name", autocomplete="username",
+                             max_chars=int(config.get("max_username_length")))
         password = st.text_input(T.LOGIN_PASSWORD, type="password", key="auth_login_password",
-                                 autocomplete="current-password")
+                                 autocomplete="current-password", max_chars=int(config.get("max_password_length")))
         submitted = st.form_submit_button(T.LOGIN_SUBMIT, type="primary", key="auth_login_submit")
     if not submitted:
         return None
     if not name.strip() or not password:
         st.error(T.LOGIN_EMPTY)
         return None
+    return _throttled_login(wh, name, password)
+
+
+def _client_keys() -> list[str]:
+    """Who is trying, for kpi.throttle: this browser session and, behind a network, its IP address."""
+    token = st.session_state.setdefault(_CLIENT_KEY, secrets.token_hex(8))
+    keys = [f"session:{token}"]
     try:
-        return auth.authenticate(wh, name, password)
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        ip = None
+    if ip:
+        keys.append(f"ip:{ip}")
+    return keys
+
+
+def _throttled_login(wh, name: str, password: str) -> User | None:
+    """kpi.auth.authenticate behind the per-client brake (refused before any hashing while it holds)."""
+    keys = _client_keys()
+    wait = throttle.LOGINS.wait_seconds(keys)
+    if wait > 0:
+        st.error(T.LOGIN_THROTTLED.format(seconds=math.ceil(wait)))
+        return None
+    try:
+        user = auth.authenticate(wh, name, password)
     except AuthError as error:
+        throttle.LOGINS.failed(keys)
         st.error(str(error))
         return None
+    throttle.LOGINS.succeeded(keys)
+    return user
 
 
 def _first_run_form(wh) -> User | None:
