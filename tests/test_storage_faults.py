@@ -2,7 +2,8 @@
 and leaves the warehouse exactly as it was; once space is back the same load commits.
 
 Before: the commit failed on the WAL, the rollback then raised "cannot rollback - no transaction is
-active" and that traceback hid the real cause. Needs a small tmpfs (``mount -t tmpfs``): skipped
+active" and that traceback hid the real cause. tests/test_errors.py simulates the errors; this file
+fills a real file system. Needs a small tmpfs (``mount -t tmpfs``): skipped
 with the reason where the machine does not allow mounting one.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import subprocess
 import pytest
 
 from etl.load import load_file
-from kpi.db import Warehouse, WarehouseUnwritable
+from kpi.db import Warehouse, WarehouseStorageError
 from tests.fixtures_etl import make_rows, write_messy
 from tests.hostile_files import run_load
 from tests.test_undo import snapshot
@@ -65,14 +66,15 @@ def test_disk_full_fails_clearly_and_changes_nothing(tmp_path, files):
 
         run = run_load([big], db)
         assert run["code"] == 2, run
-        assert "KHÔNG NẠP ĐƯỢC" in run["stderr"] and "ổ đĩa đã đầy. Dữ liệu không thay đổi." in run["stderr"], run
+        assert "KHÔNG NẠP ĐƯỢC — Ổ đĩa chứa cơ sở dữ liệu đã đầy nên không ghi được; dữ liệu không thay đổi gì." \
+            in run["stderr"], run
         assert "Traceback" not in run["stderr"] and "cannot rollback" not in run["stderr"], run["stderr"]
         assert snapshot(Warehouse(db)) == before
         assert Warehouse(db).query("SELECT * FROM load_batches") == batches
 
-        with pytest.raises(WarehouseUnwritable) as error:  # the API says the same to a page
+        with pytest.raises(WarehouseStorageError) as error:  # the API says the same to a page
             load_file(Warehouse(db), big)
-        assert "ổ đĩa đã đầy" in str(error.value)
+        assert "đã đầy" in str(error.value)
 
         (disk / "filler").unlink()
         assert load_file(Warehouse(db), big).counts["new"] == 30_000
@@ -90,6 +92,7 @@ def test_read_only_file_system_fails_clearly_and_changes_nothing(tmp_path, files
         finally:
             _remount(disk, "rw")
         assert run["code"] == 2, run
-        assert "ổ đĩa chỉ cho phép đọc (read-only). Dữ liệu không thay đổi." in run["stderr"], run
+        assert "KHÔNG NẠP ĐƯỢC — Ổ đĩa chứa cơ sở dữ liệu đang ở chế độ chỉ đọc nên không ghi được; " \
+               "dữ liệu không thay đổi gì." in run["stderr"], run
         assert "Traceback" not in run["stderr"], run["stderr"]
         assert snapshot(Warehouse(db)) == before
