@@ -25,7 +25,7 @@ from kpi.text_vi import num
 SAMPLES_PER_COLUMN = 2
 SAMPLE_CHARS = 24        # a long cell (a procedure name) is cut so the option stays on one line
 FIRST_ROW_CELLS = 8      # how many texts of the first non-empty row a refusal quotes
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ def _shown(value: str) -> str:
     """A cell as the analyst would read it: ISO dates day-first, long text cut."""
     text = " ".join(str(value).split())
     match = _ISO_DATE.match(text)
-    if match:
-        text = f"{match.group(3)}/{match.group(2)}/{match.group(1)}"
+    if match:  # an Excel date cell reads as ISO text: show it day first, with the time unless midnight
+        y, m, d, hh, mm = match.groups()
+        text = f"{d}/{m}/{y}" + (f" {hh}:{mm}" if hh and (hh, mm) != ("00", "00") else "")
     return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
 
 

@@ -38,6 +38,8 @@ class Format:
     label: str
     detect: Callable[..., Detection | None]
     prepare: Callable[..., object]
+    # (wh, prepared, *, user) → (batch_id, status, counts); records load through etl.load.load_prepared
+    load: Callable[..., tuple[int, str, dict]] | None = None
 
 
 def record_sheets(raw: RawFile, *, mapping: dict[str, str] | None = None, kind: str | None = None) -> Detection | None:
@@ -71,6 +73,15 @@ def _prepare_form06(raw: RawFile, detection: Detection, *, wh=None, scope=None, 
     return form06.prepare_form06(raw.data, raw.file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
 
 
+def _load_form06(wh, prepared, *, user=None) -> tuple[int, str, dict]:
+    from etl import form06
+
+    done = form06.load_form06(wh, prepared, user=user)
+    return done.batch_id, done.status, {"rows_read": done.rows_read, "rows_loaded": done.rows_loaded,
+                                        "rows_rejected": done.rows_rejected, "new": done.rows_new,
+                                        "updated": done.rows_updated, "unchanged": done.rows_unchanged}
+
+
 def _prepare_records(raw: RawFile, detection: Detection, *, wh=None, scope=None, mapping=None, kind=None,
                      values=None, **_):
     from etl.load import prepare
@@ -80,9 +91,14 @@ def _prepare_records(raw: RawFile, detection: Detection, *, wh=None, scope=None,
 
 
 RECORDS = Format("records", "hồ sơ, PAKN, khảo sát (từng bản ghi)", record_sheets, _prepare_records)
-FORM06 = Format("form06", "Biểu số 06/VPCP/KSTT (số liệu tổng hợp)", _detect_form06, _prepare_form06)
+FORM06 = Format("form06", "Biểu số 06/VPCP/KSTT (số liệu tổng hợp)", _detect_form06, _prepare_form06, _load_form06)
 # Most specific first: a Biểu 06 is told by its number row; anything else with a header is records.
 FORMATS: tuple[Format, ...] = (FORM06, RECORDS)
+
+
+def by_name(name: str | None) -> Format | None:
+    """The non-record format of that name ('form06'), or None (records are told by their kind)."""
+    return next((fmt for fmt in FORMATS if fmt.name == name and fmt is not RECORDS), None)
 
 
 def detect(raw: RawFile, *, mapping: dict[str, str] | None = None, kind: str | None = None

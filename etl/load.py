@@ -460,15 +460,11 @@ def load_file(wh: Warehouse, path: str | os.PathLike, *, user: str | None = None
 
 def _load_other(wh: Warehouse, raw: RawFile, fmt, detection, *, user, scope) -> BatchResult:
     """A file of a non-record format (Biểu 06), with what its title block says (unit, period)."""
-    from etl import form06
-
     prepared = fmt.prepare(raw, detection, wh=wh, scope=scope)
     if not prepared.ready:
         return record_refusal(wh, raw.file_name, " ".join(prepared.problems), sha256=raw.sha256, kind=fmt.name)
-    done = form06.load_form06(wh, prepared, user=user)
-    counts = {"rows_read": done.rows_read, "rows_loaded": done.rows_loaded, "rows_rejected": done.rows_rejected,
-              "new": done.rows_new, "updated": done.rows_updated, "unchanged": done.rows_unchanged, "duplicates": 0}
-    return BatchResult(done.batch_id, raw.file_name, fmt.name, done.status, counts, sheet=prepared.sheet,
+    batch_id, status, counts = fmt.load(wh, prepared, user=user)
+    return BatchResult(batch_id, raw.file_name, fmt.name, status, {**counts, "duplicates": 0}, sheet=prepared.sheet,
                        header_row=prepared.header_row)
 
 

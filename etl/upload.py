@@ -71,8 +71,9 @@ class Inspection:
 
     @property
     def kind_label(self) -> str:
-        if self.kind == form06.KIND:
-            return form06.KIND_LABEL
+        other = formats.by_name(self.kind)
+        if other is not None:
+            return other.label
         return KIND_LABELS.get(self.kind or "", "—")
 
 
@@ -200,14 +201,13 @@ def load(wh: Warehouse, ins: Inspection, *, user: User | None = None,
     if user is not None and not auth.can(user, "upload"):
         raise PermissionError("Bạn không có quyền nạp dữ liệu.")
     name = user.name if user else None
-    if ins.kind == form06.KIND:
+    other = formats.by_name(ins.kind)
+    if other is not None:  # Biểu 06 (or a later format): its registry entry loads it
         step = progress or (lambda f, t: None)
-        step(0.2, "Đang ghi số liệu Biểu 06")
-        r = form06.load_form06(wh, ins.prepared, user=name)
+        step(0.2, f"Đang ghi {other.label}")
+        batch_id, status, counts = other.load(wh, ins.prepared, user=name)
         step(1.0, "Đã nạp xong")
-        return LoadOutcome(r.batch_id, r.status, {"rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
-                                                   "rows_rejected": r.rows_rejected, "new": r.rows_new,
-                                                   "updated": r.rows_updated, "unchanged": r.rows_unchanged})
+        return LoadOutcome(batch_id, status, counts)
     result = load_prepared(wh, ins.prepared, user=name, progress=progress)
     audit.record(wh, name, "upload", ins.file_name,
                  {"batch_id": result.batch_id, "kind": result.kind, "status": result.status, **result.counts,
@@ -279,15 +279,19 @@ def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
 
 # -- reject reports ----------------------------------------------------------------------
 def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
-    """row number, column, value, reason — one line per problem, for the screen."""
+    """row number, column, value, reason — one line per problem, for the screen; the sheet first when the
+    rejects come from several sheets (a workbook with one sheet per unit)."""
     if rejects is None or rejects.empty:
         return pd.DataFrame(columns=["Dòng", "Cột", "Giá trị", "Lý do"])
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Dòng": rejects["row_number"].astype(int).to_numpy(),
         "Cột": rejects["column_name"].fillna("").to_numpy(),
         "Giá trị": rejects["raw_value"].fillna("").to_numpy(),
         "Lý do": rejects["reason"].to_numpy(),
     })
+    if "sheet" in rejects.columns and rejects["sheet"].nunique() > 1:
+        table.insert(0, "Trang", rejects["sheet"].to_numpy())
+    return table
 
 
 def rejects_report_prepared(rejects: pd.DataFrame) -> pd.DataFrame:

@@ -15,8 +15,9 @@ Cells that hold only a dash or dots ("-", "—", "…") are blank.
 The common layouts (one per column in a real export) are parsed with one explicit format over
 the whole column; only the cells none of them fits go through the normalising path.
 
-Yes/no flags: Có/Không, x/✓/✔/√/☑ (☐ = no), 1/0, Đã…/Chưa…, Đúng/Sai, True/False/Yes/No,
-"Đã số hóa"/"Chưa số hóa", "Có KQĐT"… A blank cell in an existing flag column is read by what
+Yes/no flags: Có/Không, x/✓/✔/√/☑ (☐ = no), 1/0, Đã…/Chưa…, Được…/Không được…, Đúng/Sai,
+True/False/Yes/No, "Đã số hóa"/"Chưa số hóa", "Có KQĐT"; a one-stop system's digitization states
+"Được số hóa" and "Tái sử dụng (từ kết quả hồ sơ khác)" (reused digitized papers) are yes. A blank cell in an existing flag column is read by what
 the column does elsewhere: a column that never writes "no" (only marks the yes rows, as
 one-stop systems print "x" or "Đã số hóa") means *no* by a blank; a column that writes both
 yes and no leaves a blank *unknown* (NULL); a column that is blank throughout is unknown.
@@ -260,7 +261,7 @@ def parse_bool(value: str):
     if word in EMPTY_BOXES:
         return False
     key = fold(word)
-    if key in TRUE_WORDS or key.startswith(("da ", "co ")):
+    if key in TRUE_WORDS or key.startswith(("da ", "co ", "duoc ", "tai su dung")):
         return True
     if key in FALSE_WORDS or key.startswith(("chua ", "khong ", "ko ")):
         return False

@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
@@ -411,11 +412,18 @@ def _valid_login_name(key: str) -> bool:
     return len(key) <= int(config.get("max_username_length")) and bool(_NAME_RE.match(key))
 
 
+# Argon2 takes ~64 MB and a core for ~0.1 s: a flood of logins (from many clients, past the per-client
+# throttle) must not take every core and the memory from the dashboard and the CLI. At most this many
+# verifications run at once; the others queue (no connection is open while they wait).
+_VERIFY_SLOTS = threading.BoundedSemaphore(2)
+
+
 def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return bool(_HASHER.verify(password_hash, password))
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    with _VERIFY_SLOTS:
+        try:
+            return bool(_HASHER.verify(password_hash, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 def authenticate(wh: Warehouse, name: str, password: str, now: dt.datetime | None = None) -> User:

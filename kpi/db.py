@@ -24,6 +24,10 @@ import duckdb
 from kpi import config, schema
 
 _WRITE_LOCK = threading.RLock()
+# DuckDB keeps one database instance per file in a process: a connect racing the close of the last
+# connection of another thread fails with "Unique file handle conflict". Opening and closing are
+# quick, so they take turns under this lock (the work in between does not).
+_OPEN_LOCK = threading.Lock()
 _INITIALIZED: set[str] = set()
 _INIT_LOCK = threading.Lock()
 
@@ -56,6 +60,11 @@ def storage_problem(error: BaseException) -> str | None:
         return ("Ổ đĩa chứa cơ sở dữ liệu đang ở chế độ chỉ đọc nên không ghi được; dữ liệu không thay đổi gì. "
                 "Hãy báo quản trị viên kiểm tra ổ đĩa rồi thử lại.")
     return None
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    with _OPEN_LOCK:
+        con.close()
 
 
 def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
@@ -97,7 +106,8 @@ class Warehouse:
         wait = float(config.get("lock_wait_s"))
         for attempt in range(retries + 1):
             try:
-                con = duckdb.connect(str(self.path))
+                with _OPEN_LOCK:
+                    con = duckdb.connect(str(self.path))
                 break
             except duckdb.IOException as error:
                 if not _is_lock_error(error) or attempt == retries:
@@ -127,7 +137,7 @@ class Warehouse:
         try:
             yield con
         finally:
-            con.close()
+            _close(con)
 
     @contextmanager
     def write(self, bump_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -157,7 +167,7 @@ class Warehouse:
                         raise WarehouseStorageError(problem) from error
                     raise
             finally:
-                con.close()
+                _close(con)
 
     # -- conveniences ----------------------------------------------------
     def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:

@@ -31,6 +31,7 @@ from kpi import audit, config
 from kpi.db import Warehouse
 
 LOGIN, MEETING = "login", "meeting"
+KEEP_DAYS = 30     # ended sessions older than this are deleted (issue_login)
 TOUCH_SECONDS = 60  # a login token's last use is written at most once a minute, not on every rerun
 _COLUMNS = "session_id, kind, user_name, scope_json, label, created_at, last_seen_at, expires_at, revoked_at"
 
@@ -74,8 +75,16 @@ def _insert(wh: Warehouse, kind: str, user_name: str | None, now: dt.datetime, *
 
 
 def issue_login(wh: Warehouse, user_name: str, now: dt.datetime | None = None) -> str:
-    """A new login token for ``user_name`` (returned once; only its hash is kept)."""
-    return _insert(wh, LOGIN, user_name, _now(now))[0]
+    """A new login token for ``user_name`` (returned once; only its hash is kept).
+
+    Rows of sessions over for ``KEEP_DAYS`` are dropped here, so the table stays small; the audit
+    log, not this table, is the record of who signed in.
+    """
+    now = _now(now)
+    with wh.write(bump_version=False) as con:
+        con.execute("DELETE FROM sessions WHERE coalesce(revoked_at, expires_at, last_seen_at) < ?",
+                    [now - dt.timedelta(days=KEEP_DAYS)])
+        return _insert(wh, LOGIN, user_name, now, con=con)[0]
 
 
 def _row(wh: Warehouse, token: str | None) -> Session | None:

@@ -40,6 +40,8 @@ def _layout(fig: go.Figure, size: dict, height: int | None = None) -> go.Figure:
         showlegend=False,
         paper_bgcolor="white",
         plot_bgcolor="white",
+        # Never shrink a bar's value below the wall-screen minimum to fit it (print keeps plotly's fit).
+        uniformtext={"minsize": MIN_SCREEN_PX, "mode": "show"} if size is SCREEN else None,
     )
     return fig
 
@@ -61,17 +63,19 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
     texts = [i.get("text") or verdict.rate_text_for(i["value"], i["threshold"], i.get("direction") or ">=")
              for i in items]
     colors = [STATUS_COLORS.get(i["status"], STATUS_COLORS["info"]) for i in items]
-    # Long bars carry their value inside (white), so it never collides with the target tick.
+    # Long bars carry their value inside (white) at their start, far from the target tick near their end.
     positions = ["inside" if v is not None and v >= 25 else "outside" for v in values]
     text_colors = ["white" if p == "inside" else "#1a1a1a" for p in positions]
     fig = go.Figure()
     fig.add_bar(
         y=labels, x=[v if v is not None else 0 for v in values], orientation="h",
-        marker={"color": colors}, text=texts, textposition=positions, insidetextanchor="end",
+        marker={"color": colors}, text=texts, textposition=positions, insidetextanchor="start",
         cliponaxis=False, textfont={"size": size["font"], "color": text_colors},
         hovertemplate="%{y}: %{text}<extra></extra>", name=T.VALUE_WORD,
     )
-    targets = [(lab, i["threshold"] * 100) for lab, i in zip(labels, items) if i["threshold"] is not None]
+    # No target tick where there is no value: it would cross the "Chưa có dữ liệu" label.
+    targets = [(lab, i["threshold"] * 100) for lab, i in zip(labels, items)
+               if i["threshold"] is not None and i["value"] is not None]
     height = height or int(max(size["height"] * 0.6, min(size["height"], size["bar_px"] * 1.6 * len(items) + 120)))
     tick_px = min(size["bar_px"], int((height - 110) / max(len(items), 1) * 0.8))
     if targets:
@@ -80,7 +84,7 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
             marker={"symbol": "line-ns", "size": tick_px, "line": {"width": 5, "color": OKABE_ITO["black"]}},
             hovertemplate=f"{T.TARGET_WORD} %{{x:.0f}}%<extra></extra>",
         )
-    ticks = [0, 20, 40, 60, 80, 100]
+    ticks = [0, 50, 100]  # few ticks: large type must not rotate on a narrow chart
     fig.update_xaxes(range=[0, 112], tickvals=ticks, ticktext=[f"{t}%" for t in ticks], showgrid=True,
                      gridcolor="#e5e5e5", title=None)
     fig.update_yaxes(title=None, automargin=True, ticks="")

@@ -27,7 +27,7 @@ DOSSIER_RATES = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_re
                  "satisfaction_rate")
 PAKN_RATES = ("pakn_on_time_rate", "pakn_satisfaction_rate")
 HEADLINE = "on_time_rate"
-MAX_UNITS_CHART = 15
+MAX_UNITS_CHART = 6      # bars on the "below target" chart: thick enough for 24 px values
 FIRST_TABLE_ROWS = 5    # rows under the chart of the first "below target" slide (fits 1080 px)
 MAX_TABLE_ROWS = 8      # rows of each following slide listing the rest (fits 1080 px without a chart)
 HOTSPOT_TOP = 5
@@ -331,7 +331,10 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
                                        below_units=below))
     slides.extend(_below_slides(period, ranking, in_force, one_level))
     slides.append(_pakn_slide(period, total, prev_total, in_force, one_level, scope_label, judged))
-    slides.append(_hotspots_slide(wh, period, filters, scope, total, names))
+    # Units of an abolished level keep their overdue leftovers on the hot-spot list, named as such.
+    abolished = {r["unit_id"] for r in current_units.to_dict("records") if verdict.abolished_in(period, r["level"])}
+    marked = {u: f"{n} ({T.ABOLISHED_SHORT})" if u in abolished else n for u, n in names.items()}
+    slides.append(_hotspots_slide(wh, period, filters, scope, total, marked))
     return slides
 
 

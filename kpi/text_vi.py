@@ -172,7 +172,8 @@ NO_TARGET = "Chưa có chỉ tiêu"
 MET_BADGE = ":green-badge[✔ Đạt]"  # the colours of kpi.verdict.STATUS_COLORS
 NOT_MET_BADGE = ":orange-badge[✘ Chưa đạt]"
 NO_DATA_BADGE = ":gray-badge[Chưa có dữ liệu]"
-TWO_LEVEL_SWITCH = "Chuyển sang chính quyền 2 cấp (01/07/2025)"
+TWO_LEVEL_SWITCH = "Chính quyền 2 cấp từ 01/07/2025"
+ABOLISHED_SHORT = "đã giải thể"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LEVEL_COLORS = {"province": "#0072B2", "district": "#E69F00", "commune": "#009E73", None: "#000000"}
 # Met green, not met vermillion: the same as kpi.verdict.STATUS_COLORS (slides, PDF).

@@ -41,7 +41,7 @@ class UnitError(ValueError):
 UNKNOWN_UNIT_MARK = "» chưa có trong danh mục đơn vị"
 UNKNOWN_UNIT_REASON = ("Đơn vị «{value}" + UNKNOWN_UNIT_MARK + " nên không xác định được có thuộc phạm vi của bạn "
                        "không: nếu là đơn vị của bạn ghi khác đi, hãy gán tên này cho đơn vị ở trang Danh mục đơn vị "
-                       "(mục Tên gọi khác) rồi nạp lại; nếu là đơn vị khác, bỏ dòng này.")
+                       "(thẻ «Ánh xạ tên đơn vị») rồi nạp lại; nếu là đơn vị khác, bỏ dòng này.")
 
 
 def _in_scope(scope: Scope | None, unit: dict | None) -> bool:

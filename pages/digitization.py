@@ -29,7 +29,8 @@ for kpi in ("digitization_rate", "e_result_rate"):
         W.tile(frame, kpi, row, previous, f.level, unit_id)
     with c[1]:
         charts.show(charts.level_bars(by_level[by_level[f"{kpi}__den"] > 0], kpi, W.level_targets(frame, kpi),
-                                      T.BY_LEVEL_TITLE.format(kpi=T.KPI_LABELS[kpi])), key=f"dg_levels_{kpi}")
+                                      T.BY_LEVEL_TITLE.format(kpi=T.KPI_LABELS[kpi]), period=frame.period),
+                    key=f"dg_levels_{kpi}")
     with c[2]:
         trend = monthly if not f.level else monthly[monthly["level"] == f.level]
         levels = tuple(sorted(set(trend["level"])))

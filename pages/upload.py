@@ -35,7 +35,7 @@ st.caption(T.UPLOAD_INTRO)
 inspections: dict = st.session_state.setdefault("_upload_inspections", {})
 results: dict = st.session_state.setdefault("_upload_results", {})
 
-files = st.file_uploader(T.UPLOAD_PICK.format(mb=limit_mb), type=["xlsx", "xls", "csv"], accept_multiple_files=True,
+files = st.file_uploader(T.UPLOAD_PICK.format(mb=limit_mb), type=list(T.UPLOAD_TYPES), accept_multiple_files=True,
                          key="upload_files", max_upload_size=limit_mb)
 if not files:
     st.info(T.UPLOAD_NONE)
@@ -76,7 +76,7 @@ def counts_row(ins: U.Inspection) -> None:
 
 
 def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
-    n = int(rejects["row_number"].nunique()) if len(rejects) else 0
+    n = len(rejects[["sheet", "row_number"]].drop_duplicates()) if len(rejects) else 0
     if not n:
         st.caption(T.UPLOAD_REJECTS_NONE)
         return
@@ -186,7 +186,20 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
         st.rerun()
 
 
+def remember_unplaced_names(ins: U.Inspection) -> None:
+    """Names the registry does not know, rejected for a unit-scoped analyst: offered on the units page
+    ('Ánh xạ tên đơn vị'), where kpi.units.add_alias lets them map only to units in their scope."""
+    rejects = ins.prepared.rejects
+    if rejects is None or rejects.empty:
+        return
+    unplaced = rejects.loc[rejects["reason"].str.contains(units_mod.UNKNOWN_UNIT_MARK, regex=False), "raw_value"]
+    if len(unplaced):
+        st.session_state["pending_unit_names"] = list(dict.fromkeys(
+            st.session_state.get("pending_unit_names", []) + list(unplaced.dropna().unique()[:MAX_NEW_UNITS_SHOWN])))
+
+
 def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
+    remember_unplaced_names(ins)
     new_units = ins.prepared.new_units
     if new_units is None or new_units.empty:
         return

@@ -254,3 +254,19 @@ def test_history_shows_an_analyst_only_batches_of_their_scope(sample_copy, tmp_p
     files = set(at.dataframe[0].value["Tệp"])
     assert "tan-phu-cua-admin.xlsx" in files and "cua-toi.xlsx" in files
     assert "dinh-quan-bi-mat.xlsx" not in files and "khac-huyen-bi-tu-choi.xlsx" not in files
+
+
+def test_upload_page_hands_unplaced_names_to_the_units_page(sample_copy, tmp_path, monkeypatch):
+    """A unit-scoped analyst's unknown names are rejected with what to do; the units page offers them
+    for mapping (to units of the scope only, see test_analyst_cannot_repoint_another_districts_alias)."""
+    from tests.upload_helpers import no_exceptions, upload
+
+    monkeypatch.setenv("TTHC_DB", str(sample_copy))
+    analyst = _district_analyst(Warehouse(sample_copy))
+    path = write_table(tmp_path / "la.xlsx", HEADERS, [dossier_row("NP-1", unit="UBND xã Phú An (cũ)"),
+                                                      dossier_row("NP-2", unit=COMMUNE_NAME)])
+    at = upload(page("upload", analyst).run(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert at.session_state["pending_unit_names"] == ["UBND xã Phú An (cũ)"]
+    reasons = at.dataframe[-1].value["Lý do"].tolist()
+    assert len(reasons) == 1 and "Ánh xạ tên đơn vị" in reasons[0]

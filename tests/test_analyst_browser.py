@@ -10,7 +10,7 @@ import pytest
 
 from kpi import auth, sessions, targets
 from kpi.db import Warehouse
-from tests.browser_support import ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
+from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
 from tests.report_data import build_report_db
 from tests.upload_helpers import HEADERS, dossier_row, write_table
 
@@ -33,7 +33,7 @@ def server(tmp_path_factory):
 
 
 def open_page(tab, title: str) -> None:
-    tab.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).first.click()
+    tab.locator(NAV).get_by_text(title, exact=True).first.click()
     tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=title).first.wait_for()
     settle(tab)
 
@@ -51,7 +51,7 @@ def test_reload_keeps_the_login_and_widgets_speak_vietnamese(server, tmp_path):
         tab.reload()                                   # F5
         settle(tab)
         assert not tab.get_by_label("Mật khẩu").count()
-        assert tab.locator("[data-testid='stSidebarNav']").get_by_text("Chỉ tiêu kế hoạch").count()
+        assert tab.locator(NAV).get_by_text("Chỉ tiêu kế hoạch").count()
 
         open_page(tab, "Chỉ tiêu kế hoạch")
         tab.locator("[data-testid='stSelectbox']").filter(has_text="Năm").first.click()
@@ -89,7 +89,7 @@ def test_meeting_link_opens_meeting_mode_without_password(server):
         tab.goto(f"{url}/?giaoban={token}")
         tab.get_by_role("button", name="Sau ▶").first.wait_for(timeout=60_000)
         assert not tab.get_by_label("Mật khẩu").count()
-        assert not tab.locator("[data-testid='stSidebarNav']").count()
+        assert not tab.locator(NAV).count()
         tab.reload()
         tab.get_by_role("button", name="Sau ▶").first.wait_for(timeout=60_000)
         tab.screenshot(path=str(SHOTS / "meeting_link.png"))

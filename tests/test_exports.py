@@ -222,6 +222,10 @@ def test_a_code_on_two_unit_sheets_is_one_dossier_and_names_the_sheet(tmp_path):
     assert kept["finished_at"] == D(2024, 3, 20, 9) and kept["unit_name"] == "UBND xã Phú Hữu"  # the finished state
     entry = prepared.rejects.iloc[0]
     assert (entry["sheet"], entry["row_number"]) == ("DV1", 3) and "giữ dòng 5 (trang «DV3»)" in entry["reason"]
+    from etl.upload import rejects_table
+
+    both = pd.concat([prepared.rejects, prepared.rejects.assign(sheet="DV2")])
+    assert rejects_table(both).columns[0] == "Trang" and rejects_table(prepared.rejects).columns[0] == "Dòng"
 
 
 def test_each_format_is_one_registry_entry(tmp_path, wh):

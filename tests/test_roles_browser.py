@@ -141,3 +141,21 @@ def test_leader_typing_a_url_outside_the_role_gets_nothing(server, browser, path
     if path == "admin_users":
         tab.screenshot(path=str(SHOTS / "leader-typed-admin_users.png"))
     tab.context.close()
+
+
+def test_tables_offer_no_csv_download(seen):
+    """Issue 12: a field '=cmd|...' left raw through st.dataframe's own 'Download as CSV'; the
+    config switches that export off (our Excel files keep text as text and are audited)."""
+    tab = seen["leader"]["tab"]
+    tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES["drilldown"]).first.click()
+    table = tab.locator("[data-testid='stDataFrame']").first
+    table.wait_for(timeout=60_000)
+    settle(tab)
+    table.scroll_into_view_if_needed()
+    table.hover()
+    tab.wait_for_timeout(500)
+    toolbar = tab.locator("[data-testid='stElementToolbar']").first
+    labels = [b.get_attribute("aria-label") or "" for b in toolbar.locator("button").all()] if toolbar.count() else []
+    assert labels, "the table toolbar shows on hover (search, full screen)"
+    assert not [label for label in labels if "csv" in label.lower() or "download" in label.lower()
+                or "tải" in label.lower()], labels

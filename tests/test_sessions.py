@@ -208,3 +208,12 @@ def test_no_cookie_in_a_bare_run_means_the_login_form(wh):
     at = AppTest.from_file(str(AUTH_APP), default_timeout=30).run()   # st.context without a browser
     assert not at.exception and [t.value for t in at.title] == [T.LOGIN_TITLE]
     assert sessions.resolve(wh, None, sessions.LOGIN) is None and sessions.resolve(wh, 42, sessions.LOGIN) is None
+
+
+def test_old_ended_sessions_are_dropped_at_the_next_login(wh):
+    old = sessions.issue_login(wh, "an", now=T0 - dt.timedelta(days=40))
+    sessions.revoke(wh, old, by="an", now=T0 - dt.timedelta(days=40))
+    link, _ = sessions.issue_meeting_link(wh, "quantri", {"kind": "province"}, hours=2, now=T0 - dt.timedelta(days=2))
+    sessions.issue_login(wh, "an", now=T0)
+    # the 40-day-old revoked login is gone; the 2-day-old expired link and the new login stay
+    assert sorted(r[0] for r in wh.query("SELECT kind FROM sessions")) == ["login", "meeting"]

@@ -62,4 +62,5 @@ def test_refused_file_says_what_was_read(wh, tmp_path):
 
 def test_shown_values_read_day_first_and_are_cut():
     assert describe._shown("2024-03-05 00:00:00") == "05/03/2024"
+    assert describe._shown("2024-03-05 08:30:00") == "05/03/2024 08:30"
     assert describe._shown("x" * 40) == "x" * 23 + "…"

@@ -249,6 +249,21 @@ def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tm
     assert set(again.prepared.data["channel"]) == {"direct", "online"}
 
 
+def test_bare_rating_numbers_wait_for_the_scale_chosen_on_the_page(wh, tmp_path):
+    rows = [dossier_row(f"S{i}") + [str(4 - i)] for i in range(4)]  # 4, 3, 2, 1 with no scale stated anywhere
+    path = write_table(tmp_path / "sao.xlsx", HEADERS + ["Đánh giá"], rows)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert page_metrics(at)["Dòng bị loại"] == "4"
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("scale_"))).set_value(5)
+    next(b for b in at.button if b.label == "Lưu vào cấu hình và kiểm tra lại").click().run()
+    no_exceptions(at)
+    assert page_metrics(at)["Dòng bị loại"] == "0"
+    confirm(at)
+    # five-level scale: 4 Hài lòng, 3 Bình thường, 2 and 1 Không hài lòng
+    assert dict(wh.query("SELECT code, rating FROM dossiers")) == {"S0": 3, "S1": 2, "S2": 1, "S3": 1}
+
+
 def test_an_unsure_column_is_confirmed_or_changed_by_the_analyst(wh, tmp_path):
     head = [("Hạn xử lý" if h == "Ngày hẹn trả" else h) for h in HEADERS] + ["Hạn giải quyết"]
     rows = [dossier_row(f"T{i}") + ["20/03/2024"] for i in range(3)]
@@ -262,3 +277,27 @@ def test_an_unsure_column_is_confirmed_or_changed_by_the_analyst(wh, tmp_path):
     no_exceptions(at)
     confirm(at)
     assert wh.query("SELECT DISTINCT CAST(due_at AS DATE) FROM dossiers")[0][0].isoformat() == "2024-03-20"
+
+
+def test_a_workbook_with_one_sheet_per_unit_lists_its_sheets_and_loads_every_row(wh, tmp_path):
+    from tests.corpus_exports import UNIT_SHEETS, per_unit_workbook
+
+    path = per_unit_workbook(tmp_path)
+    at = upload(upload_page(), (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert any("3 trang dữ liệu: «DV1» 3 dòng, «DV2» 4 dòng, «DV3» 2 dòng" in c.value and "«Hướng dẫn»" in c.value
+               for c in at.caption)
+    assert page_metrics(at)["Hồ sơ mới"] == str(sum(UNIT_SHEETS.values()))
+    confirm(at)
+    assert wh.query("SELECT count(*) FROM dossiers")[0][0] == 9
+
+
+def test_an_excel_unicode_text_file_is_offered_and_loads(wh, tmp_path):
+    from tests.corpus_exports import unicode_text
+
+    at = upload_page()
+    assert "txt" in at.file_uploader[0].proto.type or ".txt" in at.file_uploader[0].proto.type
+    path = unicode_text(tmp_path)
+    at = upload(at, (path.name, path.read_bytes()))
+    no_exceptions(at)
+    assert page_metrics(at)["Hồ sơ mới"] == "3"

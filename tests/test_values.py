@@ -31,6 +31,8 @@ def _s(values) -> pd.Series:
     ("8h 05/03/2024", D(2024, 3, 5, 8, 0)),
     ("05/03/2024 lúc 8 giờ 30 phút", D(2024, 3, 5, 8, 30)),
     ("05/03/2024, 14:05", D(2024, 3, 5, 14, 5)),
+    ("14:05, 05/03/2024", D(2024, 3, 5, 14, 5)),              # a one-stop front end's "HH:mm, DD/MM/YYYY"
+    ("2024-03-05T07:05:00.000Z", D(2024, 3, 5, 14, 5)),       # … and its ISO "YYYY-MM-DDTHH:mm:ss.SSS[Z]"
     ("05/03/2024 2:05:09 CH", D(2024, 3, 5, 14, 5, 9)),   # Excel on Vietnamese Windows: SA/CH = AM/PM
     ("05/03/2024 12:10 SA", D(2024, 3, 5, 0, 10)),
     ("5/3/2024 8:30 PM", D(2024, 3, 5, 20, 30)),
@@ -75,6 +77,9 @@ def test_yes_no_spellings_and_what_a_blank_means():
     assert pd.isna(values[15])  # the column writes both yes and no: a blank is unknown
     marks, _ = parse_bools(_s(["x", None, "✔", "Đã số hóa", None]))
     assert marks.tolist() == [True, False, True, True, False]  # only ever marks yes: a blank is no
+    states, bad = parse_bools(_s(["Được số hóa", "Chưa số hóa", "Tái sử dụng", "Tái sử dụng từ kết quả hồ sơ khác",
+                                  "Không được số hóa"]))
+    assert states.tolist() == [True, False, True, True, False] and not bad.any()
     blank, _ = parse_bools(_s([None, None]))
     assert blank.isna().all()  # a column blank throughout says nothing
 

@@ -197,6 +197,7 @@ def test_october_2025_leftovers_do_not_flip_the_verdict(sample_db, october):
     assert verdict.abolished_note() in deck["summary"].narrative
     assert LEFTOVERS not in [u["name"] for u in deck["below"].data["units"]]
     assert LEFTOVERS in deck["below"].narrative  # named apart, not ranked
+    assert f"{LEFTOVERS} (đã giải thể)" in [u["name"] for u in deck["hotspots"].data["units"]]
     # The bookmark ?cap=district: grey headline, the note in the title, never "Chưa đạt".
     alone = slides_mod.build_slides(october, period, level="district")
     assert alone[0].status == verdict.ABOLISHED and "đã giải thể" in alone[0].title

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,14 +27,24 @@ FONT_SIZE = 17
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
+TITLE_CHARS = 28  # a chart title wraps past this many characters (a third of a 1366 px page is narrow)
+
+
+def wrap_title(title: str, width: int = TITLE_CHARS) -> str:
+    """A long title on two or more lines ('<br>'), so a narrow chart never cuts it."""
+    return "<br>".join(textwrap.wrap(title, width)) if len(title) > width else title
+
+
 def layout(fig: go.Figure, title: str | None = None, height: int = 430, percent_axis: str | None = "y") -> go.Figure:
+    lines = wrap_title(title).count("<br>") + 1 if title else 0
     fig.update_layout(
-        title={"text": title, "font": {"size": FONT_SIZE + 4}} if title else None,
+        title={"text": wrap_title(title), "font": {"size": FONT_SIZE + 4}, "y": 0.97, "yref": "container",
+               "yanchor": "top", "x": 0.01, "xref": "container", "xanchor": "left"} if title else None,
         separators=",.",
         font={"size": FONT_SIZE, "family": "Arial, Helvetica, sans-serif"},
         colorway=list(T.OKABE_ITO),
         height=height,
-        margin={"l": 70, "r": 20, "t": 70 if title else 30, "b": 60},
+        margin={"l": 70, "r": 20, "t": 40 + 30 * lines if title else 30, "b": 60},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0, "title": None},
         hoverlabel={"font_size": FONT_SIZE},
         plot_bgcolor="white",
@@ -54,8 +65,10 @@ def show(fig: go.Figure, key: str | None = None) -> None:
 
 # -- goal lines and the reform marker --------------------------------------------
 def target_line(fig: go.Figure, kpi: str, target, level: str | None = None, axis: str = "y",
-                color: str = T.TARGET_COLOR, label_level: bool = False) -> None:
-    """A dashed goal line at ``target.threshold`` across the plot, labelled with its plan."""
+                color: str = T.TARGET_COLOR, label_level: bool = False, slot: int = 0) -> None:
+    """A dashed goal line at ``target.threshold`` across the plot, labelled with its plan.
+
+    The label sits above the plot area (``slot`` stacks several), never over a point or a bar."""
     if target is None:
         return
     text = T.target_line_label(target.threshold, target.source)
@@ -66,7 +79,7 @@ def target_line(fig: go.Figure, kpi: str, target, level: str | None = None, axis
     if axis == "y":
         fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=target.threshold, y1=target.threshold,
                       line=line, name=name, layer="above")
-        fig.add_annotation(xref="paper", x=1, xanchor="right", yref="y", y=target.threshold, yanchor="bottom",
+        fig.add_annotation(xref="paper", x=1, xanchor="right", yref="paper", y=1, yanchor="bottom", yshift=4 + 24 * slot,
                            text=text, showarrow=False, font={"size": FONT_SIZE - 1, "color": color},
                            bgcolor="rgba(255,255,255,0.8)", name=name)
     else:
@@ -88,14 +101,21 @@ def switch_marker(fig: go.Figure, start: dt.date, end: dt.date) -> None:
     x = pd.Timestamp(TWO_LEVEL_FROM) - pd.Timedelta(days=15)  # between the June and July points
     fig.add_shape(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
                   line={"color": "#555555", "width": 2, "dash": "dot"}, name="two_level_switch")
-    fig.add_annotation(xref="x", x=x, yref="paper", y=0.02, yanchor="bottom", xanchor="left", text=T.TWO_LEVEL_SWITCH,
-                       showarrow=False, font={"size": FONT_SIZE - 3, "color": "#555555"}, name="two_level_switch",
-                       bgcolor="rgba(255,255,255,0.85)")
+    # Named in the legend, not over the plot: a label there would cover points on a narrow chart.
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=T.TWO_LEVEL_SWITCH, hoverinfo="skip",
+                             line={"color": "#555555", "width": 2, "dash": "dot"}))
 
 
 def _month_axis(fig: go.Figure, months: list) -> None:
-    dtick = "M1" if len(months) <= 13 else ("M3" if len(months) <= 40 else "M12")
-    fig.update_xaxes(type="date", tickformat="T%m/%Y", dtick=dtick, hoverformat="T%m/%Y")
+    """Months on the x axis, from the first to the last month with data and no further: a fixed
+    range, since plotly would otherwise widen it to fit a long annotation (empty future months)."""
+    # Ticks far enough apart that 'T10/2025' never overlaps on a half-width chart at 1366 px.
+    n = len(months)
+    dtick = "M1" if n <= 3 else "M2" if n <= 6 else "M4" if n <= 12 else "M6" if n <= 24 else "M12"
+    first, last = pd.Timestamp(min(months)), pd.Timestamp(max(months))
+    fig.update_xaxes(type="date", tickformat="T%m/%Y", dtick=dtick, hoverformat="T%m/%Y", tickangle=0,
+                     range=[(first - pd.Timedelta(days=16)).strftime("%Y-%m-%d"),
+                            (last + pd.Timedelta(days=16)).strftime("%Y-%m-%d")])
 
 
 def honest_levels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,11 +158,13 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
         if target is not None:
             distinct.setdefault(round(target.threshold, 6), []).append((level, target))
     several = len(distinct) > 1
-    for entries in distinct.values():
+    for slot, entries in enumerate(distinct.values()):
         level, target = entries[0]
         color = T.LEVEL_COLORS.get(level, T.TARGET_COLOR) if several else T.TARGET_COLOR
-        target_line(fig, kpi, target, level if several else None, color=color, label_level=several)
+        target_line(fig, kpi, target, level if several else None, color=color, label_level=several, slot=slot)
     layout(fig, title, height)
+    if distinct:  # room between the title and the plot for the stacked goal labels
+        fig.update_layout(margin={"t": fig.layout.margin.t + 24 * len(distinct) - 10})
     # Rates near 100% (on time, satisfaction) would be a flat line on a 0–100% axis: start the
     # axis a little below the lowest value or goal, in whole tens, and say so with the tick labels.
     floor_values = [v for v in pd.to_numeric(monthly[kpi], errors="coerce").dropna()] + [
@@ -173,7 +195,10 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
               zip(rows[f"{kpi}__num"], rows[f"{kpi}__den"], status)]
     fig = go.Figure(go.Bar(
         x=rows["value"].tolist(), y=rows["name"].tolist(), orientation="h", marker={"color": colors}, text=text,
-        textposition="outside", cliponaxis=False, customdata=custom, name=T.KPI_LABELS[kpi],
+        # Inside, from the start of the bar: a value never sits on the goal line near the bar's end.
+        textposition=["inside" if v >= 0.3 else "outside" for v in rows["value"]], insidetextanchor="start",
+        textfont={"color": ["white" if v >= 0.3 else "#1a1a1a" for v in rows["value"]]},
+        cliponaxis=False, customdata=custom, name=T.KPI_LABELS[kpi],
         hovertemplate="%{y}: %{x:.1%}<br>%{customdata[0]} / %{customdata[1]} · %{customdata[2]}<extra></extra>",
     ))
     thresholds = {round(t.threshold, 6): t for t in rows["target"] if t is not None}
@@ -188,7 +213,8 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
         ))
     height = max(260, 44 * len(rows) + 120)
     layout(fig, title, height, percent_axis="x")
-    fig.update_xaxes(range=[0, 1.25])
+    fig.update_layout(uniformtext={"minsize": FONT_SIZE - 2, "mode": "show"})
+    fig.update_xaxes(range=[0, 1.12])
     fig.update_yaxes(autorange="reversed", showgrid=False, title=None, automargin=True)
     fig.update_layout(showlegend=len(thresholds) > 1, bargap=0.25)
     return fig
@@ -211,23 +237,30 @@ def stacked_months(monthly: pd.DataFrame, columns: dict, colors: dict, title: st
     return fig
 
 
-def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 380) -> go.Figure:
-    """One bar per level, each with its own goal segment over it. The goal is named under the
-    level on the axis, never over a bar, so no label can hide a value."""
+def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 380,
+               period=None) -> go.Figure:
+    """One bar per level, each with its own goal segment over it. The value and the goal are
+    written under the bar, on the axis: no label can cover a bar or a goal line. A level that
+    no longer exists in ``period`` (district after the reform) is grey and says so."""
     rows = by_level.set_index("level")
     levels = [level for level in LEVELS if level in rows.index]
     values = [pd.to_numeric(rows.loc[level, kpi], errors="coerce") for level in levels]
     status = [verdict.cell_status(v if pd.notna(v) else None, int(rows.loc[l, f"{kpi}__den"]), targets.get(l),
-                                  level_cell=True) for v, l in zip(values, levels)]
-    names = [T.LEVEL_LABELS[l] + (f"<br>{T.TARGET_TEXT.format(target=T.target_phrase(targets[l].threshold, targets[l].direction))}"
-                                  if targets.get(l) else "") for l in levels]
+                                  level_cell=True, abolished=period is not None and verdict.abolished_in(period, l))
+              for v, l in zip(values, levels)]
+    names = []
+    for v, s, l in zip(values, status, levels):
+        target = targets.get(l)
+        # Short lines: three levels side by side on a third of a 1366 px page.
+        lines = [T.LEVEL_SHORT[l] + (f"<br>({T.ABOLISHED_SHORT})" if s == verdict.ABOLISHED else ""),
+                 f"<b>{verdict.rate_text(v if pd.notna(v) else None, target)}</b> {TV.STATUS_MARKS.get(s, '')}".strip()]
+        if target:
+            lines.append(T.target_phrase(target.threshold, target.direction))
+        names.append("<br>".join(lines))
     fig = go.Figure(go.Bar(
         x=names, y=values, name=T.KPI_LABELS[kpi],
         marker={"color": [verdict.STATUS_COLORS.get(s, T.NO_DATA_COLOR) for s in status]},
-        text=[(TV.STATUS_MARKS.get(s, "") + " " + verdict.rate_text(v if pd.notna(v) else None, targets.get(l))).strip()
-              for v, s, l in zip(values, status, levels)],
-        textposition="inside", insidetextanchor="end", textfont={"color": "white", "size": FONT_SIZE + 1},
-        cliponaxis=False, hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        hovertemplate="%{y:.1%}<extra></extra>",
     ))
     for i, level in enumerate(levels):
         target = targets.get(level)
@@ -237,6 +270,7 @@ def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | Non
                       line={"color": T.TARGET_COLOR, "width": 4, "dash": "dash"}, name=f"target:{kpi}:{level}")
     layout(fig, title, height)
     fig.update_yaxes(range=[0, 1.05])
+    fig.update_xaxes(tickangle=0)
     fig.update_layout(showlegend=False)
     return fig
 

@@ -105,11 +105,13 @@ TARGETS_READ_ONLY = "Chỉ quản trị viên được sửa chỉ tiêu; bạn 
 # -- upload ------------------------------------------------------------------------------
 UPLOAD_TITLE = "Nạp dữ liệu"
 UPLOAD_INTRO = (
-    "Tải lên tệp xuất từ phần mềm Một cửa điện tử, cổng PAKN, khảo sát hài lòng (.xlsx, .xls, .csv) hoặc "
+    "Tải lên tệp xuất từ phần mềm Một cửa điện tử, cổng PAKN, khảo sát hài lòng (.xlsx, .xls, .csv, hoặc .txt "
+    "lưu từ Excel dạng “Unicode Text”) hoặc "
     "Biểu số 06/VPCP/KSTT của đơn vị chưa có dữ liệu chi tiết. Mỗi tệp được kiểm tra trước: **chưa có gì được ghi** "
     "cho đến khi bạn bấm “Xác nhận nạp”."
 )
 UPLOAD_PICK = "Chọn một hoặc nhiều tệp (tối đa {mb} MB mỗi tệp)"
+UPLOAD_TYPES = ("xlsx", "xls", "csv", "txt", "tsv")  # .txt: Excel's "Unicode Text" (UTF-16, tab-separated)
 UPLOAD_CHECKING = "Đang đọc và kiểm tra tệp {name}…"
 UPLOAD_REFUSED = "Không nạp được tệp này: {reason}"
 UPLOAD_TOO_LARGE = "Tệp quá lớn ({size} MB, tối đa {mb} MB). Hãy xuất theo từng tháng hoặc từng đơn vị rồi nạp từng tệp."

@@ -72,7 +72,8 @@ def _cell_line(cell: verdict.Cell, period: Period) -> str:
     mark = TV.STATUS_MARKS.get(cell.status, "")
     extra = "" if cell.status in verdict.JUDGED or cell.status == verdict.NO_TARGET else f" — {TV.STATUS_LABELS[cell.status].lower()}"
     target = f" ({T.target_phrase(cell.target.threshold, cell.target.direction)})" if cell.target else ""
-    return f"{T.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{extra}".replace("  ", " ")
+    gap = f" · {TV.GAP_SHORT.format(n=T.num(cell.gap))}" if cell.gap else ""
+    return f"{T.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{gap}{extra}".replace("  ", " ")
 
 
 # -- tiles -----------------------------------------------------------------------
@@ -100,11 +101,12 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
             met = sum(1 for c in judged if c.status == verdict.MET)
             head = f"{badge(kv.status)} {TV.LEVELS_MET.format(met=met, total=len(judged))}" if judged else badge(kv.status)
             st.markdown(head)
-            st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.cells + kv.apart))
+            st.markdown("  \n".join(_cell_line(c, frame.period)
+                                     for c in list(kv.cells) + [a for a in kv.apart if a.den]))
         elif target is not None:
             st.markdown(f"{badge(kv.status)} {T.TARGET_TEXT.format(target=T.target_phrase(target.threshold, target.direction))}")
-            if kv.apart:
-                st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart))
+            if any(c.den for c in kv.apart):
+                st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart if c.den))
         else:
             st.markdown(f"{T.NO_DATA_BADGE if v is None else ''} {T.NO_TARGET}".strip())
         st.caption(T.counts_phrase(kpi, num, den))
