@@ -4,6 +4,17 @@ Each row: a header wording (``group|sub`` for a two-row merged header), the file
 means (empty: it must map to nothing), whether it is held out (written before the rules and never
 tuned against), and where the wording comes from. The test prints the recognition rate on the
 designed and held-out rows and the false matches, and holds them to thresholds.
+
+``held_out``: 0 designed (the rules were written from these), 1 the first held-out set, 2 a second
+held-out set written later from research (national portal sync field names DongBoHoSoMC / LayThuTuc /
+LayDanhMucCoQuan in OpenCPS's DVCQG integration, one-stop systems' field names and grids seen in
+public code, PAKN exports, all-caps / no-diacritics / snake_case / line-break-and-number / English
+vendor headers), measured before any rule was changed for it:
+
+    before (rules as landed): designed 273/273 (100%), 0/51 false matches;
+    held-out-1 104/117 (88.9%), 1 wrong field, 1/10 false matches ("Hạn mức");
+    held-out-2 110/121 (90.9%), 1 wrong field, 3/20 false matches ("Mã tình trạng", "Số lần phản ánh",
+    "Hạn mức thanh toán").
 """
 from __future__ import annotations
 
@@ -25,13 +36,13 @@ class Case:
     wording: str
     kind: str
     field: str
-    held_out: bool
+    held_out: int               # 0 designed, 1 / 2 the held-out sets
     source: str
 
 
 def load_corpus() -> list[Case]:
     with CORPUS.open(encoding="utf-8") as handle:
-        return [Case(r["wording"], r["kind"], r["field"], r["held_out"] == "1", r["source"])
+        return [Case(r["wording"], r["kind"], r["field"], int(r["held_out"]), r["source"])
                 for r in csv.DictReader(handle)]
 
 
@@ -67,16 +78,19 @@ def test_corpus_has_at_least_15_wordings_per_dossier_field_and_held_out_rows():
         if c.field:
             per_field[c.field] = per_field.get(c.field, 0) + 1
     assert min(per_field.values()) >= 15, per_field
-    assert sum(c.held_out for c in cases) >= 100
+    assert sum(c.held_out == 1 for c in cases) >= 100
+    second = [c for c in cases if c.held_out == 2]
+    assert sum(bool(c.field) for c in second) >= 80 and sum(not c.field for c in second) >= 15
     assert sum(not c.field for c in cases) >= 40
 
 
 def test_recognition_rate_and_false_matches(capsys):
     cases = load_corpus()
-    designed = measure([c for c in cases if not c.held_out])
-    held_out = measure([c for c in cases if c.held_out])
+    designed = measure([c for c in cases if c.held_out == 0])
+    held_out = measure([c for c in cases if c.held_out == 1])
+    held_out_2 = measure([c for c in cases if c.held_out == 2])
     with capsys.disabled():
-        for name, m in (("designed", designed), ("held-out", held_out)):
+        for name, m in (("designed", designed), ("held-out-1", held_out), ("held-out-2", held_out_2)):
             print(f"\n[header corpus] {name}: {m['recognised']}/{m['positives']} recognised ({m['rate']:.1%}), "
                   f"{len(m['wrong_field'])} mapped to another field, "
                   f"{len(m['false_matches'])}/{m['negatives']} negatives falsely matched")
