@@ -164,6 +164,18 @@ def test_the_child_memory_limit(tmp_path, monkeypatch):
     assert "Đọc tệp «it_bo_nho.xlsx» cần nhiều bộ nhớ hơn giới hạn 100 MB (cài đặt read_memory_mb)" in reason
 
 
+def test_the_child_limits_its_own_memory_and_cpu_time(monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("TTHC_READ_MEMORY_MB", "900")
+    monkeypatch.setenv("TTHC_READ_TIMEOUT_S", "30")
+    probe = ("import resource; from etl import isolate; isolate._limit_memory(); "
+             "print(resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_CPU))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=isolate.ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"({900 * 1024 * 1024}, {900 * 1024 * 1024}) (35, 40)"
+
+
 def test_an_unexpected_reader_error_is_a_plain_refusal(tmp_path, monkeypatch):
     # In the child: any exception (pyo3's PanicException is a BaseException) becomes an 'error' outcome…
     monkeypatch.setattr(isolate, "_limit_memory", lambda: None)
