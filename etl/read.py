@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import legacy
+from etl import isolate, legacy, limits
 from kpi import config
 
 MB = 1024 * 1024
@@ -164,7 +164,9 @@ def read_file(source: str | os.PathLike | bytes, file_name: str | None = None) -
     fmt = sniff_format(data, name)
     if fmt == "xlsx":
         check_archive(data, name)
-    sheets = read_csv_bytes(data, name) if fmt == "csv" else read_workbook(data, name)
+    check_limits(data, name, fmt)
+    path = None if isinstance(source, (bytes, bytearray, memoryview)) else source
+    sheets = isolate.parse(data, name, fmt, path=path)  # parse_sheets, in a child with memory and time limits
     return RawFile(name, data, hashlib.sha256(data).hexdigest(), fmt, unlegacy(sheets, name))
 
 
@@ -182,6 +184,19 @@ def unlegacy(sheets: list[RawSheet], name: str) -> list[RawSheet]:
                                     "không chuyển được chắc chắn sang Unicode. Hãy chuyển tệp sang Unicode bằng Unikey "
                                     "(Công cụ chuyển mã, bảng mã nguồn TCVN3 hoặc VNI) rồi nạp lại.")
     return out
+
+
+def check_limits(data: bytes, name: str, fmt: str) -> None:
+    """The reading limits (etl.limits) from the file's metadata and lines, before any parsing."""
+    try:
+        limits.check_before_parse(data, name, fmt)
+    except limits.LimitExceeded as over:
+        raise FileRefused(name, over.reason) from None
+
+
+def parse_sheets(data: bytes, name: str, fmt: str) -> list[RawSheet]:
+    """The parse itself; runs in the reading child (etl.isolate), never in the server."""
+    return read_csv_bytes(data, name) if fmt == "csv" else read_workbook(data, name)
 
 
 def read_workbook(data: bytes, name: str) -> list[RawSheet]:
