@@ -30,6 +30,8 @@ LEVELS = ("province", "district", "commune")
 FIRST_DAY, LAST_DAY = dt.date(2024, 1, 2), dt.date(2024, 6, 27)  # the data stops on LAST_DAY
 UNKNOWN_CHANNELS = ("Ứng dụng Zalo", "Tổng đài 1022")
 RATING_WORDS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
+WITHDRAWN = ("Công dân rút hồ sơ", "Đã hủy", "Rút hồ sơ theo đề nghị", "Hủy hồ sơ")
+REFUSED = "Từ chối giải quyết"  # resolved at its date like any finished dossier
 ALL_FLAGS = frozenset({"channel", "digitized", "e_result", "rating"})
 
 
@@ -46,6 +48,11 @@ class Dossier:
     e_result: bool | None  # None while in progress
     rating: int | None
     known: frozenset = ALL_FLAGS  # the flags the file that wrote the final state has a column for
+    status: str | None = None  # a status text the export writes: withdrawn / cancelled / refused
+
+    @property
+    def withdrawn(self) -> bool:  # DOMAIN §4 (assumed): left out of every count and rate
+        return self.status in WITHDRAWN
 
     @property
     def level(self) -> str:
@@ -94,6 +101,10 @@ def make_dossiers(n: int = 2800, seed: int = 11) -> list[Dossier]:
     # the last day of the data is stated by a record
     out[0] = replace(out[0], received=D(2024, 6, 27, 9, 0), due=D(2024, 7, 5, 17, 0), finished=None, e_result=None,
                      rating=None)
+    # Withdrawn, cancelled and refused dossiers of the one unit whose export writes a status (Q1)
+    for i, d in enumerate(out):
+        if d.unit == "Sở Tư pháp" and d.received.month <= 3 and d.finished and i % 9 == 0:
+            out[i] = replace(d, status=WITHDRAWN[i % 4] if i % 2 else REFUSED)
     return out + _edges()
 
 
@@ -165,7 +176,7 @@ def igate_xlsx(folder: Path, rows: list[Dossier]) -> Export:
     for i, d in enumerate(rows, start=1):
         body.append([i, d.code, "Đăng ký khai sinh", d.unit, _dmy(d.received), _dmy(d.due) or "Không quy định",
                      _dmy(d.finished), d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating),
-                     "Đã trả kết quả" if d.finished else "Đang giải quyết"])
+                     d.status or ("Đã trả kết quả" if d.finished else "Đang giải quyết")])
     return Export(_xlsx(folder / "01_igate_q1.xlsx", {"Danh sách hồ sơ": body}), 0, rows, ALL_FLAGS)
 
 
@@ -317,6 +328,7 @@ def _ratio(numerator: int, denominator: int):
 
 def kpis(dossiers: list[Dossier], start: dt.date, end: dt.date, data_date: dt.date) -> dict:
     as_of = min(end, data_date)
+    dossiers = [d for d in dossiers if not d.withdrawn]
     received = [d for d in dossiers if start <= d.received.date() <= end]
     resolved = [d for d in dossiers if d.finished and start <= d.finished.date() <= end]
     early = [d for d in resolved if d.due and d.finished.date() < d.due.date()]
