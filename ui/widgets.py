@@ -224,7 +224,7 @@ def attention_section(frame: Frame, limit: int = 5) -> None:
     else:
         shown = ranked.below[:limit]
         st.caption(TV.ATTENTION_TOP.format(shown=len(shown)))
-        widths = [4, 3, 2, 2, 2]
+        widths = [4, 3, 2, 1.5, 1.8]
         for column, text in zip(st.columns(widths), TV.ATTENTION_COLUMNS):
             column.markdown(f"**{text}**")
         month = period_month_param(frame.period)
@@ -236,7 +236,8 @@ def attention_section(frame: Frame, limit: int = 5) -> None:
             n_overdue = int(overdue.get(u.unit_id, 0))
             c[3].markdown(T.num(n_overdue))
             with c[4]:
-                drill_button(T.SEE_OVERDUE.format(n=T.num(n_overdue)), f"worst_{u.unit_id}", "resolved_overdue",
+                # The count is in the column beside it: a short label fits the button at 1366 px.
+                drill_button(T.SEE_DOSSIERS, f"worst_{u.unit_id}", "resolved_overdue",
                              unit=u.unit_id, month=month)
         rest = ranked.below[limit:]
         if rest:
