@@ -45,15 +45,19 @@ _BRACKETED = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]?")
 _DURATION_UNITS = {"ngay", "so ngay", "ngay lam viec", "gio", "so gio", "thang", "ngay lv"}
 _QUALIFIERS = (  # folded phrases dropped wherever they stand: formats, "if any", "as required"
     "dd mm yyyy", "dd mm yy", "mm dd yyyy", "yyyy mm dd", "hh mm ss", "hh mm", "ngay thang nam",
-    "neu co", "theo quy dinh", "bat buoc", "thuc te", "dinh dang", "x neu co", "co khong",
+    "neu co", "bat buoc", "thuc te", "dinh dang", "x neu co", "co khong",
 )
+# "theo quy định" is a qualifier after a deadline ("Ngày hẹn trả theo quy định") but makes a finish word a
+# deadline ("Ngày kết thúc theo quy định", the national portal's NgayKetThucTheoQuyDinh): it is kept as
+# "quy dinh", which deadline concepts accept and finish concepts forbid.
+_PRESCRIBED = ("theo quy dinh", "quy dinh")
 
 # Abbreviations Vietnamese offices write every day (folded token → expansion). Context-dependent
 # ones (dt, tt, ht) are resolved in ``_expand``.
 ABBREVIATIONS = {
     "hs": "ho so", "mhs": "ma ho so", "tthc": "thu tuc hanh chinh", "hc": "hanh chinh",
     "kq": "ket qua", "kqdt": "ket qua dien tu", "kqgq": "ket qua giai quyet",
-    "tn": "tiep nhan", "gq": "giai quyet", "xl": "xu ly", "cq": "co quan", "dv": "don vi",
+    "tn": "tiep nhan", "gq": "giai quyet", "cq": "co quan", "dv": "don vi",
     "dvc": "dich vu cong", "dvctt": "dich vu cong truc tuyen", "sl": "so luong",
     "pakn": "phan anh kien nghi", "pa": "phan anh", "kn": "kien nghi",
     "nd": "nghi dinh", "cv": "cong van", "qd": "quyet dinh", "stt": "so thu tu", "sdt": "so dien thoai",
@@ -61,11 +65,15 @@ ABBREVIATIONS = {
     "bcci": "buu chinh cong ich", "ubnd": "uy ban nhan dan", "ttpvhcc": "trung tam phuc vu hanh chinh cong",
     "cccd": "can cuoc cong dan", "cmnd": "chung minh nhan dan", "ng": "ngay", "sh": "so hoa", "id": "ma",
     "no": "so",  # OpenCPS dossierNo
+    # English words of vendors' headers, read as the Vietnamese concept word ("Electronic result", "Reply date")
+    "result": "ket qua", "electronic": "dien tu", "reply": "tra loi", "replied": "tra loi", "number": "so",
+    "receipt": "bien nhan",
 }
 _DT_PHONE_BEFORE = {"so", "lien", "he"}                  # "Số ĐT", "ĐT liên hệ" → điện thoại
 _TT_ONLINE_BEFORE = {"nop", "kenh", "thuc", "cong", "tuyen"}  # "Nộp TT", "hình thức TT", "DVC TT" → trực tuyến
 _TT_STATE_AFTER = {"hs", "ho", "xu", "xl", "giai", "gq"}  # "TT hồ sơ", "TT xử lý" → trạng thái
 _HT_FORM_AFTER = {"nop", "tiep", "tn", "nhan"}           # "HT nộp" → hình thức; "Ngày HT" → hoàn thành
+_XL_APOLOGY_BEFORE = {"phieu", "thu", "ban"}              # "Phiếu XL", "Thư XL", "Văn bản XL" → xin lỗi
 
 
 def _expand(tokens: list[str]) -> list[str]:
@@ -86,6 +94,8 @@ def _expand(tokens: list[str]) -> list[str]:
                 word = "thu tu" if len(tokens) == 1 else "tt"
         elif token == "ht":
             word = "hinh thuc" if after in _HT_FORM_AFTER else ("hoan thanh" if before == "ngay" else "ht")
+        elif token == "xl":
+            word = "xin loi" if before in _XL_APOLOGY_BEFORE else "xu ly"
         else:
             word = ABBREVIATIONS.get(token, token)
         out.extend(word.split())
@@ -100,6 +110,31 @@ def _split_camel(text: str) -> str:
             out.append(" ")
         out.append(ch)
     return "".join(out)
+
+
+_RUN_MIN = 6  # a run-together token is at least two syllables ("CAPDONVI", "TENTTHC")
+
+
+def _segment(token: str, known: frozenset[str]) -> list[str] | None:
+    """``token`` as the fewest known words ('tendonvi' → ['ten', 'don', 'vi']), or None when it is not one."""
+    best: list[list[str] | None] = [[]] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 12), end):
+            head, word = best[start], token[start:end]
+            if head is not None and word in known and (best[end] is None or len(head) + 1 < len(best[end])):
+                best[end] = head + [word]
+    return best[-1]
+
+
+def _unrun(tokens: list[str]) -> list[str]:
+    """API field names in capitals lose their word breaks (the portal's TENDONVI, CAPDONVI): split a long
+    unknown token when known words make it up entirely."""
+    known = _known_words()
+    out: list[str] = []
+    for token in tokens:
+        parts = _segment(token, known) if len(token) >= _RUN_MIN and token.isalpha() and token not in known else None
+        out.extend(parts or [token])
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -117,7 +152,8 @@ def normalize(header: str) -> str:
     key = f" {fold(text)} "
     for phrase in _QUALIFIERS:
         key = key.replace(f" {phrase} ", " ")
-    return " ".join(_expand(key.split()))
+    key = key.replace(" theo quy dinh ", " quy dinh ")
+    return " ".join(_expand(_unrun(key.split())))
 
 
 @dataclass(frozen=True)
@@ -129,6 +165,7 @@ class Concept:
     cues: tuple[tuple[float, tuple[tuple[str, ...], ...]], ...]
     forbid: tuple[str, ...] = ()
     vocab: tuple[str, ...] = ()
+    forbid_undated: tuple[str, ...] = ()  # forbidden unless a date word is there ("Kết quả xử lý": the result)
 
     def phrases(self) -> tuple[str, ...]:
         words = {p for _, groups in self.cues for group in groups for p in group}
@@ -137,6 +174,7 @@ class Concept:
 
 # Words any header may carry without changing its meaning.
 FILLER = ("ho so", "thu tuc hanh chinh", "cua", "va", "cac", "duoc", "da", "cong dan", "nguoi dan", "tren", "he thong",
+          "quy dinh",
           "ten", "name")
 
 DATE = ("ngay", "thoi gian", "thoi diem", "date", "time", "ngay gio", "gio", "luc")
@@ -147,6 +185,12 @@ SUBMIT = ("nhan", "nop", "submit", "submitted", "submission")            # a loo
 DEADLINE = ("hen tra", "han xu ly", "han giai quyet", "ngay hen", "han tra", "du kien tra", "du kien co ket qua",
             "due", "deadline", "han chot", "het han")
 DEADLINE_LOOSE = ("hen", "han", "thoi han")  # 'Hạn', 'Thời hạn …': a deadline, less specific than 'hẹn trả'
+_LIMIT = ("han muc", "han ngach", "gioi han")  # "Hạn mức" is a limit (an amount), not a deadline
+# A finish date "theo quy định" is when it must finish: the national portal's NgayKetThucTheoQuyDinh.
+_PRESCRIBED_FINISH = (("ngay", "thoi gian", "thoi diem", "date"),
+                      ("ket thuc", "hoan thanh", "tra ket qua", "co ket qua", "xu ly xong", "giai quyet xong",
+                       "tra loi"),
+                      ("quy dinh",))
 # Finished words: "có kết quả", "hoàn thành", "trả kết quả", "kết thúc", "xử lý xong"; OpenCPS finishDate/releaseDate.
 FINISH = ("tra", "tra ket qua", "co ket qua", "hoan thanh", "ket thuc", "xu ly xong", "giai quyet xong", "ket qua",
           "finish", "finished", "release", "released", "complete", "completed")
@@ -158,7 +202,8 @@ _CONTACT = ("dien thoai", "dia chi", "email", "can cuoc", "chung minh", "dinh da
 
 UNIT = Concept(
     cues=((1.0, (("co quan", "don vi", "noi tiep nhan", "noi nop", "noi giai quyet", "agency", "gov agency",
-                  "uy ban nhan dan", "bo phan tiep nhan", "trung tam phuc vu hanh chinh cong", "phong ban"),)),),
+                  "uy ban nhan dan", "bo phan tiep nhan", "trung tam phuc vu hanh chinh cong", "phong ban",
+                  "bo phan mot cua", "mot cua"),)),),
     forbid=("cap", "ma", "don vi tinh", "dia chi", "phoi hop", "dien thoai", "email", "so luong", "ty le") + _PERSON,
     vocab=("tiep nhan", "giai quyet", "xu ly", "thuc hien", "chu tri", "duoc phan anh", "duoc danh gia", "gov"),
 )
@@ -175,7 +220,8 @@ FIELD = Concept(
     vocab=("thu tuc", "giai quyet"),
 )
 RATING = Concept(  # Decision 766 MDHL "mức độ hài lòng"; "đánh giá" of the portal's rating form
-    cues=((1.0, (("hai long", "danh gia", "rating", "satisfaction", "y kien danh gia"),)),),
+    cues=((1.0, (("hai long", "danh gia", "rating", "satisfaction", "y kien danh gia"),)),
+          (1.0, (("ket qua", "diem", "muc do"), ("khao sat",)))),
     forbid=DATE + ("nguoi danh gia", "can bo", "cong chuc", "ma", "so phieu", "noi dung", "ty le", "so luong", "kenh",
                    "hinh thuc"),
     vocab=("muc do", "ket qua", "y kien", "su", "chi so"),
@@ -184,23 +230,23 @@ RECEIVED = Concept(
     cues=((1.0, (DATE, RECEIVE)), (0.95, (DATE, SUBMIT)), (0.9, (("tiep nhan",),))),
     forbid=_PERSON + ("co quan", "don vi", "noi", "bo phan", "hinh thuc", "kenh", "phuong thuc", "cach thuc", "cap",
                       "ket qua", "bo sung", "trang thai", "linh vuc", "so tiep nhan", "ma", "hen", "han", "du kien",
-                      "due", "deadline"),
+                      "due", "deadline", "so phieu", "ma phieu", "so bien nhan", "ma bien nhan", "so hieu"),
     vocab=DATE,
 )
 
 
 def _due(*extra_forbid: str) -> Concept:
     return Concept(
-        cues=((1.0, (DEADLINE,)), (0.95, (DEADLINE_LOOSE,))),
-        forbid=_OUTCOME + ("bo sung", "tiep nhan", "xin loi", "hen lai") + extra_forbid,
-        vocab=DATE + ("tra", "ket qua", "xu ly", "giai quyet", "tra loi", "hoan thanh"),
+        cues=((1.0, (DEADLINE,)), (0.95, (DEADLINE_LOOSE,)), (0.95, _PRESCRIBED_FINISH)),
+        forbid=_OUTCOME + _LIMIT + ("bo sung", "tiep nhan", "xin loi", "hen lai") + extra_forbid,
+        vocab=DATE + ("tra", "ket qua", "xu ly", "giai quyet", "tra loi", "hoan thanh", "phan hoi"),
     )
 
 
 FINISHED = Concept(
     cues=((1.0, (DATE, FINISH)), (1.0, (("co ket qua", "hoan thanh", "xu ly xong", "giai quyet xong", "tra ket qua"),))),
     forbid=("hen", "han", "du kien", "dien tu", "hinh thuc", "noi", "danh gia", "tiep nhan", "thoi han", "noi dung",
-            "xin loi") + _OUTCOME + _PERSON,
+            "xin loi", "quy dinh", "ky") + _OUTCOME + _PERSON,  # "Ngày ký kết quả": signed, not returned
     vocab=DATE + ("xu ly", "giai quyet"),
 )
 
@@ -209,12 +255,15 @@ def _code(*cues: tuple[float, tuple[tuple[str, ...], ...]], forbid: tuple[str, .
     return Concept(
         cues=cues,
         forbid=("ma thu tuc", "ma linh vuc", "ma don vi", "ma co quan", "dinh danh", "giao dich", "buu", "so luong", "ty le",
-                "thue", "vach", "le phi") + DATE + _PERSON + _CONTACT + forbid,
-        vocab=("ma", "so", "ho so", "bien nhan", "cong", "dich vu cong", "mot cua"),
+                "thue", "vach", "le phi", "so lan", "tong", "van ban", "ma trang thai", "ma tinh trang")
+        + DATE + _PERSON + _CONTACT + forbid,
+        vocab=("ma", "so", "ho so", "bien nhan", "cong", "dich vu cong", "mot cua", "tiep nhan"),
     )
 
 
-_DOSSIER_CODE = ("ma ho so", "so ho so", "ma so ho so", "so bien nhan", "so ho so", "dossier so", "dossier code")
+# The receipt ("giấy biên nhận", "phiếu tiếp nhận") carries the dossier's number; "số hiệu" is one too.
+_DOSSIER_CODE = ("ma ho so", "so ho so", "ma so ho so", "so bien nhan", "so ho so", "dossier so", "dossier code",
+                 "bien nhan", "phieu tiep nhan", "so hieu")
 
 DOSSIER_CONCEPTS: dict[str, Concept] = {
     "code": _code((1.0, (_DOSSIER_CODE,)), (0.7, (("ma",),))),
@@ -243,7 +292,8 @@ DOSSIER_CONCEPTS: dict[str, Concept] = {
         vocab=("trang thai", "khi tiep nhan", "co"),
     ),
     "e_result": Concept(  # Decision 766 MDSH "kết quả giải quyết điện tử"; "KQĐT"
-        cues=((1.0, (("ket qua",), ("dien tu", "electronic"))), (1.0, (("e result", "eresult"),))),
+        # "E-result": "result" is read as kết quả
+        cues=((1.0, (("ket qua",), ("dien tu", "electronic"))), (1.0, (("e result", "eresult", "e ket qua"),))),
         forbid=DATE + ("so luong", "ty le", "thu dien tu", "email", "dia chi"),
         vocab=("tra", "cap", "co", "giai quyet", "ban"),
     ),
@@ -254,16 +304,17 @@ DOSSIER_CONCEPTS: dict[str, Concept] = {
         vocab=("phieu", "thu", "van ban", "hen lai", "ngay tra ket qua", "ngay tra", "co", "gui"),
     ),
     "status": Concept(  # OpenCPS dossierStatus
-        cues=((1.0, (("trang thai", "tinh trang", "status"),)),),
-        forbid=("thanh toan", "dong bo", "so hoa", "ky so", "danh gia", "lien thong"),
+        cues=((1.0, (("trang thai", "tinh trang", "tinh hinh", "status"),)),),
+        forbid=("thanh toan", "dong bo", "so hoa", "ky so", "danh gia", "lien thong", "ma"),
         vocab=("xu ly", "giai quyet", "dossier", "hien tai"),
     ),
     "applicant": Concept(  # "Chủ hồ sơ", "Tổ chức, cá nhân" (đối tượng thực hiện); OpenCPS applicantName
         cues=((1.0, (("chu ho so", "nguoi nop", "nguoi dung ten", "to chuc ca nhan", "applicant", "ho ten",
-                      "ho va ten", "ca nhan", "to chuc"),)),),
+                      "ho va ten", "ca nhan", "to chuc", "nguoi de nghi", "nguoi yeu cau"),)),
+              (1.0, (("ten",), ("cong dan", "doanh nghiep", "nguoi dan")))),
         forbid=_CONTACT + ("nguoi ky", "nguoi xu ly", "can bo", "nguoi tiep nhan", "nguoi nhan", "giay to",
-                           "nguoi danh gia", "ma so thue", "so luong", "ty le"),
-        vocab=("chu", "ho", "nguoi nop ho so"),
+                           "nguoi danh gia", "ma so thue", "so luong", "ty le", "bo sung"),
+        vocab=("chu", "ho", "nguoi nop ho so", "doanh nghiep"),
     ),
 }
 
@@ -274,23 +325,25 @@ FEEDBACK_CONCEPTS: dict[str, Concept] = {
     "level": LEVEL,
     "field": FIELD,
     "title": Concept(
-        cues=((1.0, (("tieu de", "noi dung", "trich yeu", "ten phan anh", "title", "subject"),)),),
+        cues=((1.0, (("tieu de", "noi dung", "trich yeu", "ten phan anh", "title", "subject", "van de", "chu de"),)),),
         forbid=("tra loi", "xu ly", "danh gia", "ket qua", "phan hoi") + DATE,
         vocab=("phan anh", "kien nghi"),
     ),
     "received_at": Concept(
-        cues=((1.0, (DATE, RECEIVE + SUBMIT + ("gui", "phan anh"))), (0.9, (("tiep nhan",),))),
+        cues=((1.0, (DATE, RECEIVE + SUBMIT + ("gui", "phan anh"))), (0.9, (("tiep nhan",),)),
+              (0.9, (DATE, ("tao", "created")))),  # a feedback item is created when it is sent
         forbid=RECEIVED.forbid + ("tra loi", "xu ly"),
         vocab=DATE + ("phan anh", "kien nghi"),
     ),
     "due_at": _due(),
     "handled_at": Concept(
         cues=((1.0, (DATE, ("xu ly", "tra loi", "hoan thanh", "giai quyet", "co ket qua", "tra ket qua", "ket thuc",
-                            "ket qua", "xong"))),
+                            "ket qua", "xong", "phan hoi"))),
               (0.9, (("xu ly",),))),
-        forbid=("han", "hen", "het han", "du kien", "tiep nhan", "thoi han", "ket qua xu ly", "noi dung", "don vi",
-                "co quan", "hinh thuc") + _OUTCOME + _PERSON,
+        forbid=("han", "hen", "het han", "du kien", "tiep nhan", "thoi han", "noi dung", "don vi",
+                "co quan", "hinh thuc", "quy dinh") + _OUTCOME + _PERSON,
         vocab=DATE + ("phan anh", "kien nghi", "tra", "xong"),
+        forbid_undated=("ket qua",),  # "Kết quả xử lý" is the result's text
     ),
     "rating": RATING,
 }
@@ -301,7 +354,7 @@ SURVEY_CONCEPTS: dict[str, Concept] = {
     "unit_name": UNIT,
     "level": LEVEL,
     "rated_at": Concept(
-        cues=((1.0, (DATE, ("danh gia", "khao sat", "rating"))),),
+        cues=((1.0, (DATE, ("danh gia", "khao sat", "rating", "lay y kien", "y kien"))),),
         forbid=_PERSON + ("ma", "so phieu"),
         vocab=DATE + ("thuc hien",),
     ),
@@ -309,6 +362,15 @@ SURVEY_CONCEPTS: dict[str, Concept] = {
 }
 
 CONCEPTS = {"dossiers": DOSSIER_CONCEPTS, "feedback": FEEDBACK_CONCEPTS, "survey": SURVEY_CONCEPTS}
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word the concepts, fillers and abbreviations use: what a run-together token may be made of."""
+    phrases = [p for concepts in CONCEPTS.values() for c in concepts.values()
+               for p in c.phrases() + c.forbid + c.forbid_undated]
+    phrases += list(ABBREVIATIONS) + list(ABBREVIATIONS.values())
+    return frozenset(word for phrase in phrases for word in phrase.split())
 
 
 def _has(key: str, phrase: str) -> bool:
@@ -337,6 +399,9 @@ def concept_score(normal: str, concept: Concept) -> float:
     key = f" {normal} "
     weight = max((w for w, groups in concept.cues if all(any(_has(key, p) for p in g) for g in groups)), default=0.0)
     if not weight or any(_has(key, phrase) for phrase in concept.forbid):  # cues first: most cells match none
+        return 0.0
+    if concept.forbid_undated and not any(_has(key, word) for word in DATE) and any(
+            _has(key, phrase) for phrase in concept.forbid_undated):
         return 0.0
     phrases = _PHRASES.get(id(concept))
     if phrases is None:

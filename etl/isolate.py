@@ -40,6 +40,7 @@ MB = 1024 * 1024
 RESULT = "result.json"
 STDERR = "stderr.txt"
 SERVER_START_S = 60
+CPU_GRACE_S = 5
 MIN_HEADROOM = 64 * MB  # below this much room above what the child already maps, nothing can be read
 REQUEST = "request.json"  # the file name travels here, not in argv (it may hold any character)
 STDERR_TAIL = 4096
@@ -333,6 +334,10 @@ def _limit_memory() -> None:
         raise MemoryError(f"{in_use // MB} MB in use before reading, limit {limit // MB} MB")
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # The parent kills a child that outlives read_timeout_s; should the parent itself be killed first
+    # (kill -9 of a load), the kernel still ends a runaway parse once it has used that much CPU.
+    seconds = int(float(config.get("read_timeout_s"))) + CPU_GRACE_S
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + CPU_GRACE_S))
 
 
 def _write(work: Path, outcome: dict) -> None:

@@ -55,6 +55,11 @@ class Limits:
     line_bytes: int
     wide: bool = False  # the text is UTF-16
 
+    @property
+    def data_rows(self) -> int:
+        """The max_rows setting (``rows`` adds room for a title block, header and footer)."""
+        return self.rows - ROW_ALLOWANCE
+
 
     @classmethod
     def current(cls) -> "Limits":
@@ -104,7 +109,7 @@ def check_area(file_name: str, sheet: str | None, rows: int, columns: int, limit
         raise LimitExceeded(f"{_where(file_name, sheet)} {extent}, vượt giới hạn {num(limits.columns)} cột "
                             f"(cài đặt max_columns). {fix}")
     if rows > limits.rows:
-        raise LimitExceeded(f"{_where(file_name, sheet)} {extent}, vượt giới hạn {num(limits.rows)} dòng "
+        raise LimitExceeded(f"{_where(file_name, sheet)} {extent}, vượt giới hạn {num(limits.data_rows)} dòng dữ liệu "
                             f"(cài đặt max_rows). Hãy chia thành nhiều tệp (ví dụ theo tháng) rồi nạp từng tệp.")
     if rows * columns > limits.cells:
         raise LimitExceeded(f"{_where(file_name, sheet)} {extent}, tức {num(rows * columns)} ô, vượt giới hạn "
@@ -227,7 +232,8 @@ def check_text(data: bytes, file_name: str, limits: Limits) -> None:
         _check_lines(lines, line_number, file_name, limits)
         line_number += len(lines)
         if line_number > limits.rows:
-            raise LimitExceeded(f"Tệp «{file_name}» có hơn {num(limits.rows)} dòng, vượt giới hạn (cài đặt max_rows). "
+            raise LimitExceeded(f"Tệp «{file_name}» có hơn {num(limits.rows)} dòng, vượt giới hạn {num(limits.data_rows)} "
+                                "dòng dữ liệu (cài đặt max_rows). "
                                 "Hãy chia thành nhiều tệp (ví dụ theo tháng) rồi nạp từng tệp.")
     if carry:
         _check_lines([carry], line_number, file_name, limits)

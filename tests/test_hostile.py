@@ -53,7 +53,7 @@ def test_column_cv_workbook_refused_on_its_area(tmp_path, no_child):
 def test_far_row_refused_on_rows(tmp_path, no_child, monkeypatch):
     monkeypatch.setenv("TTHC_MAX_ROWS", "5000")
     reason = refusal(H.far_cell_xlsx(tmp_path / "dai.xlsx", "A", 9000))
-    assert "đến ô N9000 (14 cột × 9.000 dòng), vượt giới hạn 6.000 dòng (cài đặt max_rows)" in reason
+    assert "đến ô N9000 (14 cột × 9.000 dòng), vượt giới hạn 5.000 dòng dữ liệu (cài đặt max_rows)" in reason
 
 
 def test_sheet_without_dimension_is_streamed_for_its_largest_reference(tmp_path, no_child):
@@ -98,7 +98,7 @@ def test_too_many_csv_lines(tmp_path, no_child, monkeypatch):
     monkeypatch.setenv("TTHC_MAX_ROWS", "10")
     path = tmp_path / "nhieu.csv"
     path.write_bytes(b"Ma ho so;Don vi\n" + b"x;y\n" * 1020)
-    assert "Tệp «nhieu.csv» có hơn 1.010 dòng" in refusal(path)
+    assert "Tệp «nhieu.csv» có hơn 1.010 dòng, vượt giới hạn 10 dòng dữ liệu (cài đặt max_rows)" in refusal(path)
 
 
 def test_limits_follow_their_settings(monkeypatch):
@@ -162,6 +162,18 @@ def test_the_child_memory_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("TTHC_READ_MEMORY_MB", "100")  # below what Python with pandas needs to start
     reason = refusal(write_messy(tmp_path / "it_bo_nho.xlsx", make_rows(5)))
     assert "Đọc tệp «it_bo_nho.xlsx» cần nhiều bộ nhớ hơn giới hạn 100 MB (cài đặt read_memory_mb)" in reason
+
+
+def test_the_child_limits_its_own_memory_and_cpu_time(monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("TTHC_READ_MEMORY_MB", "900")
+    monkeypatch.setenv("TTHC_READ_TIMEOUT_S", "30")
+    probe = ("import resource; from etl import isolate; isolate._limit_memory(); "
+             "print(resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_CPU))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=isolate.ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"({900 * 1024 * 1024}, {900 * 1024 * 1024}) (35, 40)"
 
 
 def test_an_unexpected_reader_error_is_a_plain_refusal(tmp_path, monkeypatch):
@@ -247,3 +259,15 @@ def test_upload_inspection_survives_a_file_that_kills_its_reader(tmp_path, empty
     assert ins.refusal.startswith("Đọc tệp «noi_doi.xlsx» cần nhiều bộ nhớ hơn giới hạn 1.536 MB")
     ok = upload.inspect(wh, write_messy(tmp_path / "tot.xlsx", make_rows(3)).read_bytes(), "tot.xlsx")
     assert ok.ready and ok.counts["new"] == 3
+
+
+def test_upload_page_shows_the_refusal_by_name_and_limit(tmp_path, empty_db, monkeypatch):
+    from kpi.auth import User
+    from tests.upload_helpers import no_exceptions, page, upload
+
+    monkeypatch.setenv("TTHC_DB", str(empty_db))
+    at = page("upload", User("chuyenvien", "analyst")).run()
+    at = upload(at, ("xa.xlsx", H.far_cell_xlsx(tmp_path / "xa.xlsx").read_bytes()))
+    no_exceptions(at)
+    errors = [e.value for e in at.error]
+    assert any("«xa.xlsx»" in e and "vượt giới hạn 1.000 cột (cài đặt max_columns)" in e for e in errors), errors
