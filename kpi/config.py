@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("read_timeout_s", 60.0, "Seconds the child process that reads a spreadsheet may run."),
     Setting("cutoff_day", 15, "Reporting cut-off day: a cut-off month runs from this day of the previous month to the day before it."),
     Setting("no_due_in_progress_overdue", False, "Whether an in-progress dossier without a due date can count as overdue (DOMAIN §4, assumed: no)."),
+    Setting("withdrawn_left_out", True, "Whether withdrawn or cancelled dossiers (status 'rút', 'hủy') are left out of every count and rate (DOMAIN §4, assumed: yes)."),
     Setting("pakn_working_days", 15, "Working days allowed to handle a PAKN when the export has no due date."),
     Setting("lock_retries", 20, "How many times to retry opening the warehouse while another process holds its lock."),
     Setting("lock_wait_s", 0.25, "Seconds between those retries."),

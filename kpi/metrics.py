@@ -224,10 +224,14 @@ def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None
     overdue_without_due = bool(config.get("no_due_in_progress_overdue"))
     # A dossier matters to P when it was received by the end and not finished before the start.
     live = "d.received_date <= p.pend AND coalesce(d.finished_date, DATE '9999-12-31') >= p.pstart"
+    # Withdrawn / cancelled dossiers are left out of every count (DOMAIN §4, assumed, configurable).
+    left_out = _withdrawn(wh, con)
     prefilter = (
-        "(SELECT * FROM dossiers WHERE received_date <= ?::DATE AND coalesce(finished_date, DATE '9999-12-31') >= ?::DATE)"
+        "(SELECT * FROM dossiers WHERE received_date <= ?::DATE AND coalesce(finished_date, DATE '9999-12-31') >= ?::DATE"
+        + (" AND NOT list_contains(?::VARCHAR[], coalesce(status, '')))" if left_out else ")")
     )
-    sql, params = _counts_query(prefilter, [period.end, period.start], _dossier_count_sql(overdue_without_due),
+    table_params = [period.end, period.start] + ([left_out] if left_out else [])
+    sql, params = _counts_query(prefilter, table_params, _dossier_count_sql(overdue_without_due),
                                 period, filters, scope, group_by, DOSSIER_AVAILABLE, live, flags=DOSSIER_FLAGS,
                                 data_date=_data_date(wh, con))
     return _run(wh, con, sql, params)
@@ -290,6 +294,16 @@ def _data_date(wh: Warehouse | None, con) -> dt.date | None:
         return schema.data_date(con)
     with wh.read() as own:
         return schema.data_date(own)
+
+
+def _withdrawn(wh: Warehouse | None, con) -> list[str]:
+    """Status texts whose dossiers no count includes: withdrawn / cancelled, when the setting says so."""
+    if not config.get("withdrawn_left_out"):
+        return []
+    if con is not None:
+        return schema.withdrawn_statuses(con)
+    with wh.read() as own:
+        return schema.withdrawn_statuses(own)
 
 
 def forms_left_out(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None) -> int:
@@ -497,6 +511,10 @@ def dossier_list(wh: Warehouse, period: Period, which: str = "resolved_overdue",
     where, wparams = where_clause(filters, scope, "d")
     # where_clause uses positional '?': rewrite to named parameters.
     named = {"pstart": period.start, "pend": period.end, "asof": as_of(period, data_date(wh))}
+    left_out = _withdrawn(wh, None)
+    if left_out:  # the dossiers behind a number are the ones it counts
+        where += " AND NOT list_contains($withdrawn, coalesce(d.status, ''))"
+        named["withdrawn"] = left_out
     for i, value in enumerate(wparams):
         where = where.replace("?", f"$w{i}", 1)
         named[f"w{i}"] = value

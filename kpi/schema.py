@@ -19,6 +19,7 @@ blank cell in a column that writes both yes and no); FALSE / a value only when i
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 
@@ -83,6 +84,15 @@ DATA_DATE_SQL = """
         (SELECT greatest(max(received_date), max(finished_date)) FROM dossiers),
         (SELECT greatest(max(received_date), max(handled_date)) FROM feedback),
         (SELECT max(rated_date) FROM surveys))
+"""
+
+# Status texts that say a dossier was withdrawn or cancelled ("Công dân rút hồ sơ", "Đã hủy"): DOMAIN §4
+# (assumed, setting withdrawn_left_out) leaves those dossiers out of every count and rate. Matched on the
+# few distinct texts at write time; a regex per row on every page view costs seconds on millions of rows.
+WITHDRAWN_STATUS_SQL = r"""
+    SELECT coalesce(CAST(to_json(list(s ORDER BY s)) AS VARCHAR), '[]')
+    FROM (SELECT DISTINCT status AS s FROM dossiers WHERE status IS NOT NULL)
+    WHERE regexp_matches(strip_accents(lower(s)), '\b(rut|huy)\b')
 """
 
 MIGRATIONS: list[str] = [
@@ -279,6 +289,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     # The data date every KPI query reads (kpi.metrics judges open dossiers at it): two max()
     # scans per write instead of per page view.
     con.execute(f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR)")
+    con.execute(f"INSERT OR REPLACE INTO meta SELECT 'withdrawn_statuses', ({WITHDRAWN_STATUS_SQL})")
     linked = con.execute("SELECT count(*) FROM surveys WHERE dossier_code IS NOT NULL").fetchone()[0]
     if not linked:
         return
@@ -296,6 +307,14 @@ def data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The data date kept by ``refresh_derived``; None on a warehouse without records."""
     row = con.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def withdrawn_statuses(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The status texts of withdrawn / cancelled dossiers, kept by ``refresh_derived``."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'withdrawn_statuses'").fetchone()
+    if row is None:  # a warehouse last written before this was kept
+        row = con.execute(WITHDRAWN_STATUS_SQL).fetchone()
+    return json.loads(row[0]) if row and row[0] else []
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -30,6 +30,8 @@ LEVELS = ("province", "district", "commune")
 FIRST_DAY, LAST_DAY = dt.date(2024, 1, 2), dt.date(2024, 6, 27)  # the data stops on LAST_DAY
 UNKNOWN_CHANNELS = ("Ứng dụng Zalo", "Tổng đài 1022")
 RATING_WORDS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
+WITHDRAWN = ("Công dân rút hồ sơ", "Đã hủy", "Rút hồ sơ theo đề nghị", "Hủy hồ sơ")
+REFUSED = "Từ chối giải quyết"  # resolved at its date like any finished dossier
 ALL_FLAGS = frozenset({"channel", "digitized", "e_result", "rating"})
 
 
@@ -46,6 +48,11 @@ class Dossier:
     e_result: bool | None  # None while in progress
     rating: int | None
     known: frozenset = ALL_FLAGS  # the flags the file that wrote the final state has a column for
+    status: str | None = None  # a status text the export writes: withdrawn / cancelled / refused
+
+    @property
+    def withdrawn(self) -> bool:  # DOMAIN §4 (assumed): left out of every count and rate
+        return self.status in WITHDRAWN
 
     @property
     def level(self) -> str:
@@ -65,7 +72,10 @@ def _channel(rng: random.Random) -> tuple[str, str]:
 
 def _one(rng: random.Random, code: str, unit: str) -> Dossier:
     day = FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
-    received = D(day.year, day.month, day.day, rng.randrange(7, 17), rng.choice([0, 5, 15, 30, 45]))
+    channel, text = _channel(rng)
+    # online dossiers arrive at any hour (before 07:00 Vietnam time is the day before in UTC)
+    hour = rng.randrange(0, 24) if channel == "online" else rng.randrange(7, 17)
+    received = D(day.year, day.month, day.day, hour, rng.choice([0, 5, 15, 30, 45]))
     due = None if rng.random() < 0.08 else D.combine(day + dt.timedelta(days=rng.randrange(2, 16)), dt.time(17, 0))
     finished = None
     if rng.random() < 0.85:
@@ -77,7 +87,6 @@ def _one(rng: random.Random, code: str, unit: str) -> Dossier:
             finished = received + dt.timedelta(hours=2)
         if finished.date() > LAST_DAY:
             finished = None
-    channel, text = _channel(rng)
     rating = None
     if finished and rng.random() < 0.6:
         rating = rng.choices([4, 3, 2, 1], [40, 45, 10, 5])[0]
@@ -92,7 +101,25 @@ def make_dossiers(n: int = 2800, seed: int = 11) -> list[Dossier]:
     # the last day of the data is stated by a record
     out[0] = replace(out[0], received=D(2024, 6, 27, 9, 0), due=D(2024, 7, 5, 17, 0), finished=None, e_result=None,
                      rating=None)
-    return out
+    # Withdrawn, cancelled and refused dossiers of the one unit whose export writes a status (Q1)
+    for i, d in enumerate(out):
+        if d.unit == "Sở Tư pháp" and d.received.month <= 3 and d.finished and i % 9 == 0:
+            out[i] = replace(d, status=WITHDRAWN[i % 4] if i % 2 else REFUSED)
+    return out + _edges()
+
+
+def _edges() -> list[Dossier]:
+    """Online dossiers at night around month ends: their Vietnam date differs from their UTC date (the CSV
+    writes them in UTC), so a product that took the UTC date would move them to another day or month."""
+    unit, e = "UBND huyện Long Thành", []
+    for m in range(2, 7):
+        e.append(Dossier(f"EDGE-{m}a", unit, D(2024, m, 1, 0, 30), D(2024, m, 1, 17), D(2024, m, 1, 6, 30),
+                         "online", "Trực tuyến", True, True, 4))  # on time (UTC: received and finished a day before)
+        e.append(Dossier(f"EDGE-{m}b", unit, D(2024, m - 1, 20, 9), D(2024, m - 1, 28, 17), D(2024, m, 1, 5, 0),
+                         "online", "Trực tuyến", False, False, 2))  # overdue in month m (UTC: before due)
+        e.append(Dossier(f"EDGE-{m}c", unit, D(2024, m - 1, 20, 9), D(2024, m, 1, 17), D(2024, m, 1, 6, 0),
+                         "online", "Trực tuyến", False, True, 3))  # on time (UTC: early, in month m - 1)
+    return e
 
 
 # -- the files -------------------------------------------------------------------------------------
@@ -149,7 +176,7 @@ def igate_xlsx(folder: Path, rows: list[Dossier]) -> Export:
     for i, d in enumerate(rows, start=1):
         body.append([i, d.code, "Đăng ký khai sinh", d.unit, _dmy(d.received), _dmy(d.due) or "Không quy định",
                      _dmy(d.finished), d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating),
-                     "Đã trả kết quả" if d.finished else "Đang giải quyết"])
+                     d.status or ("Đã trả kết quả" if d.finished else "Đang giải quyết")])
     return Export(_xlsx(folder / "01_igate_q1.xlsx", {"Danh sách hồ sơ": body}), 0, rows, ALL_FLAGS)
 
 
@@ -162,7 +189,7 @@ def merged_header_xlsx(folder: Path, rows: list[Dossier]) -> Export:
     sheet = book.add_worksheet("Q2")
     sheet.write(0, 0, "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ QUÝ II/2024")
     top = ["Mã hồ sơ", "Đơn vị tiếp nhận", "Ngày", None, None, "Kênh nộp", "Số hóa hồ sơ", "Kết quả điện tử",
-           "Đánh giá"]
+           "Mức độ hài lòng (1-4)"]
     for j, text in enumerate(top):
         if text and j != 2:
             sheet.merge_range(2, j, 3, j, text)
@@ -171,7 +198,7 @@ def merged_header_xlsx(folder: Path, rows: list[Dossier]) -> Export:
         sheet.write(3, j, text)
     for i, d in enumerate(rows, start=4):
         values = [d.code, d.unit, _serial(d.received), _serial(d.due), _serial(d.finished), d.channel_text,
-                  int(d.digitized), None if d.e_result is None else int(d.e_result), _rating(d.rating)]
+                  int(d.digitized), None if d.e_result is None else int(d.e_result), d.rating]
         for j, value in enumerate(values):
             if value is not None:
                 sheet.write(i, j, value)
@@ -183,11 +210,11 @@ def semicolon_csv(folder: Path, rows: list[Dossier]) -> Export:
     """OpenCPS-like: ';' and a BOM, ISO timestamps with +07:00 or Z, no e-result column."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Mã hồ sơ", "Tên cơ quan", "Kênh nộp", "Thời gian tiếp nhận", "Hạn xử lý",
+    writer.writerow(["Mã hồ sơ", "Tên cơ quan", "Cấp", "Kênh nộp", "Thời gian tiếp nhận", "Hạn xử lý",
                      "Thời gian có kết quả", "Tình trạng số hóa", "Đánh giá"])
     for i, d in enumerate(rows):
-        utc = i % 3 == 0
-        writer.writerow([d.code, d.unit, d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
+        utc = i % 3 == 0 or d.code.startswith("EDGE")
+        writer.writerow([d.code, d.unit, "Cấp huyện", d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
                          _iso(d.finished, utc), "Đã số hóa" if d.digitized else "Chưa số hóa", _rating(d.rating)])
     path = folder / "03_opencps_huyen.csv"
     path.write_text(out.getvalue(), encoding="utf-8-sig")
@@ -243,14 +270,16 @@ def re_export(folder: Path, older: list[Dossier], newer: list[Dossier]) -> Expor
               "Kênh tiếp nhận", "Số hóa", "Kết quả điện tử", "Mức độ hài lòng"]
 
     def line(d: Dossier) -> list:
-        return [d.code, d.unit, _dmy(d.received), _dmy(d.due) or "Không có ngày hẹn trả", _dmy(d.finished),
+        return [d.code, d.unit.upper(), _dmy(d.received), _dmy(d.due) or "Không có ngày hẹn trả", _dmy(d.finished),
                 d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating)]
 
     body = [["DANH SÁCH HỒ SƠ (CẬP NHẬT NGÀY 28/06/2024)"], header]
     for i, d in enumerate(newer):
-        if i % 4 == 0:
+        if i % 4 == 0:  # the older state first, then the finished one
             body.append(line(older[i]))
         body.append(line(d))
+        if i % 4 == 2:  # the finished state first, a stale in-progress row after it
+            body.append(line(older[i]))
     return Export(_xlsx(folder / "07_cap_nhat_thang6.xlsx", {"Sheet1": body}), 0, newer, ALL_FLAGS)
 
 
@@ -299,6 +328,7 @@ def _ratio(numerator: int, denominator: int):
 
 def kpis(dossiers: list[Dossier], start: dt.date, end: dt.date, data_date: dt.date) -> dict:
     as_of = min(end, data_date)
+    dossiers = [d for d in dossiers if not d.withdrawn]
     received = [d for d in dossiers if start <= d.received.date() <= end]
     resolved = [d for d in dossiers if d.finished and start <= d.finished.date() <= end]
     early = [d for d in resolved if d.due and d.finished.date() < d.due.date()]
