@@ -24,6 +24,8 @@ PERIODS = [(dt.date(2024, m, 1), (dt.date(2024, m + 1, 1) - dt.timedelta(days=1)
     (dt.date(2024, 1, 1), dt.date(2024, 6, 30)),   # the half-year
     (dt.date(2024, 4, 1), dt.date(2024, 9, 30)),   # runs past the data
     (dt.date(2024, 7, 1), dt.date(2024, 7, 31)),   # after the data: no dossier received or resolved
+    (dt.date(2024, 3, 15), dt.date(2024, 4, 14)),  # a TT 01 cut-off month
+    (dt.date(2024, 6, 27), dt.date(2024, 6, 27)),  # the data date alone
 ]
 
 

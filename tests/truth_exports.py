@@ -174,6 +174,8 @@ def igate_xlsx(folder: Path, rows: list[Dossier]) -> Export:
     body = [["UBND TỈNH ĐỒNG NAI"], ["TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"],
             ["DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ 01/01/2024 ĐẾN 31/03/2024"], [], header]
     for i, d in enumerate(rows, start=1):
+        if i % 60 == 1:  # a section row, as grouped reports print them
+            body.append([f"{'I' * (1 + i // 60)}. Lĩnh vực Hộ tịch"])
         body.append([i, d.code, "Đăng ký khai sinh", d.unit, _dmy(d.received), _dmy(d.due) or "Không quy định",
                      _dmy(d.finished), d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating),
                      d.status or ("Đã trả kết quả" if d.finished else "Đang giải quyết")])
@@ -210,11 +212,11 @@ def semicolon_csv(folder: Path, rows: list[Dossier]) -> Export:
     """OpenCPS-like: ';' and a BOM, ISO timestamps with +07:00 or Z, no e-result column."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Mã hồ sơ", "Tên cơ quan", "Cấp", "Kênh nộp", "Thời gian tiếp nhận", "Hạn xử lý",
+    writer.writerow(["Mã hồ sơ", "Tên thủ tục", "Tên cơ quan", "Cấp", "Kênh nộp", "Thời gian tiếp nhận", "Hạn xử lý",
                      "Thời gian có kết quả", "Tình trạng số hóa", "Đánh giá"])
     for i, d in enumerate(rows):
         utc = i % 3 == 0 or d.code.startswith("EDGE")
-        writer.writerow([d.code, d.unit, "Cấp huyện", d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
+        writer.writerow([d.code, "Cấp; đổi giấy phép xây dựng\n(trường hợp \"điều chỉnh\")", d.unit, "Cấp huyện", d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
                          _iso(d.finished, utc), "Đã số hóa" if d.digitized else "Chưa số hóa", _rating(d.rating)])
     path = folder / "03_opencps_huyen.csv"
     path.write_text(out.getvalue(), encoding="utf-8-sig")
@@ -249,8 +251,8 @@ def per_unit_workbook(folder: Path, rows: list[Dossier]) -> Export:
 
 def resave_with_bad_row(folder: Path, rows: list[Dossier]) -> Export:
     """An analyst's re-save: date-only due text, times with seconds, exact duplicate rows, one bad date."""
-    header = ["Số hồ sơ", "Đơn vị", "Ngày tiếp nhận", "Hạn trả kết quả", "Ngày hoàn thành", "Hình thức tiếp nhận",
-              "Đã số hóa", "Trả KQ điện tử", "Kết quả đánh giá"]
+    header = ["Số hồ sơ", "Đơn vị", "Ngày tiếp nhận\n(dd/mm/yyyy hh:mm:ss)", "Hạn trả\nkết quả", "Ngày hoàn thành",
+              "Hình thức\ntiếp nhận", "Đã số hóa", "Trả KQ điện tử", "Kết quả đánh giá"]
     body = [["BÁO CÁO 6 THÁNG ĐẦU NĂM 2024"], header]
     for i, d in enumerate(rows):
         line = [d.code, d.unit, _dmy(d.received, True), d.due.strftime("%d/%m/%Y") if d.due else "",
@@ -270,7 +272,9 @@ def re_export(folder: Path, older: list[Dossier], newer: list[Dossier]) -> Expor
               "Kênh tiếp nhận", "Số hóa", "Kết quả điện tử", "Mức độ hài lòng"]
 
     def line(d: Dossier) -> list:
-        return [d.code, d.unit.upper(), _dmy(d.received), _dmy(d.due) or "Không có ngày hẹn trả", _dmy(d.finished),
+        def iso(v):
+            return v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
+        return [d.code, d.unit.upper(), iso(d.received), iso(d.due) or "Không có ngày hẹn trả", iso(d.finished),
                 d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating)]
 
     body = [["DANH SÁCH HỒ SƠ (CẬP NHẬT NGÀY 28/06/2024)"], header]
