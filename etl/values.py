@@ -145,24 +145,38 @@ def parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     Returns (datetime64[us] with NaT, mask of cells present but impossible/unreadable).
     02/03/2024 is 2 March; 31/02/2024 and 03/25/2024 are unreadable, never guessed.
     """
+    codes, uniques = pd.factorize(values)
+    if len(uniques) * 2 < len(values):  # dates repeat (day-only cells): parse each distinct text once
+        parsed, bad = _parse_datetimes(pd.Series(uniques, dtype="str"))
+        known = codes >= 0  # code -1 is a blank cell
+        out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+        out[known] = parsed.to_numpy("datetime64[us]")[codes[known]]
+        unreadable = np.zeros(len(values), dtype=bool)
+        unreadable[known] = bad[codes[known]]
+        return pd.Series(out, index=values.index), unreadable
+    return _parse_datetimes(values)
+
+
+def _parse_datetimes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     text = blank_placeholders(values).str.strip()
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    # filled as a numpy array: a masked pandas assignment aligns indexes first, ~10× the cost
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
     done = np.zeros(len(text), dtype=bool)
     for pattern, parse in ((_ISO, _iso), (_DMY, _day_first), (_TIME_DMY, _time_first), (_SERIAL, _excel_serial)):
         pick = text.str.fullmatch(pattern).fillna(False).to_numpy(bool) & ~done
         if pick.all():  # the usual case: one layout per column, no copy
-            out = parse(text).astype("datetime64[us]")
+            out = parse(text).to_numpy("datetime64[us]", copy=True)  # writable
         elif pick.any():
-            out[pick] = parse(text[pick])
+            out[pick] = parse(text[pick]).to_numpy("datetime64[us]")
         done |= pick
     present = text.notna().to_numpy(bool)
     rest = present & ~done
     if rest.any():
-        out[rest] = _normalised(text[rest])
-    years = out.dt.year
-    bad = present & (out.isna() | (years < MIN_YEAR) | (years > MAX_YEAR)).to_numpy(bool)
-    out[bad] = pd.NaT
-    return out, bad
+        out[rest] = _normalised(text[rest]).to_numpy("datetime64[us]")
+    years = out.astype("datetime64[Y]").astype(np.int64) + 1970  # NaT gives a huge negative year
+    bad = present & (np.isnat(out) | (years < MIN_YEAR) | (years > MAX_YEAR))
+    out[bad] = np.datetime64("NaT")
+    return pd.Series(out, index=values.index), bad
 
 
 def _iso(text: pd.Series) -> pd.Series:
@@ -170,8 +184,11 @@ def _iso(text: pd.Series) -> pd.Series:
 
 
 def _day_first(text: pd.Series) -> pd.Series:
-    unified = text.str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})", r"\1/\2/\3", regex=True)
-    return _by_colons(unified, "{date} {time}")
+    # Rewritten to year-month-day so pandas parses with its ISO fast path (~10× strptime on distinct cells).
+    # The separators must agree as before ('/' twice, or '.'/'-'), so '08/01-2024' stays unreadable.
+    iso = text.str.replace(r"^(\d{1,2})/(\d{1,2})/(\d{4})", r"\3-\2-\1", regex=True)
+    iso = iso.str.replace(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})", r"\3-\2-\1", regex=True)
+    return _by_colons(iso, "{date} {time}", "%Y-%m-%d")
 
 
 def _time_first(text: pd.Series) -> pd.Series:
