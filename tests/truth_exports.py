@@ -1,10 +1,10 @@
 """A small province's dossiers with a fixed seed, written as the exports of several systems, and the KPI truth.
 
 ``make_dossiers`` draws the final state of every dossier (seven units on three levels, Jan–Jun 2024);
-``write_exports`` writes them as eight files in the styles real one-stop systems and offices use (header
+``write_exports`` writes them as seven files in the styles real one-stop systems and offices use (header
 wordings and abbreviations, title blocks, a two-row merged header, Excel serials, text dates, ISO with
 offsets, Có/Không, x/blank, 1/0, CSV with ';' and BOM, UTF-16 tab text, one sheet per unit, files lacking
-a flag column, a re-export with newer states, duplicate rows, one bad row) and returns, per file, the exit
+a flag column, a re-export with newer states, duplicate rows, section rows, one bad date, one level contradicting the registry) and returns, per file, the exit
 code a person expects. ``truth`` computes the KPIs of DOMAIN.md §4 literally in plain Python from the
 records, as the last file that wrote each dossier states it (a flag the file lacks is unknown); it does not
 import the product.
@@ -218,9 +218,12 @@ def semicolon_csv(folder: Path, rows: list[Dossier]) -> Export:
         utc = i % 3 == 0 or d.code.startswith("EDGE")
         writer.writerow([d.code, "Cấp; đổi giấy phép xây dựng\n(trường hợp \"điều chỉnh\")", d.unit, "Cấp huyện", d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
                          _iso(d.finished, utc), "Đã số hóa" if d.digitized else "Chưa số hóa", _rating(d.rating)])
+    # a row whose level column contradicts the registry (a huyện unit said to be a xã): rejected, so exit 3
+    writer.writerow(["LEVEL-1", "Cấp giấy phép xây dựng", rows[0].unit, "Cấp xã", "Trực tiếp", _iso(rows[0].received, False),
+                     "", "", "Chưa số hóa", ""])
     path = folder / "03_opencps_huyen.csv"
     path.write_text(out.getvalue(), encoding="utf-8-sig")
-    return Export(path, 0, rows, ALL_FLAGS - {"e_result"})
+    return Export(path, 3, rows, ALL_FLAGS - {"e_result"})
 
 
 def unicode_text(folder: Path, rows: list[Dossier]) -> Export:
