@@ -4,10 +4,10 @@
 ``write_exports`` writes them as seven files in the styles real one-stop systems and offices use (header
 wordings and abbreviations, title blocks, a two-row merged header, Excel serials, text dates, ISO with
 offsets, Có/Không, x/blank, 1/0, CSV with ';' and BOM, UTF-16 tab text, one sheet per unit, files lacking
-a flag column, a re-export with newer states, duplicate rows, section rows, one bad date, one level contradicting the registry) and returns, per file, the exit
-code a person expects. ``truth`` computes the KPIs of DOMAIN.md §4 literally in plain Python from the
-records, as the last file that wrote each dossier states it (a flag the file lacks is unknown); it does not
-import the product.
+a flag column, a re-export with newer states, duplicate rows, section rows, one bad date, one level that
+contradicts the registry) and returns, per file, the exit code a person expects. ``truth`` computes the
+KPIs of DOMAIN.md §4 literally in plain Python from the records, as the last file that wrote each dossier
+states it (a flag the file lacks is unknown); it does not import the product.
 """
 from __future__ import annotations
 
