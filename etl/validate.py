@@ -5,8 +5,9 @@ distinct values (channels, ratings, yes/no, units, levels) are parsed once per
 distinct value and mapped back. A problem is a boolean mask plus a Vietnamese
 reason that says what to fix; a row with any problem is rejected (one
 rejected_rows entry per problem) and kept as JSON so a reject report can be
-rebuilt. Nothing is dropped silently except blank rows and the footer
-('Tổng cộng', signature block) below the data.
+rebuilt. Nothing is dropped silently except blank rows, section rows (one
+cell and no code: 'I. Lĩnh vực Hộ tịch') and the footer ('Tổng cộng',
+signature block) below the data.
 """
 from __future__ import annotations
 
@@ -149,7 +150,14 @@ def body_rows(cells: pd.DataFrame, header: HeaderMatch) -> pd.DataFrame:
     if footer.any():
         after = np.arange(len(body)) > np.argmax(footer)
         footer |= after & key.isna().to_numpy()
-    return keep_rows(body, filled & ~footer)
+    # A section row of a grouped report ("I. Lĩnh vực Hộ tịch", "Sở Tư pháp"): one cell and no code,
+    # so no dossier a person could fix; rejecting it would fail a clean file. Counted on the rows
+    # without a code only (few), not over every row.
+    section = np.zeros(len(body), dtype=bool)
+    no_key = key.isna().to_numpy()
+    if no_key.any():
+        section[np.flatnonzero(no_key)] = body[no_key].notna().sum(axis=1).to_numpy() == 1
+    return keep_rows(body, filled & ~(footer | section))
 
 
 def keep_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:

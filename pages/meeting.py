@@ -245,8 +245,14 @@ def _apply_options() -> None:
     st.query_params["slide"] = "1"
 
 
+@st.fragment
 def _pack_download() -> None:
-    """The meeting pack as a PDF: the same slides, built on request (about ten seconds)."""
+    """The meeting pack as a PDF: the same slides, built on request (about ten seconds).
+
+    A fragment: the click reruns only this block, so the download button appears
+    right under the build button instead of after a full-page rerun that could
+    redraw the options panel closed (issue 17: the button showed only after
+    reopening the panel)."""
     key = f"meeting_pack_{periods.to_param(period)}_{level or ''}_{wh.data_version()}"
     if st.button(T.BTN_MAKE_PACK, key="meeting_make_pack"):
         from kpi import audit, pack

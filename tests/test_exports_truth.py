@@ -3,7 +3,7 @@ CLI; every KPI of every month, the half-year and a period past the data, per lev
 the truth computed independently from the generated records (``tests/truth_exports.py``, DOMAIN.md §4).
 
 Counts exact, rates to 1e-9, None where there is no data; each file exits as a person expects (0 clean,
-3 for the file with one bad row, never 2).
+3 for the files with a bad date or a level contradicting the registry, never 2).
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ PERIODS = [(dt.date(2024, m, 1), (dt.date(2024, m + 1, 1) - dt.timedelta(days=1)
     (dt.date(2024, 1, 1), dt.date(2024, 6, 30)),   # the half-year
     (dt.date(2024, 4, 1), dt.date(2024, 9, 30)),   # runs past the data
     (dt.date(2024, 7, 1), dt.date(2024, 7, 31)),   # after the data: no dossier received or resolved
+    (dt.date(2024, 3, 15), dt.date(2024, 4, 14)),  # a TT 01 cut-off month
+    (dt.date(2024, 6, 27), dt.date(2024, 6, 27)),  # the data date alone
 ]
 
 
@@ -86,3 +88,22 @@ def test_the_truth_exercises_every_case(loaded):
         assert any(flag not in d.known for d in final) and any(flag in d.known for d in final)
     past = T.truth(final, dt.date(2024, 4, 1), dt.date(2024, 9, 30))
     assert past["as_of"] == "2024-06-27"
+
+
+@pytest.mark.xfail(strict=True, reason="cells merged down the data rows (a unit name merged over its dossiers) read back "
+                   "blank below the first row: fastexcel does not expose merged ranges, so those rows are rejected "
+                   "for a missing unit (exit 3); filling them needs the sheet's mergeCells in etl/read.py")
+def test_a_unit_merged_down_its_rows_loads_every_row(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "don_vi_gop_o.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Hồ sơ")
+    sheet.write_row(0, 0, ["Mã hồ sơ", "Cơ quan tiếp nhận", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả"])
+    sheet.merge_range(1, 1, 3, 1, "Sở Tư pháp")
+    for i in range(3):
+        sheet.write_row(1 + i, 0, [f"GO-{i}"])
+        sheet.write_row(1 + i, 2, [f"0{i + 1}/03/2024 08:00", "10/03/2024"])
+    book.close()
+    done = _run("-m", "etl", "load", str(path), "--db", str(tmp_path / "kho.duckdb"))
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -85,3 +85,22 @@ def test_meeting_mode_on_the_wall_screen(server):
         page.locator(".mt-title", has_text=district[1].title).wait_for()
         page.screenshot(path=str(OUT / "bookmark-district.png"))
     assert len(list(OUT.glob("slide-*.png"))) == len(deck)
+
+
+def test_pack_download_appears_under_the_build_button(server):
+    """Issue 17: the PDF download button once appeared only after reopening the options panel.
+    Built in a fragment, it appears under the build button in the same open panel, and downloads a PDF."""
+    base, _ = server
+    with chromium() as browser:
+        page = new_tab(browser)
+        _login(page, f"{base}/?trinhchieu=1&ky=2024-10&slide=1")
+        page.get_by_text("Tùy chọn trình chiếu").click()
+        page.get_by_role("button", name="Tạo tài liệu giao ban (PDF)").click()
+        download_button = page.get_by_role("button", name="Tải tài liệu giao ban (PDF)")
+        download_button.wait_for(timeout=120_000)
+        page.screenshot(path=str(OUT / "pack-button.png"))
+        with page.expect_download(timeout=60_000) as download:
+            download_button.click()
+        path = download.value.path()
+        assert open(path, "rb").read(5) == b"%PDF-"
+        assert download.value.suggested_filename == "giao-ban-2024-10.pdf"

@@ -1,13 +1,13 @@
 """A small province's dossiers with a fixed seed, written as the exports of several systems, and the KPI truth.
 
 ``make_dossiers`` draws the final state of every dossier (seven units on three levels, Jan–Jun 2024);
-``write_exports`` writes them as eight files in the styles real one-stop systems and offices use (header
+``write_exports`` writes them as seven files in the styles real one-stop systems and offices use (header
 wordings and abbreviations, title blocks, a two-row merged header, Excel serials, text dates, ISO with
 offsets, Có/Không, x/blank, 1/0, CSV with ';' and BOM, UTF-16 tab text, one sheet per unit, files lacking
-a flag column, a re-export with newer states, duplicate rows, one bad row) and returns, per file, the exit
-code a person expects. ``truth`` computes the KPIs of DOMAIN.md §4 literally in plain Python from the
-records, as the last file that wrote each dossier states it (a flag the file lacks is unknown); it does not
-import the product.
+a flag column, a re-export with newer states, duplicate rows, section rows, one bad date, one level that
+contradicts the registry) and returns, per file, the exit code a person expects. ``truth`` computes the
+KPIs of DOMAIN.md §4 literally in plain Python from the records, as the last file that wrote each dossier
+states it (a flag the file lacks is unknown); it does not import the product.
 """
 from __future__ import annotations
 
@@ -174,6 +174,8 @@ def igate_xlsx(folder: Path, rows: list[Dossier]) -> Export:
     body = [["UBND TỈNH ĐỒNG NAI"], ["TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"],
             ["DANH SÁCH HỒ SƠ TIẾP NHẬN TỪ 01/01/2024 ĐẾN 31/03/2024"], [], header]
     for i, d in enumerate(rows, start=1):
+        if i % 60 == 1:  # a section row, as grouped reports print them
+            body.append([f"{'I' * (1 + i // 60)}. Lĩnh vực Hộ tịch"])
         body.append([i, d.code, "Đăng ký khai sinh", d.unit, _dmy(d.received), _dmy(d.due) or "Không quy định",
                      _dmy(d.finished), d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating),
                      d.status or ("Đã trả kết quả" if d.finished else "Đang giải quyết")])
@@ -210,15 +212,18 @@ def semicolon_csv(folder: Path, rows: list[Dossier]) -> Export:
     """OpenCPS-like: ';' and a BOM, ISO timestamps with +07:00 or Z, no e-result column."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Mã hồ sơ", "Tên cơ quan", "Cấp", "Kênh nộp", "Thời gian tiếp nhận", "Hạn xử lý",
+    writer.writerow(["Mã hồ sơ", "Tên thủ tục", "Tên cơ quan", "Cấp", "Kênh nộp", "Thời gian tiếp nhận", "Hạn xử lý",
                      "Thời gian có kết quả", "Tình trạng số hóa", "Đánh giá"])
     for i, d in enumerate(rows):
         utc = i % 3 == 0 or d.code.startswith("EDGE")
-        writer.writerow([d.code, d.unit, "Cấp huyện", d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
+        writer.writerow([d.code, "Cấp; đổi giấy phép xây dựng\n(trường hợp \"điều chỉnh\")", d.unit, "Cấp huyện", d.channel_text, _iso(d.received, utc), _iso(d.due, utc),
                          _iso(d.finished, utc), "Đã số hóa" if d.digitized else "Chưa số hóa", _rating(d.rating)])
+    # a row whose level column contradicts the registry (a huyện unit said to be a xã): rejected, so exit 3
+    writer.writerow(["LEVEL-1", "Cấp giấy phép xây dựng", rows[0].unit, "Cấp xã", "Trực tiếp", _iso(rows[0].received, False),
+                     "", "", "Chưa số hóa", ""])
     path = folder / "03_opencps_huyen.csv"
     path.write_text(out.getvalue(), encoding="utf-8-sig")
-    return Export(path, 0, rows, ALL_FLAGS - {"e_result"})
+    return Export(path, 3, rows, ALL_FLAGS - {"e_result"})
 
 
 def unicode_text(folder: Path, rows: list[Dossier]) -> Export:
@@ -249,8 +254,8 @@ def per_unit_workbook(folder: Path, rows: list[Dossier]) -> Export:
 
 def resave_with_bad_row(folder: Path, rows: list[Dossier]) -> Export:
     """An analyst's re-save: date-only due text, times with seconds, exact duplicate rows, one bad date."""
-    header = ["Số hồ sơ", "Đơn vị", "Ngày tiếp nhận", "Hạn trả kết quả", "Ngày hoàn thành", "Hình thức tiếp nhận",
-              "Đã số hóa", "Trả KQ điện tử", "Kết quả đánh giá"]
+    header = ["Số hồ sơ", "Đơn vị", "Ngày tiếp nhận\n(dd/mm/yyyy hh:mm:ss)", "Hạn trả\nkết quả", "Ngày hoàn thành",
+              "Hình thức\ntiếp nhận", "Đã số hóa", "Trả KQ điện tử", "Kết quả đánh giá"]
     body = [["BÁO CÁO 6 THÁNG ĐẦU NĂM 2024"], header]
     for i, d in enumerate(rows):
         line = [d.code, d.unit, _dmy(d.received, True), d.due.strftime("%d/%m/%Y") if d.due else "",
@@ -270,7 +275,9 @@ def re_export(folder: Path, older: list[Dossier], newer: list[Dossier]) -> Expor
               "Kênh tiếp nhận", "Số hóa", "Kết quả điện tử", "Mức độ hài lòng"]
 
     def line(d: Dossier) -> list:
-        return [d.code, d.unit.upper(), _dmy(d.received), _dmy(d.due) or "Không có ngày hẹn trả", _dmy(d.finished),
+        def iso(v):
+            return v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
+        return [d.code, d.unit.upper(), iso(d.received), iso(d.due) or "Không có ngày hẹn trả", iso(d.finished),
                 d.channel_text, _yes_no(d.digitized), _yes_no(d.e_result), _rating(d.rating)]
 
     body = [["DANH SÁCH HỒ SƠ (CẬP NHẬT NGÀY 28/06/2024)"], header]
