@@ -270,9 +270,7 @@ KPI_HELP = {
 }
 MATRIX_TITLE = "Chỉ số theo cấp, so với chỉ tiêu của từng cấp"
 MATRIX_LEVEL = "Cấp"
-WORST_TITLE = "5 đơn vị thấp nhất so với chỉ tiêu giải quyết đúng hạn"
 WORST_NONE = "Không có đơn vị nào dưới chỉ tiêu giải quyết đúng hạn trong kỳ này."
-WORST_COLUMNS = ("Đơn vị", "Tỷ lệ đúng hạn", "Thiếu so với chỉ tiêu", "Hồ sơ quá hạn", "")
 SEE_OVERDUE = "Xem {n} hồ sơ quá hạn"
 SEE_DOSSIERS = "Xem hồ sơ"
 RANKING_TITLE = "Xếp hạng đơn vị: {kpi}"
