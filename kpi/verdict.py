@@ -329,20 +329,11 @@ def abolished_note() -> str:
 # -- units ranked by impact ------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class UnitGap:
-    unit_id: str
-    name: str
-    level: str | None
-    value: float | None
-    num: int
-    den: int
-    target: Target | None
-    status: str
-    gap: int | None
+class UnitGap(Cell):
+    """A unit's cell: the same value, counts, status, derived gap and text, plus who it is."""
 
-    @property
-    def text(self) -> str:
-        return rate_text(self.value, self.target)
+    unit_id: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -383,8 +374,8 @@ def rank_units(period: Period, by_unit: pd.DataFrame, kpi: str, in_force: list[T
         target = pick(in_force, kpi, level, unit_id)
         abolished = abolished_in(period, level)
         status = cell_status(value, den, target, level_cell=False, abolished=abolished)
-        gap = gap_count(num, den, target.threshold, target.direction) if status == NOT_MET else None
-        item = UnitGap(unit_id, str(names.get(unit_id, unit_id)), level, value, num, den, target, status, gap)
+        item = UnitGap(kpi, level, value, num, den, target, status,
+                       unit_id=unit_id, name=str(names.get(unit_id, unit_id)))
         (apart if abolished else below if status == NOT_MET else others).append(item)
     below.sort(key=lambda u: (-(u.gap or 0), u.value if u.value is not None else 2.0, sort_key_vi(u.name)))
     others.sort(key=lambda u: (u.value if u.value is not None else 2.0, sort_key_vi(u.name)))
