@@ -44,3 +44,21 @@ def empty_db(tmp_path) -> Path:
     path = tmp_path / "empty.duckdb"
     Warehouse(path).data_version()  # creates and migrates
     return path
+
+
+@pytest.fixture()
+def downloads(monkeypatch):
+    """The (file name, bytes) every st.download_button of a run would serve; deferred data is
+    generated here, as the browser's click would (so an audited export writes its row: use a copy)."""
+    import streamlit as st
+
+    got: list[tuple[str, bytes]] = []
+    original = st.download_button
+
+    def capture(label, data=None, *args, **kwargs):
+        payload = data() if callable(data) else data
+        got.append((kwargs.get("file_name") or "", payload))
+        return original(label, payload, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return got

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from etl import load as etl_load
 from kpi import audit
@@ -21,21 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ANALYST = User("phan-tich", "analyst")
 # Downloads audited where the file is built rather than in the button's callable (with the reason).
 AUDITED_ELSEWHERE = {"meeting.py": "the PDF pack is audited ('pack') when it is built, before the button shows"}
-
-
-@pytest.fixture()
-def downloads(monkeypatch):
-    """Generate what every download button of a run would serve (deferred data is built here)."""
-    got: list[tuple[str, bytes]] = []
-    original = st.download_button
-
-    def capture(label, data=None, *args, **kwargs):
-        payload = data() if callable(data) else data
-        got.append((kwargs.get("file_name") or "", payload))
-        return original(label, payload, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return got
 
 
 def _bad_rows(tmp_path) -> Path:

@@ -87,21 +87,6 @@ def nav_log(monkeypatch):
     return log
 
 
-@pytest.fixture()
-def downloads(monkeypatch):
-    """The bytes every st.download_button of a run would serve (deferred data is generated here)."""
-    got: list[tuple[str, bytes]] = []
-    original = st.download_button
-
-    def capture(label, data=None, *args, **kwargs):
-        payload = data() if callable(data) else data
-        got.append((kwargs.get("file_name") or "", payload))
-        return original(label, payload, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return got
-
-
 def dashboard(monkeypatch, db: Path, user: User, page: str | None = None, runs: int = 2, **state) -> AppTest:
     """dashboard.py with ``user`` logged in. Note: AppTest runs dashboard.py itself only on the first
     run; later runs (and switch_page) execute the page file alone (it builds its own frame), because
@@ -256,10 +241,10 @@ def test_level_scoped_user_cannot_pick_another_level(monkeypatch, sample_db):
 
 
 @pytest.mark.parametrize("via", ["session", "url"])
-def test_drilldown_with_an_out_of_scope_unit_shows_nothing_of_it(monkeypatch, sample_db, world, downloads, via):
+def test_drilldown_with_an_out_of_scope_unit_shows_nothing_of_it(monkeypatch, sample_copy, world, downloads, via):
     out = world["out_unit"]
     link = {"set": "received", "unit": out, "month": MONTH}
-    monkeypatch.setenv("TTHC_DB", str(sample_db))
+    monkeypatch.setenv("TTHC_DB", str(sample_copy))  # serving the Excel writes an audit row
     at = AppTest.from_file(str(ROOT / "pages" / "drilldown.py"), default_timeout=TIMEOUT)
     at.session_state["user"] = world["analyst"]
     at.session_state["last_seen"] = dt.datetime.now()
@@ -288,8 +273,8 @@ def test_drilldown_with_an_out_of_scope_unit_shows_nothing_of_it(monkeypatch, sa
     assert not {r[0] for r in body} & out_codes
 
 
-def test_drilldown_excel_of_the_shared_filters_is_in_scope(monkeypatch, sample_db, world, downloads):
-    at = dashboard(monkeypatch, sample_db, world["analyst"], page="drilldown", dd_set="resolved",
+def test_drilldown_excel_of_the_shared_filters_is_in_scope(monkeypatch, sample_copy, world, downloads):
+    at = dashboard(monkeypatch, sample_copy, world["analyst"], page="drilldown", dd_set="resolved",
                    _dd_last_param="resolved_overdue")
     no_exception(at)
     (_, data), = downloads[-1:]
