@@ -108,21 +108,23 @@ def test_overview_and_on_time_page(server, size):
         assert "-0,0" not in text and "−0,0" not in text
         _shots(tab, f"overview-{size}")
         assert _cut_metric_labels(tab) == []
-        tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES["on_time"]).first.click()
-        tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.PAGE_TITLES["on_time"]).first.wait_for()
-        settle(tab)
-        tab.wait_for_timeout(800)
+        _open_page(tab, "on_time")
         _shots(tab, f"on_time-{size}", parts=6)
         assert _cut_metric_labels(tab) == []
         assert min(_narrow_charts(tab)) >= 0.9
         assert "-0,0" not in main.inner_text()
         # The page where a goal label once covered the only failing bar.
-        tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES["digitization"]).first.click()
-        tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.PAGE_TITLES["digitization"]).first.wait_for()
-        settle(tab)
-        tab.wait_for_timeout(800)
+        _open_page(tab, "digitization")
         _shots(tab, f"digitization-{size}", parts=3)
         assert _cut_metric_labels(tab) == []
+
+
+def _open_page(tab, page: str) -> None:
+    """Switch page through the menu and wait until its title and charts are drawn."""
+    tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES[page]).first.click()
+    tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.PAGE_TITLES[page]).first.wait_for()
+    settle(tab)
+    tab.wait_for_timeout(800)
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
