@@ -10,8 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi import auth
-from kpi import text_vi as T
+from kpi.access import auth
+from kpi.text import vi
 from ui import frame as frame_mod
 from ui import widget_text
 from ui import errors, nav
@@ -41,10 +41,10 @@ PAGES = (
 
 
 def _page(name: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(f"pages/{name}.py", title=T.PAGE_TITLES[name], icon=icon, url_path=name, default=default)
+    return st.Page(f"pages/{name}.py", title=vi.PAGE_TITLES[name], icon=icon, url_path=name, default=default)
 
 
-st.set_page_config(page_title=T.APP_TITLE, page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title=vi.APP_TITLE, page_icon="📊", layout="wide", initial_sidebar_state="expanded")
 widget_text.install()
 user = errors.guarded(require_user)
 
@@ -67,7 +67,7 @@ pages = {name: _page(name, spec[1], default=(name == "overview")) for name, spec
 frame_mod.set_pages(pages)
 groups: dict[str, list] = {}
 for name, (group, _icon, _roles, _filters) in available.items():
-    groups.setdefault(T.NAV_GROUPS[group], []).append(pages[name])
+    groups.setdefault(vi.NAV_GROUPS[group], []).append(pages[name])
 current = st.navigation(groups, position="hidden")  # the menu is ui.nav's (config hides Streamlit's)
 nav.sidebar(groups)
 

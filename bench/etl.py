@@ -46,7 +46,7 @@ def child_generate(path: str, rows: int) -> dict:
 
 def child_load(path: str, db: str, warm: int = 0) -> dict:
     from etl.load import load_file
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     wh = Warehouse(db)
     wh.data_version()  # create the schema outside the timing

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kpi import metrics, periods  # noqa: E402
-from kpi.db import Warehouse  # noqa: E402
+from kpi.measures import metrics, periods  # noqa: E402
+from kpi.warehouse.db import Warehouse  # noqa: E402
 
 
 def timed(fn, runs: int) -> tuple[float, float]:

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.2)
     args = parser.parse_args(argv)
 
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     if args.db:
         db = Path(args.db)
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     # Each page's first run starts from an empty cache (other pages share some queries).
     import streamlit as st
 
-    from kpi.auth import User
+    from kpi.access.auth import User
 
     print(f"{'page':<14}{'first (s)':>11}{'cached (s)':>12}")
     worst = 0.0

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.sample import DEFAULT_SEED, build_sample  # noqa: E402
-from kpi.db import Warehouse  # noqa: E402
+from kpi.warehouse.db import Warehouse  # noqa: E402
 
 
 def main() -> int:

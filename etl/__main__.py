@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
 
     args = parser.parse_args(argv)
-    from kpi.db import WarehouseError
+    from kpi.warehouse.db import WarehouseError
 
     try:
         return _dispatch(args)
@@ -53,7 +53,7 @@ def _dispatch(args) -> int:
     if args.command == "sample":
         from etl.sample import cmd_sample, ensure_sample
         if args.if_empty:
-            from kpi.db import Warehouse
+            from kpi.warehouse.db import Warehouse
             built = ensure_sample(Warehouse(args.db), **({"scale": args.scale} if args.scale else {}))
             print("Đã tạo dữ liệu mẫu." if built else "Kho đã có dữ liệu: giữ nguyên.")
             return 0

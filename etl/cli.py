@@ -12,9 +12,10 @@ import sys
 from etl.columns import summary_lines
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
-from kpi import audit, config
-from kpi.db import Warehouse, WarehouseError
-from kpi.text_vi import num as _n, sheets_line, unknown_channels_line
+from kpi import config
+from kpi.warehouse import audit
+from kpi.warehouse.db import Warehouse, WarehouseError
+from kpi.text.vi import num as _n, sheets_line, unknown_channels_line
 
 OK, REJECTED, REFUSED = 0, 3, 2
 _SEVERITY = {OK: 0, REJECTED: 1, REFUSED: 2}
@@ -103,18 +104,19 @@ def cmd_undo(args) -> int:
 
 
 def cmd_quality(args) -> int:
-    """Units ranked by the completeness of their data (kpi.quality), worst first; province-wide."""
-    from kpi import quality, text_quality as TQ
+    """Units ranked by the completeness of their data (kpi.measures.quality), worst first; province-wide."""
+    from kpi.measures import quality
+    from kpi.text import quality as quality_text
 
     report = quality.unit_quality(Warehouse(str(config.db_path(args.db))))
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
         return 0
     if not report.units:
-        print(TQ.QUALITY_NONE)
+        print(quality_text.QUALITY_NONE)
         return 0
-    print(TQ.QUALITY_SPAN.format(first=report.first_month, last=report.last_month, months=report.months))
-    for row in TQ.quality_rows(report):
+    print(quality_text.QUALITY_SPAN.format(first=report.first_month, last=report.last_month, months=report.months))
+    for row in quality_text.quality_rows(report):
         print("  ".join(f"{k}: {v}" for k, v in row.items()))
     return 0
 

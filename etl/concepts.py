@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kpi.text import fold, nfc
+from kpi.text.normalize import fold, nfc
 
 SURE = 0.85    # at or above: "chắc chắn"
 MAYBE = 0.55   # at or above: "có thể" (mapped, said so); below: not mapped

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from etl.headers import HeaderMatch
 from etl.read import FileRefused, RawFile, RawSheet, read_file
 from etl.validate import body_rows
-from kpi.text_vi import num
+from kpi.text.vi import num
 
 SAMPLES_PER_COLUMN = 2
 SAMPLE_CHARS = 24        # a long cell (a procedure name) is cut so the option stays on one line

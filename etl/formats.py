@@ -9,7 +9,7 @@ A file is read once (``etl.read.read_file``), then each format looks at the raw 
   ``etl.headers``). Every sheet whose header is recognised as the same kind, with every
   required column, is data: one sheet per unit or per month all load; cover, instruction
   and summary sheets (no such header) are skipped and named in the summary.
-- ``form06``: Biểu số 06/VPCP/KSTT, aggregated counts (``etl.form06``), told by its
+- ``form06``: Biểu số 06/VPCP/KSTT, aggregated counts (``etl.form06_reader``), told by its
   column-number row (1) … (13).
 
 A new format is a new ``Format`` in ``FORMATS``, not new branches in the callers.
@@ -61,22 +61,22 @@ def record_sheets(raw: RawFile, *, mapping: dict[str, str] | None = None, kind: 
 
 
 def _detect_form06(raw: RawFile, **_) -> Detection | None:
-    from etl import form06
+    from etl import form06_reader
 
-    hit = form06.detect(raw)
+    hit = form06_reader.detect(raw)
     return Detection(100.0, [hit[0]]) if hit else None
 
 
 def _prepare_form06(raw: RawFile, detection: Detection, *, wh=None, scope=None, unit_id=None, period=None, **_):
-    from etl import form06
+    from etl import form06_reader
 
-    return form06.prepare_form06(raw.data, raw.file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
+    return form06_reader.prepare_form06(raw.data, raw.file_name, wh=wh, unit_id=unit_id, period=period, scope=scope, raw=raw)
 
 
 def _load_form06(wh, prepared, *, user=None) -> tuple[int, str, dict]:
-    from etl import form06
+    from etl import form06_reader
 
-    done = form06.load_form06(wh, prepared, user=user)
+    done = form06_reader.load_form06(wh, prepared, user=user)
     return done.batch_id, done.status, {"rows_read": done.rows_read, "rows_loaded": done.rows_loaded,
                                         "rows_rejected": done.rows_rejected, "new": done.rows_new,
                                         "updated": done.rows_updated, "unchanged": done.rows_unchanged}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field as dc_field
 import pandas as pd
 
 from etl.concepts import MAYBE, NEAR, SURE, scores
-from kpi.text import fold, nfc
+from kpi.text.normalize import fold, nfc
 
 SCAN_ROWS = 20
 KINDS = ("dossiers", "feedback", "survey")

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from kpi import config
-from kpi.text_vi import num
+from kpi.text.vi import num
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024

@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 
 from kpi import config
-from kpi.text_vi import num
+from kpi.text.vi import num
 
 KB = 1024
 # A sheet holds a title block, a header and a footer besides its data rows.

@@ -31,9 +31,10 @@ from etl.headers import FIELDS, KIND_LABELS, expected_headers
 from etl.read import FileRefused, RawFile, read_file
 from etl.validate import UnitBook, body_rows, source_rows_json, validate
 from etl.values import ValueOptions
-from kpi import config, schema
-from kpi.db import Warehouse
-from kpi.filters import Scope, where_clause
+from kpi import config
+from kpi.warehouse import schema
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope, where_clause
 
 __all__ = ["FileRefused", "UndoError", "Prepared", "BatchResult", "prepare", "diff_counts", "load_prepared",
            "load_file", "history", "undo_batch", "rejects_report"]
@@ -46,7 +47,7 @@ IN_TRANSACTION_MARK = "TTHC_TEST: inside load transaction"
 class Target:
     table: str
     replaced: str
-    columns: tuple[str, ...]  # column definitions from kpi.schema
+    columns: tuple[str, ...]  # column definitions from kpi.warehouse.schema
 
     @property
     def names(self) -> list[str]:
@@ -448,7 +449,7 @@ def load_file(wh: Warehouse, path: str | os.PathLike, *, user: str | None = None
               scope: Scope | None = None) -> BatchResult:
     """Read once, tell the format (``etl.formats``), prepare and load; a refused file returns status
     'refused' with its reason. Records go through ``prepare`` + ``load_prepared``; any other format
-    through its own entry (Biểu 06: ``etl.form06``)."""
+    through its own entry (Biểu 06: ``etl.form06_reader``)."""
     try:
         raw = read_file(path)
         found = formats.detect(raw)

@@ -10,7 +10,7 @@ random choice is ``hash(row id, seed, salt)``, so the same seed gives the same
 rows on any machine with the same DuckDB, and a 3-million-row build takes seconds.
 Python only prepares the small reference tables (units, procedures, calendar).
 
-Realism that the KPI rules need (kpi/metrics.py): working-day deadlines with
+Realism that the KPI rules need (kpi/measures/metrics.py): working-day deadlines with
 Vietnamese holidays, procedures without a due date, dossiers finished early, on the
 due date and late (some the day after at 23:59), in-progress dossiers at the end,
 a few units missing the on-time and satisfaction targets, apology letters for most
@@ -28,9 +28,9 @@ import time
 
 from etl import sample_data as D
 from kpi import config
-from kpi.db import Warehouse
-from kpi.levels import COMMUNE, DISTRICT, PROVINCE, TWO_LEVEL_FROM, infer_level, unit_id_for
-from kpi.text import fold
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import COMMUNE, DISTRICT, PROVINCE, TWO_LEVEL_FROM, infer_level, unit_id_for
+from kpi.text.normalize import fold
 
 FIRST_DAY = dt.date(2023, 1, 1)
 LAST_DAY = dt.date(2025, 12, 31)
@@ -490,10 +490,10 @@ def _insert_surveys(con, seed: int, batch_id: int) -> None:
 
 
 def _seed_targets(con) -> bool:
-    """Plan targets come with the sample when kpi.targets offers ``seed_targets(con)``."""
-    if importlib.util.find_spec("kpi.targets") is None:
+    """Plan targets come with the sample when kpi.measures.targets offers ``seed_targets(con)``."""
+    if importlib.util.find_spec("kpi.measures.targets") is None:
         return False
-    targets = importlib.import_module("kpi.targets")
+    targets = importlib.import_module("kpi.measures.targets")
     if not hasattr(targets, "seed_targets"):
         return False
     targets.seed_targets(con)

@@ -12,7 +12,7 @@ Nothing here imports streamlit; the pages draw what these functions return.
 
 Records (dossiers, PAKN, surveys) go through ``etl.load.prepare`` / ``load_prepared``,
 the same code as ``python -m etl load``. A file that is not a record export but
-Biểu số 06/VPCP/KSTT goes through ``etl.form06``.
+Biểu số 06/VPCP/KSTT goes through ``etl.form06_reader``.
 """
 from __future__ import annotations
 
@@ -25,16 +25,18 @@ from typing import Callable
 
 import pandas as pd
 
-from etl import describe, form06, formats
+from etl import describe, form06_reader, formats
 from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
 from etl.values import CHANNELS, ValueOptions
-from kpi import audit, auth, profiles
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Scope, where_clause
-from kpi.text import fold
+from kpi.access import auth
+from kpi.warehouse import audit
+from kpi.warehouse import profiles
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope, where_clause
+from kpi.text.normalize import fold
 
 REJECT_REPORT_ERROR_COLUMN = "Lỗi"
 REJECT_REPORT_ROW_COLUMN = "Dòng"
@@ -46,7 +48,7 @@ class Inspection:
 
     file_name: str
     kind: str | None = None                      # dossiers | feedback | survey | form06 | None (refused)
-    prepared: object | None = None               # etl.load.Prepared or etl.form06.Form06Prepared
+    prepared: object | None = None               # etl.load.Prepared or etl.form06_reader.Form06Prepared
     refusal: str | None = None                   # the whole file is refused (Vietnamese)
     counts: dict[str, int] = dc_field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0})
     signature: str | None = None                 # header signature (records only)
@@ -65,7 +67,7 @@ class Inspection:
         """Whether 'Xác nhận nạp' can run."""
         if self.refusal or self.prepared is None:
             return False
-        if self.kind == form06.KIND:
+        if self.kind == form06_reader.KIND:
             return self.prepared.ready and not self.prepared.valid.empty
         return self.prepared.ok and not self.prepared.data.empty
 
@@ -88,8 +90,8 @@ def field_labels(kind: str) -> dict[str, str]:
 
 def _counts(wh: Warehouse, ins: Inspection) -> None:
     p = ins.prepared
-    if ins.kind == form06.KIND:
-        diff = form06.diff_form06(wh, p)
+    if ins.kind == form06_reader.KIND:
+        diff = form06_reader.diff_form06(wh, p)
         rejected = int(p.rejects["row_number"].nunique()) if len(p.rejects) else 0
     else:
         diff = diff_counts(wh, p) if p.ok else {"new": 0, "updated": 0, "unchanged": 0}
@@ -255,7 +257,7 @@ def may_see_rejects(user: User, batch: dict) -> bool:
 
 def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
     """Undo a batch if ``user`` may; dossier/PAKN/survey batches via ``etl.load.undo_batch``, Biểu 06 via
-    ``etl.form06.undo_form06``. Recorded in the batch row (undone_by) and the audit log (``undo``)."""
+    ``etl.form06_reader.undo_form06``. Recorded in the batch row (undone_by) and the audit log (``undo``)."""
     batch = next((b for b in batches(wh, user) if b["id"] == int(batch_id)), None)
     if batch is None:
         raise UndoError(f"Không có lượt nạp #{batch_id}.")
@@ -266,8 +268,8 @@ def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:
         raise UndoError(f"Bạn chỉ được hoàn tác lượt nạp do chính mình thực hiện (lượt #{batch_id} do "
                         f"{batch.get('user') or 'người khác'} nạp).")
     try:
-        if batch["kind"] == form06.KIND:
-            done = {"removed": form06.undo_form06(wh, int(batch_id), user=user.name), "restored": 0}
+        if batch["kind"] == form06_reader.KIND:
+            done = {"removed": form06_reader.undo_form06(wh, int(batch_id), user=user.name), "restored": 0}
         else:
             done = undo_batch(wh, int(batch_id), user=user.name)
             audit.record(wh, user.name, "undo", str(batch_id), {"kind": batch["kind"], "file": batch["file"], **done})

@@ -24,11 +24,11 @@ from etl.holidays import add_working_days
 from etl.values import (BAD as _BAD, ValueOptions, map_distinct, no_deadline_mask, parse_bool, parse_bools,  # noqa: F401
                         parse_channel, parse_channels, parse_datetimes, parse_rating, parse_ratings, rating_scale_of)
 from kpi import config
-from kpi.filters import Scope
-from kpi.levels import LEVELS, level_from_name, parse_level, unit_id_for
-from kpi.text_vi import LEVEL_LABELS
-from kpi.units import UNKNOWN_UNIT_REASON
-from kpi.text import fold, nfc
+from kpi.measures.filters import Scope
+from kpi.measures.levels import LEVELS, level_from_name, parse_level, unit_id_for
+from kpi.text.vi import LEVEL_LABELS
+from kpi.measures.units import UNKNOWN_UNIT_REASON
+from kpi.text.normalize import fold, nfc
 
 REJECT_COLUMNS = ["sheet", "row_number", "column_name", "raw_value", "reason", "row_json"]
 

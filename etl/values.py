@@ -43,7 +43,7 @@ from dataclasses import dataclass, field as dc_field
 import numpy as np
 import pandas as pd
 
-from kpi.text import fold
+from kpi.text.normalize import fold
 
 EXCEL_EPOCH = "1899-12-30"
 MIN_YEAR, MAX_YEAR = 1990, 2100

@@ -1,4 +1,14 @@
-"""Core of the TTHC KPI dashboard: warehouse, KPI definitions, targets, periods, reports.
+"""Core of the TTHC KPI dashboard. Nothing in this package imports streamlit.
 
-Nothing in this package imports streamlit; pages, the CLI and exports all call it.
+Rooms, each importing only the ones above it:
+
+- ``kpi.config``     every setting, declared once
+- ``kpi.text``       words and formatters (Vietnamese), text normalization
+- ``kpi.warehouse``  the one door to DuckDB, schema, audit log, source profiles
+- ``kpi.measures``   KPI definitions, periods, levels, units, filters, targets, verdict
+- ``kpi.access``     accounts, roles, scopes, sessions
+- ``kpi.reports``    Biểu 06, slides, narrative, PDF pack, drill-down Excel
+- ``kpi.cli``        ``python -m kpi …``
+
+Pages, the ETL and exports call these functions; none of them computes a KPI on its own.
 """

@@ -11,11 +11,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "summary":
-        from kpi.cli_summary import main as run
+        from kpi.cli.summary import main as run
     elif command == "users":
-        from kpi.cli_users import main as run
+        from kpi.cli.users import main as run
     elif command in {"report", "pack"}:
-        from kpi.cli_report import main as run
+        from kpi.cli.report import main as run
         rest = [command] + rest
     else:
         print(f"Lệnh không có: {command}. Dùng summary, report, pack hoặc users.", file=sys.stderr)

@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi import audit
-from kpi.text_vi import datetime as fmt_datetime
+from kpi.warehouse import audit
+from kpi.text.vi import datetime as fmt_datetime
 from ui import text_auth as T
 from ui.text_audit import sentence
 from ui.auth import require_permission, require_user

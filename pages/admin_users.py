@@ -1,13 +1,14 @@
-"""Người dùng: accounts, roles and data scope (admins only). Thin over kpi.auth."""
+"""Người dùng: accounts, roles and data scope (admins only). Thin over kpi.access.auth."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, config
-from kpi.levels import LEVELS
-from kpi.text import sort_key_vi
-from kpi.text_vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT
+from kpi import config
+from kpi.access import auth
+from kpi.measures.levels import LEVELS
+from kpi.text.normalize import sort_key_vi
+from kpi.text.vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT
 from ui import text_auth as T
 from ui import meeting_links
 from ui.auth import require_permission, require_user

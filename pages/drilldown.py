@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, periods
-from kpi import text_vi as T
-from kpi.drill_export import audited_xlsx
-from kpi.filters import Filters
+from kpi.access import auth
+from kpi.measures import periods
+from kpi.text import vi
+from kpi.reports.drill_export import audited_xlsx
+from kpi.measures.filters import Filters
 from ui import frame as frame_mod
 from ui import errors, text_errors
 from ui import widgets as W
@@ -37,28 +38,28 @@ if from_link:
 else:
     filters = frame.filters
 
-st.title(T.PAGE_TITLES["drilldown"])
+st.title(vi.PAGE_TITLES["drilldown"])
 if from_link:
     what = " · ".join(x for x in (period.label, names.get(unit) if unit else None, field) if x)
     left, right = st.columns([3, 1], vertical_alignment="center")
-    left.info(T.DRILL_FROM_LINK.format(what=what))
-    if right.button(T.DRILL_CLEAR, key="dd_clear"):
+    left.info(vi.DRILL_FROM_LINK.format(what=what))
+    if right.button(vi.DRILL_CLEAR, key="dd_clear"):
         st.query_params.clear()
         st.session_state.pop("drill", None)
         st.rerun()
 else:
-    frame_mod.header(frame, T.PAGE_TITLES["drilldown"])
+    frame_mod.header(frame, vi.PAGE_TITLES["drilldown"])
 
-sets = list(T.DRILL_SET_LABELS)
+sets = list(vi.DRILL_SET_LABELS)
 which_param = params.get("set") if params.get("set") in sets else "resolved_overdue"
 if st.session_state.get("_dd_last_param") != which_param:
     st.session_state["dd_set"] = which_param
     st.session_state["_dd_last_param"] = which_param
 c = st.columns([2, 3, 2])
-which = c[0].selectbox(T.DRILL_SET_LABEL, sets, key="dd_set", format_func=T.DRILL_SET_LABELS.get)
-search = c[1].text_input(T.DRILL_SEARCH, key="dd_search").strip().lower()
-channels = c[2].multiselect(T.DRILL_CHANNEL, list(T.CHANNEL_LABELS), format_func=T.CHANNEL_LABELS.get, key="dd_channel",
-                              placeholder=T.CHOOSE)
+which = c[0].selectbox(vi.DRILL_SET_LABEL, sets, key="dd_set", format_func=vi.DRILL_SET_LABELS.get)
+search = c[1].text_input(vi.DRILL_SEARCH, key="dd_search").strip().lower()
+channels = c[2].multiselect(vi.DRILL_CHANNEL, list(vi.CHANNEL_LABELS), format_func=vi.CHANNEL_LABELS.get, key="dd_channel",
+                              placeholder=vi.CHOOSE)
 
 rows = frame.dossiers(which, period, filters, limit=LIMIT)
 if search:
@@ -67,9 +68,9 @@ if search:
 if channels:
     rows = rows[rows["channel"].isin(channels)]
 
-st.subheader(f"{T.DRILL_SET_LABELS[which]} · {T.DRILL_COUNT.format(n=T.num(len(rows)))}")
+st.subheader(f"{vi.DRILL_SET_LABELS[which]} · {vi.DRILL_COUNT.format(n=vi.num(len(rows)))}")
 if rows.empty:
-    st.info(T.DRILL_NONE)
+    st.info(vi.DRILL_NONE)
     st.stop()
 
 
@@ -79,25 +80,25 @@ def _when(value) -> str:
 
 shown = rows.head(SHOWN)
 table = pd.DataFrame({
-    T.DOSSIER_COLUMNS["code"]: shown["code"],
-    T.DOSSIER_COLUMNS["unit"]: shown["unit"],
-    T.DOSSIER_COLUMNS["field"]: shown["field"],
-    T.DOSSIER_COLUMNS["procedure"]: shown["procedure"],
-    T.DOSSIER_COLUMNS["received_at"]: [_when(v) for v in shown["received_at"]],
-    T.DOSSIER_COLUMNS["due_at"]: [_when(v) for v in shown["due_at"]],
-    T.DOSSIER_COLUMNS["finished_at"]: [_when(v) for v in shown["finished_at"]],
-    T.DOSSIER_COLUMNS["days_late"]: [T.num(v) if pd.notna(v) else "" for v in shown["days_late"]],
-    T.DOSSIER_COLUMNS["channel"]: [T.CHANNEL_LABELS.get(v, v or "") for v in shown["channel"]],
+    vi.DOSSIER_COLUMNS["code"]: shown["code"],
+    vi.DOSSIER_COLUMNS["unit"]: shown["unit"],
+    vi.DOSSIER_COLUMNS["field"]: shown["field"],
+    vi.DOSSIER_COLUMNS["procedure"]: shown["procedure"],
+    vi.DOSSIER_COLUMNS["received_at"]: [_when(v) for v in shown["received_at"]],
+    vi.DOSSIER_COLUMNS["due_at"]: [_when(v) for v in shown["due_at"]],
+    vi.DOSSIER_COLUMNS["finished_at"]: [_when(v) for v in shown["finished_at"]],
+    vi.DOSSIER_COLUMNS["days_late"]: [vi.num(v) if pd.notna(v) else "" for v in shown["days_late"]],
+    vi.DOSSIER_COLUMNS["channel"]: [vi.CHANNEL_LABELS.get(v, v or "") for v in shown["channel"]],
 })
 if len(rows) > SHOWN:
-    st.caption(T.DRILL_LIMIT.format(shown=T.num(SHOWN), limit=T.num(len(rows))))
+    st.caption(vi.DRILL_LIMIT.format(shown=vi.num(SHOWN), limit=vi.num(len(rows))))
 st.dataframe(table, hide_index=True, width="stretch", height=560)
 if auth.can(frame.user, "export"):
-    title = f"{T.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
+    title = f"{vi.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
         f" – {field}" if field else "")
-    file_name = T.DRILL_FILE.format(which=T.file_slug(T.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}",
+    file_name = vi.DRILL_FILE.format(which=vi.file_slug(vi.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}",
                                     end=f"{period.end:%Y%m%d}")
     export = {"file": file_name, "set": which, "period": period.label, "unit": unit, "field": field, "rows": len(rows)}
-    st.download_button(T.DRILL_DOWNLOAD, data=lambda: audited_xlsx(frame.wh, frame.user, rows, title, export),
+    st.download_button(vi.DRILL_DOWNLOAD, data=lambda: audited_xlsx(frame.wh, frame.user, rows, title, export),
                        icon=":material/download:", on_click="ignore", file_name=file_name,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dd_download")

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import form06, upload as U
+from etl import form06_reader, upload as U
 from etl.headers import KIND_LABELS
 from etl.load import UndoError
-from kpi import auth
-from kpi.text_vi import num, rejects_file_name
+from kpi.access import auth
+from kpi.text.vi import num, rejects_file_name
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -25,7 +25,7 @@ if flash:
 
 
 def kind_label(kind: str | None) -> str:
-    if kind == form06.KIND:
+    if kind == form06_reader.KIND:
         return "Biểu 06 (tổng hợp)"
     return KIND_LABELS.get(kind or "", "—")
 

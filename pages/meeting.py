@@ -15,12 +15,14 @@ import time
 
 import streamlit as st
 
-from kpi import metrics, slide_charts, slides as slides_mod, text_report as T, text_vi, verdict
-from kpi.db import Warehouse
-from kpi.filters import Scope
-from kpi.levels import LEVELS
-from kpi import periods
-from kpi.periods import Period, month
+from kpi.measures import metrics, verdict
+from kpi.reports import slide_charts, slides as slides_mod
+from kpi.text import report as report_text, vi
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope
+from kpi.measures.levels import LEVELS
+from kpi.measures import periods
+from kpi.measures.periods import Period, month
 
 POLL_SECONDS = 15          # how often the screen checks for newly loaded data
 AUTO_CHOICES = (0, 15, 30, 60, 120)
@@ -28,7 +30,7 @@ SCREEN_TABLE_ROWS = 5       # table rows on the wall; the PDF pack shows more
 SCREEN_CHART_WITH_TABLE = 420
 SLIDE_KEY = "meeting_slide"
 CHANGED_KEY = "meeting_changed_at"
-STATUS_COLORS = verdict.STATUS_COLORS  # one palette: kpi.verdict
+STATUS_COLORS = verdict.STATUS_COLORS  # one palette: kpi.measures.verdict
 
 CSS = """
 <style>
@@ -65,7 +67,7 @@ def _current_user():
     except ImportError:
         user = st.session_state.get("user")
         if user is None:
-            st.warning(T.NEED_LOGIN)
+            st.warning(report_text.NEED_LOGIN)
             st.stop()
         return user
     return require_user()
@@ -135,8 +137,8 @@ def _table_html(table: dict) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td{' class=n' if i >= 2 else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
         + "</tr>" for row in table["rows"])
-    label = T.MORE_UNITS_NEXT if table.get("continued") else T.MORE_UNITS
-    more = f"<p class='mt-foot'>{label.format(n=text_vi.num(table['more']))}</p>" if table.get("more") else ""
+    label = report_text.MORE_UNITS_NEXT if table.get("continued") else report_text.MORE_UNITS
+    more = f"<p class='mt-foot'>{label.format(n=vi.num(table['more']))}</p>" if table.get("more") else ""
     return f"<table class='mt-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
@@ -158,7 +160,7 @@ def _draw(slide, index: int, total: int) -> None:
             st.plotly_chart(fig, config={"displayModeBar": False, "responsive": True}, key=f"chart_{slide.key}",
                             theme=None)
         elif slide.table is None:
-            st.markdown(f"<div class='mt-narrative'>{html.escape(text_vi.NO_DATA)}</div>", unsafe_allow_html=True)
+            st.markdown(f"<div class='mt-narrative'>{html.escape(vi.NO_DATA)}</div>", unsafe_allow_html=True)
     if slide.table:
         rows = slide.table["rows"]
         fit = SCREEN_TABLE_ROWS if fig is not None else len(rows)  # a table without chart has the room
@@ -174,7 +176,7 @@ def _go(delta: int, total: int) -> None:
 # -- the page ----------------------------------------------------------------------------
 
 try:
-    st.set_page_config(page_title=T.MEETING_TITLE, layout="wide", initial_sidebar_state="collapsed")
+    st.set_page_config(page_title=report_text.MEETING_TITLE, layout="wide", initial_sidebar_state="collapsed")
 except Exception:  # noqa: BLE001 - already set by dashboard.py
     pass
 st.markdown(CSS, unsafe_allow_html=True)
@@ -210,17 +212,17 @@ def presentation() -> None:
     _draw(deck[index], index, total)
     prev_col, counter_col, next_col = st.columns([1, 2, 1])
     with prev_col:
-        st.button(T.BTN_PREV, key="meeting_prev", on_click=_go, args=(-1, total), width="stretch",
+        st.button(report_text.BTN_PREV, key="meeting_prev", on_click=_go, args=(-1, total), width="stretch",
                   shortcut="Left")
     with counter_col:
         freshness = ""
         until = metrics.data_range(wh)[1]
         if until:
-            freshness = " · " + T.DATA_UNTIL.format(date=text_vi.date(until))
-        st.markdown(f"<div class='mt-counter'>{T.SLIDE_COUNTER.format(i=index + 1, n=total)}{freshness}</div>",
+            freshness = " · " + report_text.DATA_UNTIL.format(date=vi.date(until))
+        st.markdown(f"<div class='mt-counter'>{report_text.SLIDE_COUNTER.format(i=index + 1, n=total)}{freshness}</div>",
                     unsafe_allow_html=True)
     with next_col:
-        st.button(T.BTN_NEXT, key="meeting_next", on_click=_go, args=(1, total), type="primary", width="stretch",
+        st.button(report_text.BTN_NEXT, key="meeting_next", on_click=_go, args=(1, total), type="primary", width="stretch",
                   shortcut="Right")
 
 
@@ -254,11 +256,12 @@ def _pack_download() -> None:
     redraw the options panel closed (issue 17: the button showed only after
     reopening the panel)."""
     key = f"meeting_pack_{periods.to_param(period)}_{level or ''}_{wh.data_version()}"
-    if st.button(T.BTN_MAKE_PACK, key="meeting_make_pack"):
-        from kpi import audit, pack
+    if st.button(report_text.BTN_MAKE_PACK, key="meeting_make_pack"):
+        from kpi.warehouse import audit
+        from kpi.reports import pack
 
         buffer = io.BytesIO()
-        with st.spinner(T.MAKING_PACK):
+        with st.spinner(report_text.MAKING_PACK):
             try:
                 pack.build_pack(wh, period, scope, buffer, level=level)
             except (RuntimeError, ValueError) as error:
@@ -267,25 +270,25 @@ def _pack_download() -> None:
         st.session_state[key] = buffer.getvalue()
         audit.record(wh, getattr(user, "name", None), "pack", period.label, {"level": level})
     if key in st.session_state:
-        st.download_button(T.BTN_DOWNLOAD_PACK, st.session_state[key], mime="application/pdf",
+        st.download_button(report_text.BTN_DOWNLOAD_PACK, st.session_state[key], mime="application/pdf",
                            file_name=f"giao-ban-{periods.to_param(period)}.pdf", key="meeting_pack_download")
 
 
-with st.expander(T.OPTIONS, expanded=False):
+with st.expander(report_text.OPTIONS, expanded=False):
     months = _months(str(wh.path), wh.data_version())
     current_ky = periods.to_param(period)
     options = months if current_ky in months else [current_ky] + months
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.selectbox(T.OPT_PERIOD, options, index=options.index(current_ky), key="meeting_opt_ky",
+        st.selectbox(report_text.OPT_PERIOD, options, index=options.index(current_ky), key="meeting_opt_ky",
                      format_func=lambda k: (periods.from_param(k).label if periods.from_param(k) else k),
                      on_change=_apply_options)
     with c2:
         levels = [scope.level] if scope.kind == "level" else [""] + list(LEVELS)
-        st.selectbox(T.OPT_LEVEL, levels, index=levels.index(level or "") if (level or "") in levels else 0,
-                     key="meeting_opt_cap", format_func=lambda v: text_vi.LEVEL_LABELS.get(v, T.OPT_ALL_LEVELS),
+        st.selectbox(report_text.OPT_LEVEL, levels, index=levels.index(level or "") if (level or "") in levels else 0,
+                     key="meeting_opt_cap", format_func=lambda v: vi.LEVEL_LABELS.get(v, report_text.OPT_ALL_LEVELS),
                      on_change=_apply_options)
     with c3:
-        st.selectbox(T.OPT_AUTO, AUTO_CHOICES, index=AUTO_CHOICES.index(auto_seconds) if auto_seconds in AUTO_CHOICES else 0,
+        st.selectbox(report_text.OPT_AUTO, AUTO_CHOICES, index=AUTO_CHOICES.index(auto_seconds) if auto_seconds in AUTO_CHOICES else 0,
                      key="meeting_opt_auto", on_change=_apply_options)
     _pack_download()

@@ -4,61 +4,61 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import text_vi as T
+from kpi.text import vi
 from ui import charts
 from ui import frame as frame_mod
 from ui import widgets as W
 
 frame = frame_mod.current()
 W.style()
-frame_mod.header(frame, T.PAGE_TITLES["on_time"])
+frame_mod.header(frame, vi.PAGE_TITLES["on_time"])
 f = frame.filters
 unit_id = f.unit_ids[0] if f.unit_ids else None
 row = frame.totals()
 previous = frame.totals(frame.period.previous())
 month = W.period_month_param(frame.period)
 
-st.caption(T.ON_TIME_PAIR)
+st.caption(vi.ON_TIME_PAIR)
 c = st.columns(5)
 with c[0]:
     W.tile(frame, "on_time_rate", row, previous, f.level, unit_id)
 with c[1]:
     W.tile(frame, "progress_rate_766", row, previous, f.level, unit_id)
 with c[2], st.container(border=True):
-    st.metric(T.DRILL_SET_LABELS["resolved_overdue"], T.num(row["resolved_overdue"]))
-    W.drill_button(T.DRILL_RESOLVED_OVERDUE, "ot_drill_ro", "resolved_overdue", unit_id,
+    st.metric(vi.DRILL_SET_LABELS["resolved_overdue"], vi.num(row["resolved_overdue"]))
+    W.drill_button(vi.DRILL_RESOLVED_OVERDUE, "ot_drill_ro", "resolved_overdue", unit_id,
                    f.fields[0] if f.fields else None, month, disabled=not row["resolved_overdue"])
 with c[3], st.container(border=True):
-    st.metric(T.COUNT_LABELS["in_progress_overdue"], T.num(row["in_progress_overdue"]))
-    st.caption(f"{T.COUNT_LABELS['in_progress']}: {T.num(row['in_progress'])}")
-    W.drill_button(T.DRILL_IN_PROGRESS_OVERDUE, "ot_drill_ipo", "in_progress_overdue", unit_id,
+    st.metric(vi.COUNT_LABELS["in_progress_overdue"], vi.num(row["in_progress_overdue"]))
+    st.caption(f"{vi.COUNT_LABELS['in_progress']}: {vi.num(row['in_progress'])}")
+    W.drill_button(vi.DRILL_IN_PROGRESS_OVERDUE, "ot_drill_ipo", "in_progress_overdue", unit_id,
                    f.fields[0] if f.fields else None, month, disabled=not row["in_progress_overdue"])
 with c[4], st.container(border=True):
     no_due = int(row["resolved_no_due"]) + int(row["in_progress_no_due"])
-    st.metric(T.NO_DUE_LABEL, T.num(no_due), help=T.NO_DUE_HELP)
-    st.caption(f"{T.COUNT_LABELS['resolved_no_due']}: {T.num(row['resolved_no_due'])} · "
-               f"{T.COUNT_LABELS['in_progress_no_due']}: {T.num(row['in_progress_no_due'])}")
-    W.drill_button(T.DRILL_NO_DUE, "ot_drill_nodue", "no_due", unit_id, f.fields[0] if f.fields else None, month,
+    st.metric(vi.NO_DUE_LABEL, vi.num(no_due), help=vi.NO_DUE_HELP)
+    st.caption(f"{vi.COUNT_LABELS['resolved_no_due']}: {vi.num(row['resolved_no_due'])} · "
+               f"{vi.COUNT_LABELS['in_progress_no_due']}: {vi.num(row['in_progress_no_due'])}")
+    W.drill_button(vi.DRILL_NO_DUE, "ot_drill_nodue", "no_due", unit_id, f.fields[0] if f.fields else None, month,
                    disabled=not no_due)
 
 window = W.trend_period(frame)
 monthly = frame.table(("month",), period=window)
 left, right = st.columns(2)
 with left:
-    charts.show(charts.stacked_months(monthly, {k: T.COUNT_LABELS[k] for k in T.OUTCOME_COLORS}, T.OUTCOME_COLORS,
-                                      T.RESOLVED_BY_MONTH), key="ot_stack")
+    charts.show(charts.stacked_months(monthly, {k: vi.COUNT_LABELS[k] for k in vi.OUTCOME_COLORS}, vi.OUTCOME_COLORS,
+                                      vi.RESOLVED_BY_MONTH), key="ot_stack")
 with right:
     by_level = frame.table(("month", "level"), period=window)
     charts.show(charts.kpi_trend(by_level, "on_time_rate", W.level_targets(frame, "on_time_rate"),
-                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["on_time_rate"])), key="ot_trend")
+                                 vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["on_time_rate"])), key="ot_trend")
 left, right = st.columns(2)
 with left:
-    charts.show(charts.stacked_months(monthly, {"in_progress_overdue": T.COUNT_LABELS["in_progress_overdue"]},
-                                      {"in_progress_overdue": T.NOT_MET_COLOR}, T.IN_PROGRESS_OVERDUE_BY_MONTH),
+    charts.show(charts.stacked_months(monthly, {"in_progress_overdue": vi.COUNT_LABELS["in_progress_overdue"]},
+                                      {"in_progress_overdue": vi.NOT_MET_COLOR}, vi.IN_PROGRESS_OVERDUE_BY_MONTH),
                 key="ot_ipo")
 with right:
     charts.show(charts.kpi_trend(by_level, "progress_rate_766", W.level_targets(frame, "progress_rate_766"),
-                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["progress_rate_766"])), key="ot_trend766")
+                                 vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["progress_rate_766"])), key="ot_trend766")
 
 W.ranking_section(frame, "on_time_rate", "resolved_overdue", "ot_rank", count_column="resolved_overdue")
 W.field_section(frame, "on_time_rate", "resolved_overdue", "ot_field", count_column="resolved_overdue")

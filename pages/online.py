@@ -3,41 +3,41 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import text_vi as T
+from kpi.text import vi
 from ui import charts
 from ui import frame as frame_mod
 from ui import widgets as W
 
 frame = frame_mod.current()
 W.style()
-frame_mod.header(frame, T.PAGE_TITLES["online"])
+frame_mod.header(frame, vi.PAGE_TITLES["online"])
 f = frame.filters
 unit_id = f.unit_ids[0] if f.unit_ids else None
 row = frame.totals()
 previous = frame.totals(frame.period.previous())
-channels = {"received_online": T.CHANNEL_LABELS["online"], "received_direct": T.CHANNEL_LABELS["direct"],
-            "received_postal": T.CHANNEL_LABELS["postal"]}
-colors = {"received_online": T.OKABE_ITO[0], "received_direct": T.OKABE_ITO[1], "received_postal": T.OKABE_ITO[4]}
+channels = {"received_online": vi.CHANNEL_LABELS["online"], "received_direct": vi.CHANNEL_LABELS["direct"],
+            "received_postal": vi.CHANNEL_LABELS["postal"]}
+colors = {"received_online": vi.OKABE_ITO[0], "received_direct": vi.OKABE_ITO[1], "received_postal": vi.OKABE_ITO[4]}
 
 c = st.columns([1, 2, 2])
 with c[0]:
     W.tile(frame, "online_rate", row, previous, f.level, unit_id)
     if W.pick(frame.targets(), "online_rate", f.level, unit_id) is None:
-        st.caption(T.NO_TARGET_NOTE)
+        st.caption(vi.NO_TARGET_NOTE)
 with c[1]:
     by_level = frame.table(("level",))
     by_level = by_level[by_level["received"] > 0].copy()
-    by_level["name"] = [T.LEVEL_LABELS[level] for level in by_level["level"]]
-    charts.show(charts.share_bars(by_level, "name", channels, colors, T.CHANNEL_TITLE), key="on_levels")
+    by_level["name"] = [vi.LEVEL_LABELS[level] for level in by_level["level"]]
+    charts.show(charts.share_bars(by_level, "name", channels, colors, vi.CHANNEL_TITLE), key="on_levels")
 with c[2]:
     window = W.trend_period(frame)
     monthly = frame.table(("month", "level"), period=window)
     levels = tuple(sorted(set(monthly["level"])))
     charts.show(charts.kpi_trend(monthly, "online_rate", W.level_targets(frame, "online_rate", levels),
-                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["online_rate"])), key="on_trend")
+                                 vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["online_rate"])), key="on_trend")
 
 fields = frame.table(("field",))
 fields = fields[(fields["received"] > 0) & fields["field"].notna()].sort_values("online_rate", key=lambda s: s.astype(float))
-charts.show(charts.share_bars(fields, "field", channels, colors, T.CHANNEL_FIELD_TITLE), key="on_fields")
+charts.show(charts.share_bars(fields, "field", channels, colors, vi.CHANNEL_FIELD_TITLE), key="on_fields")
 W.ranking_section(frame, "online_rate", "received", "on_rank")
 W.field_section(frame, "online_rate", "received", "on_field")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import text_vi as T
+from kpi.text import vi
 from ui import frame as frame_mod
 from ui import widgets as W
 
 frame = frame_mod.current()
 W.style()
-frame_mod.header(frame, T.PAGE_TITLES["overview"])
+frame_mod.header(frame, vi.PAGE_TITLES["overview"])
 
 f = frame.filters
 unit_id = f.unit_ids[0] if f.unit_ids else None
@@ -19,12 +19,12 @@ if unit_id and not level:
     level = frame.units().set_index("unit_id")["level"].get(unit_id)
 row = frame.totals()
 previous = frame.totals(frame.period.previous())
-# One verdict (kpi.verdict) for the headline, the tiles and the matrix: they cannot disagree.
+# One verdict (kpi.measures.verdict) for the headline, the tiles and the matrix: they cannot disagree.
 judged = W.selection_verdict(frame)
 
 # Five-second answer: how many targets are met, which are not, and what is left out of the count.
 st.markdown("### " + judged.headline())
-plan_note = T.plan_year_note(frame.plan_year())
+plan_note = vi.plan_year_note(frame.plan_year())
 if plan_note:
     st.caption(plan_note)
 if judged.missed:
@@ -32,8 +32,8 @@ if judged.missed:
 for note in judged.notes():
     st.caption(note)
 
-st.caption(T.ON_TIME_PAIR)
-for chunk in (T.OVERVIEW_PLAN_KPIS[:4], T.OVERVIEW_PLAN_KPIS[4:]):
+st.caption(vi.ON_TIME_PAIR)
+for chunk in (vi.OVERVIEW_PLAN_KPIS[:4], vi.OVERVIEW_PLAN_KPIS[4:]):
     for column, kpi in zip(st.columns(4), chunk):
         with column:
             W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi])
@@ -41,12 +41,12 @@ for chunk in (T.OVERVIEW_PLAN_KPIS[:4], T.OVERVIEW_PLAN_KPIS[4:]):
 province = frame.province_totals()
 if province is not None:
     # Only aggregates of the whole province, for comparison, where the admin allows it.
-    st.subheader(T.PROVINCE_COMPARE_TITLE)
-    st.caption(T.PROVINCE_COMPARE_NOTE)
-    for column, kpi in zip(st.columns(len(T.OVERVIEW_PLAN_KPIS)), T.OVERVIEW_PLAN_KPIS):
-        column.metric(T.KPI_LABELS[kpi], T.pct(province[kpi]))
+    st.subheader(vi.PROVINCE_COMPARE_TITLE)
+    st.caption(vi.PROVINCE_COMPARE_NOTE)
+    for column, kpi in zip(st.columns(len(vi.OVERVIEW_PLAN_KPIS)), vi.OVERVIEW_PLAN_KPIS):
+        column.metric(vi.KPI_LABELS[kpi], vi.pct(province[kpi]))
 
-st.subheader(T.MATRIX_TITLE)
-st.markdown(W.level_matrix(frame, judged, T.OVERVIEW_PLAN_KPIS), unsafe_allow_html=True)
+st.subheader(vi.MATRIX_TITLE)
+st.markdown(W.level_matrix(frame, judged, vi.OVERVIEW_PLAN_KPIS), unsafe_allow_html=True)
 
 W.attention_section(frame)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import text_vi as T
+from kpi.text import vi
 from ui import charts
 from ui import frame as frame_mod
 from ui import widgets as W
 
 frame = frame_mod.current()
 W.style()
-frame_mod.header(frame, T.PAGE_TITLES["pakn"])
+frame_mod.header(frame, vi.PAGE_TITLES["pakn"])
 f = frame.filters
 unit_id = f.unit_ids[0] if f.unit_ids else None
 row = frame.totals()
@@ -22,13 +22,13 @@ with c[0]:
 with c[1]:
     W.tile(frame, "pakn_satisfaction_rate", row, previous, f.level, unit_id)
 with c[2], st.container(border=True):
-    st.metric(T.PAKN_COUNTS["pakn_backlog"], T.num(row["pakn_backlog"]), help=T.PAKN_BACKLOG_HELP)
-    st.caption(f"{T.PAKN_COUNTS['pakn_backlog_overdue']}: {T.num(row['pakn_backlog_overdue'])}")
+    st.metric(vi.PAKN_COUNTS["pakn_backlog"], vi.num(row["pakn_backlog"]), help=vi.PAKN_BACKLOG_HELP)
+    st.caption(f"{vi.PAKN_COUNTS['pakn_backlog_overdue']}: {vi.num(row['pakn_backlog_overdue'])}")
 with c[3], st.container(border=True):
-    st.metric(T.PAKN_COUNTS["pakn_received"], T.num(row["pakn_received"]))
-    st.caption(f"{T.PAKN_COUNTS['pakn_handled']}: {T.num(row['pakn_handled'])}")
+    st.metric(vi.PAKN_COUNTS["pakn_received"], vi.num(row["pakn_received"]))
+    st.caption(f"{vi.PAKN_COUNTS['pakn_handled']}: {vi.num(row['pakn_handled'])}")
 if int(row["pakn_due_assumed"]):
-    st.caption(T.PAKN_DUE_ASSUMED.format(n=T.num(row["pakn_due_assumed"])))
+    st.caption(vi.PAKN_DUE_ASSUMED.format(n=vi.num(row["pakn_due_assumed"])))
 
 window = W.trend_period(frame)
 monthly_level = frame.table(("month", "level"), period=window)
@@ -36,18 +36,18 @@ levels = tuple(sorted(set(monthly_level["level"])))
 left, right = st.columns(2)
 with left:
     charts.show(charts.kpi_trend(monthly_level, "pakn_on_time_rate", W.level_targets(frame, "pakn_on_time_rate", levels),
-                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["pakn_on_time_rate"])), key="pk_trend")
+                                 vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["pakn_on_time_rate"])), key="pk_trend")
 with right:
     charts.show(charts.kpi_trend(monthly_level, "pakn_satisfaction_rate",
                                  W.level_targets(frame, "pakn_satisfaction_rate", levels),
-                                 T.TREND_TITLE.format(kpi=T.KPI_LABELS["pakn_satisfaction_rate"])), key="pk_sat")
+                                 vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["pakn_satisfaction_rate"])), key="pk_sat")
 monthly = frame.table(("month",), period=window)
 # The same count as the tile, month by month: the backlog at each month's end, split into
 # within deadline and overdue (the two parts add up to "PAKN tồn cuối kỳ").
 monthly = monthly.assign(pakn_backlog_within=monthly["pakn_backlog"] - monthly["pakn_backlog_overdue"])
-charts.show(charts.stacked_months(monthly, T.PAKN_BACKLOG_PARTS,
-                                  {"pakn_backlog_within": T.OUTCOME_COLORS["resolved_on_time"],
-                                   "pakn_backlog_overdue": T.NOT_MET_COLOR}, T.PAKN_BACKLOG_TITLE), key="pk_backlog")
+charts.show(charts.stacked_months(monthly, vi.PAKN_BACKLOG_PARTS,
+                                  {"pakn_backlog_within": vi.OUTCOME_COLORS["resolved_on_time"],
+                                   "pakn_backlog_overdue": vi.NOT_MET_COLOR}, vi.PAKN_BACKLOG_TITLE), key="pk_backlog")
 
 W.ranking_section(frame, "pakn_on_time_rate", "resolved", "pk_rank", count_column="pakn_backlog")
 W.field_section(frame, "pakn_on_time_rate", "resolved", "pk_field")

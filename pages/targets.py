@@ -6,10 +6,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, targets as TG
-from kpi.levels import LEVELS
-from kpi.metrics import KPIS
-from kpi.text_vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, plan_year_note, target_phrase
+from kpi.access import auth
+from kpi.measures import targets as TG
+from kpi.measures.levels import LEVELS
+from kpi.measures.metrics import KPIS
+from kpi.text.vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, plan_year_note, target_phrase
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse

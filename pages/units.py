@@ -1,13 +1,14 @@
-"""Danh mục đơn vị: the units registry, name aliases for uploads, merges and renames (thin over kpi.units)."""
+"""Danh mục đơn vị: the units registry, name aliases for uploads, merges and renames (thin over kpi.measures.units)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, units as U
-from kpi.levels import LEVELS, TWO_LEVEL_FROM
-from kpi.text import fold, sort_key_vi
-from kpi.text_vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
+from kpi.access import auth
+from kpi.measures import units as U
+from kpi.measures.levels import LEVELS, TWO_LEVEL_FROM
+from kpi.text.normalize import fold, sort_key_vi
+from kpi.text.vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
 from ui import text_data as T
 from ui.auth import require_permission, require_user
 from ui.warehouse import get_warehouse
@@ -17,7 +18,7 @@ require_permission(user, "view")
 wh = get_warehouse()
 may_edit = auth.can(user, "edit_units")
 may_alias = may_edit or auth.can(user, "upload")
-alias_scope = None if may_edit else user.scope  # kpi.units.add_alias refuses units (and names) outside it
+alias_scope = None if may_edit else user.scope  # kpi.measures.units.add_alias refuses units (and names) outside it
 
 st.title(T.UNITS_TITLE)
 st.caption(T.UNITS_INTRO)

@@ -1,7 +1,7 @@
 """Nạp dữ liệu: upload, check (kind, header, mapping, preview, counts, rejects), map by hand, confirm, load.
 
 Thin over etl.upload (which calls etl.load.prepare / load_prepared, the CLI's code path)
-and etl.form06. Nothing is written before 'Xác nhận nạp' except a saved column profile
+and etl.form06_reader. Nothing is written before 'Xác nhận nạp' except a saved column profile
 or unit alias the analyst asks for.
 """
 from __future__ import annotations
@@ -11,10 +11,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import columns as C, form06, upload as U
-from kpi import auth, config, text_quality as TQ, units as units_mod
-from kpi.text import sort_key_vi
-from kpi.text_vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
+from etl import columns as C, form06_reader, upload as U
+from kpi import config
+from kpi.access import auth
+from kpi.measures import units as units_mod
+from kpi.text import quality as quality_text
+from kpi.text.normalize import sort_key_vi
+from kpi.text.vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
                          sheets_line, unknown_channels_line)
 from ui import text_data as T
 from ui.auth import require_permission, require_user
@@ -49,7 +52,7 @@ allowed_units = sorted(
     key=lambda u: sort_key_vi(unit_names[u]))
 
 
-# Analysts name aliases only for units in their scope (kpi.units.add_alias checks); admins for all.
+# Analysts name aliases only for units in their scope (kpi.measures.units.add_alias checks); admins for all.
 alias_scope = None if auth.can(user, "edit_units") else user.scope
 
 
@@ -65,7 +68,7 @@ def check(key: str, uploaded, **kw) -> U.Inspection:
 
 
 def counts_row(ins: U.Inspection) -> None:
-    labels = T.UPLOAD_COUNTS_FORM06 if ins.kind == form06.KIND else T.UPLOAD_COUNTS
+    labels = T.UPLOAD_COUNTS_FORM06 if ins.kind == form06_reader.KIND else T.UPLOAD_COUNTS
     cols = st.columns(4)
     for col, name in zip(cols, ("new", "updated", "unchanged", "rejected")):
         col.metric(labels[name], num(ins.counts.get(name, 0)), help=T.UPLOAD_COUNTS_HELP if name != "rejected" else None)
@@ -118,7 +121,7 @@ def columns_block(p) -> None:
     if absent:
         st.info("\n".join(f"- {sentence}" for sentence in absent))
     unsure = any(v.confidence == "maybe" or v.note for v in p.verdicts)
-    with st.expander(TQ.COLUMNS_TITLE, expanded=unsure):
+    with st.expander(quality_text.COLUMNS_TITLE, expanded=unsure):
         st.dataframe(pd.DataFrame(C.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
 
 
@@ -131,16 +134,16 @@ def unsure_block(key: str, uploaded, ins: U.Inspection) -> None:
     labels = U.field_labels(p.kind)
     options = list(p.source_columns)
     with st.form(f"unsure_{key}"):
-        st.markdown(f"**{TQ.UNSURE_TITLE}**")
+        st.markdown(f"**{quality_text.UNSURE_TITLE}**")
         picks = {v.field: st.selectbox(labels[v.field], options, index=options.index(v.label) if v.label in options else 0,
                                        format_func=lambda c: column_option(ins, c), key=f"unsure_{key}_{v.field}")
                  for v in unsure}
-        submitted = st.form_submit_button(TQ.UNSURE_APPLY)
+        submitted = st.form_submit_button(quality_text.UNSURE_APPLY)
     if submitted:
         try:
             check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=T.UPLOAD_PROFILE_DEFAULT,
                   signature=ins.signature)
-        except ValueError as error:  # kpi.profiles.ProfileError
+        except ValueError as error:  # kpi.warehouse.profiles.ProfileError
             st.error(str(error))
             return
         st.rerun()
@@ -180,7 +183,7 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
         try:
             check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=profile_name.strip(),
                   signature=ins.signature)
-        except ValueError as error:  # kpi.profiles.ProfileError
+        except ValueError as error:  # kpi.warehouse.profiles.ProfileError
             st.error(str(error))
             return
         st.rerun()
@@ -188,7 +191,7 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
 
 def remember_unplaced_names(ins: U.Inspection) -> None:
     """Names the registry does not know, rejected for a unit-scoped analyst: offered on the units page
-    ('Ánh xạ tên đơn vị'), where kpi.units.add_alias lets them map only to units in their scope."""
+    ('Ánh xạ tên đơn vị'), where kpi.measures.units.add_alias lets them map only to units in their scope."""
     rejects = ins.prepared.rejects
     if rejects is None or rejects.empty:
         return
@@ -266,7 +269,7 @@ def value_readings_block(key: str, uploaded, ins: U.Inspection) -> None:
                 inspections[key] = U.save_value_readings(wh, ins, uploaded.getvalue(), profile_name=profile_name.strip(),
                                                          user=user.name, scope=user.scope, channel_map=picks,
                                                          rating_scale=scale)
-            except ValueError as error:  # kpi.profiles.ProfileError
+            except ValueError as error:  # kpi.warehouse.profiles.ProfileError
                 st.error(str(error))
                 return
             st.rerun()
@@ -361,7 +364,7 @@ for uploaded in files:
             st.error(T.UPLOAD_REFUSED.format(reason=ins.refusal))
             if ins.read_summary:
                 st.caption(T.UPLOAD_READ_SUMMARY.format(summary=ins.read_summary))
-        elif ins.kind == form06.KIND:
+        elif ins.kind == form06_reader.KIND:
             form06_section(key, uploaded, ins)
         else:
             records_section(key, uploaded, ins)

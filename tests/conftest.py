@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kpi.db import Warehouse  # noqa: E402
+from kpi.warehouse.db import Warehouse  # noqa: E402
 
 SAMPLE_SCALE = 0.02
 

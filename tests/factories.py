@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kpi.db import Warehouse
-from kpi.levels import infer_level, unit_id_for
-from kpi.text import fold
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import infer_level, unit_id_for
+from kpi.text.normalize import fold
 
 UNITS = {
     "Sở Tư pháp": None,

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_feedback, add_units, dossier, feedback
 
 UNITS = {
@@ -54,7 +54,7 @@ def build_report_db(path: Path, per_unit: int = 40, extra_fields: dict | None = 
     ``extra_fields`` maps a unit name to a list of odd lĩnh vực names (e.g. '=SUM(A1)')
     that each get a few dossiers.
     """
-    from kpi.levels import infer_level
+    from kpi.measures.levels import infer_level
 
     wh = Warehouse(path)
     add_units(wh, UNITS)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from etl import load as etl_load
-from kpi import audit
-from kpi.auth import User
-from kpi.db import Warehouse
+from kpi.warehouse import audit
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import HEADERS, dossier_row, no_exceptions, page, upload, write_table
 
 ROOT = Path(__file__).resolve().parent.parent

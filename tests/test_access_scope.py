@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from etl import form06, load as etl_load, upload as U
-from kpi import auth, metrics, periods, units as units_mod
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import PROVINCE_SCOPE, Filters, Scope
+from etl import form06_reader, load as etl_load, upload as U
+from kpi.access import auth
+from kpi.measures import metrics, periods, units as units_mod
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
 from tests.upload_helpers import HEADERS, dossier_row, page, write_form06, write_table
 
 DISTRICT = "ubnd-huyện-tân-phú"
@@ -161,15 +162,15 @@ def test_form06_section_above_the_unit_level_is_rejected(sample_copy, tmp_path):
     wh = Warehouse(sample_copy)
     numbers = [10, 4, 6, 0, 8, 3, 4, 1, 2, 2, 0]
     path = write_form06(tmp_path / "b06.xlsx", [["Hộ tịch", *numbers]], unit=COMMUNE_NAME, level_row="Cấp tỉnh")
-    prepared = form06.prepare_form06(path, wh=wh, scope=PROVINCE_SCOPE)
+    prepared = form06_reader.prepare_form06(path, wh=wh, scope=PROVINCE_SCOPE)
     assert prepared.unit_id == COMMUNE and prepared.valid.empty
     reasons = prepared.rejects[prepared.rejects["column_name"] == "Cấp"]["reason"].tolist()
     assert reasons and "«Cấp tỉnh»" in reasons[0] and "cấp xã" in reasons[0]
-    ok = form06.prepare_form06(write_form06(tmp_path / "ok.xlsx", [["Hộ tịch", *numbers]], unit=COMMUNE_NAME,
+    ok = form06_reader.prepare_form06(write_form06(tmp_path / "ok.xlsx", [["Hộ tịch", *numbers]], unit=COMMUNE_NAME,
                                             level_row="Cấp xã"), wh=wh, scope=PROVINCE_SCOPE)
     assert list(ok.valid["level"]) == ["commune"] and ok.rejects.empty
     # A district reports its own level and its communes', not the province's.
-    district = form06.prepare_form06(write_form06(tmp_path / "h.xlsx", [["Hộ tịch", *numbers]],
+    district = form06_reader.prepare_form06(write_form06(tmp_path / "h.xlsx", [["Hộ tịch", *numbers]],
                                                   unit="UBND huyện Tân Phú", level_row="Cấp xã"), wh=wh)
     assert list(district.valid["level"]) == ["commune"]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kpi import auth, sessions, targets
-from kpi.db import Warehouse
+from kpi.access import auth, sessions
+from kpi.measures import targets
+from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
 from tests.report_data import build_report_db
 from tests.upload_helpers import HEADERS, dossier_row, write_table

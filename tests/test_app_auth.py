@@ -8,10 +8,11 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from kpi import audit, auth
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Scope
+from kpi.access import auth
+from kpi.warehouse import audit
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope
 from ui import text_auth as T
 
 ROOT = Path(__file__).resolve().parent.parent

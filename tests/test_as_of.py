@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi import metrics, periods
-from kpi.db import Warehouse
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_feedback, dossier, feedback
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,11 +145,11 @@ def test_page_header_says_the_period_runs_past_the_data(monkeypatch, tmp_path):
 def test_slides_and_form06_say_the_data_date(wh, tmp_path):
     import openpyxl
 
-    from kpi import forms, slides
+    from kpi.reports import form06, slides
 
     deck = slides.build_slides(wh, PAST_THE_DATA)
     assert "(số liệu đến ngày 31/12/2025)" in deck[0].subtitle
     out = tmp_path / "b06.xlsx"
-    forms.export_form06(wh, PAST_THE_DATA, path_or_buffer=out)
+    form06.export_form06(wh, PAST_THE_DATA, path_or_buffer=out)
     texts = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("(số liệu đến ngày 31/12/2025)" in t for t in texts)

@@ -9,8 +9,9 @@ import re
 import pytest
 from argon2 import PasswordHasher
 
-from kpi import audit, auth
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.warehouse import audit
+from kpi.warehouse.db import Warehouse
 
 PASSWORD = "Mat-khau-rat-dai-2024"
 

@@ -1,4 +1,4 @@
-"""Accounts, passwords, lockout, sessions, scopes and the permission matrix (kpi.auth)."""
+"""Accounts, passwords, lockout, sessions, scopes and the permission matrix (kpi.access.auth)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from argon2 import PasswordHasher
 
-from kpi import auth
-from kpi.auth import AuthError, User
-from kpi.db import Warehouse
-from kpi.filters import Filters, Scope, where_clause
+from kpi.access import auth
+from kpi.access.auth import AuthError, User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters, Scope, where_clause
 
 PASSWORD = "Mat-khau-rat-dai-2024"
 

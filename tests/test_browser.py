@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kpi import auth, metrics
-from kpi import text_vi as T
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.measures import metrics
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, chromium, login, new_tab, require_chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,7 @@ def page(server):
     url, _ = server
     with chromium() as browser:
         tab = new_tab(browser)
-        login(tab, url, ADMIN, PASSWORD, T.PAGE_TITLES["overview"])
+        login(tab, url, ADMIN, PASSWORD, vi.PAGE_TITLES["overview"])
         yield tab
 
 
@@ -50,8 +51,8 @@ _settle = settle
 
 
 def _open(tab, name: str) -> None:
-    tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES[name]).first.click()
-    tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.PAGE_TITLES[name]).first.wait_for()
+    tab.locator(NAV_LINKS).filter(has_text=vi.PAGE_TITLES[name]).first.click()
+    tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=vi.PAGE_TITLES[name]).first.wait_for()
     _settle(tab)
 
 
@@ -85,7 +86,7 @@ def test_numbers_match_kpi_summary(page, server):
     body = page.locator("[data-testid='stMainBlockContainer']").inner_text()
     assert month.label in body
     for kpi in metrics.SUMMARY_RATES:
-        tile = page.locator("[data-testid='stMetric']").filter(has_text=T.KPI_LABELS[kpi]).first
-        assert T.pct(total[kpi]) in tile.inner_text(), kpi
+        tile = page.locator("[data-testid='stMetric']").filter(has_text=vi.KPI_LABELS[kpi]).first
+        assert vi.pct(total[kpi]) in tile.inner_text(), kpi
     in_time = total["resolved_early"] + total["resolved_on_time"]
-    assert T.counts_phrase("on_time_rate", in_time, total["resolved"]) in body
+    assert vi.counts_phrase("on_time_rate", in_time, total["resolved"]) in body

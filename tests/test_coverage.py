@@ -14,9 +14,10 @@ import openpyxl
 import pytest
 
 from etl.load import load_file
-from kpi import forms, metrics, periods
-from kpi import text_vi as T
-from kpi.db import Warehouse
+from kpi.measures import metrics, periods
+from kpi.reports import form06
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, dossier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +55,9 @@ def test_each_rate_counts_only_known_rows(wh):
 
 
 def test_coverage_words_only_below_full():
-    assert T.coverage_note((8123, 10000)) == "tính trên 8.123 / 10.000 hồ sơ có dữ liệu"
-    assert T.coverage_note((10, 10)) is None and T.coverage_note((0, 0)) is None and T.coverage_note(None) is None
-    assert T.coverage_sentences({"digitization_rate": (3, 6), "online_rate": (4, 4)}) == \
+    assert vi.coverage_note((8123, 10000)) == "tính trên 8.123 / 10.000 hồ sơ có dữ liệu"
+    assert vi.coverage_note((10, 10)) is None and vi.coverage_note((0, 0)) is None and vi.coverage_note(None) is None
+    assert vi.coverage_sentences({"digitization_rate": (3, 6), "online_rate": (4, 4)}) == \
         "Số hóa hồ sơ: tính trên 3 / 6 hồ sơ có dữ liệu."
 
 
@@ -120,14 +121,14 @@ def test_a_file_without_a_digitization_column(tmp_path):
 
 def test_form06_notes_dossiers_outside_columns_4_and_5(wh, tmp_path):
     out = tmp_path / "b06.xlsx"
-    forms.export_form06(wh, MARCH, path_or_buffer=out)
+    form06.export_form06(wh, MARCH, path_or_buffer=out)
     texts = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
     # C ('other'), D and F (unknown) are received but neither online nor in person / postal.
-    assert T.FORM06_CHANNEL_NOTE.format(n=3) in texts
+    assert vi.FORM06_CHANNEL_NOTE.format(n=3) in texts
 
 
 def test_slide_narrative_says_coverage(wh):
-    from kpi import slides
+    from kpi.reports import slides
 
     summary = slides.build_slides(wh, MARCH)[0]
     assert "Số hóa hồ sơ: tính trên 3 / 6 hồ sơ có dữ liệu." in summary.narrative

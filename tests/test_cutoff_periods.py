@@ -14,10 +14,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi import metrics, periods, text_report
-from kpi import text_vi as T
-from kpi.db import Warehouse
-from kpi.levels import unit_id_for
+from kpi.measures import metrics, periods
+from kpi.text import report as report_text
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import unit_id_for
 from tests.factories import add_dossiers, add_units, dossier
 
 Q1_CUTOFF = periods.cutoff("quarter", 2025, 1)  # 15/12/2024 – 14/03/2025
@@ -92,14 +93,14 @@ def test_picker_offers_cutoff_periods(wh, monkeypatch):
     assert not at.exception, [e.message for e in at.exception]
     assert "Quý I/2025 (kỳ báo cáo 15/12/2024 – 14/03/2025)" in " ".join(c.value for c in at.caption)
     infos = [i.value for i in at.info]
-    assert T.FROM_FORM06.format(n="1") in infos
-    assert not any(T.FORM06_LEFT_OUT.format(n="1") == i for i in infos)
+    assert vi.FROM_FORM06.format(n="1") in infos
+    assert not any(vi.FORM06_LEFT_OUT.format(n="1") == i for i in infos)
     picker = [s for s in at.sidebar.selectbox if s.key == "flt_cutoff"][0]
     assert "Quý I/2025 (kỳ báo cáo 15/12/2024 – 14/03/2025)" in picker.options
     assert "Năm 2025 (kỳ báo cáo 15/12/2024 – 14/12/2025)" in picker.options
 
     calendar = make_app(monkeypatch, wh.path, month=None, flt_kind="quarter", flt_quarter="2025-Q1")
-    assert T.FORM06_LEFT_OUT.format(n="1") in [i.value for i in calendar.info]
+    assert vi.FORM06_LEFT_OUT.format(n="1") in [i.value for i in calendar.info]
 
 
 def test_report_cli_names_a_cutoff_quarter_and_counts_its_form(wh, tmp_path):
@@ -110,6 +111,6 @@ def test_report_cli_names_a_cutoff_quarter_and_counts_its_form(wh, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Quý I/2025 (kỳ báo cáo 15/12/2024 – 14/03/2025)" in result.stdout
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    total = next(r for r in rows if r[1] == text_report.FORM06_TOTAL_ROW)
+    total = next(r for r in rows if r[1] == report_text.FORM06_TOTAL_ROW)
     # Received: A (1) + the form (15); resolved: A + the form's 12.
     assert (total[2], total[6]) == (16, 13)

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from kpi import schema
-from kpi.db import Warehouse, WarehouseBusy
+from kpi.warehouse import schema
+from kpi.warehouse.db import Warehouse, WarehouseBusy
 
 
 def test_schema_is_versioned(tmp_path):

@@ -18,9 +18,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import auth, periods
-from kpi.auth import User
-from kpi.db import Warehouse, WarehouseStorageError
+from kpi.access import auth
+from kpi.measures import periods
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse, WarehouseStorageError
 from ui import errors as E
 from ui import text_auth as TA
 from ui import text_errors as TE
@@ -91,7 +92,7 @@ def test_an_error_inside_a_page_is_caught_too(monkeypatch, sample_db):
 
 
 def test_a_busy_warehouse_is_retried_then_offers_a_button(monkeypatch, sample_db):
-    from kpi.db import WarehouseBusy
+    from kpi.warehouse.db import WarehouseBusy
     from ui import frame as frame_mod
 
     calls = []
@@ -173,7 +174,7 @@ def test_other_write_errors_keep_their_own_message(empty_db):
 
 def test_the_cli_prints_the_storage_message_not_a_traceback(empty_db, tmp_path, monkeypatch):
     code = ("import sys, duckdb; sys.path.insert(0, %r)\n"
-            "from kpi.db import Warehouse\n"
+            "from kpi.warehouse.db import Warehouse\n"
             "orig = Warehouse._open\n"
             "def full(self):\n"
             "    raise duckdb.IOException('Could not write: No space left on device')\n"
@@ -195,10 +196,10 @@ def test_no_menu_before_login_and_the_role_menu_after(monkeypatch, sample_copy):
     leader = dashboard(monkeypatch, sample_copy, LEADER)
     assert not leader.exception
     links = [p.proto.label for p in leader.get("page_link")]
-    from kpi import text_vi as T
+    from kpi.text import vi
 
-    assert T.PAGE_TITLES["overview"] in links and T.PAGE_TITLES["admin_users"] not in links
-    assert T.PAGE_TITLES["upload"] not in links
+    assert vi.PAGE_TITLES["overview"] in links and vi.PAGE_TITLES["admin_users"] not in links
+    assert vi.PAGE_TITLES["upload"] not in links
 
 
 # == terminal ===================================================================================================

@@ -101,8 +101,8 @@ def test_db_defaults_to_tthc_db(files, tmp_path, monkeypatch):
 
 def test_cli_load_and_undo_are_audited(tmp_path):
     """Every CLI load and undo leaves an audit row (issue 7: uploads and undos are audited)."""
-    from kpi import audit
-    from kpi.db import Warehouse
+    from kpi.warehouse import audit
+    from kpi.warehouse.db import Warehouse
 
     db = tmp_path / "audit.duckdb"
     path = write_messy(tmp_path / "a.xlsx", make_rows(5))

@@ -12,10 +12,10 @@ from etl.cli import cmd_load
 from etl.legacy import legacy_encoding, tcvn3_to_unicode, vni_to_unicode
 from etl.load import load_file, prepare
 from etl.read import FileRefused, read_file
-from kpi import metrics, periods
-from kpi.db import Warehouse
-from kpi.levels import unit_id_for
-from kpi.text import fold
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import unit_id_for
+from kpi.text.normalize import fold
 from tests import corpus_exports as C
 from tests.upload_helpers import HEADERS, dossier_row, write_table
 

@@ -1,4 +1,4 @@
-"""Biểu số 06/VPCP/KSTT as an input (etl.form06) and in the KPIs (kpi.aggregates via metrics.counts)."""
+"""Biểu số 06/VPCP/KSTT as an input (etl.form06_reader) and in the KPIs (kpi.measures.aggregates via metrics.counts)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from etl import form06, upload as U
-from kpi import forms, metrics, periods
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Scope
-from kpi.levels import unit_id_for
+from etl import form06_reader, upload as U
+from kpi.measures import metrics, periods
+from kpi.reports import form06
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope
+from kpi.measures.levels import unit_id_for
 from tests.factories import add_dossiers, add_units, dossier
 from tests.upload_helpers import button, metrics as page_metrics, page, upload, write_form06
 
@@ -31,8 +32,8 @@ def wh(tmp_path) -> Warehouse:
 
 
 def load(wh, path, **kw):
-    prepared = form06.prepare_form06(path, wh=wh, **kw)
-    return prepared, form06.load_form06(wh, prepared, user="an")
+    prepared = form06_reader.prepare_form06(path, wh=wh, **kw)
+    return prepared, form06_reader.load_form06(wh, prepared, user="an")
 
 
 def test_title_block_identities_and_rejects(wh, tmp_path):
@@ -43,7 +44,7 @@ def test_title_block_identities_and_rejects(wh, tmp_path):
         ["Tư pháp", 4, 1, 1, 0, 2, 1, 1, 0, 2, 1, 0],      # (11) = 2 but (12)+(13) = 1; (3) ≠ (4)+(5)+(6) but = (7)+(11)
         ["Công thương", "abc", 1, 1, 0, 2, 1, 1, 0, 0, 0, 0],
     ])
-    p = form06.prepare_form06(path, wh=wh)
+    p = form06_reader.prepare_form06(path, wh=wh)
     assert (p.unit_id, p.period_from, p.period_to) == (PHUOC_AN, Q1.start, Q1.end)
     assert p.ready and p.rows_read == 5 and p.header_row == 8
     assert list(p.valid["field"]) == ["Hộ tịch"] and list(p.valid["level"]) == ["commune"]
@@ -59,22 +60,22 @@ def test_title_block_identities_and_rejects(wh, tmp_path):
 
 def test_which_reading_of_column_3_holds(wh, tmp_path):
     by_outcome = write_form06(tmp_path / "a.xlsx", [["Hộ tịch", 10, 3, 3, 1, 8, 3, 4, 1, 2, 2, 0]])
-    assert form06.prepare_form06(by_outcome, wh=wh).received_reading == "received_by_outcome"
+    assert form06_reader.prepare_form06(by_outcome, wh=wh).received_reading == "received_by_outcome"
     by_channel = write_form06(tmp_path / "b.xlsx", [["Hộ tịch", 10, 4, 5, 1, 7, 3, 3, 1, 2, 2, 0]])
-    assert form06.prepare_form06(by_channel, wh=wh).received_reading == "received_by_channel"
+    assert form06_reader.prepare_form06(by_channel, wh=wh).received_reading == "received_by_channel"
     both = write_form06(tmp_path / "c.xlsx", [GOOD])
-    assert form06.prepare_form06(both, wh=wh).received_reading == "both"
+    assert form06_reader.prepare_form06(both, wh=wh).received_reading == "both"
 
 
 def test_missing_unit_or_period_must_come_from_the_upload_form(wh, tmp_path):
     path = write_form06(tmp_path / "b06.xlsx", [GOOD], unit="Xã Không Có", period=None)
-    p = form06.prepare_form06(path, wh=wh)
+    p = form06_reader.prepare_form06(path, wh=wh)
     assert not p.ready and len(p.problems) == 2 and "Xã Không Có" in p.problems[0]
-    p = form06.prepare_form06(path, wh=wh, unit_id=PHUOC_AN, period=(Q2.start, Q2.end))
+    p = form06_reader.prepare_form06(path, wh=wh, unit_id=PHUOC_AN, period=(Q2.start, Q2.end))
     assert p.ready and (p.period_from, p.period_to) == (Q2.start, Q2.end)
-    assert form06.parse_period("6 tháng đầu năm 2024") == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
-    assert form06.parse_period("Kỳ báo cáo: Năm 2023") == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-    assert form06.parse_period("Từ ngày 15/12/2023 đến ngày 14/03/2024") == (dt.date(2023, 12, 15), dt.date(2024, 3, 14))
+    assert form06_reader.parse_period("6 tháng đầu năm 2024") == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    assert form06_reader.parse_period("Kỳ báo cáo: Năm 2023") == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert form06_reader.parse_period("Từ ngày 15/12/2023 đến ngày 14/03/2024") == (dt.date(2023, 12, 15), dt.date(2024, 3, 14))
 
 
 def test_aggregates_enter_the_kpis_with_their_source_marked(wh, tmp_path):
@@ -143,7 +144,7 @@ def test_reupload_newest_wins_same_file_unchanged_and_undo_restores(wh, tmp_path
 
 def test_rows_of_a_unit_outside_the_scope_are_rejected(wh, tmp_path):
     scope = Scope(kind="units", unit_ids=(unit_id_for("Sở Tư pháp"),))
-    p = form06.prepare_form06(write_form06(tmp_path / "b06.xlsx", [GOOD]), wh=wh, scope=scope)
+    p = form06_reader.prepare_form06(write_form06(tmp_path / "b06.xlsx", [GOOD]), wh=wh, scope=scope)
     assert p.valid.empty and "ngoài phạm vi" in p.rejects.iloc[0]["reason"]
 
 
@@ -156,11 +157,11 @@ def test_round_trip_with_the_exported_report(wh, tmp_path):
         dossier("C", unit="UBND xã Phú Hữu", received="25/02/2024", due="28/03/2024", field="Đất đai"),
     ])
     march = periods.month(2024, 3)
-    data = forms.export_form06(source, march, reporting_unit="UBND xã Phú Hữu")
-    p = form06.prepare_form06(data, "bieu06.xlsx", wh=wh)
+    data = form06.export_form06(source, march, reporting_unit="UBND xã Phú Hữu")
+    p = form06_reader.prepare_form06(data, "bieu06.xlsx", wh=wh)
     assert p.unit_id == unit_id_for("UBND xã Phú Hữu") and (p.period_from, p.period_to) == (march.start, march.end)
     assert p.rejects.empty and p.received_reading == "both"
-    form06.load_form06(wh, p)
+    form06_reader.load_form06(wh, p)
     mine, theirs = metrics.counts(wh, march).iloc[0], metrics.counts(source, march).iloc[0]
     for column in ("received", "received_online", "carried_over", "resolved", "resolved_early", "resolved_overdue",
                    "in_progress", "in_progress_within", "in_progress_overdue"):
@@ -188,7 +189,7 @@ def test_overview_says_which_figures_came_from_the_form(wh, tmp_path, monkeypatc
     """Leaders see that some units' numbers are Biểu 06 aggregates, not dossier records."""
     from streamlit.testing.v1 import AppTest
 
-    from kpi import text_vi
+    from kpi.text import vi
 
     add_dossiers(wh, [dossier("A", received="05/02/2024", due="10/02/2024", finished="09/02/2024")])
     load(wh, write_form06(tmp_path / "b06.xlsx", [GOOD, GOOD2]))
@@ -201,4 +202,4 @@ def test_overview_says_which_figures_came_from_the_form(wh, tmp_path, monkeypatc
     at.run().run()
     assert not at.exception
     notes = [i.value for i in at.info]
-    assert text_vi.FROM_FORM06.format(n="1") in notes
+    assert vi.FROM_FORM06.format(n="1") in notes

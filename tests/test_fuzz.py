@@ -17,7 +17,7 @@ import zipfile
 import pytest
 
 from etl.load import history
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests import hostile_files as H
 from tests.fixtures_etl import Traits, make_rows, write_messy
 

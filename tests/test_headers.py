@@ -7,7 +7,7 @@ import pandas as pd
 
 from etl.headers import FIELDS, choose_sheet, find_header, match_field
 from etl.read import RawSheet
-from kpi.text import fold
+from kpi.text.normalize import fold
 
 
 def _cells(rows: list[list]) -> pd.DataFrame:

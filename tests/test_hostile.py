@@ -15,7 +15,7 @@ import pytest
 from etl import isolate, limits, read as read_mod
 from etl.load import FileRefused, history, load_file, prepare
 from etl.read import RawSheet, read_file
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests import hostile_files as H
 from tests.fixtures_etl import Traits, make_rows, write_messy
 
@@ -262,7 +262,7 @@ def test_upload_inspection_survives_a_file_that_kills_its_reader(tmp_path, empty
 
 
 def test_upload_page_shows_the_refusal_by_name_and_limit(tmp_path, empty_db, monkeypatch):
-    from kpi.auth import User
+    from kpi.access.auth import User
     from tests.upload_helpers import no_exceptions, page, upload
 
     monkeypatch.setenv("TTHC_DB", str(empty_db))

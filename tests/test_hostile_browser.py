@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 
 from etl.load import load_file
-from kpi import auth
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.warehouse.db import Warehouse
 from tests import hostile_files as H
 from tests.fixtures_etl import make_rows, write_messy
 from tests.browser_support import (NAV, NAV_LINKS, ROOT, chromium, login, new_tab, require_chromium, settle,

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from etl.load import IN_TRANSACTION_MARK, TEST_SLEEP_ENV, load_file
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import make_rows, write_messy
 from tests.test_undo import snapshot
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from etl.load import load_file
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import make_rows, write_csv
 from tests.test_undo import TABLES
 

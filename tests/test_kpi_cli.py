@@ -5,9 +5,9 @@ import json
 import subprocess
 import sys
 
-from kpi import metrics, periods
-from kpi.db import Warehouse
-from kpi.targets import ensure_seeded
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
+from kpi.measures.targets import ensure_seeded
 from tests.factories import add_dossiers, dossier
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent

@@ -9,10 +9,10 @@ import datetime as dt
 
 import pytest
 
-from kpi import metrics, periods, units
-from kpi.db import Warehouse
-from kpi.filters import Filters
-from kpi.levels import unit_id_for
+from kpi.measures import metrics, periods, units
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters
+from kpi.measures.levels import unit_id_for
 from tests.factories import add_dossiers, dossier
 
 OLD_A, OLD_B, NEW, OTHER = "UBND xã An Hòa", "UBND xã Bình Lợi", "UBND xã An Bình", "UBND xã Phước An"

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from etl.load import diff_counts, history, load_file, load_prepared, prepare, rejects_report
-from kpi.db import Warehouse
-from kpi.levels import unit_id_for
-from kpi.text import fold
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import unit_id_for
+from kpi.text.normalize import fold
 from tests.fixtures_etl import Traits, make_rows, write_messy
 
 MESSY = Traits(title_rows=3, two_row_header=True, footer=True, extra_columns=True, date_style="mixed")

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from kpi import audit, auth, db as db_mod, throttle
-from kpi.auth import AuthError
-from kpi.db import Warehouse
+from kpi.access import auth, throttle
+from kpi.warehouse import audit
+from kpi.warehouse import db as db_mod
+from kpi.access.auth import AuthError
+from kpi.warehouse.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Mat-khau-rat-dai-2024"

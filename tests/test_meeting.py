@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import periods, slides as slides_mod
-from kpi.auth import User
-from kpi.filters import Scope
+from kpi.measures import periods
+from kpi.reports import slides as slides_mod
+from kpi.access.auth import User
+from kpi.measures.filters import Scope
 from tests.report_data import build_report_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ def _html(at: AppTest) -> str:
 
 
 def test_every_slide_renders_and_next_previous_work(env):
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     expected = slides_mod.build_slides(Warehouse(env), periods.month(2024, 10))
     at = app(LEADER, ky="2024-10").run()
@@ -72,7 +73,7 @@ def test_every_slide_renders_and_next_previous_work(env):
 
 
 def test_url_sets_period_level_and_slide(env):
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     expected = slides_mod.build_slides(Warehouse(env), periods.month(2024, 9), level="district")
     at = app(LEADER, trinhchieu="1", ky="2024-09", cap="district", slide="2").run()
@@ -87,7 +88,7 @@ def test_url_sets_period_level_and_slide(env):
 
 
 def test_level_scoped_user_cannot_widen_by_url(env):
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     commune_user = User(name="xa", role="leader", scope=Scope(kind="level", level="commune"))
     at = app(commune_user, ky="2024-10", cap="province").run()
@@ -127,7 +128,7 @@ def test_new_data_refreshes_the_numbers(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("TTHC_DB", str(path))
     at = app(LEADER, ky="2024-10").run()
     before = _html(at)
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     wh = Warehouse(path)
     version = wh.data_version()
@@ -142,8 +143,8 @@ def test_new_data_refreshes_the_numbers(db_path, tmp_path, monkeypatch):
 
 def test_pack_button_builds_a_pdf_for_download(env):
     """The 'one button' of the meeting pack: the PDF of the same slides, audited as an export."""
-    from kpi import audit
-    from kpi.db import Warehouse
+    from kpi.warehouse import audit
+    from kpi.warehouse.db import Warehouse
 
     at = app(LEADER, ky="2024-10").run()
     button = next(b for b in at.button if b.key == "meeting_make_pack")

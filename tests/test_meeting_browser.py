@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kpi import auth, periods, slides as slides_mod
+from kpi.access import auth
+from kpi.measures import periods
+from kpi.reports import slides as slides_mod
 from tests.browser_support import ROOT, chromium, login, new_tab, require_chromium, streamlit_server
 from tests.report_data import build_report_db
 

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from kpi import metrics, periods
-from kpi.db import Warehouse
-from kpi.filters import Filters, Scope
-from kpi.levels import unit_id_for
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters, Scope
+from kpi.measures.levels import unit_id_for
 from tests.factories import add_dossiers, add_feedback, add_survey, dossier, feedback
 
 MARCH = periods.month(2024, 3)

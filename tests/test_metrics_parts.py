@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from kpi import metrics, periods
-from kpi.db import Warehouse
-from kpi.filters import Filters
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters
 
 COLUMNS = list(metrics.DOSSIER_COUNT_COLUMNS)
 

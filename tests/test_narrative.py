@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import random
 
-from kpi import narrative as N, text_vi
+from kpi.reports import narrative as N
+from kpi.text import vi
 
 
 def rate(value, previous=None, threshold=0.97, key="on_time_rate", num=None, den=None):
@@ -145,7 +146,7 @@ def test_displayed_percent_matches_the_formatter():
     for _ in range(2000):
         value = rng.random()
         shown = N.shown_percent(value)
-        assert text_vi.pct(value) == text_vi.num(float(shown), 1) + "%"
+        assert vi.pct(value) == vi.num(float(shown), 1) + "%"
 
 
 def test_sentence_count_two_to_four():
@@ -157,8 +158,9 @@ def test_sentence_count_two_to_four():
 
 
 def test_district_level_after_the_reform_is_labelled_as_backlog():
-    from kpi import periods, text_vi
+    from kpi.measures import periods
+    from kpi.text import vi
 
-    assert text_vi.level_label_in("district", periods.month(2025, 6)) == "Cấp huyện"
-    assert "đã giải thể từ 01/07/2025" in text_vi.level_label_in("district", periods.month(2025, 10))
-    assert text_vi.level_label_in("commune", periods.month(2025, 10)) == "Cấp xã"
+    assert vi.level_label_in("district", periods.month(2025, 6)) == "Cấp huyện"
+    assert "đã giải thể từ 01/07/2025" in vi.level_label_in("district", periods.month(2025, 10))
+    assert vi.level_label_in("commune", periods.month(2025, 10)) == "Cấp xã"

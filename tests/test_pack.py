@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi import pack, periods, slides as slides_mod
-from kpi.db import Warehouse
+from kpi.measures import periods
+from kpi.reports import pack, slides as slides_mod
+from kpi.warehouse.db import Warehouse
 from tests.report_data import build_report_db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import metrics, periods, targets
-from kpi import text_vi as T
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Filters
+from kpi.measures import metrics, periods, targets
+from kpi.text import vi
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
@@ -82,7 +82,7 @@ def test_page_renders_on_sample(monkeypatch, sample_db, page):
 def test_page_renders_on_empty(monkeypatch, empty_db, page):
     at = make_app(monkeypatch, empty_db, month=None, page=page)
     no_exception(at)
-    assert at.title[0].value == T.EMPTY_TITLE
+    assert at.title[0].value == vi.EMPTY_TITLE
     assert "python -m etl sample" in at.info[0].value
 
 
@@ -94,7 +94,7 @@ def test_page_file_runs_alone(monkeypatch, sample_db):
     at.session_state["flt_month"] = MONTH
     at.run()
     no_exception(at)
-    assert metric(at, T.KPI_LABELS["on_time_rate"]).value
+    assert metric(at, vi.KPI_LABELS["on_time_rate"]).value
 
 
 def test_default_period_is_latest_full_month(monkeypatch, sample_db):
@@ -127,10 +127,10 @@ def test_overview_tiles_equal_engine(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db)
     no_exception(at)
     row = metrics.kpi_table(Warehouse(sample_db), PERIOD).iloc[0]
-    for kpi in T.OVERVIEW_PLAN_KPIS:
-        assert metric(at, T.KPI_LABELS[kpi]).value == T.pct(row[kpi]), kpi
+    for kpi in vi.OVERVIEW_PLAN_KPIS:
+        assert metric(at, vi.KPI_LABELS[kpi]).value == vi.pct(row[kpi]), kpi
     captions = [c.value for c in at.caption]
-    assert T.counts_phrase("on_time_rate", int(row["on_time_rate__num"]), int(row["on_time_rate__den"])) in captions
+    assert vi.counts_phrase("on_time_rate", int(row["on_time_rate__num"]), int(row["on_time_rate__den"])) in captions
 
 
 def test_overview_matches_kpi_summary_cli(monkeypatch, sample_db):
@@ -140,13 +140,13 @@ def test_overview_matches_kpi_summary_cli(monkeypatch, sample_db):
     total = json.loads(out.stdout)["total"]
     at = make_app(monkeypatch, sample_db)
     for kpi in metrics.SUMMARY_RATES:
-        assert metric(at, T.KPI_LABELS[kpi]).value == T.pct(total[kpi]), kpi
+        assert metric(at, vi.KPI_LABELS[kpi]).value == vi.pct(total[kpi]), kpi
     captions = [c.value for c in at.caption]
     in_time = total["resolved_early"] + total["resolved_on_time"]
-    assert T.counts_phrase("on_time_rate", in_time, total["resolved"]) in captions
+    assert vi.counts_phrase("on_time_rate", in_time, total["resolved"]) in captions
     on_time = make_app(monkeypatch, sample_db, page="on_time")
-    assert metric(on_time, T.DRILL_SET_LABELS["resolved_overdue"]).value == T.num(total["resolved_overdue"])
-    assert metric(on_time, T.COUNT_LABELS["in_progress_overdue"]).value == T.num(total["in_progress_overdue"])
+    assert metric(on_time, vi.DRILL_SET_LABELS["resolved_overdue"]).value == vi.num(total["resolved_overdue"])
+    assert metric(on_time, vi.COUNT_LABELS["in_progress_overdue"]).value == vi.num(total["in_progress_overdue"])
 
 
 def test_gap_sentence_and_target(monkeypatch, sample_db):
@@ -155,29 +155,29 @@ def test_gap_sentence_and_target(monkeypatch, sample_db):
     target = targets.pick(targets.targets_for_year(wh, 2024), "on_time_rate")
     at = make_app(monkeypatch, sample_db)
     texts = " ".join(m.value for m in at.markdown)
-    assert T.target_phrase(target.threshold) in texts
+    assert vi.target_phrase(target.threshold) in texts
     if target.assess(row["on_time_rate"]) == targets.NOT_MET:
         gap = targets.gap_count(int(row["on_time_rate__num"]), int(row["on_time_rate__den"]), target.threshold)
-        assert T.gap_phrase("on_time_rate", gap, target.threshold) in texts
+        assert vi.gap_phrase("on_time_rate", gap, target.threshold) in texts
     else:
-        assert T.MET_BADGE in texts
+        assert vi.MET_BADGE in texts
 
 
 def test_changing_a_filter_changes_the_numbers(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db)
-    before = metric(at, T.KPI_LABELS["digitization_rate"]).value
+    before = metric(at, vi.KPI_LABELS["digitization_rate"]).value
     at.selectbox(key="flt_level").select("commune").run()
     no_exception(at)
-    after = metric(at, T.KPI_LABELS["digitization_rate"]).value
+    after = metric(at, vi.KPI_LABELS["digitization_rate"]).value
     commune = metrics.kpi_table(Warehouse(sample_db), PERIOD, Filters(level="commune")).iloc[0]
-    assert after == T.pct(commune["digitization_rate"]) != before
+    assert after == vi.pct(commune["digitization_rate"]) != before
     # The period picker too; and the choice survives a page change.
     at.selectbox(key="flt_month").select("2024-09").run()
     september = metrics.kpi_table(Warehouse(sample_db), periods.month(2024, 9), Filters(level="commune")).iloc[0]
-    assert metric(at, T.KPI_LABELS["on_time_rate"]).value == T.pct(september["on_time_rate"])
+    assert metric(at, vi.KPI_LABELS["on_time_rate"]).value == vi.pct(september["on_time_rate"])
     at.switch_page("pages/on_time.py").run()
     assert at.selectbox(key="flt_level").value == "commune"
-    assert metric(at, T.KPI_LABELS["on_time_rate"]).value == T.pct(september["on_time_rate"])
+    assert metric(at, vi.KPI_LABELS["on_time_rate"]).value == vi.pct(september["on_time_rate"])
 
 
 def test_quarter_and_year_periods(monkeypatch, sample_db):
@@ -186,24 +186,24 @@ def test_quarter_and_year_periods(monkeypatch, sample_db):
     no_exception(at)
     quarter = metrics.kpi_table(Warehouse(sample_db), periods.quarter(2024, 4)).iloc[0]
     assert at.selectbox(key="flt_quarter").value == "2024-Q4"
-    assert metric(at, T.KPI_LABELS["on_time_rate"]).value == T.pct(quarter["on_time_rate"])
+    assert metric(at, vi.KPI_LABELS["on_time_rate"]).value == vi.pct(quarter["on_time_rate"])
     at.segmented_control(key="flt_kind").set_value("year").run()
     no_exception(at)
     year = metrics.kpi_table(Warehouse(sample_db), periods.year(2024)).iloc[0]
-    assert metric(at, T.KPI_LABELS["on_time_rate"]).value == T.pct(year["on_time_rate"])
+    assert metric(at, vi.KPI_LABELS["on_time_rate"]).value == vi.pct(year["on_time_rate"])
 
 
 def test_numbers_refresh_when_a_load_commits(monkeypatch, sample_copy):
     at = make_app(monkeypatch, sample_copy)
-    before = metric(at, T.KPI_LABELS["on_time_rate"]).value
+    before = metric(at, vi.KPI_LABELS["on_time_rate"]).value
     wh = Warehouse(sample_copy)
     with wh.write() as con:  # a load that makes every October dossier overdue
         con.execute("UPDATE dossiers SET finished_date = due_date + 3 WHERE finished_date BETWEEN ? AND ?",
                     [PERIOD.start, PERIOD.end - dt.timedelta(days=3)])
     at.run()
-    after = metric(at, T.KPI_LABELS["on_time_rate"]).value
+    after = metric(at, vi.KPI_LABELS["on_time_rate"]).value
     assert after != before
-    assert after == T.pct(metrics.kpi_table(wh, PERIOD).iloc[0]["on_time_rate"])
+    assert after == vi.pct(metrics.kpi_table(wh, PERIOD).iloc[0]["on_time_rate"])
 
 
 # -- charts ------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_chart_carries_the_threshold_line(monkeypatch, sample_db, page, kpi, lev
     assert shapes, [s.get("name") for f in figures(at) for s in f["layout"].get("shapes", [])]
     assert any(abs((s["y0"] if s.get("yref") == "y" else s["x0"]) - expected) < 1e-9 for s in shapes)
     texts = [a.get("text", "") for f in figures(at) for a in f["layout"].get("annotations", [])]
-    assert any(t.startswith(f"Chỉ tiêu {T.pct(expected, 0)} – KH 170/KH-VP") for t in texts)
+    assert any(t.startswith(f"Chỉ tiêu {vi.pct(expected, 0)} – KH 170/KH-VP") for t in texts)
 
 
 def test_charts_use_vietnamese_numbers_and_two_level_switch(monkeypatch, sample_db):
@@ -234,10 +234,10 @@ def test_charts_use_vietnamese_numbers_and_two_level_switch(monkeypatch, sample_
     trend = [f for f in figs if any(s.get("name") == "two_level_switch" for s in f["layout"].get("shapes", []))]
     assert trend, "a 2025 trend marks the switch to two levels"
     names = [t.get("name") for f in trend for t in f["data"]]  # in the legend, never over the points
-    assert T.TWO_LEVEL_SWITCH in names
+    assert vi.TWO_LEVEL_SWITCH in names
     for fig in trend:
         for trace in fig["data"]:
-            if trace.get("name") == T.LEVEL_LABELS["district"]:
+            if trace.get("name") == vi.LEVEL_LABELS["district"]:
                 assert max(trace["x"]) < "2025-07-01", "no district series after 30/06/2025"
         assert fig["layout"]["xaxis"]["tickformat"] == "T%m/%Y"
 
@@ -262,13 +262,13 @@ def test_ranking_button_opens_the_overdue_dossiers(monkeypatch, sample_db):
     unit = at.selectbox(key="ot_rank_pick").value
     at.button(key="ot_rank_go").click().run()
     no_exception(at)
-    assert at.title[0].value == T.PAGE_TITLES["drilldown"]
+    assert at.title[0].value == vi.PAGE_TITLES["drilldown"]
     assert at.query_params.get("unit") == unit and at.query_params.get("set") == "resolved_overdue"
     expected = metrics.dossier_list(Warehouse(sample_db), PERIOD, "resolved_overdue", Filters(unit_ids=(unit,)))
-    assert at.subheader[0].value.endswith(T.DRILL_COUNT.format(n=T.num(len(expected))))
+    assert at.subheader[0].value.endswith(vi.DRILL_COUNT.format(n=vi.num(len(expected))))
     if len(expected):
         shown = at.dataframe[0].value
-        assert list(shown[T.DOSSIER_COLUMNS["code"]])[:5] == list(expected["code"])[:5]
+        assert list(shown[vi.DOSSIER_COLUMNS["code"]])[:5] == list(expected["code"])[:5]
 
 
 def test_overview_worst_units_link_to_dossiers(monkeypatch, sample_db):
@@ -294,10 +294,10 @@ def test_drilldown_filters_and_excel(monkeypatch, sample_db):
     at.run()
     no_exception(at)
     received = metrics.dossier_list(Warehouse(sample_db), PERIOD, "received")
-    assert at.subheader[0].value.endswith(T.DRILL_COUNT.format(n=T.num(len(received))))
+    assert at.subheader[0].value.endswith(vi.DRILL_COUNT.format(n=vi.num(len(received))))
     at.multiselect(key="dd_channel").select("online").run()
     online = received[received["channel"] == "online"]
-    assert at.subheader[0].value.endswith(T.DRILL_COUNT.format(n=T.num(len(online))))
+    assert at.subheader[0].value.endswith(vi.DRILL_COUNT.format(n=vi.num(len(online))))
     assert at.get("download_button")
 
 
@@ -305,7 +305,7 @@ def test_excel_never_turns_text_into_formulas(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from kpi.drill_export import dossiers_xlsx
+    from kpi.reports.drill_export import dossiers_xlsx
 
     frame = pd.DataFrame([{"code": "=1+1", "unit": "Sở Tư pháp", "field": "@cmd", "procedure": "=HYPERLINK(\"x\")",
                            "received_at": pd.Timestamp("2024-10-01 08:00"), "due_at": None,
@@ -315,12 +315,12 @@ def test_excel_never_turns_text_into_formulas(tmp_path):
     sheet = openpyxl.load_workbook(path).active
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
     assert sheet["D2"].data_type == "s" and sheet["I2"].value == "Trực tuyến"
-    assert sheet["A1"].value == T.DOSSIER_COLUMNS["code"]
+    assert sheet["A1"].value == vi.DOSSIER_COLUMNS["code"]
 
 
 def test_unit_page_shows_the_history_of_merged_units(monkeypatch, sample_db):
     """A commune created by the 07/2025 merge shows its predecessors' months under its own name."""
-    from kpi.db import Warehouse
+    from kpi.warehouse.db import Warehouse
 
     wh = Warehouse(sample_db)
     new_id, n_old = wh.query("""

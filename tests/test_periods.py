@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from kpi import periods
+from kpi.measures import periods
 
 
 def test_calendar_periods_and_labels():

@@ -1,11 +1,12 @@
-"""Source profiles (kpi.profiles): header signatures, save/find/list, automatic reuse in the upload workflow."""
+"""Source profiles (kpi.warehouse.profiles): header signatures, save/find/list, automatic reuse in the upload workflow."""
 from __future__ import annotations
 
 import pytest
 
 from etl import upload as U
-from kpi import audit, profiles
-from kpi.db import Warehouse
+from kpi.warehouse import audit
+from kpi.warehouse import profiles
+from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import Traits, make_rows, write_messy
 
 ODD = {"code": "ID giao dịch", "received_at": "Cột T"}  # headers that name no field (recognition by meaning leaves them to the analyst)

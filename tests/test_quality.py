@@ -1,4 +1,4 @@
-"""Data quality per unit (kpi.quality): hand-computed shares, ranking, scope, the CLI and the page."""
+"""Data quality per unit (kpi.measures.quality): hand-computed shares, ranking, scope, the CLI and the page."""
 from __future__ import annotations
 
 import json
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kpi import quality
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Scope
-from kpi.text import fold
+from kpi.measures import quality
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope
+from kpi.text.normalize import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP = json.dumps({"unit_name": "Cơ quan", "code": "Mã hồ sơ"}, ensure_ascii=False)

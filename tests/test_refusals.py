@@ -10,8 +10,8 @@ import pytest
 
 from etl import read as read_mod
 from etl.load import FileRefused, history, load_file, prepare
-from kpi import metrics, periods
-from kpi.db import Warehouse
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import make_rows, write_messy
 
 DATA_TABLES = ("units", "dossiers", "dossiers_replaced", "feedback", "feedback_replaced", "surveys", "surveys_replaced",

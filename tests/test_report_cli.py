@@ -9,8 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi import forms, periods
-from kpi.db import Warehouse
+from kpi.measures import periods
+from kpi.reports import form06
+from kpi.warehouse.db import Warehouse
 from tests.report_data import build_report_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +38,11 @@ def test_report_form06_writes_the_form(db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Đã xuất Biểu số 06 kỳ Tháng 10/2024" in result.stdout
     ws = openpyxl.load_workbook(out)["Biểu 06"]
-    rows = forms.form06_rows(Warehouse(db), periods.month(2024, 10))
-    total_row = forms.DATA_FIRST_ROW + len(rows) - 1
+    rows = form06.form06_rows(Warehouse(db), periods.month(2024, 10))
+    total_row = form06.DATA_FIRST_ROW + len(rows) - 1
     assert ws.cell(total_row, 2).value == "TỔNG CỘNG"
-    assert [ws.cell(total_row, c).value for c in range(3, 14)] == [rows[-1][c] for c in forms.NUMBER_COLUMNS]
-    from kpi import audit
+    assert [ws.cell(total_row, c).value for c in range(3, 14)] == [rows[-1][c] for c in form06.NUMBER_COLUMNS]
+    from kpi.warehouse import audit
 
     log = audit.read_log(Warehouse(db), action="export")
     assert (log["user_name"] == "chuyenvien").any() and log["target"].str.contains("bieu06").any()
@@ -53,7 +54,7 @@ def test_report_one_level(db, tmp_path):
                  "--db", str(db), "--out", str(out))
     assert result.returncode == 0, result.stderr
     ws = openpyxl.load_workbook(out)["Biểu 06"]
-    labels = [ws.cell(r, 2).value for r in range(forms.DATA_FIRST_ROW, ws.max_row + 1)]
+    labels = [ws.cell(r, 2).value for r in range(form06.DATA_FIRST_ROW, ws.max_row + 1)]
     assert "Cấp huyện" in labels and "Cấp tỉnh" not in labels and "Cấp xã" not in labels
     assert any(isinstance(v, str) and "Quý III/2024" in v for r in ws.iter_rows(max_row=8) for v in (c.value for c in r))
 
@@ -84,7 +85,7 @@ def test_pack_writes_a_pdf(db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
     assert "Đã lập tài liệu giao ban kỳ Tháng 10/2024" in result.stdout and "7 trang" in result.stdout
-    from kpi import audit
+    from kpi.warehouse import audit
 
     assert audit.read_log(Warehouse(db), action="export")["target"].str.startswith("pack:").any()
 

@@ -1,4 +1,4 @@
-"""Who sees what, in a real Chromium: one account per role created with kpi.auth.create_user,
+"""Who sees what, in a real Chromium: one account per role created with kpi.access.auth.create_user,
 each logged in through the real form of `streamlit run dashboard.py` at 1920×1080; the navigation
 each sees is screenshot into test-output/roles/<role>.png and the sidebar links are compared.
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi import auth
-from kpi import text_vi as T
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, STREAMLIT_NAV_LINKS, chromium, login, new_tab, require_chromium, settle, sidebar_links, streamlit_server
 from ui import text_auth as TA
 
@@ -39,7 +39,7 @@ EXPECTED = {  # "quality" (Chất lượng dữ liệu): leaders see which units
 
 
 def _titles(names) -> set[str]:
-    return {T.PAGE_TITLES[n] for n in names if (ROOT / "pages" / f"{n}.py").exists()}
+    return {vi.PAGE_TITLES[n] for n in names if (ROOT / "pages" / f"{n}.py").exists()}
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def seen(server, browser):
     out = {}
     for role, (name, _scope) in ACCOUNTS.items():
         tab = new_tab(browser)
-        login(tab, url, name, PASSWORD, T.PAGE_TITLES["overview"])
+        login(tab, url, name, PASSWORD, vi.PAGE_TITLES["overview"])
         settle(tab)
         tab.locator("[data-testid='stMetric']").first.wait_for()  # the overview's tiles are drawn
         settle(tab)
@@ -99,11 +99,11 @@ def test_links_differ_as_the_roles_do(seen):
 def test_scoped_analyst_sees_only_its_scope(seen, server):
     _, wh = server
     main, sidebar = seen["analyst"]["main"], seen["analyst"]["sidebar"]
-    assert T.ALL_IN_SCOPE in main and T.ALL_PROVINCE not in main
-    assert T.ALL_PROVINCE in seen["leader"]["main"]
+    assert vi.ALL_IN_SCOPE in main and vi.ALL_PROVINCE not in main
+    assert vi.ALL_PROVINCE in seen["leader"]["main"]
     # The unit picker of the shared filters lists only units of the district.
     tab = seen["analyst"]["tab"]
-    picker = tab.locator(f"[data-testid='stSidebar'] input[role='combobox'][aria-label='{T.UNIT_FILTER_LABEL}']")
+    picker = tab.locator(f"[data-testid='stSidebar'] input[role='combobox'][aria-label='{vi.UNIT_FILTER_LABEL}']")
     picker.scroll_into_view_if_needed()
     picker.click()
     tab.locator("[role='option']").first.wait_for()
@@ -112,12 +112,12 @@ def test_scoped_analyst_sees_only_its_scope(seen, server):
     scope = auth.resolve_scope(wh, ACCOUNTS["analyst"][1])
     names = dict(wh.query("SELECT unit_id, name FROM units"))
     inside = {names[u] for u in scope.unit_ids}
-    assert options and options[0] == T.ALL_UNITS
+    assert options and options[0] == vi.ALL_UNITS
     assert set(options[1:]) <= inside, set(options[1:]) - inside
 
 
-@pytest.mark.parametrize("path,title", [("admin_users", TA.USERS_TITLE), ("upload", T.PAGE_TITLES["upload"]),
-                                        ("history", T.PAGE_TITLES["history"]), ("targets", T.PAGE_TITLES["targets"])])
+@pytest.mark.parametrize("path,title", [("admin_users", TA.USERS_TITLE), ("upload", vi.PAGE_TITLES["upload"]),
+                                        ("history", vi.PAGE_TITLES["history"]), ("targets", vi.PAGE_TITLES["targets"])])
 def test_leader_typing_a_url_outside_the_role_gets_nothing(server, browser, path, title):
     """A URL of a page outside the role: first the login form (a new browser session), then not that page."""
     url, _ = server
@@ -127,7 +127,7 @@ def test_leader_typing_a_url_outside_the_role_gets_nothing(server, browser, path
     assert tab.locator(NAV_LINKS).count() == 0  # nothing before logging in
     assert tab.locator(STREAMLIT_NAV_LINKS).count() == 0
     anonymous = " ".join(tab.locator("body").all_inner_texts()).lower()
-    assert "admin" not in anonymous and T.PAGE_TITLES["upload"].lower() not in anonymous
+    assert "admin" not in anonymous and vi.PAGE_TITLES["upload"].lower() not in anonymous
     name, _ = ACCOUNTS["leader"]
     tab.get_by_label("Tên đăng nhập").fill(name)
     tab.get_by_label("Mật khẩu").fill(PASSWORD)
@@ -147,7 +147,7 @@ def test_tables_offer_no_csv_download(seen):
     """Issue 12: a field '=cmd|...' left raw through st.dataframe's own 'Download as CSV'; the
     config switches that export off (our Excel files keep text as text and are audited)."""
     tab = seen["leader"]["tab"]
-    tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES["drilldown"]).first.click()
+    tab.locator(NAV_LINKS).filter(has_text=vi.PAGE_TITLES["drilldown"]).first.click()
     table = tab.locator("[data-testid='stDataFrame']").first
     table.wait_for(timeout=60_000)
     settle(tab)

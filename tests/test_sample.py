@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from etl.sample import build_sample, cmd_sample, ensure_sample, is_empty
-from kpi.db import Warehouse
-from kpi.levels import TWO_LEVEL_FROM, infer_level, unit_id_for
-from kpi.text import fold
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import TWO_LEVEL_FROM, infer_level, unit_id_for
+from kpi.text.normalize import fold
 
 SCALE = 0.02
 CHECKSUM = """

@@ -3,7 +3,7 @@ grouped export loads with every dossier and no rejected row; a one-cell row hold
 from __future__ import annotations
 
 from etl.load import load_file
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 
 HEADER = "STT,Mã hồ sơ,Cơ quan tiếp nhận,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả"
 

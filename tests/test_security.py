@@ -23,11 +23,13 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from etl import load as etl_load
-from kpi import auth, forms, metrics, periods
-from kpi import text_vi as T
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import PROVINCE_SCOPE, Filters, Scope
+from kpi.access import auth
+from kpi.measures import metrics, periods
+from kpi.reports import form06
+from kpi.text import vi
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
 from ui import text_auth as TA
 from ui import text_data as TD
 
@@ -167,7 +169,7 @@ def test_navigation_offers_the_pages_of_the_role(monkeypatch, sample_db, world, 
             continue
         no_exception(at)
         titles = [t.value for t in at.title]
-        assert T.PAGE_TITLES[name] not in titles and TA.USERS_TITLE not in titles, (name, titles)
+        assert vi.PAGE_TITLES[name] not in titles and TA.USERS_TITLE not in titles, (name, titles)
 
 
 @pytest.mark.parametrize("name", ADMIN_PAGES)
@@ -198,13 +200,13 @@ def test_unit_filter_lists_only_units_in_scope(monkeypatch, sample_db, world):
     at = dashboard(monkeypatch, sample_db, world["analyst"])
     no_exception(at)
     options = at.selectbox(key="flt_unit").options
-    assert options[0] == T.ALL_UNITS
+    assert options[0] == vi.ALL_UNITS
     assert set(options[1:]) <= world["in_names"]
     assert not set(options) & world["out_names"]
     assert world["names"][DISTRICT] in options
     # The level filter does not offer "the whole province" to a scoped user.
     level_labels = at.selectbox(key="flt_level").options
-    assert T.ALL_PROVINCE not in level_labels and T.ALL_IN_SCOPE in level_labels
+    assert vi.ALL_PROVINCE not in level_labels and vi.ALL_IN_SCOPE in level_labels
 
 
 @pytest.mark.parametrize("keys", [("flt_unit",), ("_keep_flt_unit",), ("flt_unit", "_keep_flt_unit")])
@@ -216,8 +218,8 @@ def test_injected_out_of_scope_unit_in_filter_state_shows_nothing_of_it(monkeypa
     scoped = metrics.kpi_table(world["wh"], PERIOD, None, world["scope"]).iloc[0]
     outsider = metrics.kpi_table(world["wh"], PERIOD, Filters(unit_ids=(out,))).iloc[0]
     tiles = metric_values(at)
-    assert tiles[T.KPI_LABELS["on_time_rate"]] == T.pct(scoped["on_time_rate"])
-    assert tiles[T.KPI_LABELS["digitization_rate"]] == T.pct(scoped["digitization_rate"])
+    assert tiles[vi.KPI_LABELS["on_time_rate"]] == vi.pct(scoped["on_time_rate"])
+    assert tiles[vi.KPI_LABELS["digitization_rate"]] == vi.pct(scoped["digitization_rate"])
     assert outsider["received"] > 0
     text = all_text(at)
     assert world["out_name"] not in text
@@ -235,9 +237,9 @@ def test_level_scoped_user_cannot_pick_another_level(monkeypatch, sample_db):
     at = dashboard(monkeypatch, sample_db, clerk, flt_level="district", _keep_flt_level="province")
     no_exception(at)
     assert at.selectbox(key="flt_level").value == "commune"
-    assert at.selectbox(key="flt_level").options == [T.LEVEL_LABELS["commune"]]
+    assert at.selectbox(key="flt_level").options == [vi.LEVEL_LABELS["commune"]]
     commune = metrics.kpi_table(wh, PERIOD, Filters(level="commune")).iloc[0]
-    assert metric_values(at)[T.KPI_LABELS["on_time_rate"]] == T.pct(commune["on_time_rate"])
+    assert metric_values(at)[vi.KPI_LABELS["on_time_rate"]] == vi.pct(commune["on_time_rate"])
 
 
 @pytest.mark.parametrize("via", ["session", "url"])
@@ -256,16 +258,16 @@ def test_drilldown_with_an_out_of_scope_unit_shows_nothing_of_it(monkeypatch, sa
     at.run()
     no_exception(at)
     table = at.dataframe[0].value
-    units = set(table[T.DOSSIER_COLUMNS["unit"]])
+    units = set(table[vi.DOSSIER_COLUMNS["unit"]])
     assert units and units <= world["in_names"]
     assert world["out_name"] not in all_text(at)
     out_codes = set(metrics.dossier_list(world["wh"], PERIOD, "received", Filters(unit_ids=(out,)))["code"])
-    assert out_codes and not out_codes & set(table[T.DOSSIER_COLUMNS["code"]])
+    assert out_codes and not out_codes & set(table[vi.DOSSIER_COLUMNS["code"]])
     # The Excel the button serves holds the same in-scope dossiers, none of the outsider's.
     (name, data), = downloads
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
-    header = rows.index(next(r for r in rows if r and r[0] == T.DOSSIER_COLUMNS["code"]))
+    header = rows.index(next(r for r in rows if r and r[0] == vi.DOSSIER_COLUMNS["code"]))
     body = [r for r in rows[header + 1:] if r and r[0]]
     expected = metrics.dossier_list(world["wh"], PERIOD, "received", None, world["scope"])
     assert {r[0] for r in body} == set(expected["code"])
@@ -280,7 +282,7 @@ def test_drilldown_excel_of_the_shared_filters_is_in_scope(monkeypatch, sample_c
     (_, data), = downloads[-1:]
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
     rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0]]
-    header = next(i for i, r in enumerate(rows) if r[0] == T.DOSSIER_COLUMNS["code"])
+    header = next(i for i, r in enumerate(rows) if r[0] == vi.DOSSIER_COLUMNS["code"])
     body = rows[header + 1:]
     assert body and {r[1] for r in body} <= world["in_names"]
     province = metrics.dossier_list(world["wh"], PERIOD, at.selectbox(key="dd_set").value)
@@ -289,9 +291,9 @@ def test_drilldown_excel_of_the_shared_filters_is_in_scope(monkeypatch, sample_c
 
 def test_form06_for_a_scoped_user_holds_only_its_units(world, tmp_path):
     wh, scope = world["wh"], world["scope"]
-    scoped = forms.form06_rows(wh, PERIOD, scope)
-    by_filter = forms.form06_rows(wh, PERIOD, None, filters=Filters(unit_ids=scope.unit_ids))
-    province = forms.form06_rows(wh, PERIOD)
+    scoped = form06.form06_rows(wh, PERIOD, scope)
+    by_filter = form06.form06_rows(wh, PERIOD, None, filters=Filters(unit_ids=scope.unit_ids))
+    province = form06.form06_rows(wh, PERIOD)
     values = [f"c{i}" for i in range(3, 14)]
 
     def numbers(rows):  # (kind, level, field) → the form's numbers, rows with any number only
@@ -302,7 +304,7 @@ def test_form06_for_a_scoped_user_holds_only_its_units(world, tmp_path):
     assert total["c3"] < next(r for r in province if r["kind"] == "total")["c3"]
     assert [total[v] for v in values] == [next(r for r in by_filter if r["kind"] == "total")[v] for v in values]
     out = tmp_path / "bieu06.xlsx"
-    rows = forms.export_form06(wh, PERIOD, scope, None, out)
+    rows = form06.export_form06(wh, PERIOD, scope, None, out)
     assert [r["c3"] for r in rows] == [r["c3"] for r in scoped]
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c is not None]
     numbers = sorted(c for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool))
@@ -337,22 +339,22 @@ def test_province_totals_hidden_from_scoped_users_unless_allowed(monkeypatch, sa
         province = metrics.kpi_table(wh, PERIOD).iloc[0]
         at = dashboard(monkeypatch, sample_db, world["analyst"])
         no_exception(at)
-        assert T.PROVINCE_COMPARE_TITLE in all_text(at)
+        assert vi.PROVINCE_COMPARE_TITLE in all_text(at)
         shown = [m.value for m in at.metric]
-        assert T.pct(province["on_time_rate"]) in shown
+        assert vi.pct(province["on_time_rate"]) in shown
         return
     province = metrics.kpi_table(wh, PERIOD).iloc[0]
     scoped = metrics.kpi_table(wh, PERIOD, None, world["scope"]).iloc[0]
     at = dashboard(monkeypatch, sample_db, world["analyst"])
     no_exception(at)
     tiles = metric_values(at)
-    differing = [k for k in T.OVERVIEW_PLAN_KPIS if T.pct(province[k]) != T.pct(scoped[k])]
+    differing = [k for k in vi.OVERVIEW_PLAN_KPIS if vi.pct(province[k]) != vi.pct(scoped[k])]
     assert differing, "the sample must tell the two apart"
     for kpi in differing:
-        assert tiles[T.KPI_LABELS[kpi]] == T.pct(scoped[kpi]) != T.pct(province[kpi])
+        assert tiles[vi.KPI_LABELS[kpi]] == vi.pct(scoped[kpi]) != vi.pct(province[kpi])
     text = all_text(at)
-    assert T.ALL_PROVINCE not in text and T.ALL_IN_SCOPE in text
-    province_count = T.counts_phrase("on_time_rate", int(province["on_time_rate__num"]), int(province["on_time_rate__den"]))
+    assert vi.ALL_PROVINCE not in text and vi.ALL_IN_SCOPE in text
+    province_count = vi.counts_phrase("on_time_rate", int(province["on_time_rate__num"]), int(province["on_time_rate__den"]))
     assert province_count not in text
 
 

@@ -10,10 +10,11 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from kpi import audit, auth, sessions
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Scope
+from kpi.access import auth, sessions
+from kpi.warehouse import audit
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope
 from tests.report_data import build_report_db
 from ui import session_token
 from ui import text_auth as T
@@ -35,7 +36,7 @@ def wh(tmp_path, monkeypatch) -> Warehouse:
     return Warehouse(tmp_path / "s.duckdb")
 
 
-# -- kpi.sessions --------------------------------------------------------------------------------
+# -- kpi.access.sessions --------------------------------------------------------------------------------
 def test_login_token_is_random_stored_hashed_and_idles_out(wh, monkeypatch):
     monkeypatch.setenv("TTHC_SESSION_MINUTES", "30")
     token = sessions.issue_login(wh, "an", now=T0)

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from etl.load import load_file
-from kpi.db import Warehouse, WarehouseStorageError
+from kpi.warehouse.db import Warehouse, WarehouseStorageError
 from tests.fixtures_etl import make_rows, write_messy
 from tests.hostile_files import run_load
 from tests.test_undo import snapshot

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from kpi import audit, targets
-from kpi.db import Warehouse
+from kpi.warehouse import audit
+from kpi.measures import targets
+from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_feedback, dossier, feedback
 
 

@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
-from kpi import audit, targets
-from kpi.auth import User
-from kpi.db import Warehouse
+from kpi.warehouse import audit
+from kpi.measures import targets
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import button, page
 
 

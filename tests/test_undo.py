@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from etl.load import UndoError, history, load_file, undo_batch
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import make_rows, write_messy
 
 TABLES = ("units", "unit_aliases", "dossiers", "dossiers_replaced", "feedback", "feedback_replaced", "surveys",

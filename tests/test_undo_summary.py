@@ -5,9 +5,9 @@ import pytest
 
 from etl import upload as U
 from etl.load import UndoError
-from kpi import metrics, periods
-from kpi.auth import User
-from kpi.db import Warehouse
+from kpi.measures import metrics, periods
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import Traits, make_rows, write_messy
 
 ANALYST = User("chuyenvien", "analyst")

@@ -1,4 +1,4 @@
-"""Units registry (kpi.units): fuzzy suggestions, aliases, renames and merges as successor links, rollup."""
+"""Units registry (kpi.measures.units): fuzzy suggestions, aliases, renames and merges as successor links, rollup."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 
 from etl.load import prepare
-from kpi import audit, auth, units as U
-from kpi.db import Warehouse
-from kpi.levels import unit_id_for
+from kpi.access import auth
+from kpi.warehouse import audit
+from kpi.measures import units as U
+from kpi.warehouse.db import Warehouse
+from kpi.measures.levels import unit_id_for
 from tests.upload_helpers import HEADERS, dossier_row, page, write_table
 
 SO_TU_PHAP = unit_id_for("Sở Tư pháp")
@@ -111,7 +113,7 @@ def test_successor_cycles_and_self_links_are_refused(wh):
 
 
 def test_successor_links_widen_a_district_scope_to_the_merged_unit(wh):
-    """kpi.auth's scope expansion reads the same links: a merged unit of one district stays visible to it."""
+    """kpi.access.auth's scope expansion reads the same links: a merged unit of one district stays visible to it."""
     U.merge_units(wh, [UBND_XA_PHU_HUU, UBND_XA_PHUOC_AN], "Xã Nhơn Trạch")
     scope = auth.resolve_scope(wh, f"units:{UBND_HUYEN_NHON_TRACH}")
     assert XA_NHON_TRACH in scope.unit_ids
@@ -137,7 +139,7 @@ def test_units_page_admin_maps_a_pending_name_and_leader_only_reads(wh, monkeypa
 
 
 def test_lineage_follows_merges_back_to_every_predecessor():
-    from kpi.units import lineage
+    from kpi.measures.units import lineage
 
     pairs = [("xa-a", "xa-moi"), ("xa-b", "xa-moi"), ("xa-c", "xa-b"), ("so-x", None), ("xa-moi", None)]
     assert set(lineage(pairs, "xa-moi")) == {"xa-moi", "xa-a", "xa-b", "xa-c"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpi import auth
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
 from tests.fixtures_etl import Traits, make_rows, write_messy
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from etl import describe, upload as U
-from kpi.auth import User
-from kpi.db import Warehouse
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import HEADERS, dossier_row, no_exceptions, page, upload, write_table
 
 ANALYST = User("chuyenvien", "analyst")

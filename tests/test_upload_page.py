@@ -8,11 +8,12 @@ import pytest
 from openpyxl import load_workbook
 
 from etl import upload as U
-from kpi import audit, metrics, periods
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import Scope
-from kpi.levels import unit_id_for
+from kpi.warehouse import audit
+from kpi.measures import metrics, periods
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Scope
+from kpi.measures.levels import unit_id_for
 from tests.fixtures_etl import Traits, make_rows, write_messy
 from tests.upload_helpers import HEADERS, button, dossier_row, metrics as page_metrics, no_exceptions, page, upload, write_table
 

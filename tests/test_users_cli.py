@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi import audit, auth
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.warehouse import audit
+from kpi.warehouse.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Mat-khau-rat-dai-2024"
@@ -115,7 +116,7 @@ def test_main_reads_stdin_in_process(db, monkeypatch, capsys):
     """The same CLI called as a function (what `python -m kpi` dispatches to)."""
     import io
 
-    from kpi.cli_users import main
+    from kpi.cli.users import main
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["add", "lan", "--role", "leader", "--scope", "level:district", "--db", str(db)]) == 0

@@ -11,8 +11,8 @@ from etl.holidays import add_working_days, read_calendar
 from etl.load import prepare
 from etl.validate import map_distinct, parse_bools, parse_channel, parse_datetimes, parse_rating
 from etl.values import UNKNOWN_SCALE
-from kpi.filters import Scope
-from kpi.levels import unit_id_for
+from kpi.measures.filters import Scope
+from kpi.measures.levels import unit_id_for
 from tests.fixtures_etl import Traits, make_rows, write_csv, write_messy
 
 

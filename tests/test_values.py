@@ -10,7 +10,7 @@ from etl.cli import cmd_load
 from etl.load import load_file, prepare
 from etl.values import (UNKNOWN_SCALE, ValueOptions, no_deadline_mask, parse_bools, parse_channel, parse_channels,
                         parse_datetimes, parse_rating, parse_ratings, rating_scale_of)
-from kpi.db import Warehouse
+from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import HEADERS, dossier_row, write_table
 
 D = dt.datetime
@@ -124,7 +124,7 @@ def test_a_no_deadline_text_is_no_due_date_and_finished_is_on_time(tmp_path, emp
     assert result.counts["rows_rejected"] == 0 and result.counts["rows_loaded"] == 3
     stored = dict(wh.query("SELECT code, due_date FROM dossiers"))
     assert stored == {"A1": None, "A2": None, "A3": dt.date(2024, 3, 15)}
-    from kpi import metrics, periods
+    from kpi.measures import metrics, periods
     counts = metrics.dossier_counts(wh, periods.month(2024, 3)).iloc[0]
     # A1 finished without a deadline: on time (DOMAIN §4); A3 finished after its due date: overdue
     assert (counts["resolved"], counts["resolved_on_time"], counts["resolved_overdue"]) == (2, 1, 1)
@@ -143,7 +143,7 @@ def test_an_unknown_channel_is_received_as_other_and_listed(tmp_path, empty_db, 
     wh = Warehouse(empty_db)
     assert dict(wh.query("SELECT code, channel FROM dossiers")) == {"C1": "other", "C2": "other", "C3": "online",
                                                                     "C4": None}
-    from kpi import metrics, periods
+    from kpi.measures import metrics, periods
     counts = metrics.dossier_counts(wh, periods.month(2024, 3)).iloc[0]
     assert (counts["received"], counts["received_online"]) == (4, 1)
 

@@ -1,4 +1,4 @@
-"""kpi.verdict: one answer on every surface (issue 17).
+"""kpi.measures.verdict: one answer on every surface (issue 17).
 
 The headline, the levels × KPIs matrix, the meeting slides and their narrative all
 draw from ``verdict.judge``; these tests compare what each surface says, on every
@@ -13,10 +13,12 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from kpi import periods, slides as slides_mod, text_report as TR, text_verdict as TV, text_vi as T, verdict
-from kpi.db import Warehouse
-from kpi.filters import Filters
-from kpi.targets import MET, NO_DATA, NOT_MET, Target
+from kpi.measures import periods, verdict
+from kpi.reports import slides as slides_mod
+from kpi.text import report as report_text, verdict as verdict_text, vi
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters
+from kpi.measures.targets import MET, NO_DATA, NOT_MET, Target
 from tests.factories import add_dossiers, add_units, dossier
 
 PERIODS_2025 = [periods.month(2025, m) for m in range(1, 13)] + [periods.from_param(f"2025-Q{q}") for q in range(1, 5)]
@@ -91,9 +93,9 @@ def test_thresholds_compare_the_exact_ratio_and_display_never_rounds_onto_the_ta
 
 
 def test_minus_zero_points_never_appears():
-    assert T.signed_points(-0.0004) == "0,0 điểm %"
-    assert T.signed_points(-0.0006) == "-0,1 điểm %"
-    assert T.signed_points(0.0004) == "0,0 điểm %"
+    assert vi.signed_points(-0.0004) == "0,0 điểm %"
+    assert vi.signed_points(-0.0006) == "-0,1 điểm %"
+    assert vi.signed_points(0.0004) == "0,0 điểm %"
 
 
 def test_units_are_ranked_by_the_dossiers_they_miss():
@@ -129,7 +131,7 @@ def test_headline_matrix_and_slides_agree_on_every_period_of_2025(sample_db, per
 
     wh = Warehouse(sample_db)
     in_force = slides_mod.in_force_targets(wh, period.end.year)
-    kpis = T.OVERVIEW_PLAN_KPIS
+    kpis = vi.OVERVIEW_PLAN_KPIS
     for level in LEVEL_CHOICES:
         judged = verdict.for_selection(wh, period, in_force, kpis, filters=Filters(level=level))
         # The headline counts what the per-KPI statuses say.
@@ -138,7 +140,7 @@ def test_headline_matrix_and_slides_agree_on_every_period_of_2025(sample_db, per
             assert f": {len(judged.met)}/{len(judged.judged)} chỉ tiêu đạt" in judged.headline()
         # The matrix shows the same cells: a KPI not met has a not-met cell in a judged level, and back.
         matrix = _matrix_statuses(W.level_matrix(SimpleNamespace(period=period), judged, kpis))
-        judged_rows = {T.LEVEL_LABELS[lv]: lv for lv in judged.levels}
+        judged_rows = {vi.LEVEL_LABELS[lv]: lv for lv in judged.levels}
         for i, kpi in enumerate(kpis):
             red = [label for label, statuses in matrix.items() if label in judged_rows and statuses[i] == NOT_MET]
             assert (judged.status(kpi) == NOT_MET) == bool(red), (level, kpi, matrix)
@@ -158,7 +160,7 @@ def test_headline_matrix_and_slides_agree_on_every_period_of_2025(sample_db, per
         # The narrative lists as missed exactly the KPIs the verdict misses (other than the headline one).
         missed_in_text = [k for k in slides_mod.DOSSIER_RATES[1:] if judged.status(k) == NOT_MET]
         for kpi in missed_in_text:
-            assert T.KPI_LABELS[kpi].lower()[:12] in summary.narrative.lower(), (level, kpi, summary.narrative)
+            assert vi.KPI_LABELS[kpi].lower()[:12] in summary.narrative.lower(), (level, kpi, summary.narrative)
         if not missed_in_text and any(judged.status(k) == MET for k in slides_mod.DOSSIER_RATES[1:]):
             assert "chưa đạt:" not in summary.narrative
 
@@ -182,8 +184,8 @@ def october(sample_copy) -> Warehouse:
 def test_october_2025_leftovers_do_not_flip_the_verdict(sample_db, october):
     period = periods.month(2025, 10)
     in_force = slides_mod.in_force_targets(october, 2025)
-    before = verdict.for_selection(Warehouse(sample_db), period, in_force, T.OVERVIEW_PLAN_KPIS)
-    after = verdict.for_selection(october, period, in_force, T.OVERVIEW_PLAN_KPIS)
+    before = verdict.for_selection(Warehouse(sample_db), period, in_force, vi.OVERVIEW_PLAN_KPIS)
+    after = verdict.for_selection(october, period, in_force, vi.OVERVIEW_PLAN_KPIS)
     assert after.apart_levels == ("district",)
     assert after.cell("on_time_rate", "district").den == 8 and after.cell("on_time_rate", "district").value == 0.0
     assert {k: v.status for k, v in after.kpis.items()} == {k: v.status for k, v in before.kpis.items()}
@@ -206,13 +208,13 @@ def test_october_2025_leftovers_do_not_flip_the_verdict(sample_db, october):
 
 
 def test_one_palette_for_met_and_not_met():
-    from kpi import pack, slide_charts
-    from ui import charts  # noqa: F401 - the dashboard charts take their colours from kpi.verdict too
+    from kpi.reports import pack, slide_charts
+    from ui import charts  # noqa: F401 - the dashboard charts take their colours from kpi.measures.verdict too
 
-    assert slide_charts.STATUS_COLORS[MET] == verdict.STATUS_COLORS[MET] == T.MET_COLOR == "#009E73"
-    assert slide_charts.STATUS_COLORS[NOT_MET] == verdict.STATUS_COLORS[NOT_MET] == T.NOT_MET_COLOR
+    assert slide_charts.STATUS_COLORS[MET] == verdict.STATUS_COLORS[MET] == vi.MET_COLOR == "#009E73"
+    assert slide_charts.STATUS_COLORS[NOT_MET] == verdict.STATUS_COLORS[NOT_MET] == vi.NOT_MET_COLOR
     assert pack.STATUS_RGB[MET] == (0x00, 0x9E, 0x73)
-    assert TV.BADGES[MET].startswith(":green-badge") and T.MET_BADGE == TV.BADGES[MET]
+    assert verdict_text.BADGES[MET].startswith(":green-badge") and vi.MET_BADGE == verdict_text.BADGES[MET]
     assert verdict.STATUS_COLORS[NO_DATA] == verdict.STATUS_COLORS[verdict.FEW]
 
 
@@ -229,7 +231,7 @@ def test_below_target_slides_rank_by_gap_and_continue_on_following_slides(sample
     first = below[0].table
     if len(units) > slides_mod.FIRST_TABLE_ROWS:
         assert first["more"] == len(units) - slides_mod.FIRST_TABLE_ROWS and below[1].key == "below:2"
-        assert first["columns"][2] == TR.COL_GAP and first["columns"][3] == TR.COL_RATE
+        assert first["columns"][2] == report_text.COL_GAP and first["columns"][3] == report_text.COL_RATE
 
 
 def test_levels_that_exist_in_a_period():
@@ -254,7 +256,7 @@ def _font_sizes(node, inside_font: bool = False):
 
 
 def test_wall_screen_chart_text_is_at_least_24_px(sample_db):
-    from kpi import slide_charts
+    from kpi.reports import slide_charts
 
     deck = slides_mod.build_slides(Warehouse(sample_db), periods.month(2025, 10))
     sizes = []
@@ -269,7 +271,7 @@ def test_wall_screen_chart_text_is_at_least_24_px(sample_db):
 
 def test_scope_is_said_in_words():
     units = [("UBND huyện Nhơn Trạch", "district")] + [(f"UBND xã {i}", "commune") for i in range(12)]
-    assert TV.scope_line("units", None, units) == "Phạm vi: UBND huyện Nhơn Trạch và 12 đơn vị cấp xã"
-    assert TV.scope_line("province", None, []) == "Phạm vi: Toàn tỉnh"
-    assert TV.scope_line("level", "Cấp xã", []) == "Phạm vi: Cấp xã (toàn tỉnh)"
-    assert TV.scope_line("units", None, [("UBND xã Phú Hữu", "commune")]) == "Phạm vi: UBND xã Phú Hữu"
+    assert verdict_text.scope_line("units", None, units) == "Phạm vi: UBND huyện Nhơn Trạch và 12 đơn vị cấp xã"
+    assert verdict_text.scope_line("province", None, []) == "Phạm vi: Toàn tỉnh"
+    assert verdict_text.scope_line("level", "Cấp xã", []) == "Phạm vi: Cấp xã (toàn tỉnh)"
+    assert verdict_text.scope_line("units", None, [("UBND xã Phú Hữu", "commune")]) == "Phạm vi: UBND xã Phú Hữu"

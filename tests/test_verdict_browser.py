@@ -13,9 +13,11 @@ import shutil
 
 import pytest
 
-from kpi import auth, periods, slides as slides_mod, verdict
-from kpi import text_vi as T
-from kpi.db import Warehouse
+from kpi.access import auth
+from kpi.measures import periods, verdict
+from kpi.reports import slides as slides_mod
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse
 from tests.browser_support import (NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, require_chromium, settle,
                                    streamlit_server)
 from tests.factories import add_dossiers, add_units, dossier
@@ -94,10 +96,10 @@ def _shots(tab, name: str, parts: int = 4) -> None:
 def test_overview_and_on_time_page(server, size):
     url, wh = server
     in_force = slides_mod.in_force_targets(wh, 2025)
-    judged = verdict.for_selection(wh, OCTOBER, in_force, T.OVERVIEW_PLAN_KPIS)
+    judged = verdict.for_selection(wh, OCTOBER, in_force, vi.OVERVIEW_PLAN_KPIS)
     with chromium() as browser:
         tab = new_tab(browser, VIEWPORTS[size])
-        login(tab, url, ADMIN, PASSWORD, T.PAGE_TITLES["overview"])
+        login(tab, url, ADMIN, PASSWORD, vi.PAGE_TITLES["overview"])
         settle(tab)
         _pick_october(tab)
         main = tab.locator("[data-testid='stMainBlockContainer']")
@@ -121,8 +123,8 @@ def test_overview_and_on_time_page(server, size):
 
 def _open_page(tab, page: str) -> None:
     """Switch page through the menu and wait until its title and charts are drawn."""
-    tab.locator(NAV_LINKS).filter(has_text=T.PAGE_TITLES[page]).first.click()
-    tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.PAGE_TITLES[page]).first.wait_for()
+    tab.locator(NAV_LINKS).filter(has_text=vi.PAGE_TITLES[page]).first.click()
+    tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=vi.PAGE_TITLES[page]).first.wait_for()
     settle(tab)
     tab.wait_for_timeout(800)
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi import periods, slides as slides_mod, text_verdict as TV, text_vi as T, verdict
-from kpi.auth import User
-from kpi.db import Warehouse
+from kpi.measures import periods, verdict
+from kpi.reports import slides as slides_mod
+from kpi.text import verdict as verdict_text, vi
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_units, dossier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +50,7 @@ def october(sample_copy) -> Path:
 def test_overview_headline_tiles_and_matrix_say_the_verdict(monkeypatch, sample_db, month):
     wh = Warehouse(sample_db)
     period = periods.from_param(month)
-    judged = verdict.for_selection(wh, period, slides_mod.in_force_targets(wh, period.end.year), T.OVERVIEW_PLAN_KPIS)
+    judged = verdict.for_selection(wh, period, slides_mod.in_force_targets(wh, period.end.year), vi.OVERVIEW_PLAN_KPIS)
     at = overview(monkeypatch, sample_db, month)
     text = markdown(at)
     assert "### " + judged.headline() in text
@@ -56,9 +58,9 @@ def test_overview_headline_tiles_and_matrix_say_the_verdict(monkeypatch, sample_
         assert judged.missed_sentence() in text
     # Each tile's badge is its KPI's verdict; a met badge never sits on a KPI the matrix shows red.
     badges = [m.value for m in at.markdown if m.value.startswith((":green-badge", ":orange-badge", ":gray-badge"))]
-    expected = [TV.BADGES[judged.status(k)] for k in T.OVERVIEW_PLAN_KPIS if judged.status(k) in TV.BADGES]
+    expected = [verdict_text.BADGES[judged.status(k)] for k in vi.OVERVIEW_PLAN_KPIS if judged.status(k) in verdict_text.BADGES]
     assert [b.split("]")[0] + "]" for b in badges] == expected
-    for kpi in T.OVERVIEW_PLAN_KPIS:
+    for kpi in vi.OVERVIEW_PLAN_KPIS:
         for cell in judged.kpis[kpi].cells:
             assert f"<td class='kpi-{cell.status}'" in text
 
@@ -67,26 +69,26 @@ def test_overview_october_2025_shows_the_abolished_backlog_apart(monkeypatch, sa
     wh = Warehouse(october)
     period = periods.month(2025, 10)
     in_force = slides_mod.in_force_targets(wh, 2025)
-    clean = verdict.for_selection(Warehouse(sample_db), period, in_force, T.OVERVIEW_PLAN_KPIS)
+    clean = verdict.for_selection(Warehouse(sample_db), period, in_force, vi.OVERVIEW_PLAN_KPIS)
     at = overview(monkeypatch, october, "2025-10")
     text = markdown(at)
     assert "### " + clean.headline() in text  # the leftovers do not change the verdict
-    assert T.level_label_in("district", period) in text  # the matrix row, named as abolished
+    assert vi.level_label_in("district", period) in text  # the matrix row, named as abolished
     assert verdict.abolished_note() in [c.value for c in at.caption]
-    assert "<td class='kpi-abolished'" in text and "kpi-not_met" not in text.split(T.level_label_in("district", period))[1].split("</tr>")[0]
+    assert "<td class='kpi-abolished'" in text and "kpi-not_met" not in text.split(vi.level_label_in("district", period))[1].split("</tr>")[0]
 
 
 def test_overview_units_needing_attention_are_ordered_by_gap_with_the_right_count(monkeypatch, sample_db):
     month = "2025-06"
     wh = Warehouse(sample_db)
     period = periods.from_param(month)
-    from kpi import metrics
+    from kpi.measures import metrics
 
     names = {r.unit_id: r.name for r in metrics.units_frame(wh).itertuples()}
     ranking = verdict.rank_units(period, metrics.kpi_table(wh, period, None, None, ("level", "unit")), "on_time_rate",
                                  slides_mod.in_force_targets(wh, 2025), names)
     at = overview(monkeypatch, sample_db, month)
-    assert TV.ATTENTION_TITLE.format(n=T.num(len(ranking.below))) in [s.value for s in at.subheader]
+    assert verdict_text.ATTENTION_TITLE.format(n=vi.num(len(ranking.below))) in [s.value for s in at.subheader]
     buttons = [b.key.removeprefix("worst_") for b in at.button if str(b.key).startswith("worst_")]
     assert buttons == [u.unit_id for u in ranking.below[:5]]
     gaps = [u.gap for u in ranking.below]
@@ -115,22 +117,22 @@ def test_pakn_backlog_tile_and_chart_count_the_same(monkeypatch, sample_db):
     at = overview(monkeypatch, sample_db, "2025-10")
     at.switch_page("pages/pakn.py").run()
     assert not at.exception
-    tile = [m for m in at.metric if m.label == T.PAKN_COUNTS["pakn_backlog"]][0]
+    tile = [m for m in at.metric if m.label == vi.PAKN_COUNTS["pakn_backlog"]][0]
     charts = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
     titles = [str(c["layout"].get("title", {}).get("text", "")).replace("<br>", " ") for c in charts]
-    chart = charts[titles.index(T.PAKN_BACKLOG_TITLE)]
-    parts = {t["name"]: t for t in chart["data"] if t["name"] != T.TWO_LEVEL_SWITCH}
-    assert set(parts) == set(T.PAKN_BACKLOG_PARTS.values())
+    chart = charts[titles.index(vi.PAKN_BACKLOG_TITLE)]
+    parts = {t["name"]: t for t in chart["data"] if t["name"] != vi.TWO_LEVEL_SWITCH}
+    assert set(parts) == set(vi.PAKN_BACKLOG_PARTS.values())
     # The stacked parts of the last month add up to the tile, and the tile's caption is the overdue part.
-    assert T.num(sum(t["y"][-1] for t in parts.values())) == tile.value
-    overdue = parts[T.PAKN_BACKLOG_PARTS["pakn_backlog_overdue"]]["y"][-1]
-    assert f"{T.PAKN_COUNTS['pakn_backlog_overdue']}: {T.num(overdue)}" in [c.value for c in at.caption]
+    assert vi.num(sum(t["y"][-1] for t in parts.values())) == tile.value
+    overdue = parts[vi.PAKN_BACKLOG_PARTS["pakn_backlog_overdue"]]["y"][-1]
+    assert f"{vi.PAKN_COUNTS['pakn_backlog_overdue']}: {vi.num(overdue)}" in [c.value for c in at.caption]
     assert all(str(t["x"][-1]).startswith("2025-10") for t in parts.values())
 
 
 def test_district_scoped_leader_sees_whose_data_and_only_levels_in_scope(monkeypatch, sample_db):
-    from kpi import metrics
-    from kpi.filters import Scope
+    from kpi.measures import metrics
+    from kpi.measures.filters import Scope
 
     units = metrics.units_frame(Warehouse(sample_db))
     district = units[units["level"] == "district"].iloc[0]
@@ -140,13 +142,13 @@ def test_district_scoped_leader_sees_whose_data_and_only_levels_in_scope(monkeyp
     at = overview(monkeypatch, sample_db, "2025-06", user=User("huyen", "leader", scope=scope))
     assert f"**Phạm vi: {district['name']} và {len(communes)} đơn vị cấp xã**" in [m.value for m in at.markdown]
     level_options = at.selectbox(key="flt_level").options
-    assert T.LEVEL_LABELS["province"] not in level_options
-    assert T.LEVEL_LABELS["district"] in level_options and T.LEVEL_LABELS["commune"] in level_options
+    assert vi.LEVEL_LABELS["province"] not in level_options
+    assert vi.LEVEL_LABELS["district"] in level_options and vi.LEVEL_LABELS["commune"] in level_options
 
 
 def test_unit_page_shows_no_rank_among_fewer_than_three_peers(monkeypatch, sample_db):
-    from kpi import metrics
-    from kpi.filters import Scope
+    from kpi.measures import metrics
+    from kpi.measures.filters import Scope
 
     units = metrics.units_frame(Warehouse(sample_db))
     district = units[units["level"] == "district"].iloc[0]

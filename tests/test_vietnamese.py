@@ -14,11 +14,12 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from etl import upload as U
-from kpi import audit, targets
-from kpi import text_vi as T
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.drill_export import dossiers_xlsx
+from kpi.warehouse import audit
+from kpi.measures import targets
+from kpi.text import vi
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.reports.drill_export import dossiers_xlsx
 from tests.test_pages import ROOT, make_app, no_exception
 from tests.upload_helpers import page
 from ui import text_audit, widget_text
@@ -92,9 +93,9 @@ def test_drilldown_file_name_has_no_english_and_no_diacritics_and_the_download_i
 
 
 def test_file_slugs():
-    assert T.file_slug("Đã giải quyết quá hạn") == "da-giai-quyet-qua-han"
-    assert T.rejects_file_name("Tháng 1 (Sở Tư pháp).xlsx") == "thang-1-so-tu-phap-dong-bi-loai.xlsx"
-    assert T.rejects_file_name("mc.xlsx", 12) == "mc-luot-12-dong-bi-loai.xlsx"
+    assert vi.file_slug("Đã giải quyết quá hạn") == "da-giai-quyet-qua-han"
+    assert vi.rejects_file_name("Tháng 1 (Sở Tư pháp).xlsx") == "thang-1-so-tu-phap-dong-bi-loai.xlsx"
+    assert vi.rejects_file_name("mc.xlsx", 12) == "mc-luot-12-dong-bi-loai.xlsx"
 
 
 def test_drilldown_excel_freezes_below_the_header():
@@ -102,9 +103,9 @@ def test_drilldown_excel_freezes_below_the_header():
                            "received_at": dt.datetime(2024, 10, 1, 8), "due_at": None, "finished_at": None,
                            "days_late": 2, "channel": "online"}])
     with_title = load_workbook(io.BytesIO(dossiers_xlsx(frame, "Tiêu đề"))).active
-    assert with_title["A3"].value == T.DOSSIER_COLUMNS["code"] and with_title.freeze_panes == "A4"
+    assert with_title["A3"].value == vi.DOSSIER_COLUMNS["code"] and with_title.freeze_panes == "A4"
     without = load_workbook(io.BytesIO(dossiers_xlsx(frame))).active
-    assert without["A1"].value == T.DOSSIER_COLUMNS["code"] and without.freeze_panes == "A2"
+    assert without["A1"].value == vi.DOSSIER_COLUMNS["code"] and without.freeze_panes == "A2"
 
 
 def test_reject_report_writes_real_dates_and_numeric_stt():
@@ -130,11 +131,11 @@ def test_preview_never_shows_none():
 
 # -- audit rows in words -------------------------------------------------------------------------
 def test_audit_sentences():
-    kpi = T.KPI_LABELS["on_time_rate"]
+    kpi = vi.KPI_LABELS["on_time_rate"]
     new = {"year": 2026, "indicator": "on_time_rate", "level": None, "unit_id": None, "old": 0.97, "new": 0.98}
     assert text_audit.sentence("target.set", "2026/on_time_rate/*/*", new) == f"Sửa chỉ tiêu {kpi} 2026: 97% → 98%"
     assert text_audit.sentence("target.set", "2026/digitization_rate/district/*", "0.4500 >= (phiên bản 2)") == \
-        f"Sửa chỉ tiêu {T.KPI_LABELS['digitization_rate']} 2026 (cấp huyện): đặt 45%"
+        f"Sửa chỉ tiêu {vi.KPI_LABELS['digitization_rate']} 2026 (cấp huyện): đặt 45%"
     assert text_audit.sentence("target.confirm", "2025", '{"year": 2025, "from_years": [2024], "count": 11}') == \
         "Xác nhận 11 chỉ tiêu năm 2025 (chép từ năm 2024)"
     assert text_audit.sentence("login", "an", '{"reason": "wrong password", "failures": 2}', success=False) == \
@@ -157,5 +158,5 @@ def test_audit_page_shows_words_not_keys_or_json(tmp_path, monkeypatch):
     assert not at.exception
     table = at.dataframe[0].value
     shown = " ".join(str(v) for v in table.to_numpy().ravel())
-    assert f"Sửa chỉ tiêu {T.KPI_LABELS['on_time_rate']} 2026: 97% → 98%" in shown
+    assert f"Sửa chỉ tiêu {vi.KPI_LABELS['on_time_rate']} 2026: 97% → 98%" in shown
     assert "on_time_rate" not in shown and "{" not in shown

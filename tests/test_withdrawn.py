@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from etl.load import load_file
-from kpi import metrics, periods
-from kpi.db import Warehouse
+from kpi.measures import metrics, periods
+from kpi.warehouse.db import Warehouse
 
 MARCH = periods.custom(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
 ROWS = [  # code, status, received, due, finished

@@ -1,7 +1,7 @@
-"""Login on the Streamlit side: the contract between dashboard.py, the pages and kpi.auth.
+"""Login on the Streamlit side: the contract between dashboard.py, the pages and kpi.access.auth.
 
 ``require_user()`` is called at the top of the entry script (and of every page
-that must not render for a stranger). It returns the logged-in ``kpi.auth.User``
+that must not render for a stranger). It returns the logged-in ``kpi.access.auth.User``
 or draws a form and stops the run:
 
 - a ``User`` in ``st.session_state["user"]`` whose session has not been idle for
@@ -24,8 +24,10 @@ import secrets
 
 import streamlit as st
 
-from kpi import audit, auth, config, throttle
-from kpi.auth import AuthError, User
+from kpi import config
+from kpi.access import auth, throttle
+from kpi.warehouse import audit
+from kpi.access.auth import AuthError, User
 from ui import session_token, text_auth as T
 from ui.warehouse import get_warehouse
 
@@ -133,7 +135,7 @@ def _login_form(wh, sso: bool) -> User | None:
 
 
 def _client_keys() -> list[str]:
-    """Who is trying, for kpi.throttle: this browser session and, behind a network, its IP address."""
+    """Who is trying, for kpi.access.throttle: this browser session and, behind a network, its IP address."""
     token = st.session_state.setdefault(_CLIENT_KEY, secrets.token_hex(8))
     keys = [f"session:{token}"]
     try:
@@ -146,7 +148,7 @@ def _client_keys() -> list[str]:
 
 
 def _throttled_login(wh, name: str, password: str) -> User | None:
-    """kpi.auth.authenticate behind the per-client brake (refused before any hashing while it holds)."""
+    """kpi.access.auth.authenticate behind the per-client brake (refused before any hashing while it holds)."""
     keys = _client_keys()
     wait = throttle.LOGINS.wait_seconds(keys)
     if wait > 0:

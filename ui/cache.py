@@ -13,10 +13,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import metrics, targets
-from kpi.db import Warehouse
-from kpi.filters import Filters, Scope
-from kpi.periods import Period
+from kpi.measures import metrics, targets
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters, Scope
+from kpi.measures.periods import Period
 
 _TTL = 24 * 3600
 

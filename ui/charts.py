@@ -19,9 +19,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi import text_verdict as TV, text_vi as T, verdict
-from kpi.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
-from kpi.targets import NOT_MET
+from kpi.measures import verdict
+from kpi.text import verdict as verdict_text, vi
+from kpi.measures.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
+from kpi.measures.targets import NOT_MET
 
 FONT_SIZE = 17
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -42,7 +43,7 @@ def layout(fig: go.Figure, title: str | None = None, height: int = 430, percent_
                "yanchor": "top", "x": 0.01, "xref": "container", "xanchor": "left"} if title else None,
         separators=",.",
         font={"size": FONT_SIZE, "family": "Arial, Helvetica, sans-serif"},
-        colorway=list(T.OKABE_ITO),
+        colorway=list(vi.OKABE_ITO),
         height=height,
         margin={"l": 70, "r": 20, "t": 40 + 30 * lines if title else 30, "b": 60},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0, "title": None},
@@ -65,15 +66,15 @@ def show(fig: go.Figure, key: str | None = None) -> None:
 
 # -- goal lines and the reform marker --------------------------------------------
 def target_line(fig: go.Figure, kpi: str, target, level: str | None = None, axis: str = "y",
-                color: str = T.TARGET_COLOR, label_level: bool = False, slot: int = 0) -> None:
+                color: str = vi.TARGET_COLOR, label_level: bool = False, slot: int = 0) -> None:
     """A dashed goal line at ``target.threshold`` across the plot, labelled with its plan.
 
     The label sits above the plot area (``slot`` stacks several), never over a point or a bar."""
     if target is None:
         return
-    text = T.target_line_label(target.threshold, target.source)
+    text = vi.target_line_label(target.threshold, target.source)
     if label_level and level:
-        text += f" ({T.LEVEL_LABELS[level]})"
+        text += f" ({vi.LEVEL_LABELS[level]})"
     name = f"target:{kpi}:{level or 'all'}"
     line = {"color": color, "width": 3, "dash": "dash"}
     if axis == "y":
@@ -102,7 +103,7 @@ def switch_marker(fig: go.Figure, start: dt.date, end: dt.date) -> None:
     fig.add_shape(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
                   line={"color": "#555555", "width": 2, "dash": "dot"}, name="two_level_switch")
     # Named in the legend, not over the plot: a label there would cover points on a narrow chart.
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=T.TWO_LEVEL_SWITCH, hoverinfo="skip",
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=vi.TWO_LEVEL_SWITCH, hoverinfo="skip",
                              line={"color": "#555555", "width": 2, "dash": "dot"}))
 
 
@@ -144,12 +145,12 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
             continue
         part = part.sort_values("period_start")
         values = pd.to_numeric(part[kpi], errors="coerce")
-        custom = [[T.pct(v) if pd.notna(v) else T.NO_DATA, T.num(n), T.num(d)]
+        custom = [[vi.pct(v) if pd.notna(v) else vi.NO_DATA, vi.num(n), vi.num(d)]
                   for v, n, d in zip(values, part[f"{kpi}__num"], part[f"{kpi}__den"])]
         fig.add_trace(go.Scatter(
             x=pd.to_datetime(part["period_start"]).dt.strftime("%Y-%m-%d").tolist(), y=values.astype(object).where(values.notna(), None).tolist(), mode="lines+markers",
-            name=T.LEVEL_LABELS.get(level, T.KPI_LABELS[kpi]),
-            line={"color": T.LEVEL_COLORS.get(level, T.OKABE_ITO[0]), "width": 4}, marker={"size": 10},
+            name=vi.LEVEL_LABELS.get(level, vi.KPI_LABELS[kpi]),
+            line={"color": vi.LEVEL_COLORS.get(level, vi.OKABE_ITO[0]), "width": 4}, marker={"size": 10},
             customdata=custom, connectgaps=False,
             hovertemplate="%{x|T%m/%Y}: %{customdata[0]}<br>%{customdata[1]} / %{customdata[2]}<extra>%{fullData.name}</extra>",
         ))
@@ -160,7 +161,7 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
     several = len(distinct) > 1
     for slot, entries in enumerate(distinct.values()):
         level, target = entries[0]
-        color = T.LEVEL_COLORS.get(level, T.TARGET_COLOR) if several else T.TARGET_COLOR
+        color = vi.LEVEL_COLORS.get(level, vi.TARGET_COLOR) if several else vi.TARGET_COLOR
         target_line(fig, kpi, target, level if several else None, color=color, label_level=several, slot=slot)
     layout(fig, title, height)
     if distinct:  # room between the title and the plot for the stacked goal labels
@@ -178,7 +179,7 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
 
 
 def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure:
-    """Units as horizontal bars in the order given (kpi.verdict.rank_units: the units missing the
+    """Units as horizontal bars in the order given (kpi.measures.verdict.rank_units: the units missing the
     most dossiers at the top), against their targets.
 
     ``rows`` has name, the KPI value, its ``__num``/``__den``, ``target`` (a Target or None),
@@ -188,17 +189,17 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
     rows = rows[pd.to_numeric(rows[kpi], errors="coerce").notna()].copy()
     rows["value"] = pd.to_numeric(rows[kpi])
     status = list(rows["status"])
-    colors = [verdict.STATUS_COLORS.get(s, T.NO_DATA_COLOR) for s in status]
-    text = [(f"✘ {verdict.rate_text(v, t)} · {TV.GAP_SHORT.format(n=T.num(g))}" if s == NOT_MET
+    colors = [verdict.STATUS_COLORS.get(s, vi.NO_DATA_COLOR) for s in status]
+    text = [(f"✘ {verdict.rate_text(v, t)} · {verdict_text.GAP_SHORT.format(n=vi.num(g))}" if s == NOT_MET
              else verdict.rate_text(v, t)) for v, t, s, g in zip(rows["value"], rows["target"], status, rows["gap"])]
-    custom = [[T.num(n), T.num(d), verdict.status_label(s or "")] for n, d, s in
+    custom = [[vi.num(n), vi.num(d), verdict.status_label(s or "")] for n, d, s in
               zip(rows[f"{kpi}__num"], rows[f"{kpi}__den"], status)]
     fig = go.Figure(go.Bar(
         x=rows["value"].tolist(), y=rows["name"].tolist(), orientation="h", marker={"color": colors}, text=text,
         # Inside, from the start of the bar: a value never sits on the goal line near the bar's end.
         textposition=["inside" if v >= 0.3 else "outside" for v in rows["value"]], insidetextanchor="start",
         textfont={"color": ["white" if v >= 0.3 else "#1a1a1a" for v in rows["value"]]},
-        cliponaxis=False, customdata=custom, name=T.KPI_LABELS[kpi],
+        cliponaxis=False, customdata=custom, name=vi.KPI_LABELS[kpi],
         hovertemplate="%{y}: %{x:.1%}<br>%{customdata[0]} / %{customdata[1]} · %{customdata[2]}<extra></extra>",
     ))
     thresholds = {round(t.threshold, 6): t for t in rows["target"] if t is not None}
@@ -207,8 +208,8 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
     elif thresholds:
         marks = rows[rows["target"].notna()]
         fig.add_trace(go.Scatter(
-            x=[t.threshold for t in marks["target"]], y=marks["name"].tolist(), mode="markers", name=T.LEVEL_TARGET_MARK,
-            marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": T.TARGET_COLOR}},
+            x=[t.threshold for t in marks["target"]], y=marks["name"].tolist(), mode="markers", name=vi.LEVEL_TARGET_MARK,
+            marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": vi.TARGET_COLOR}},
             hovertemplate="Chỉ tiêu %{x:.0%}<extra></extra>",
         ))
     height = max(260, 44 * len(rows) + 120)
@@ -252,14 +253,14 @@ def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | Non
     for v, s, l in zip(values, status, levels):
         target = targets.get(l)
         # Short lines: three levels side by side on a third of a 1366 px page.
-        lines = [T.LEVEL_SHORT[l] + (f"<br>({T.ABOLISHED_SHORT})" if s == verdict.ABOLISHED else ""),
-                 f"<b>{verdict.rate_text(v if pd.notna(v) else None, target)}</b> {TV.STATUS_MARKS.get(s, '')}".strip()]
+        lines = [vi.LEVEL_SHORT[l] + (f"<br>({vi.ABOLISHED_SHORT})" if s == verdict.ABOLISHED else ""),
+                 f"<b>{verdict.rate_text(v if pd.notna(v) else None, target)}</b> {verdict_text.STATUS_MARKS.get(s, '')}".strip()]
         if target:
-            lines.append(T.target_phrase(target.threshold, target.direction))
+            lines.append(vi.target_phrase(target.threshold, target.direction))
         names.append("<br>".join(lines))
     fig = go.Figure(go.Bar(
-        x=names, y=values, name=T.KPI_LABELS[kpi],
-        marker={"color": [verdict.STATUS_COLORS.get(s, T.NO_DATA_COLOR) for s in status]},
+        x=names, y=values, name=vi.KPI_LABELS[kpi],
+        marker={"color": [verdict.STATUS_COLORS.get(s, vi.NO_DATA_COLOR) for s in status]},
         hovertemplate="%{y:.1%}<extra></extra>",
     ))
     for i, level in enumerate(levels):
@@ -267,7 +268,7 @@ def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | Non
         if target is None:
             continue
         fig.add_shape(type="line", xref="x", x0=i - 0.45, x1=i + 0.45, yref="y", y0=target.threshold, y1=target.threshold,
-                      line={"color": T.TARGET_COLOR, "width": 4, "dash": "dash"}, name=f"target:{kpi}:{level}")
+                      line={"color": vi.TARGET_COLOR, "width": 4, "dash": "dash"}, name=f"target:{kpi}:{level}")
     layout(fig, title, height)
     fig.update_yaxes(range=[0, 1.05])
     fig.update_xaxes(tickangle=0)
@@ -284,8 +285,8 @@ def share_bars(rows: pd.DataFrame, category: str, columns: dict, colors: dict, t
         share = (rows[column] / totals).astype("float64")
         fig.add_trace(go.Bar(
             y=rows[category].tolist(), x=share.astype(object).where(share.notna(), None).tolist(), name=label, orientation="h", marker={"color": colors.get(column)},
-            customdata=[[T.num(v)] for v in rows[column]],
-            text=[T.pct(v, 0) if pd.notna(v) and v >= 0.06 else "" for v in share], textposition="inside",
+            customdata=[[vi.num(v)] for v in rows[column]],
+            text=[vi.pct(v, 0) if pd.notna(v) and v >= 0.06 else "" for v in share], textposition="inside",
             hovertemplate="%{y} · " + label + ": %{x:.1%} (%{customdata[0]})<extra></extra>",
         ))
     layout(fig, title, height or max(240, 56 * len(rows) + 120), percent_axis="x")

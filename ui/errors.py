@@ -3,7 +3,7 @@
 ``boundary()`` wraps what dashboard.py runs (login, navigation, the page). An unexpected
 exception is logged server-side with its traceback under a short incident id, and the user
 sees a Vietnamese message with that id. A busy warehouse (a load holds the write lock longer
-than ``kpi.db`` waits) is retried automatically a bounded number of times; a full or
+than ``kpi.warehouse.db`` waits) is retried automatically a bounded number of times; a full or
 read-only disk shows its own message. Streamlit's control flow (st.stop, st.rerun,
 st.switch_page) are BaseExceptions and pass through untouched.
 """
@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from kpi.db import WarehouseBusy, WarehouseError
+from kpi.warehouse.db import WarehouseBusy, WarehouseError
 from ui import text_errors as T
 
 log = logging.getLogger("tthc.incident")

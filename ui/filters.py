@@ -12,17 +12,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi import periods
-from kpi import text_vi as T
-from kpi.db import Warehouse
-from kpi.filters import Filters, Scope
-from kpi.levels import LEVELS, levels_on
-from kpi.periods import Period
-from kpi.text import sort_key_vi
+from kpi.measures import periods
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import Filters, Scope
+from kpi.measures.levels import LEVELS, levels_on
+from kpi.measures.periods import Period
+from kpi.text.normalize import sort_key_vi
 from ui import cache
 
 KIND, MONTH, QUARTER, HALF, YEAR, CUSTOM = "flt_kind", "flt_month", "flt_quarter", "flt_half", "flt_year", "flt_custom"
-CUTOFF = "flt_cutoff"  # TT 01 reporting periods (cut-off quarters, halves, years; kpi.periods.cutoff)
+CUTOFF = "flt_cutoff"  # TT 01 reporting periods (cut-off quarters, halves, years; kpi.measures.periods.cutoff)
 LEVEL, UNIT, FIELD = "flt_level", "flt_unit", "flt_field"
 KEYS = (KIND, MONTH, QUARTER, HALF, YEAR, CUSTOM, CUTOFF, LEVEL, UNIT, FIELD)
 ANCHOR = "_flt_anchor"
@@ -146,27 +146,27 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
     anchor = st.session_state.get(ANCHOR)
     if isinstance(anchor, dt.date) and first <= anchor <= last:
         default = periods.month(anchor.year, anchor.month)
-    where.header(T.FILTERS_HEADER)
+    where.header(vi.FILTERS_HEADER)
 
-    kinds = list(T.PERIOD_KINDS)
+    kinds = list(vi.PERIOD_KINDS)
     _restore(KIND, kinds, "month")
-    kind = where.segmented_control(T.PERIOD_KIND_LABEL, kinds, format_func=T.PERIOD_KINDS.get, key=KIND,
+    kind = where.segmented_control(vi.PERIOD_KIND_LABEL, kinds, format_func=vi.PERIOD_KINDS.get, key=KIND,
                                    selection_mode="single") or "month"
     if kind == "custom":
         _restore(CUSTOM, None, (default.start, default.end))
-        picked = where.date_input(T.PERIOD_PICK_LABEL["custom"], key=CUSTOM, min_value=first, max_value=max(last, first),
+        picked = where.date_input(vi.PERIOD_PICK_LABEL["custom"], key=CUSTOM, min_value=first, max_value=max(last, first),
                                   format="DD/MM/YYYY")
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             period = periods.custom(picked[0], picked[1])
         else:
-            where.caption(T.CUSTOM_INCOMPLETE)
+            where.caption(vi.CUSTOM_INCOMPLETE)
             start = picked[0] if isinstance(picked, (tuple, list)) and picked else default.start
             period = periods.custom(start, max(start, default.end))
     else:
         key = {"month": MONTH, "quarter": QUARTER, "half": HALF, "year": YEAR, "cutoff": CUTOFF}[kind]
         options = _options(kind, first, last)
         _restore(key, options, _default_value(kind, default) if _default_value(kind, default) in options else options[0])
-        value = where.selectbox(T.PERIOD_PICK_LABEL[kind], options, key=key, format_func=lambda v: _label(kind, v))
+        value = where.selectbox(vi.PERIOD_PICK_LABEL[kind], options, key=key, format_func=lambda v: _label(kind, v))
         period = parse_period(kind, value)
 
     st.session_state[ANCHOR] = period.start
@@ -176,24 +176,24 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
         level_options = [level for level in level_options if level in held]
     if scope.kind != "level":
         level_options = [ALL] + level_options
-    all_label = T.ALL_PROVINCE if scope.is_province else T.ALL_IN_SCOPE
+    all_label = vi.ALL_PROVINCE if scope.is_province else vi.ALL_IN_SCOPE
     _restore(LEVEL, level_options, level_options[0])
-    level = where.selectbox(T.LEVEL_FILTER_LABEL, level_options, key=LEVEL,
-                            format_func=lambda v: T.LEVEL_LABELS.get(v, all_label))
+    level = where.selectbox(vi.LEVEL_FILTER_LABEL, level_options, key=LEVEL,
+                            format_func=lambda v: vi.LEVEL_LABELS.get(v, all_label))
     level = None if level in (ALL, None) else level
 
     units = units_in(wh, scope, period, level, version)
     names = dict(units)
     unit_options = [ALL] + [u for u, _ in units]
     _restore(UNIT, unit_options, ALL)
-    unit = where.selectbox(T.UNIT_FILTER_LABEL, unit_options, key=UNIT,
-                           format_func=lambda v: names.get(v, T.ALL_UNITS))
+    unit = where.selectbox(vi.UNIT_FILTER_LABEL, unit_options, key=UNIT,
+                           format_func=lambda v: names.get(v, vi.ALL_UNITS))
 
     fields = sorted(cache.fields_list(wh, scope, version), key=sort_key_vi)
     field_options = [ALL] + fields
     _restore(FIELD, field_options, ALL)
-    field = where.selectbox(T.FIELD_FILTER_LABEL, field_options, key=FIELD,
-                            format_func=lambda v: T.ALL_FIELDS if v == ALL else v)
+    field = where.selectbox(vi.FIELD_FILTER_LABEL, field_options, key=FIELD,
+                            format_func=lambda v: vi.ALL_FIELDS if v == ALL else v)
     _keep(*KEYS)
     return period, Filters(level=level, unit_ids=(unit,) if unit not in (ALL, None) else (),
                            fields=(field,) if field not in (ALL, None) else ())

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from kpi import targets as targets_mod
-from kpi import text_vi as T
-from kpi import auth
-from kpi.auth import User
-from kpi.db import Warehouse
-from kpi.filters import PROVINCE_SCOPE, Filters, Scope
-from kpi.periods import Period
+from kpi.measures import targets as targets_mod
+from kpi.text import vi
+from kpi.access import auth
+from kpi.access.auth import User
+from kpi.warehouse.db import Warehouse
+from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
+from kpi.measures.periods import Period
 from ui import cache, filters as filters_ui
 from ui.warehouse import get_warehouse
 
@@ -117,7 +117,7 @@ def build(with_filters: bool = True, user: User | None = None) -> Frame:
     frame = Frame(user, wh, version, data_range)
     if with_filters and frame.has_data:
         frame.period, frame.filters = filters_ui.render(wh, user.scope, data_range, version)
-        # Labelled "số liệu đến ngày …" when the period runs past the data (kpi.periods.Period.label).
+        # Labelled "số liệu đến ngày …" when the period runs past the data (kpi.measures.periods.Period.label).
         frame.period = frame.period.until(data_range[1])
     return frame
 
@@ -146,11 +146,11 @@ def current(require_data: bool = True) -> Frame:
 
 
 def empty_state() -> None:
-    st.title(T.EMPTY_TITLE)
-    st.info(T.EMPTY_BODY, icon="ℹ️")
+    st.title(vi.EMPTY_TITLE)
+    st.info(vi.EMPTY_BODY, icon="ℹ️")
     pages = getattr(_local, "pages", {}) or {}
     if "upload" in pages:
-        st.page_link(pages["upload"], label=T.PAGE_TITLES["upload"], icon="📤")
+        st.page_link(pages["upload"], label=vi.PAGE_TITLES["upload"], icon="📤")
 
 
 def set_pages(pages: dict) -> None:
@@ -166,12 +166,12 @@ def page(name: str):
 
 def scope_line(frame: Frame) -> str:
     """Whose data this is: 'Phạm vi: UBND huyện X và 12 đơn vị cấp xã', or 'Phạm vi: Toàn tỉnh'."""
-    from kpi import text_verdict as TV
+    from kpi.text import verdict as verdict_text
 
     scope = frame.scope
     units = frame.units() if scope.kind == "units" else None
     pairs = list(zip(units["name"], units["level"])) if units is not None else []
-    return TV.scope_line(scope.kind, T.LEVEL_LABELS.get(scope.level or ""), pairs)
+    return verdict_text.scope_line(scope.kind, vi.LEVEL_LABELS.get(scope.level or ""), pairs)
 
 
 def header(frame: Frame, title: str) -> None:
@@ -180,16 +180,16 @@ def header(frame: Frame, title: str) -> None:
     st.markdown(f"**{scope_line(frame)}**")
     names = frame.unit_names()
     f = frame.filters
-    level = T.LEVEL_LABELS.get(f.level or "", T.ALL_PROVINCE if frame.scope.is_province else T.ALL_IN_SCOPE)
-    unit = names.get(f.unit_ids[0], f.unit_ids[0]) if f.unit_ids else T.ALL_UNITS
-    field_text = f.fields[0] if f.fields else T.ALL_FIELDS
+    level = vi.LEVEL_LABELS.get(f.level or "", vi.ALL_PROVINCE if frame.scope.is_province else vi.ALL_IN_SCOPE)
+    unit = names.get(f.unit_ids[0], f.unit_ids[0]) if f.unit_ids else vi.ALL_UNITS
+    field_text = f.fields[0] if f.fields else vi.ALL_FIELDS
     fresh = frame.freshness()
-    st.caption(T.PERIOD_CAPTION.format(period=frame.period.label, level=level, unit=unit, field=field_text)
-               + " · " + T.freshness_line(fresh["data_until"], fresh["loaded_at"]))
+    st.caption(vi.PERIOD_CAPTION.format(period=frame.period.label, level=level, unit=unit, field=field_text)
+               + " · " + vi.freshness_line(fresh["data_until"], fresh["loaded_at"]))
     # Say which figures come from aggregated Biểu 06 forms rather than dossier records.
     from_forms = int(frame.totals().get("agg_units", 0) or 0)
     if from_forms:
-        st.info(T.FROM_FORM06.format(n=T.num(from_forms)), icon="ℹ️")
+        st.info(vi.FROM_FORM06.format(n=vi.num(from_forms)), icon="ℹ️")
     left_out = cache.forms_left_out(frame.wh, frame.period, frame.filters, frame.scope, frame.version)
     if left_out:
-        st.info(T.FORM06_LEFT_OUT.format(n=T.num(left_out)), icon="ℹ️")
+        st.info(vi.FORM06_LEFT_OUT.format(n=vi.num(left_out)), icon="ℹ️")

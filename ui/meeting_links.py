@@ -1,4 +1,4 @@
-"""Admin panel: read-only meeting links for the meeting-room PC (kpi.sessions, issue 17 item 7).
+"""Admin panel: read-only meeting links for the meeting-room PC (kpi.access.sessions, issue 17 item 7).
 
 Drawn at the bottom of the users page. The link is shown once, when it is made: only
 its hash is stored, so a lost link is revoked and a new one made.
@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from kpi import config, sessions
-from kpi.auth import User
-from kpi.text_vi import datetime as fmt_datetime
+from kpi import config
+from kpi.access import sessions
+from kpi.access.auth import User
+from kpi.text.vi import datetime as fmt_datetime
 from ui import text_auth as T
 from ui.session_token import MEETING_PARAM
 

@@ -1,11 +1,11 @@
-"""The browser side of kpi.sessions: a login that survives F5, and the meeting link.
+"""The browser side of kpi.access.sessions: a login that survives F5, and the meeting link.
 
 Streamlit 1.67 reads cookies (``st.context.cookies``, sent when the page opens) but has
 no call that writes one, so ``_set_cookie`` writes it with a few lines of JavaScript
 (``st.html``, JavaScript allowed, our own constant text plus a random token). The cookie
 is ``SameSite=Strict``, ``Secure`` under HTTPS, limited to ``session_minutes``; it holds
 only the random token, which the server checks against its stored hash on every open
-(kpi.sessions). It cannot be HttpOnly (JavaScript sets it): a script injected into the
+(kpi.access.sessions). It cannot be HttpOnly (JavaScript sets it): a script injected into the
 page could read it, which is why nothing user-supplied is ever rendered as HTML here.
 
 The meeting link carries its token in the address (``?giaoban=…``): that is what a
@@ -18,8 +18,10 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi import audit, auth, config, sessions
-from kpi.auth import User
+from kpi import config
+from kpi.access import auth, sessions
+from kpi.warehouse import audit
+from kpi.access.auth import User
 from ui import text_auth as T
 
 COOKIE = "tthc_phien"

@@ -1,14 +1,14 @@
 """Audit-log rows in words for the 'Nhật ký hệ thống' page (issue 17 item 8).
 
 'Sửa chỉ tiêu Giải quyết đúng hạn 2026: 97% → 98%' instead of '2026/on_time_rate/*/*'
-and raw JSON. ``sentence(action, target, detail)`` knows the actions kpi.audit lists;
+and raw JSON. ``sentence(action, target, detail)`` knows the actions kpi.warehouse.audit lists;
 any other row falls back to its action label, target and details as 'tên: giá trị'.
 """
 from __future__ import annotations
 
 import json
 
-from kpi.text_vi import KPI_LABELS, LEVEL_LABELS, pct
+from kpi.text.vi import KPI_LABELS, LEVEL_LABELS, pct
 from ui.text_auth import ROLE_LABELS, action_label, scope_label
 
 REASONS = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from kpi.text_vi import LEVEL_LABELS
+from kpi.text.vi import LEVEL_LABELS
 
 LOGIN_TITLE = "Đăng nhập"
 LOGIN_NAME = "Tên đăng nhập"
@@ -91,7 +91,7 @@ def scope_label(scope: dict | str, unit_names: dict[str, str] | None = None) -> 
     return "Đơn vị: " + ", ".join(names)
 
 
-# Admin: meeting links (kpi.sessions)
+# Admin: meeting links (kpi.access.sessions)
 MEETING_LINK_TITLE = "Liên kết giao ban cho máy chiếu"
 MEETING_LINK_INTRO = (
     "Máy tính phòng họp mở chế độ giao ban bằng liên kết này, không cần mật khẩu: chỉ xem, chỉ trang giao ban, "

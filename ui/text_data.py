@@ -1,7 +1,7 @@
 """Vietnamese strings of the analyst's data pages: upload, load history, targets, units registry."""
 from __future__ import annotations
 
-from kpi.text_vi import num
+from kpi.text.vi import num
 
 # -- shared -------------------------------------------------------------------
 YES, NO = "Có", "Không"

@@ -1,7 +1,7 @@
 """Page building blocks shared by the dashboard pages: KPI tiles, the levels × KPIs
 matrix, unit rankings, field breakdowns and the buttons that open the dossiers
 behind a number. No SQL, no KPI arithmetic: values come from the core through the
-frame, words and formats from kpi.text_vi."""
+frame, words and formats from kpi.text.vi."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +10,14 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi import metrics, periods, verdict
-from kpi import text_verdict as TV
-from kpi import text_vi as T
-from kpi.filters import Filters
-from kpi.levels import LEVELS
-from kpi.periods import Period
-from kpi.targets import NOT_MET, gap_count, pick
-from kpi.text import sort_key_vi
+from kpi.measures import metrics, periods, verdict
+from kpi.text import verdict as verdict_text
+from kpi.text import vi
+from kpi.measures.filters import Filters
+from kpi.measures.levels import LEVELS
+from kpi.measures.periods import Period
+from kpi.measures.targets import NOT_MET, gap_count, pick
+from kpi.text.normalize import sort_key_vi
 from ui import charts
 from ui.frame import Frame, page
 
@@ -54,9 +54,9 @@ def unit_level(frame: Frame, unit_id: str | None) -> str | None:
     return frame.units().set_index("unit_id")["level"].get(unit_id)
 
 
-def selection_verdict(frame: Frame, kpis: tuple[str, ...] = T.OVERVIEW_PLAN_KPIS,
+def selection_verdict(frame: Frame, kpis: tuple[str, ...] = vi.OVERVIEW_PLAN_KPIS,
                       filters: Filters | None = None) -> verdict.Verdict:
-    """The verdict of the page's selection (kpi.verdict.judge on the cached per-level table)."""
+    """The verdict of the page's selection (kpi.measures.verdict.judge on the cached per-level table)."""
     f = frame.filters if filters is None else filters
     by_level = frame.table(("level",), filters=Filters(unit_ids=f.unit_ids, fields=f.fields))
     unit_id = f.unit_ids[0] if len(f.unit_ids) == 1 else None
@@ -65,15 +65,15 @@ def selection_verdict(frame: Frame, kpis: tuple[str, ...] = T.OVERVIEW_PLAN_KPIS
 
 
 def badge(status: str) -> str:
-    return TV.BADGES.get(status, "")
+    return verdict_text.BADGES.get(status, "")
 
 
 def _cell_line(cell: verdict.Cell, period: Period) -> str:
-    mark = TV.STATUS_MARKS.get(cell.status, "")
-    extra = "" if cell.status in verdict.JUDGED or cell.status == verdict.NO_TARGET else f" — {TV.STATUS_LABELS[cell.status].lower()}"
-    target = f" ({T.target_phrase(cell.target.threshold, cell.target.direction)})" if cell.target else ""
-    gap = f" · {TV.GAP_SHORT.format(n=T.num(cell.gap))}" if cell.gap else ""
-    return f"{T.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{gap}{extra}".replace("  ", " ")
+    mark = verdict_text.STATUS_MARKS.get(cell.status, "")
+    extra = "" if cell.status in verdict.JUDGED or cell.status == verdict.NO_TARGET else f" — {verdict_text.STATUS_LABELS[cell.status].lower()}"
+    target = f" ({vi.target_phrase(cell.target.threshold, cell.target.direction)})" if cell.target else ""
+    gap = f" · {verdict_text.GAP_SHORT.format(n=vi.num(cell.gap))}" if cell.gap else ""
+    return f"{vi.LEVEL_LABELS.get(cell.level, '')}: **{cell.text}** {mark}{target}{gap}{extra}".replace("  ", " ")
 
 
 # -- tiles -----------------------------------------------------------------------
@@ -90,39 +90,39 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
     # An unchanged rate (as shown, to 0,1 point) gets neither arrow nor colour.
     unchanged = delta is not None and round(delta * 1000) == 0
     with st.container(border=True):
-        st.metric(label or T.KPI_LABELS[kpi], verdict.rate_text(v, target), delta=T.signed_points(delta),
+        st.metric(label or vi.KPI_LABELS[kpi], verdict.rate_text(v, target), delta=vi.signed_points(delta),
                   delta_description=f"so với {frame.period.previous().label}" if delta is not None else None,
                   delta_color="off" if unchanged else ("normal" if (target is None or target.direction == ">=") else "inverse"),
                   delta_arrow="off" if unchanged else "auto",
-                  help=T.KPI_HELP[kpi])
+                  help=vi.KPI_HELP[kpi])
         num, den = int(row.get(f"{kpi}__num", 0)), int(row.get(f"{kpi}__den", 0))
         if kv.per_level:
             judged = [c for c in kv.cells if c.status in verdict.JUDGED]
             met = sum(1 for c in judged if c.status == verdict.MET)
-            head = f"{badge(kv.status)} {TV.LEVELS_MET.format(met=met, total=len(judged))}" if judged else badge(kv.status)
+            head = f"{badge(kv.status)} {verdict_text.LEVELS_MET.format(met=met, total=len(judged))}" if judged else badge(kv.status)
             st.markdown(head)
             st.markdown("  \n".join(_cell_line(c, frame.period)
                                      for c in list(kv.cells) + [a for a in kv.apart if a.den]))
         elif target is not None:
-            st.markdown(f"{badge(kv.status)} {T.TARGET_TEXT.format(target=T.target_phrase(target.threshold, target.direction))}")
+            st.markdown(f"{badge(kv.status)} {vi.TARGET_TEXT.format(target=vi.target_phrase(target.threshold, target.direction))}")
             if any(c.den for c in kv.apart):
                 st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart if c.den))
         else:
-            st.markdown(f"{T.NO_DATA_BADGE if v is None else ''} {T.NO_TARGET}".strip())
-        st.caption(T.counts_phrase(kpi, num, den))
-        coverage = T.coverage_note(metrics.coverage(row, kpi))  # unknown is not "no": say what the rate covers
+            st.markdown(f"{vi.NO_DATA_BADGE if v is None else ''} {vi.NO_TARGET}".strip())
+        st.caption(vi.counts_phrase(kpi, num, den))
+        coverage = vi.coverage_note(metrics.coverage(row, kpi))  # unknown is not "no": say what the rate covers
         if coverage:
             st.caption(coverage)
         if target is not None and kv.status == verdict.NOT_MET:
             cell = kv.cells[0]
-            st.markdown(f"**{T.gap_phrase(kpi, cell.gap, target.threshold)}**")
+            st.markdown(f"**{vi.gap_phrase(kpi, cell.gap, target.threshold)}**")
 
 
 # -- levels × KPIs ------------------------------------------------------------------
 def level_matrix(frame: Frame, judged: verdict.Verdict, kpis: tuple[str, ...]) -> str:
     """An HTML table: one row per level of the verdict (abolished levels last, marked), one column per
     KPI, each cell coloured by its status in the verdict."""
-    head = "".join(f"<th>{html.escape(T.KPI_LABELS[k])}</th>" for k in kpis)
+    head = "".join(f"<th>{html.escape(vi.KPI_LABELS[k])}</th>" for k in kpis)
     body = []
     for level in judged.levels + judged.apart_levels:
         cells = [judged.cell(k, level) for k in kpis]
@@ -131,16 +131,16 @@ def level_matrix(frame: Frame, judged: verdict.Verdict, kpis: tuple[str, ...]) -
         tds = []
         for c in cells:
             status = c.status if c is not None else verdict.NO_DATA
-            mark = TV.STATUS_MARKS.get(status, "")
-            target = f"<span class='kpi-target'>{html.escape(T.target_phrase(c.target.threshold, c.target.direction))}</span>" \
+            mark = verdict_text.STATUS_MARKS.get(status, "")
+            target = f"<span class='kpi-target'>{html.escape(vi.target_phrase(c.target.threshold, c.target.direction))}</span>" \
                 if c is not None and c.target else ""
-            note = f"<span class='kpi-target'>{html.escape(TV.FEW_NOTE)}</span>" if status == verdict.FEW else ""
-            text = c.text if c is not None else T.NO_DATA
+            note = f"<span class='kpi-target'>{html.escape(verdict_text.FEW_NOTE)}</span>" if status == verdict.FEW else ""
+            text = c.text if c is not None else vi.NO_DATA
             tds.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
                        f"{html.escape(text)}{(' ' + mark) if mark else ''}{target}{note}</td>")
-        name = T.level_label_in(level, frame.period) if level in judged.apart_levels else T.LEVEL_LABELS[level]
+        name = vi.level_label_in(level, frame.period) if level in judged.apart_levels else vi.LEVEL_LABELS[level]
         body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")
-    return (f"<table class='kpi-matrix'><thead><tr><th>{T.MATRIX_LEVEL}</th>{head}</tr></thead>"
+    return (f"<table class='kpi-matrix'><thead><tr><th>{vi.MATRIX_LEVEL}</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
@@ -170,7 +170,7 @@ def period_month_param(period: Period) -> str | None:
 
 # -- rankings and breakdowns ------------------------------------------------------------
 def unit_ranking(frame: Frame, kpi: str) -> verdict.Ranking:
-    """Units of the selection's level and fields ranked by impact (kpi.verdict.rank_units)."""
+    """Units of the selection's level and fields ranked by impact (kpi.measures.verdict.rank_units)."""
     f = frame.filters
     table = frame.table(("unit",), filters=Filters(level=f.level, fields=f.fields))
     units = frame.units()
@@ -193,22 +193,22 @@ def ranking_section(frame: Frame, kpi: str, which: str, key: str, count_column: 
                     limit: int = 15) -> pd.DataFrame:
     """Units ranked by impact: below target by the dossiers they miss, then the rest by rate;
     the goal line, and buttons to their dossiers."""
-    st.subheader(T.RANKING_TITLE.format(kpi=T.KPI_LABELS[kpi]))
+    st.subheader(vi.RANKING_TITLE.format(kpi=vi.KPI_LABELS[kpi]))
     f = frame.filters
     ranked = unit_ranking(frame, kpi)
     table = ranking_frame(ranked, frame.table(("unit",), filters=Filters(level=f.level, fields=f.fields)), kpi)
     if table.empty:
-        st.info(T.NO_DATA)
+        st.info(vi.NO_DATA)
         return table
-    st.caption(T.RANKING_BELOW.format(n=len(ranked.below), total=ranked.with_data))
-    show_all = len(table) <= limit or st.toggle(T.RANKING_SHOW_ALL.format(n=len(table)), key=f"{key}_all")
+    st.caption(vi.RANKING_BELOW.format(n=len(ranked.below), total=ranked.with_data))
+    show_all = len(table) <= limit or st.toggle(vi.RANKING_SHOW_ALL.format(n=len(table)), key=f"{key}_all")
     shown = table if show_all else table.head(limit)
     if not show_all:
-        st.caption(T.RANKING_WORST_N.format(n=limit))
+        st.caption(vi.RANKING_WORST_N.format(n=limit))
     charts.show(charts.ranking(shown, kpi), key=f"{key}_chart")
     if ranked.apart:
-        st.caption(TV.APART_UNITS.format(n=len(ranked.apart), names=", ".join(u.name for u in ranked.apart)))
-    _drill_picker(table, "unit_id", "name", which, key, count_column, T.DRILL_PICK_UNIT, kpi=kpi)
+        st.caption(verdict_text.APART_UNITS.format(n=len(ranked.apart), names=", ".join(u.name for u in ranked.apart)))
+    _drill_picker(table, "unit_id", "name", which, key, count_column, vi.DRILL_PICK_UNIT, kpi=kpi)
     return table
 
 
@@ -218,34 +218,34 @@ def attention_section(frame: Frame, limit: int = 5) -> None:
     ranked = unit_ranking(frame, kpi)
     f = frame.filters
     overdue = frame.table(("unit",), filters=Filters(level=f.level, fields=f.fields)).set_index("unit_id")["resolved_overdue"]
-    st.subheader(TV.ATTENTION_TITLE.format(n=T.num(len(ranked.below))))
+    st.subheader(verdict_text.ATTENTION_TITLE.format(n=vi.num(len(ranked.below))))
     if not ranked.below:
-        st.success(T.WORST_NONE)
+        st.success(vi.WORST_NONE)
     else:
         shown = ranked.below[:limit]
-        st.caption(TV.ATTENTION_TOP.format(shown=len(shown)))
+        st.caption(verdict_text.ATTENTION_TOP.format(shown=len(shown)))
         widths = [4, 3, 2, 1.5, 1.8]
-        for column, text in zip(st.columns(widths), TV.ATTENTION_COLUMNS):
+        for column, text in zip(st.columns(widths), verdict_text.ATTENTION_COLUMNS):
             column.markdown(f"**{text}**")
         month = period_month_param(frame.period)
         for u in shown:
             c = st.columns(widths, vertical_alignment="center")
             c[0].markdown(f"**{u.name}**")
-            c[1].markdown(T.gap_phrase(kpi, u.gap, u.target.threshold))
-            c[2].markdown(f"{u.text} ({T.num(u.num)}/{T.num(u.den)})")
+            c[1].markdown(vi.gap_phrase(kpi, u.gap, u.target.threshold))
+            c[2].markdown(f"{u.text} ({vi.num(u.num)}/{vi.num(u.den)})")
             n_overdue = int(overdue.get(u.unit_id, 0))
-            c[3].markdown(T.num(n_overdue))
+            c[3].markdown(vi.num(n_overdue))
             with c[4]:
                 # The count is in the column beside it: a short label fits the button at 1366 px.
-                drill_button(T.SEE_DOSSIERS, f"worst_{u.unit_id}", "resolved_overdue",
+                drill_button(vi.SEE_DOSSIERS, f"worst_{u.unit_id}", "resolved_overdue",
                              unit=u.unit_id, month=month)
         rest = ranked.below[limit:]
         if rest:
-            with st.expander(TV.ATTENTION_MORE.format(n=T.num(len(rest)))):
-                st.markdown("  \n".join(f"{i}. {u.name}: {TV.GAP_SHORT.format(n=T.num(u.gap))} · {u.text}"
+            with st.expander(verdict_text.ATTENTION_MORE.format(n=vi.num(len(rest)))):
+                st.markdown("  \n".join(f"{i}. {u.name}: {verdict_text.GAP_SHORT.format(n=vi.num(u.gap))} · {u.text}"
                                           for i, u in enumerate(rest, start=limit + 1)))
     if ranked.apart:
-        st.caption(TV.APART_UNITS.format(n=len(ranked.apart), names=", ".join(u.name for u in ranked.apart)))
+        st.caption(verdict_text.APART_UNITS.format(n=len(ranked.apart), names=", ".join(u.name for u in ranked.apart)))
 
 
 def _drill_picker(table: pd.DataFrame, id_col: str, name_col: str, which: str, key: str, count_column: str | None,
@@ -259,10 +259,10 @@ def _drill_picker(table: pd.DataFrame, id_col: str, name_col: str, which: str, k
     counts = dict(zip(ordered[id_col], ordered[count_column])) if count_column else {}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     chosen = left.selectbox(label, ids, key=f"{key}_pick",
-                            format_func=lambda u: f"{names[u]} ({T.num(counts[u])})" if counts else names[u])
+                            format_func=lambda u: f"{names[u]} ({vi.num(counts[u])})" if counts else names[u])
     with right:
         n = counts.get(chosen) if counts else None
-        text = T.SEE_OVERDUE.format(n=T.num(n)) if n is not None and which.endswith("overdue") else T.SEE_DOSSIERS
+        text = vi.SEE_OVERDUE.format(n=vi.num(n)) if n is not None and which.endswith("overdue") else vi.SEE_DOSSIERS
         drill_button(text, f"{key}_go", which, unit=None if field_mode else chosen, field=chosen if field_mode else None,
                      month=None, disabled=chosen is None)
 
@@ -275,13 +275,13 @@ def breakdown_frame(frame: Frame, table: pd.DataFrame, kpi: str, name_col: str) 
         v = value(r, kpi)
         status = verdict.cell_status(v, int(r[f"{kpi}__den"]), target, level_cell=False) if target else None
         rows.append({
-            T.BREAKDOWN_COLUMNS["name"]: r[name_col],
-            T.BREAKDOWN_COLUMNS["value"]: verdict.rate_text(v, target),
-            T.BREAKDOWN_COLUMNS["num"]: T.num(r[f"{kpi}__num"]),
-            T.BREAKDOWN_COLUMNS["den"]: T.num(r[f"{kpi}__den"]),
-            T.BREAKDOWN_COLUMNS["target"]: T.target_phrase(target.threshold, target.direction) if target else "",
-            T.BREAKDOWN_COLUMNS["status"]: T.STATUS_LABELS.get(status, "") if status else "",
-            T.BREAKDOWN_COLUMNS["gap"]: T.num(gap_count(int(r[f"{kpi}__num"]), int(r[f"{kpi}__den"]), target.threshold,
+            vi.BREAKDOWN_COLUMNS["name"]: r[name_col],
+            vi.BREAKDOWN_COLUMNS["value"]: verdict.rate_text(v, target),
+            vi.BREAKDOWN_COLUMNS["num"]: vi.num(r[f"{kpi}__num"]),
+            vi.BREAKDOWN_COLUMNS["den"]: vi.num(r[f"{kpi}__den"]),
+            vi.BREAKDOWN_COLUMNS["target"]: vi.target_phrase(target.threshold, target.direction) if target else "",
+            vi.BREAKDOWN_COLUMNS["status"]: vi.STATUS_LABELS.get(status, "") if status else "",
+            vi.BREAKDOWN_COLUMNS["gap"]: vi.num(gap_count(int(r[f"{kpi}__num"]), int(r[f"{kpi}__den"]), target.threshold,
                                                        target.direction)) if target and status == NOT_MET else "",
         })
     return pd.DataFrame(rows)
@@ -289,17 +289,17 @@ def breakdown_frame(frame: Frame, table: pd.DataFrame, kpi: str, name_col: str) 
 
 def field_section(frame: Frame, kpi: str, which: str, key: str, count_column: str | None = None) -> None:
     """The KPI by field (lĩnh vực), sorted worst first, with a link to each field's dossiers."""
-    st.subheader(T.FIELD_TITLE.format(kpi=T.KPI_LABELS[kpi]))
+    st.subheader(vi.FIELD_TITLE.format(kpi=vi.KPI_LABELS[kpi]))
     table = frame.table(("field",))
     table = table[(table[f"{kpi}__den"] > 0) & table["field"].notna()].copy()
     if table.empty:
-        st.info(T.NO_DATA)
+        st.info(vi.NO_DATA)
         return
     table["target"] = [pick(frame.targets(), kpi, frame.filters.level,
                             frame.filters.unit_ids[0] if frame.filters.unit_ids else None)] * len(table)
     table = table.sort_values(kpi, key=lambda s: pd.to_numeric(s))
     st.dataframe(breakdown_frame(frame, table, kpi, "field"), hide_index=True, width="stretch")
-    _drill_picker(table, "field", "field", which, key, count_column, T.DRILL_PICK_FIELD, field_mode=True, kpi=kpi)
+    _drill_picker(table, "field", "field", which, key, count_column, vi.DRILL_PICK_FIELD, field_mode=True, kpi=kpi)
 
 
 # -- time windows -----------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""`python -m kpi summary`: the plan KPIs of a period, as JSON or a readable Vietnamese table."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from kpi.measures import metrics, targets
+from kpi.text import vi
+from kpi.warehouse.db import Warehouse, WarehouseError
+from kpi.measures.periods import custom, parse_iso
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kpi summary", description="Chỉ số KPI của một kỳ")
+    parser.add_argument("--db", default=None)
+    parser.add_argument("--from", dest="start", required=True, help="ngày đầu kỳ, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", required=True, help="ngày cuối kỳ, YYYY-MM-DD")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        period = custom(parse_iso(args.start), parse_iso(args.end))
+        wh = Warehouse(args.db)
+        result = metrics.summary(wh, period)
+    except (ValueError, WarehouseError) as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    period = period.until(dt.date.fromisoformat(result["data_date"]) if result["data_date"] else None)
+    print(render_table(result, targets.targets_for_year(wh, period.end.year), period))
+    return 0
+
+
+def render_table(result: dict, in_force: list, period) -> str:
+    """A plain-text table: one row per KPI, one column per scope, with target and Đạt/Chưa đạt."""
+    scopes = [("Toàn tỉnh", None, result["total"])] + [
+        (vi.LEVEL_LABELS[level], level, values) for level, values in result["levels"].items()
+    ]
+    lines = [f"Chỉ số KPI kỳ {period.label}", ""]
+    header = f"{'Chỉ tiêu':<32}" + "".join(f"{name:>34}" for name, _, _ in scopes)
+    lines += [header, "-" * len(header)]
+    for count in metrics.SUMMARY_COUNTS:
+        lines.append(f"{vi.COUNT_LABELS[count]:<32}" + "".join(f"{vi.num(v[count]):>34}" for _, _, v in scopes))
+    lines.append("")
+    for rate in metrics.SUMMARY_RATES:
+        cells = []
+        for _, level, values in scopes:
+            target = targets.pick(in_force, rate, level)
+            cell = vi.pct(values[rate])
+            if target:
+                cell += f" / ≥{vi.pct(target.threshold, 0)} {vi.STATUS_LABELS[target.assess(values[rate])]}"
+            cells.append(f"{cell:>34}")
+        lines.append(f"{vi.KPI_LABELS[rate]:<32}" + "".join(cells))
+    coverage = result.get("coverage", {}).get("total", {})
+    notes = vi.coverage_sentences({k: (v["known"], v["total"]) for k, v in coverage.items()})
+    if notes:
+        lines += ["", f"{vi.ALL_PROVINCE}: {notes}"]
+    return "\n".join(lines)

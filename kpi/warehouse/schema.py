@@ -1,0 +1,341 @@
+"""Tables of the warehouse, created and migrated by code.
+
+``MIGRATIONS`` is an ordered list; ``migrate`` applies those newer than the
+version recorded in ``meta``. Never edit a released migration: append one.
+
+Big tables (dossiers, feedback) carry no PRIMARY KEY constraint on purpose: the
+ETL enforces one record per code with delete-insert inside one transaction (dlt's
+"merge"), and DuckDB bulk inserts are much faster without an ART index.
+Levels are 'province', 'district', 'commune'. Ratings are 4 = Rất hài lòng,
+3 = Hài lòng, 2 = Bình thường, 1 = Không hài lòng, NULL = not rated or unknown.
+Channels are 'online', 'direct', 'postal', 'other' (a text that names none of the three:
+counted in received, never online).
+
+Unknown is not "no" (DOMAIN §4): in ``dossiers``, ``digitized``, ``e_result``, ``channel``
+and ``rating`` are NULL when the source did not say (the file has no such column, or a
+blank cell in a column that writes both yes and no); FALSE / a value only when it did.
+``due_at`` NULL = no due date (blank, or a text such as "Không quy định").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+
+DOSSIER_COLUMNS = (
+    "code VARCHAR NOT NULL",
+    "unit_id VARCHAR NOT NULL",
+    "level VARCHAR NOT NULL",
+    "field VARCHAR",
+    "procedure VARCHAR",
+    "channel VARCHAR",
+    "received_at TIMESTAMP NOT NULL",
+    "due_at TIMESTAMP",
+    "finished_at TIMESTAMP",
+    "received_date DATE NOT NULL",
+    "due_date DATE",
+    "finished_date DATE",
+    "digitized BOOLEAN",
+    "e_result BOOLEAN",
+    "rating TINYINT",
+    "apology BOOLEAN",
+    "status VARCHAR",
+    "applicant VARCHAR",
+    "batch_id BIGINT",
+)
+
+FEEDBACK_COLUMNS = (
+    "code VARCHAR NOT NULL",
+    "unit_id VARCHAR NOT NULL",
+    "level VARCHAR NOT NULL",
+    "field VARCHAR",
+    "title VARCHAR",
+    "received_at TIMESTAMP NOT NULL",
+    "due_at TIMESTAMP",
+    "handled_at TIMESTAMP",
+    "received_date DATE NOT NULL",
+    "due_date DATE NOT NULL",
+    "handled_date DATE",
+    "due_assumed BOOLEAN",
+    "rating TINYINT",
+    "batch_id BIGINT",
+)
+
+SURVEY_COLUMNS = (
+    "code VARCHAR NOT NULL",
+    "dossier_code VARCHAR",
+    "unit_id VARCHAR NOT NULL",
+    "level VARCHAR NOT NULL",
+    "rated_date DATE NOT NULL",
+    "rating TINYINT NOT NULL",
+    "batch_id BIGINT",
+)
+
+
+def _cols(columns: tuple[str, ...]) -> str:
+    return ",\n  ".join(columns)
+
+
+# The data date (DOMAIN §4): the latest calendar date any record states as received, finished,
+# handled or rated. Due dates do not count: a due date says nothing about what has happened.
+DATA_DATE_SQL = """
+    SELECT greatest(
+        (SELECT greatest(max(received_date), max(finished_date)) FROM dossiers),
+        (SELECT greatest(max(received_date), max(handled_date)) FROM feedback),
+        (SELECT max(rated_date) FROM surveys))
+"""
+
+# Status texts that say a dossier was withdrawn or cancelled ("Công dân rút hồ sơ", "Đã hủy"): DOMAIN §4
+# (assumed, setting withdrawn_left_out) leaves those dossiers out of every count and rate. Matched on the
+# few distinct texts at write time; a regex per row on every page view costs seconds on millions of rows.
+WITHDRAWN_STATUS_SQL = r"""
+    SELECT coalesce(CAST(to_json(list(s ORDER BY s)) AS VARCHAR), '[]')
+    FROM (SELECT DISTINCT status AS s FROM dossiers WHERE status IS NOT NULL)
+    WHERE regexp_matches(strip_accents(lower(s)), '\b(rut|huy)\b')
+"""
+
+MIGRATIONS: list[str] = [
+    # 1: the whole first schema
+    f"""
+    CREATE TABLE IF NOT EXISTS units (
+      unit_id VARCHAR PRIMARY KEY,
+      name VARCHAR NOT NULL,
+      name_key VARCHAR NOT NULL,
+      level VARCHAR NOT NULL,
+      parent_id VARCHAR,
+      valid_from DATE,
+      valid_to DATE,
+      successor_id VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS unit_aliases (
+      alias_key VARCHAR PRIMARY KEY,
+      unit_id VARCHAR NOT NULL,
+      created_by VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS dossiers (
+      {_cols(DOSSIER_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS dossiers_replaced (
+      replaced_by BIGINT NOT NULL,
+      {_cols(DOSSIER_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS feedback (
+      {_cols(FEEDBACK_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS feedback_replaced (
+      replaced_by BIGINT NOT NULL,
+      {_cols(FEEDBACK_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS surveys (
+      {_cols(SURVEY_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS surveys_replaced (
+      replaced_by BIGINT NOT NULL,
+      {_cols(SURVEY_COLUMNS)}
+    );
+    CREATE TABLE IF NOT EXISTS form06_rows (
+      unit_id VARCHAR NOT NULL,
+      level VARCHAR NOT NULL,
+      field VARCHAR NOT NULL,
+      period_from DATE NOT NULL,
+      period_to DATE NOT NULL,
+      received_total BIGINT, received_online BIGINT, received_direct BIGINT, carried_over BIGINT,
+      resolved_total BIGINT, resolved_early BIGINT, resolved_on_time BIGINT, resolved_overdue BIGINT,
+      in_progress_total BIGINT, in_progress_within BIGINT, in_progress_overdue BIGINT,
+      batch_id BIGINT
+    );
+    CREATE SEQUENCE IF NOT EXISTS target_seq START 1;
+    CREATE TABLE IF NOT EXISTS targets (
+      target_id BIGINT PRIMARY KEY DEFAULT nextval('target_seq'),
+      year INTEGER NOT NULL,
+      indicator VARCHAR NOT NULL,
+      level VARCHAR,
+      unit_id VARCHAR,
+      threshold DOUBLE NOT NULL,
+      direction VARCHAR NOT NULL DEFAULT '>=',
+      source VARCHAR,
+      version INTEGER NOT NULL DEFAULT 1,
+      created_by VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp,
+      superseded_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+    CREATE TABLE IF NOT EXISTS load_batches (
+      batch_id BIGINT PRIMARY KEY,
+      file_name VARCHAR NOT NULL,
+      sha256 VARCHAR,
+      kind VARCHAR,
+      sheet VARCHAR,
+      header_row INTEGER,
+      rows_read BIGINT DEFAULT 0,
+      rows_loaded BIGINT DEFAULT 0,
+      rows_rejected BIGINT DEFAULT 0,
+      rows_new BIGINT DEFAULT 0,
+      rows_updated BIGINT DEFAULT 0,
+      rows_unchanged BIGINT DEFAULT 0,
+      duplicates BIGINT DEFAULT 0,
+      started_at TIMESTAMP,
+      finished_at TIMESTAMP,
+      status VARCHAR NOT NULL,
+      user_name VARCHAR,
+      message VARCHAR,
+      undone_at TIMESTAMP,
+      undone_by VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS rejected_rows (
+      batch_id BIGINT NOT NULL,
+      sheet VARCHAR,
+      row_number INTEGER,
+      column_name VARCHAR,
+      raw_value VARCHAR,
+      reason VARCHAR NOT NULL,
+      row_json VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS source_profiles (
+      name VARCHAR PRIMARY KEY,
+      kind VARCHAR NOT NULL,
+      header_signature VARCHAR NOT NULL,
+      mapping_json VARCHAR NOT NULL,
+      created_by VARCHAR,
+      created_at TIMESTAMP DEFAULT current_timestamp
+    );
+    CREATE TABLE IF NOT EXISTS users (
+      name VARCHAR PRIMARY KEY,
+      password_hash VARCHAR,
+      role VARCHAR NOT NULL,
+      scope_json VARCHAR NOT NULL DEFAULT '{{"kind": "province"}}',
+      email VARCHAR,
+      failed_attempts INTEGER NOT NULL DEFAULT 0,
+      locked_until TIMESTAMP,
+      active BOOLEAN NOT NULL DEFAULT TRUE,
+      created_at TIMESTAMP DEFAULT current_timestamp,
+      updated_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+    CREATE TABLE IF NOT EXISTS audit_log (
+      audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+      logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+      user_name VARCHAR,
+      action VARCHAR NOT NULL,
+      target VARCHAR,
+      detail VARCHAR,
+      success BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    CREATE TABLE IF NOT EXISTS portal_scores (
+      period_from DATE NOT NULL,
+      period_to DATE NOT NULL,
+      unit_id VARCHAR,
+      grp VARCHAR NOT NULL,
+      score DOUBLE,
+      max_score DOUBLE,
+      batch_id BIGINT
+    );
+    """,
+    # 2: units a load batch created, so undoing the batch removes them too (etl/load.py)
+    """
+    CREATE TABLE IF NOT EXISTS batch_units (
+      batch_id BIGINT NOT NULL,
+      unit_id VARCHAR NOT NULL
+    );
+    """,
+    # 3: survey rows about a dossier already rated in the dossier records (kept by refresh_derived)
+    """
+    ALTER TABLE surveys ADD COLUMN IF NOT EXISTS dossier_rated BOOLEAN DEFAULT FALSE;
+    """,
+    # 4: a source profile's value readings (channel texts mapped by hand, rating scale), etl.values.ValueOptions
+    """
+    ALTER TABLE source_profiles ADD COLUMN IF NOT EXISTS values_json VARCHAR;
+    """,
+    # 5: the data date of warehouses written before it was kept (refresh_derived keeps it since)
+    f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR);",
+    # 6: per batch, the optional fields the file had no column for (comma-separated canonical names; their
+    # values are unknown, not 'no') and the column mapping used ({field: header} JSON), for the data-quality page
+    """
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS missing_columns VARCHAR;
+    ALTER TABLE load_batches ADD COLUMN IF NOT EXISTS column_map VARCHAR;
+    """,
+    # 7: login tokens that survive a reload and read-only meeting links (kpi/access/sessions.py); only token hashes
+    """
+    CREATE SEQUENCE IF NOT EXISTS session_seq START 1;
+    CREATE TABLE IF NOT EXISTS sessions (
+      session_id BIGINT PRIMARY KEY DEFAULT nextval('session_seq'),
+      token_hash VARCHAR NOT NULL UNIQUE,
+      kind VARCHAR NOT NULL,
+      user_name VARCHAR,
+      scope_json VARCHAR,
+      label VARCHAR,
+      created_at TIMESTAMP NOT NULL,
+      last_seen_at TIMESTAMP NOT NULL,
+      expires_at TIMESTAMP,
+      revoked_at TIMESTAMP,
+      revoked_by VARCHAR
+    );
+    """,
+]
+
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute derived columns inside a write transaction, before it commits.
+
+    ``surveys.dossier_rated``: a survey row whose dossier is rated in the dossier
+    records is that same rating again; the satisfaction KPI skips it. Kept here,
+    at write time, because checking it at query time means scanning every
+    dossier code on every page view. ``meta.data_date``: see ``DATA_DATE_SQL``.
+    """
+    # The data date every KPI query reads (kpi.measures.metrics judges open dossiers at it): two max()
+    # scans per write instead of per page view.
+    con.execute(f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR)")
+    con.execute(f"INSERT OR REPLACE INTO meta SELECT 'withdrawn_statuses', ({WITHDRAWN_STATUS_SQL})")
+    linked = con.execute("SELECT count(*) FROM surveys WHERE dossier_code IS NOT NULL").fetchone()[0]
+    if not linked:
+        return
+    con.execute(
+        """
+        UPDATE surveys SET dossier_rated = coalesce(dossier_code IN (
+            SELECT code FROM dossiers
+            WHERE rating IS NOT NULL
+              AND code IN (SELECT dossier_code FROM surveys WHERE dossier_code IS NOT NULL)), FALSE)
+        """
+    )
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The data date kept by ``refresh_derived``; None on a warehouse without records."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_date'").fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def withdrawn_statuses(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The status texts of withdrawn / cancelled dossiers, kept by ``refresh_derived``."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'withdrawn_statuses'").fetchone()
+    if row is None:  # a warehouse last written before this was kept
+        row = con.execute(WITHDRAWN_STATUS_SQL).fetchone()
+    return json.loads(row[0]) if row and row[0] else []
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema to the newest version; returns it. Safe to call on every open."""
+    version = current_version(con)
+    if version >= len(MIGRATIONS):
+        return version
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            con.execute(sql)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(MIGRATIONS)
