@@ -1,4 +1,4 @@
-"""`python -m etl …`: a thin command line over the ETL functions (load, sample, history, undo, quality).
+"""`python -m etl …`: a thin command line over the ETL functions (load, sample, sample-lake, history, undo, quality).
 
 Exit codes of `load`: 0 every row loaded, 3 some rows rejected, 2 a file refused.
 """
@@ -22,6 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=None, help="tỷ lệ (1.0 ≈ 3 triệu hồ sơ)")
     p.add_argument("--force", action="store_true", help="tạo lại dù đã có dữ liệu")
     p.add_argument("--if-empty", action="store_true", help="chỉ tạo khi kho chưa có hồ sơ (lệnh chạy ứng dụng dùng)")
+
+    p = sub.add_parser("sample-lake", help="dựng kho toàn quốc mô phỏng: tỉnh mẫu dựng lại cho từng tỉnh rồi xuất Parquet")
+    p.add_argument("--out", required=True, help="thư mục kho")
+    p.add_argument("--provinces", type=int, default=34, help="số tỉnh (mặc định 34)")
+    p.add_argument("--scale", type=float, default=0.1, help="quy mô mỗi tỉnh (1.0 ≈ 3 triệu hồ sơ)")
+    p.add_argument("--seed", type=int, default=None, help="hạt giống của tỉnh đầu tiên (mỗi tỉnh sau +1)")
 
     p = sub.add_parser("history", help="lịch sử các lượt nạp")
     p.add_argument("--db", default=None)
@@ -58,6 +64,9 @@ def _dispatch(args) -> int:
             print("Đã tạo dữ liệu mẫu." if built else "Kho đã có dữ liệu: giữ nguyên.")
             return 0
         return cmd_sample(args)
+    if args.command == "sample-lake":
+        from etl.sample_lake import cmd_sample_lake
+        return cmd_sample_lake(args)
     if args.command == "history":
         from etl.cli import cmd_history
         return cmd_history(args)

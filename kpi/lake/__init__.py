@@ -5,7 +5,7 @@ surveys, Biểu 06 rows, units with their lineage, targets, the data date, the p
 counts) and how the national view reads it back (``engines``: the same SQL that
 ``kpi.measures.metrics`` builds, run by DuckDB or transpiled with SQLGlot for Apache Spark;
 ``national``: per-province and national summaries and rankings); ``layout`` says where each
-table lives and which schema version the lake has; ``simulate`` builds a many-province lake.
+table lives and which schema version the lake has. A simulated many-province lake: ``etl.sample_lake``.
 
 Imports ``kpi.config``, ``kpi.text``, ``kpi.warehouse`` (DuckDB only through ``kpi.warehouse.db``)
 and ``kpi.measures``. No KPI is computed here: the engines run ``kpi.measures.metrics``' own

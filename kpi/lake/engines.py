@@ -173,7 +173,8 @@ def spark_session(master: str | None = None, shuffle_partitions: int = 8):
     for key, value in {**SPARK_CONF, "spark.sql.shuffle.partitions": str(shuffle_partitions)}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    if not os.environ.get("SPARK_REMOTE"):  # a Spark Connect session has no SparkContext
+        spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
