@@ -91,9 +91,15 @@ def test_spark_month_by_level_grouping_equals_the_warehouse(small_lake, spark):
     with engines.SparkEngine(lake, spark).province("04") as view:
         on_spark = _month_level(view, period)
     expected = _month_level(warehouses["04"], period)
-    # Four months; three levels in May and June, two from July.
-    assert len(expected) == 10
+    # Four months × three levels: district dossiers received before 01/07/2025 still finish in July and August.
+    assert len(expected) == 12 and expected["period_start"].nunique() == 4
     pd.testing.assert_frame_equal(on_spark, expected, check_dtype=False)
+
+
+def test_only_lookups_of_small_tables_stay_on_the_driver():
+    assert engines.tables_read("SELECT value FROM meta WHERE key = 'data_date'") <= engines.DRIVER_TABLES
+    counting = "WITH g AS (SELECT * FROM dossiers d JOIN p ON TRUE) SELECT count(*) FROM g"
+    assert engines.tables_read(counting) == {"dossiers", "p"}
 
 
 def test_spark_sql_is_transpiled_from_the_duckdb_sql():

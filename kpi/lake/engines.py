@@ -42,6 +42,9 @@ class ProvinceView:
     def read(self):
         yield self._con
 
+    def read_connection(self):
+        return self._con
+
     def query(self, sql: str, params=None) -> list[tuple]:
         return self._con.execute(sql, params or []).fetchall()
 
@@ -141,13 +144,29 @@ class _SparkResult:
         return tuple(rows[0]) if rows else None
 
 
+# Tables of a few rows (the data date, the units registry, the targets): a statement that reads
+# only these runs on the driver's DuckDB over the same Parquet files, saving a Spark job per lookup.
+DRIVER_TABLES = frozenset({"meta", "units", "targets"})
+
+
+def tables_read(sql: str) -> set[str]:
+    """The tables a DuckDB statement reads (names of its CTEs left out)."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    ctes = {cte.alias_or_name for cte in tree.find_all(sqlglot.exp.CTE)}
+    return {table.name for table in tree.find_all(sqlglot.exp.Table)} - ctes
+
+
 class SparkConnection:
-    """A DuckDB-like ``execute(sql, params)`` over a SparkSession."""
+    """A DuckDB-like ``execute(sql, params)`` over a SparkSession (``driver``: a DuckDB connection
+    with the same province's views, for statements that read only ``DRIVER_TABLES``)."""
 
-    def __init__(self, spark):
+    def __init__(self, spark, driver=None):
         self.spark = spark
+        self.driver = driver
 
-    def execute(self, sql: str, params=None) -> _SparkResult:
+    def execute(self, sql: str, params=None):
+        if self.driver is not None and tables_read(sql) <= DRIVER_TABLES:
+            return self.driver.execute(sql, params or [])
         return _SparkResult(self.spark.sql(to_spark_sql(sql, params)))
 
 
@@ -199,7 +218,8 @@ class SparkEngine:
         for table in layout.TABLE_NAMES:
             self._frame(table, code).createOrReplaceTempView(table)
         try:
-            yield ProvinceView(SparkConnection(self.spark), code)
+            with DuckDBEngine(self.lake).province(code) as driver:
+                yield ProvinceView(SparkConnection(self.spark, driver.read_connection()), code)
         finally:
             for table in layout.TABLE_NAMES:
                 self.spark.catalog.dropTempView(table)
