@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import report, summary, users
+from kpi.cli import forecast, report, summary, users
 
-COMMANDS = (summary, report, users)
+COMMANDS = (summary, report, forecast, users)
 
 
 class UsageError(Exception):
