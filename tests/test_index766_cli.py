@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from kpi.__main__ import main as kpi_main
-from kpi.cli import index as index_cli
+from kpi.cli.main import main as kpi_main
 from kpi.measures import index766, metrics
 from kpi.measures.periods import month, year
 from kpi.warehouse.db import Warehouse
@@ -50,13 +49,13 @@ def test_cli_json_has_the_documented_shape(sample_db, capsys):
 def test_cli_one_unit_and_text_output(sample_db, capsys):
     wh = Warehouse(sample_db)
     unit = index766.compute(wh, year(2025)).units[0]
-    assert index_cli.main(["--db", str(sample_db), "--from", "2025-01-01", "--to", "2025-12-31", "--json",
+    assert kpi_main(["index", "--db", str(sample_db), "--from", "2025-01-01", "--to", "2025-12-31", "--json",
                            "--unit", unit.key]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [u["unit_id"] for u in out["units"]] == [unit.key]
     assert out["total"]["score"] == pytest.approx(unit.total)
-    assert index_cli.main(["--db", str(sample_db), "--from", "2025-01-01", "--to", "2025-12-31"]) == 0
+    assert kpi_main(["index", "--db", str(sample_db), "--from", "2025-01-01", "--to", "2025-12-31"]) == 0
     text = capsys.readouterr().out
     assert "điểm có dữ liệu" in text and "Tiến độ giải quyết" in text and "mô phỏng từ dữ liệu của tỉnh" in text
-    assert index_cli.main(["--db", str(sample_db), "--from", "2025-01-01", "--to", "2025-12-31",
+    assert kpi_main(["index", "--db", str(sample_db), "--from", "2025-01-01", "--to", "2025-12-31",
                            "--unit", "không-có"]) == 2

@@ -16,6 +16,7 @@ from kpi.text import index766 as index_text
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse, WarehouseError
 
+NAMES = ("index",)
 
 def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("index", help="Chỉ số 766 của một kỳ (mô phỏng hoặc điểm công bố)",
@@ -87,10 +88,3 @@ def render(result: dict) -> str:
         lines.append(f"{index_text.GROUP_LABELS[code]:<28}{shown:>18} / {index_text.score(group['max'], 0):>3}  {note}")
     return "\n".join(lines)
 
-
-def main(argv: list[str]) -> int:
-    """Until ``kpi/cli/main.py`` dispatches by ``register``: parse and run on our own."""
-    parser = argparse.ArgumentParser(prog="python -m kpi")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["index", *argv])
-    return args.func(args)
