@@ -184,7 +184,7 @@ def test_pdf_page_limit(monkeypatch):
 
 # -- the command line ---------------------------------------------------------------------------
 def test_cli_json_shape_and_dry_run(tmp_path, capsys):
-    from kpi.__main__ import main
+    from kpi.cli.main import main
 
     path = tmp_path / "kh_170.txt"
     path.write_bytes(seed_bytes("001"))
@@ -209,7 +209,7 @@ def test_cli_json_shape_and_dry_run(tmp_path, capsys):
 
 
 def test_cli_refuses_a_file_it_cannot_read(tmp_path, capsys):
-    from kpi.__main__ import main
+    from kpi.cli.main import main
 
     path = tmp_path / "kh.xlsx"
     path.write_bytes(b"x")

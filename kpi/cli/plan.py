@@ -18,10 +18,11 @@ from kpi.text import vi
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse, WarehouseError
 
+NAMES = ("plan",)
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("plan", help=plan_text.CLI_HELP, description=plan_text.CLI_HELP)
-    actions = parser.add_subparsers(dest="action", required=True)
+    actions = parser.add_subparsers(dest="action", required=True, metavar="VIỆC")
     importer = actions.add_parser("import", help=plan_text.CLI_HELP)
     importer.add_argument("file", help="tệp kế hoạch: .docx, .pdf hoặc .txt")
     importer.add_argument("--year", type=int, default=None, help="năm kế hoạch (mặc định: năm ghi trong văn bản)")
@@ -69,11 +70,3 @@ def render(proposal) -> str:
         lines.append(plan_text.CLI_TASK_LINE.format(number=t.number or "", deadline=t.deadline_text or "",
                                                     lead=t.lead or ""))
     return "\n".join(lines)
-
-
-def main(argv: list[str]) -> int:
-    """`python -m kpi plan …` until the argparse dispatcher lists this module in COMMANDS."""
-    parser = argparse.ArgumentParser(prog="python -m kpi")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["plan"] + list(argv))
-    return args.func(args)
