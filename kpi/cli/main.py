@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import forecast, report, summary, users
+from kpi.cli import forecast, index, plan, report, summary, users
 
-COMMANDS = (summary, report, forecast, users)
+COMMANDS = (summary, report, forecast, index, users, plan)
 
 
 class UsageError(Exception):
