@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
         from kpi.cli.summary import main as run
     elif command == "users":
         from kpi.cli.users import main as run
+    elif command == "alerts":
+        from kpi.cli.alerts import main as run
     elif command in {"report", "pack"}:
         from kpi.cli.report import main as run
         rest = [command] + rest
