@@ -7,11 +7,13 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help"}:
-        print("Dùng: python -m kpi {summary|report|pack|users} …")
+        print("Dùng: python -m kpi {summary|report|pack|forecast|users} …")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "summary":
         from kpi.cli.summary import main as run
+    elif command == "forecast":
+        from kpi.cli.forecast import main as run
     elif command == "users":
         from kpi.cli.users import main as run
     elif command == "alerts":
@@ -20,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         from kpi.cli.report import main as run
         rest = [command] + rest
     else:
-        print(f"Lệnh không có: {command}. Dùng summary, report, pack hoặc users.", file=sys.stderr)
+        print(f"Lệnh không có: {command}. Dùng summary, report, pack, forecast hoặc users.", file=sys.stderr)
         return 2
     return run(rest)
 
