@@ -154,9 +154,19 @@ def test_a_unit_with_fewer_dossiers_than_the_verdict_minimum_is_not_alerted(wh, 
     assert rules.collect(wh, NOON.date(), UNIT_RULE).alerts == []
 
 
-def test_the_forecast_rule_is_skipped_with_its_reason_until_the_module_exists(wh):
+def test_a_level_projected_to_miss_the_years_target_is_alerted_to_that_level_only(wh, smtp):
+    # Communes: March only, 2 of 4 on time → the year at this pace ends near 50% < 97%; Sở Tư pháp 100%.
     found = rules.collect(wh, NOON.date(), ("forecast_miss",))
-    assert found.alerts == [] and "kpi.measures.forecast" in found.skipped["forecast_miss"]
+    assert [a.key for a in found.alerts] == ["forecast_miss:2024:commune:on_time_rate"]
+    assert found.alerts[0].detail["value"] < 0.97 and "Cấp xã" in found.alerts[0].text
+    alerts_run.run(wh, now=NOON, rules=("forecast_miss",))
+    # A level-wide figure: the province and the commune level see it, a units scope does not.
+    assert sorted(r for rcpt, _ in smtp.messages for r in rcpt) == ["admin@tinh.gov.vn", "xa@tinh.gov.vn"]
+
+
+def test_rules_without_data_are_skipped_with_their_reason(empty_db):
+    found = rules.collect(Warehouse(empty_db), NOON.date(), ("unit_below", "forecast_miss"))
+    assert found.alerts == [] and set(found.skipped) == {"unit_below", "forecast_miss"}
 
 
 # -- delivery by SMTP: once, only within scope -----------------------------------------------
@@ -290,7 +300,7 @@ def test_cli_dry_run_prints_the_digests_as_json(wh, smtp, capsys):
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["dry_run"] is True and smtp.messages == []
     assert f"unit_below:2024-03:{PHU_HUU}:on_time_rate" in [a["key"] for a in out["alerts"]]
-    assert "forecast_miss" in out["skipped"]
+    assert out["skipped"] == {}
 
 
 def test_cli_run_sends_and_says_so_in_vietnamese(wh, smtp, capsys, monkeypatch):

@@ -74,6 +74,31 @@ def units_below_target(wh: Warehouse, data_date: dt.date) -> list[Alert]:
     return alerts
 
 
+def forecast_misses(wh: Warehouse, data_date: dt.date) -> list[Alert]:
+    """Per level, a plan KPI whose year-end forecast (kpi.measures.forecast, at the current pace) does not
+    reach the level's target; a level with fewer dossiers so far than ``verdict_min_dossiers`` is not
+    judged, and a year already over has a value, not a forecast. Keyed per year: told once a year."""
+    from kpi.measures import forecast
+
+    year = data_date.year
+    in_force = targets_mod.targets_for_year(wh, year)
+    selection, _ = forecast.for_warehouse(wh, year, in_force)
+    alerts = []
+    for kpi, both in selection.items():
+        for level, fc in both.levels.items():
+            if fc.method in (forecast.FINAL, forecast.NO_DATA) or fc.target is None or fc.value is None:
+                continue
+            if fc.den_so_far < verdict.min_dossiers() or fc.target.assess(fc.value) != targets_mod.NOT_MET:
+                continue
+            text = alerts_text.FORECAST_MISS.format(
+                scope=vi.LEVEL_LABELS.get(level, level), kpi=vi.KPI_LABELS.get(kpi, kpi), year=year,
+                value=verdict.rate_text(fc.value, fc.target), target=verdict.rate_text(fc.target.threshold, None, 0))
+            alerts.append(Alert(f"forecast_miss:{year}:{level}:{kpi}", "forecast_miss", text, None, level,
+                                {"kpi": kpi, "year": year, "value": fc.value, "low": fc.low, "high": fc.high,
+                                 "threshold": fc.target.threshold, "method": fc.method}))
+    return alerts
+
+
 def no_upload(wh: Warehouse, today: dt.date, days: int | None = None) -> list[Alert]:
     """Units still in existence whose newest loaded rows (dossiers, PAKN, surveys, Biểu 06) came in a batch
     finished more than ``days`` days ago, or that never had any. A re-upload that only repeats unchanged
@@ -131,8 +156,10 @@ def collect(wh: Warehouse, today: dt.date, rules: tuple[str, ...] = RULES) -> Fi
         else:
             found.alerts += units_below_target(wh, data_date)
     if "forecast_miss" in rules:
-        # Until engineer forecast's module lands there is nothing to project the year with.
-        found.skipped["forecast_miss"] = alerts_text.SKIP_NO_FORECAST
+        if data_date is None:
+            found.skipped["forecast_miss"] = alerts_text.SKIP_NO_DATA
+        else:
+            found.alerts += forecast_misses(wh, data_date)
     if "task_overdue" in rules:
         if tasks_mod.available(wh):
             found.alerts += overdue_tasks(wh, today)

@@ -29,6 +29,5 @@ CLI_DRY_RUN = "Chạy thử: không gửi, không ghi nhận."
 CLI_TOTAL = "Tổng: {alerts} cảnh báo, {sent} lượt gửi, {failed} lượt lỗi."
 CLI_FAILED = "Gửi lỗi tới {recipient} ({channel}): {error}"
 
-SKIP_NO_FORECAST = "chưa có mô-đun dự báo (kpi.measures.forecast)"
 SKIP_NO_TASKS = "chưa có bảng nhiệm vụ kế hoạch (plan_tasks)"
 SKIP_NO_DATA = "kho dữ liệu chưa có số liệu"

@@ -344,6 +344,7 @@ MIGRATIONS: list[str] = [
       status VARCHAR NOT NULL DEFAULT 'proposed'
     );
     ALTER TABLE targets ADD COLUMN IF NOT EXISTS plan_doc_id BIGINT;
+    """,
     # 9: following the plan (kpi/tracking, kpi/alerts): each progress update of a plan task (the latest is its
     # state), figures entered by hand for non-data targets (a new entry supersedes, never overwrites), and
     # the alerts already sent (one row per alert key, recipient and channel: never the same alert twice)
