@@ -6,6 +6,7 @@ Rooms, each importing only the ones above it:
 - ``kpi.text``       words and formatters (Vietnamese), text normalization
 - ``kpi.warehouse``  the one door to DuckDB, schema, audit log, source profiles
 - ``kpi.measures``   KPI definitions, periods, levels, units, filters, targets, verdict
+- ``kpi.plan``       the yearly plan document: its targets, manual targets and tasks
 - ``kpi.access``     accounts, roles, scopes, sessions
 - ``kpi.tracking``   the plan followed: task progress, figures of non-data targets entered by hand
 - ``kpi.alerts``     alert rules, digests by e-mail and webhook, each alert sent once

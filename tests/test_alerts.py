@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 
 from kpi.access import auth
 from kpi.alerts import rules, run as alerts_run
-from kpi.cli import alerts as alerts_cli
+from kpi.cli.main import main as kpi_main
 from kpi.measures import periods, targets
 from kpi.tracking import tasks as tasks_mod
 from kpi.warehouse import audit
@@ -296,7 +296,7 @@ def test_a_unit_without_new_data_for_n_days_is_alerted(tmp_path):
 
 # -- command line ----------------------------------------------------------------------------
 def test_cli_dry_run_prints_the_digests_as_json(wh, smtp, capsys):
-    code = alerts_cli.main(["run", "--dry-run", "--db", str(wh.path), "--json"])
+    code = kpi_main(["alerts", "run", "--dry-run", "--db", str(wh.path), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["dry_run"] is True and smtp.messages == []
     assert f"unit_below:2024-03:{PHU_HUU}:on_time_rate" in [a["key"] for a in out["alerts"]]
@@ -305,7 +305,7 @@ def test_cli_dry_run_prints_the_digests_as_json(wh, smtp, capsys):
 
 def test_cli_run_sends_and_says_so_in_vietnamese(wh, smtp, capsys, monkeypatch):
     monkeypatch.setenv("TTHC_ALERTS_NO_UPLOAD_DAYS", "100000")  # only the unit-below alert is due
-    code = alerts_cli.main(["run", "--db", str(wh.path)])
+    code = kpi_main(["alerts", "run", "--db", str(wh.path)])
     out = capsys.readouterr().out
     # The unit-below alert is of the latest complete month before today's data date (March 2024).
     assert code == 0 and "admin (email): " in out and "lượt gửi" in out

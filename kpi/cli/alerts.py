@@ -5,7 +5,6 @@ delivery failed (the next run retries it), 2 when the warehouse cannot be used.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
@@ -57,11 +56,3 @@ def result_hours() -> str:
     from kpi import config
 
     return str(config.get("alerts_quiet_hours"))
-
-
-def main(argv: list[str]) -> int:
-    """``python -m kpi alerts …`` until kpi/cli/main.py lists this module in COMMANDS."""
-    parser = argparse.ArgumentParser(prog="python -m kpi")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["alerts"] + list(argv))
-    return args.func(args)
