@@ -7,7 +7,7 @@ import json
 import duckdb
 import pytest
 
-from kpi.cli import lake as lake_cli
+from kpi.cli.main import main as kpi_main
 from kpi.lake import engines, export, layout, national
 from kpi.measures import metrics
 from kpi.measures.periods import custom
@@ -152,10 +152,10 @@ def test_only_chosen_provinces(lake):
 
 def test_cli_export(tmp_path, capsys):
     wh = _province_b(tmp_path / "b.duckdb")
-    code = lake_cli.main(["export", "--db", str(wh.path), "--province", "01", "--out", str(tmp_path / "lake")])
+    code = kpi_main(["lake", "export", "--db", str(wh.path), "--province", "01", "--out", str(tmp_path / "lake")])
     assert code == 0
     assert json.loads(capsys.readouterr().out)["rows"]["dossiers"] == 2
-    assert lake_cli.main(["export", "--db", str(wh.path), "--province", "a/b", "--out", str(tmp_path / "lake")]) == 2
+    assert kpi_main(["lake", "export", "--db", str(wh.path), "--province", "a/b", "--out", str(tmp_path / "lake")]) == 2
     assert "Mã tỉnh" in capsys.readouterr().err
 
 
@@ -166,3 +166,25 @@ def test_parameters_are_inlined_outside_strings():
                    "(SELECT unnest(['a''b', 'c']::VARCHAR[])) AND n = 3")
     with pytest.raises(ValueError):
         engines.inline_parameters("SELECT ?", [])
+
+
+def test_cli_summary_over_the_lake_json_and_table(lake, capsys):
+    out, whs = lake
+    args = ["summary", "--lake", str(out), "--engine", "duckdb", "--from", "2024-03-01", "--to", "2024-03-31"]
+    assert kpi_main(args + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"engine", "from", "to", "national", "provinces"}
+    assert data["provinces"]["01"] == metrics.summary(whs["01"], MARCH)
+    assert data["national"]["total"]["on_time_rate"] == pytest.approx(2 / 5)
+    assert kpi_main(args + ["--province", "75"]) == 0
+    table = capsys.readouterr().out
+    # The national row and province 75 (Đồng Nai); on time 2 of 5 nationally, 2 of 3 in Đồng Nai.
+    assert "Toàn quốc" in table and "Đồng Nai (75)" in table and "Hà Nội (01)" not in table
+    national_row = next(line for line in table.splitlines() if line.startswith("Toàn quốc"))
+    province_row = next(line for line in table.splitlines() if line.startswith("Đồng Nai (75)"))
+    assert "66,7%" in province_row and "66,7%" in national_row  # one province chosen: the national row is it
+
+
+def test_cli_summary_lake_refuses_a_directory_that_is_no_lake(tmp_path, capsys):
+    assert kpi_main(["summary", "--lake", str(tmp_path), "--from", "2024-03-01", "--to", "2024-03-31", "--json"]) == 2
+    assert "không phải kho dữ liệu toàn quốc" in capsys.readouterr().err

@@ -8,11 +8,12 @@ Exit 0 on success, 2 with a Vietnamese message on bad input or an unusable wareh
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
 from kpi.warehouse.db import WarehouseError
+
+NAMES = ("lake",)
 
 
 def register(subparsers) -> None:
@@ -37,11 +38,3 @@ def run(args) -> int:
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     return 0
-
-
-def main(argv: list[str]) -> int:
-    """Until ``kpi/cli/main.py`` lists this module: parse ``lake …`` alone."""
-    parser = argparse.ArgumentParser(prog="python -m kpi")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["lake", *argv])
-    return args.func(args)

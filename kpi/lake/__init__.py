@@ -8,6 +8,7 @@ counts) and how the national view reads it back (``engines``: the same SQL that
 table lives and which schema version the lake has. A simulated many-province lake: ``etl.sample_lake``.
 
 Imports ``kpi.config``, ``kpi.text``, ``kpi.warehouse`` (DuckDB only through ``kpi.warehouse.db``)
-and ``kpi.measures``. No KPI is computed here: the engines run ``kpi.measures.metrics``' own
-queries against the lake, so a KPI is still defined once. Nothing here imports streamlit.
+and ``kpi.measures``; pyspark only inside the Spark engine, when it is asked for.
+Must not: compute a KPI (the engines run ``kpi.measures.metrics``' own queries against the lake,
+so a KPI is still defined once), import ``etl`` or streamlit.
 """

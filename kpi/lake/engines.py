@@ -124,9 +124,13 @@ def inline_parameters(sql: str, params) -> str:
     return "".join(out) + sql[last:]
 
 
+def _parse(sql: str, params=None):
+    return sqlglot.parse_one(inline_parameters(sql, params), read="duckdb")
+
+
 def to_spark_sql(sql: str, params=None) -> str:
     """A DuckDB statement of ``kpi.measures.metrics`` as Spark SQL (SQLGlot)."""
-    return sqlglot.transpile(inline_parameters(sql, params), read="duckdb", write="spark")[0]
+    return _parse(sql, params).sql(dialect="spark")
 
 
 class _SparkResult:
@@ -149,9 +153,12 @@ class _SparkResult:
 DRIVER_TABLES = frozenset({"meta", "units", "targets"})
 
 
-def tables_read(sql: str) -> set[str]:
+def tables_read(sql: str, params=None) -> set[str]:
     """The tables a DuckDB statement reads (names of its CTEs left out)."""
-    tree = sqlglot.parse_one(sql, read="duckdb")
+    return _tables_of(_parse(sql, params))
+
+
+def _tables_of(tree) -> set[str]:
     ctes = {cte.alias_or_name for cte in tree.find_all(sqlglot.exp.CTE)}
     return {table.name for table in tree.find_all(sqlglot.exp.Table)} - ctes
 
@@ -165,9 +172,10 @@ class SparkConnection:
         self.driver = driver
 
     def execute(self, sql: str, params=None):
-        if self.driver is not None and tables_read(sql) <= DRIVER_TABLES:
+        tree = _parse(sql, params)
+        if self.driver is not None and _tables_of(tree) <= DRIVER_TABLES:
             return self.driver.execute(sql, params or [])
-        return _SparkResult(self.spark.sql(to_spark_sql(sql, params)))
+        return _SparkResult(self.spark.sql(tree.sql(dialect="spark")))
 
 
 SPARK_CONF = {
