@@ -150,33 +150,49 @@ def monthly_table(wh: Warehouse, year: int, as_of: dt.date | None = None, filter
     return metrics.kpi_table(wh, period, filters, scope, ("month", "level")), day
 
 
-def components(table: pd.DataFrame, kpi: str, year: int, level: str | None = None) -> Components:
-    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table."""
+@dataclass(frozen=True)
+class Monthly:
+    """``monthly_table``'s counts summed per (level, year, month) once, for every KPI: 4-D arrays
+    [scope, year, month, column] where scope 0 is every level and 1… the levels of ``LEVELS``."""
+    years: tuple[int, ...]
+    columns: tuple[str, ...]
+    values: np.ndarray
+
+
+def monthly(table: pd.DataFrame, year: int) -> Monthly:
     years = tuple(range(year - YEARS_BACK, year + 1))
-    shape = (len(years), 12)
-    arrays = [np.full(shape, np.nan) for _ in range(4)]
-    if len(table):
-        rows = table if level is None else table[table["level"] == level]
-        starts = pd.to_datetime(table["period_start"])
-        flow_num, flow_den, stock_num, stock_den = _columns(kpi)
-        covered = sorted({(d.year, d.month) for d in starts})
-        for y, m in covered:  # months the data reaches count as 0 where the selection has no row
-            if y in years:
-                for array in arrays:
-                    array[years.index(y), m - 1] = 0.0
-        if len(rows):
-            keys = pd.to_datetime(rows["period_start"])
-            grouped = rows.assign(_y=keys.dt.year, _m=keys.dt.month).groupby(["_y", "_m"])
-            sums = grouped[[c for c in {flow_num, flow_den, stock_num, stock_den} if c]].sum()
-            for (y, m), row in sums.iterrows():
-                if y not in years:
-                    continue
-                i = years.index(y)
-                arrays[0][i, m - 1] = row[flow_num]
-                arrays[1][i, m - 1] = row[flow_den]
-                arrays[2][i, m - 1] = row[stock_num] if stock_num else 0.0
-                arrays[3][i, m - 1] = row[stock_den] if stock_den else 0.0
-    return Components(years, *arrays)
+    columns = tuple(c for c in table.columns if c.endswith(("__num", "__den"))) + tuple(
+        {c for parts in STOCK_PARTS.values() for c in parts})
+    values = np.full((len(LEVELS) + 1, len(years), 12, len(columns)), np.nan)
+    if not len(table):
+        return Monthly(years, columns, values)
+    starts = pd.to_datetime(table["period_start"])
+    frame = table.assign(_y=starts.dt.year, _m=starts.dt.month)
+    frame = frame[frame["_y"].isin(years)]
+    # Months the data reaches count as 0 where a level has no row.
+    for y, m in {(int(y), int(m)) for y, m in zip(frame["_y"], frame["_m"])}:
+        values[:, years.index(y), m - 1, :] = 0.0
+    sums = frame.groupby(["level", "_y", "_m"])[list(columns)].sum()
+    for (lv, y, m), row in zip(sums.index, sums.to_numpy(dtype=float)):
+        if lv in LEVELS:
+            values[1 + LEVELS.index(lv), years.index(int(y)), int(m) - 1, :] = row
+    values[0] = np.nansum(values[1:], axis=0)
+    values[0][np.isnan(values[1:]).all(axis=0)] = np.nan
+    return Monthly(years, columns, values)
+
+
+def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None) -> Components:
+    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table."""
+    counts = table if isinstance(table, Monthly) else monthly(table, year)
+    scope = counts.values[0 if level is None else 1 + LEVELS.index(level)]
+    flow_num, flow_den, stock_num, stock_den = _columns(kpi)
+
+    def column(name: str | None) -> np.ndarray:
+        if name is None:  # no stock: zeros where the data reaches
+            return np.where(np.isnan(scope[:, :, 0]), np.nan, 0.0)
+        return scope[:, :, counts.columns.index(name)].copy()
+
+    return Components(counts.years, column(flow_num), column(flow_den), column(stock_num), column(stock_den))
 
 
 def _columns(kpi: str) -> tuple[str, str, str | None, str | None]:
@@ -333,8 +349,8 @@ def backtest_errors(c: Components, t: int, method: str) -> list[float]:
     """Scaled absolute errors of ``method`` on each complete year before t, from the end of its months 1–11."""
     errors = []
     for i in range(t):
-        if not _complete(c, i):
-            continue
+        if not _complete(c, i) or (method == SEASONAL and not any(_complete(c, j) for j in range(i))):
+            continue  # a year the method cannot forecast
         actual = _actual(c, i)
         if actual is None:
             continue
@@ -437,15 +453,15 @@ def forecast_selection(table: pd.DataFrame, year: int, as_of: dt.date | None, in
     alive = levels_on(dt.date(year, 12, 31))
     with_rows = set(table["level"].dropna()) if len(table) else set()
     levels = [lv for lv in LEVELS if lv in alive and lv in with_rows and (level is None or lv == level)]
-    out = {}
+    out, counts = {}, monthly(table, year)
     for kpi in kpis:
         target = pick(in_force, kpi, level, unit_id)
         if as_of is None:
             out[kpi] = SelectionForecast(kpi, Forecast(kpi, level, year, None, NO_DATA, None, None, None, None,
                                                        target=target), {})
             continue
-        total = forecast_kpi(components(table, kpi, year, level), kpi, year, as_of, target, level)
-        per_level = {lv: forecast_kpi(components(table, kpi, year, lv), kpi, year, as_of,
+        total = forecast_kpi(components(counts, kpi, year, level), kpi, year, as_of, target, level)
+        per_level = {lv: forecast_kpi(components(counts, kpi, year, lv), kpi, year, as_of,
                                       pick(in_force, kpi, lv, unit_id), lv) for lv in levels}
         out[kpi] = SelectionForecast(kpi, total, per_level)
     return out
@@ -515,6 +531,23 @@ def method_note(f: Forecast) -> str | None:
               if f.method == SEASONAL else forecast_text.METHOD_LINEAR.format(year=f.year))
     return forecast_text.METHOD_NOTE.format(year=f.year, as_of=vi.date(f.as_of), method=method,
                                             level=round(INTERVAL_LEVEL * 100))
+
+
+def tile_lines(sf: SelectionForecast | None, data_date: dt.date | None = None) -> list[str]:
+    """What a KPI tile says under its value: the selection's forecast and pace when it has one target,
+    else one forecast and pace per level with a target (digitization 70/40/35%). Markdown; an
+    unreachable target in bold. Empty when there is nothing to forecast."""
+    if sf is None:
+        return []
+    if sf.total.target is not None or not sf.levels:
+        pairs = [(sf.total, None)]
+    else:
+        pairs = [(f, vi.LEVEL_LABELS.get(lv, lv)) for lv, f in sf.levels.items() if f.target is not None]
+    lines = []
+    for f, label in pairs:
+        pace = pace_line(f, data_date)
+        lines += [forecast_line(f, label), f"**{pace}**" if pace and f.pace == IMPOSSIBLE else pace]
+    return [line for line in lines if line]
 
 
 __all__ = ["Forecast", "SelectionForecast", "forecast_selection", "for_warehouse", "forecast_kpi", "monthly_table",
