@@ -319,11 +319,11 @@ def test_nothing_is_said_without_data_or_after_the_year():
 def test_cli_json(wh, capsys):
     import json
 
-    from kpi.cli import forecast as cli
+    from kpi.cli.main import main
     from kpi.measures import targets
 
     targets.ensure_seeded(wh)  # 2024's plan applies to 2025: on time ≥ 97% for every level
-    assert cli.main(["--db", str(wh.path), "--year", "2025", "--json"]) == 0
+    assert main(["forecast", "--db", str(wh.path), "--year", "2025", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["year"], out["as_of"], out["data_date"]) == (2025, "2025-02-28", "2025-02-28")
     on_time = out["kpis"]["on_time_rate"]["total"]
