@@ -15,6 +15,7 @@ from kpi.text import vi
 from ui import frame as frame_mod
 from ui import widget_text
 from ui import errors, nav
+from ui import national as national_ui
 from ui.auth import MEETING_LINK, METHOD_KEY, logout_button, require_user
 
 ROOT = Path(__file__).resolve().parent
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent
 # (name, group, icon, roles that see it, shows the shared filters)
 PAGES = (
     ("overview", "overview", ":material/dashboard:", None, True),
+    ("national", "overview", ":material/public:", None, True),
     ("on_time", "kpi", ":material/schedule:", None, True),
     ("digitization", "kpi", ":material/scanner:", None, True),
     ("online", "kpi", ":material/language:", None, True),
@@ -52,6 +54,8 @@ user = errors.guarded(require_user)
 available = {name: spec for name, *spec in PAGES
              if (ROOT / "pages" / f"{name}.py").exists() and (spec[2] is None or user.role in spec[2])}
 
+if not (national_ui.configured() and auth.sees_province_totals(user)):  # no lake, or a scoped user
+    available.pop("national", None)
 if st.session_state.get(METHOD_KEY) == MEETING_LINK:  # a meeting link opens the meeting page and nothing else
     available = {"meeting": available["meeting"]} if "meeting" in available else {}
 if (st.query_params.get("trinhchieu") == "1" or st.session_state.get(METHOD_KEY) == MEETING_LINK) \

@@ -10,48 +10,12 @@ import pytest
 from kpi.cli.main import main as kpi_main
 from kpi.lake import engines, export, layout, national
 from kpi.measures import metrics
-from kpi.measures.periods import custom
-from kpi.measures.targets import ensure_seeded
-from kpi.warehouse.db import Warehouse
-from tests.factories import add_dossiers, add_feedback, dossier, feedback
-
-MARCH = custom(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
-
-
-def _province_a(path) -> Warehouse:
-    """Three dossiers resolved in March 2024 (early, overdue, on the due day), one still open, one PAKN."""
-    wh = Warehouse(path)
-    ensure_seeded(wh)
-    add_dossiers(wh, [
-        dossier("A1", received="01/03/2024", due="10/03/2024", finished="05/03/2024", channel="online", digitized=True),
-        dossier("A2", received="02/03/2024", due="10/03/2024", finished="12/03/2024"),
-        dossier("A3", unit="UBND xã Phú Hữu", received="03/03/2024", due="10/03/2024", finished="10/03/2024"),
-        dossier("A4", unit="UBND xã Phú Hữu", received="28/02/2024", due="04/03/2024"),
-    ])
-    add_feedback(wh, [feedback("F1", received="01/03/2024", due="22/03/2024", handled="20/03/2024", rating=4)])
-    with wh.write() as con:
-        con.execute("UPDATE dossiers SET applicant = 'Nguyễn Văn A'")
-    return wh
-
-
-def _province_b(path) -> Warehouse:
-    """Two dossiers resolved in March 2024, both overdue; data until 25/03/2024."""
-    wh = Warehouse(path)
-    ensure_seeded(wh)
-    add_dossiers(wh, [
-        dossier("B1", received="01/03/2024", due="05/03/2024", finished="20/03/2024", channel="online"),
-        dossier("B2", received="01/03/2024", due="05/03/2024", finished="25/03/2024", channel="online"),
-    ])
-    return wh
+from tests.lake_support import MARCH, province_a as _province_a, province_b as _province_b, small_lake
 
 
 @pytest.fixture()
 def lake(tmp_path):
-    a, b = _province_a(tmp_path / "a.duckdb"), _province_b(tmp_path / "b.duckdb")
-    out = tmp_path / "lake"
-    export.export_province(a, "75", out)
-    export.export_province(b, "01", out)
-    return out, {"75": a, "01": b}
+    return small_lake(tmp_path)
 
 
 def test_export_writes_hive_partitions_schema_and_manifest(lake):
@@ -188,3 +152,20 @@ def test_cli_summary_over_the_lake_json_and_table(lake, capsys):
 def test_cli_summary_lake_refuses_a_directory_that_is_no_lake(tmp_path, capsys):
     assert kpi_main(["summary", "--lake", str(tmp_path), "--from", "2024-03-01", "--to", "2024-03-31", "--json"]) == 2
     assert "không phải kho dữ liệu toàn quốc" in capsys.readouterr().err
+
+
+def test_ranking_rows_best_first_with_each_province_target_and_gap(lake):
+    out, _ = lake
+    table = national.ranking(engines.DuckDBEngine(out), MARCH)
+    rows = national.ranked_rows(table, "on_time_rate")
+    # 75: 2 of 3 in time; 01: 0 of 2. Both provinces carry the seed target on time ≥ 97%.
+    assert list(rows["province"]) == ["75", "01"] and list(rows["rank"]) == [1, 2]
+    assert list(rows["name"]) == ["Đồng Nai (75)", "Hà Nội (01)"]
+    assert [t.threshold for t in rows["target"]] == [0.97, 0.97]
+    assert list(rows["status"]) == ["not_met", "not_met"]
+    # Dossiers missing to reach 97%: 75 needs 1 more (3 of 3), 01 needs 2 more (2 of 2).
+    assert list(rows["gap"]) == [1, 2]
+    pakn = national.ranked_rows(table, "pakn_on_time_rate")
+    assert list(pakn["province"]) == ["75", "01"] and pakn["rank"].iloc[1] is None  # 01: no PAKN, no rank
+    totals = national.national_totals(table)
+    assert totals["on_time_rate"] == pytest.approx(2 / 5) and totals["online_rate"] == pytest.approx(3 / 5)

@@ -88,3 +88,11 @@ def provinces(lake: Path) -> list[str]:
 
 def manifest(lake: Path, province: str) -> dict:
     return json.loads((Path(lake) / MANIFESTS / f"{province}.json").read_text(encoding="utf-8"))
+
+
+def version(lake: Path) -> tuple:
+    """Changes whenever a province publishes (its manifest is rewritten last): what caches key on."""
+    folder = Path(lake) / MANIFESTS
+    if not folder.exists():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.json")))

@@ -6,6 +6,8 @@ is shown as it is.
 """
 from __future__ import annotations
 
+from kpi.text import vi
+
 PROVINCES = {
     "01": "Hà Nội", "04": "Cao Bằng", "08": "Tuyên Quang", "11": "Điện Biên", "12": "Lai Châu",
     "14": "Sơn La", "15": "Lào Cai", "19": "Thái Nguyên", "20": "Lạng Sơn", "22": "Quảng Ninh",
@@ -21,8 +23,14 @@ PAGE_HEADING = "Toàn quốc: xếp hạng các tỉnh theo từng chỉ tiêu"
 PAGE_CAPTION = ("Số liệu do từng tỉnh xuất vào kho dữ liệu chung; mỗi tỉnh được tính đến ngày số liệu của tỉnh đó. "
                 "Tỷ lệ toàn quốc tính trên tổng số hồ sơ của các tỉnh, không phải trung bình các tỷ lệ.")
 CHOOSE_KPI = "Chỉ tiêu xếp hạng"
+PERIOD_LINE = "Kỳ {period} · {n} tỉnh, thành phố đã gửi số liệu."
+NOT_CONFIGURED = ("Chưa cấu hình kho dữ liệu toàn quốc (thiết lập TTHC_LAKE), hoặc tài khoản này chỉ xem "
+                  "được số liệu trong phạm vi của mình.")
+CHART_TITLE = "Xếp hạng các tỉnh: {kpi}"
+MATRIX_TITLE = "Mọi chỉ tiêu theo tỉnh"
+COLUMN_TARGET = "Chỉ tiêu của tỉnh"
+COLUMN_STATUS = "Đánh giá"
 NATIONAL = "Toàn quốc"
-PROVINCE_COUNT = "{n} tỉnh, thành phố"
 NO_PROVINCES = "Kho dữ liệu toàn quốc chưa có tỉnh nào xuất số liệu."
 LAKE_ERROR = "Không đọc được kho dữ liệu toàn quốc: {error}"
 COLUMN_RANK = "Hạng"
@@ -31,7 +39,7 @@ COLUMN_RATE = "Tỷ lệ"
 COLUMN_NUMERATOR = "Đạt"
 COLUMN_DENOMINATOR = "Trên tổng"
 COLUMN_DATA_DATE = "Số liệu đến ngày"
-NO_DATA = "Chưa có dữ liệu"
+NO_DATA = vi.NO_DATA
 CLI_HEADER = "Chỉ số KPI toàn quốc kỳ {start} – {end} (bộ máy {engine})"
 
 
