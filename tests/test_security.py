@@ -304,7 +304,7 @@ def test_form06_for_a_scoped_user_holds_only_its_units(world, tmp_path):
     assert total["c3"] < next(r for r in province if r["kind"] == "total")["c3"]
     assert [total[v] for v in values] == [next(r for r in by_filter if r["kind"] == "total")[v] for v in values]
     out = tmp_path / "bieu06.xlsx"
-    rows = form06.export_form06(wh, PERIOD, scope, None, out)
+    rows = form06.write_form06(wh, PERIOD, scope, None, out)
     assert [r["c3"] for r in rows] == [r["c3"] for r in scoped]
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c is not None]
     numbers = sorted(c for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool))
