@@ -19,7 +19,7 @@ VIEW = {"overview", "on_time", "digitization", "online", "satisfaction", "pakn",
 EXPECTED = {  # by hand from PERMISSIONS: leader view+export, analyst adds upload, admin everything
     "leader": VIEW,
     "analyst": VIEW | {"upload", "history"},
-    "admin": VIEW | {"upload", "history", "admin_users", "admin_audit"},
+    "admin": VIEW | {"upload", "history", "admin_users", "admin_audit", "plan_import"},
 }
 
 

@@ -31,7 +31,7 @@ ACCOUNTS = {  # role → (name, scope)
 KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
 READ = ("targets", "units", "quality", "meeting")  # need only "view": leaders read targets, units, data quality
 DATA = ("upload", "history")
-ADMIN = ("admin_users", "admin_audit")
+ADMIN = ("admin_users", "admin_audit", "plan_import")
 EXPECTED = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
     "leader": set(KPI) | set(READ),
     "analyst": set(KPI) | set(READ) | set(DATA),

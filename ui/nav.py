@@ -45,6 +45,7 @@ PAGES = (
     PageSpec("upload", "data", ":material/upload_file:", "upload", False),
     PageSpec("history", "data", ":material/history:", "upload", False),
     PageSpec("targets", "data", ":material/flag:", "view", False),
+    PageSpec("plan_import", "data", ":material/description:", "edit_targets", False),
     PageSpec("units", "data", ":material/account_tree:", "view", False),
     PageSpec("quality", "data", ":material/fact_check:", "view", False),
     PageSpec("admin_users", "admin", ":material/group:", "manage_users", False),
