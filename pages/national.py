@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.access import auth
 from kpi.lake import national
 from kpi.measures import metrics, verdict
 from kpi.text import lake as lake_text
@@ -12,13 +11,14 @@ from kpi.text import vi
 from ui import charts
 from ui import frame as frame_mod
 from ui import national as national_ui
+from ui import nav
 from ui import widgets as W
 
 frame = frame_mod.current()
 W.style()
 st.title(lake_text.PAGE_HEADING)
 lake = national_ui.configured()
-if not lake or not auth.sees_province_totals(frame.user):
+if not nav.national_shown(frame.user):
     st.info(lake_text.NOT_CONFIGURED)
     st.stop()
 period = frame.period.until(None)  # every province is judged at its own data date
