@@ -271,3 +271,31 @@ def test_confirm_takes_the_admins_edits_and_only_once(tmp_path):
     _, other = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
     with pytest.raises(ValueError, match="Ngưỡng"):
         store.confirm(wh, other, bad, [], [], "admin")
+
+
+def test_lead_agency_resolved_to_a_registered_unit(tmp_path):
+    from kpi.measures import units
+
+    wh = Warehouse(tmp_path / "w.duckdb")
+    center = units.add_unit(wh, "Trung tâm Phục vụ hành chính công", "province")
+    _, doc_id = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
+    leads = dict(wh.query("SELECT number, lead_unit_id FROM plan_tasks WHERE number IN ('1.1', '2.4')"))
+    assert leads == {"1.1": None, "2.4": center}  # "Phòng Hành chính - Tổ chức" is no unit of the registry
+
+
+def test_a_pdf_without_text_and_a_docx_bomb_are_refused(tmp_path):
+    import io
+    import zipfile
+
+    from fpdf import FPDF
+
+    scan = FPDF()
+    scan.add_page()
+    scan.rect(10, 10, 100, 100, style="F")  # a page with a picture and no text layer
+    with pytest.raises(PlanFileRefused, match="không có lớp chữ"):
+        read_plan(bytes(scan.output()), "ban_quet.pdf")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * 120_000_000 + b">")
+    with pytest.raises(PlanFileRefused, match="giải nén lớn bất thường"):
+        read_plan(buffer.getvalue(), "bom.docx")
