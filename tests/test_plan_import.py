@@ -345,3 +345,12 @@ def test_docx_cell_merged_across_columns_is_read_once(tmp_path):
     task = propose(blocks).tasks[0]
     assert (task.number, task.lead, task.partner, task.deadline_from, task.deadline_to) == (
         "1.1", "Văn phòng UBND tỉnh", "Các sở, ngành", "2025-06-01", "2025-06-30")
+
+
+def test_the_same_file_waiting_for_review_is_stored_once(tmp_path):
+    wh = Warehouse(tmp_path / "w.duckdb")
+    _, first = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
+    _, again = store.import_plan(wh, seed_bytes("001"), "ban sao.txt", user="admin")
+    _, other_year = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", year=2025, user="admin")
+    assert again == first and other_year != first
+    assert wh.query("SELECT count(*) FROM plan_tasks") == [(36,)]
