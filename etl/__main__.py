@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provinces", type=int, default=34, help="số tỉnh (mặc định 34)")
     p.add_argument("--scale", type=float, default=0.1, help="quy mô mỗi tỉnh (1.0 ≈ 3 triệu hồ sơ)")
     p.add_argument("--seed", type=int, default=None, help="hạt giống của tỉnh đầu tiên (mỗi tỉnh sau +1)")
+    p.add_argument("--distinct", type=int, default=None,
+                   help="chỉ sinh số tỉnh này; các tỉnh còn lại là bản sao tệp của chúng (kho rất lớn trên máy nhỏ)")
     p.set_defaults(func=cmd_sample_lake)
 
     p = sub.add_parser("history", help="lịch sử các lượt nạp")

@@ -31,11 +31,12 @@ st.caption(lake_text.PERIOD_LINE.format(period=period.label, n=vi.num(len(table)
 
 # The national figures: rates of the summed counts of every province (never an average of rates).
 national_row = national.national_totals(table)
-tiles = st.columns(len(metrics.SUMMARY_RATES))
-for column, kpi in zip(tiles, metrics.SUMMARY_RATES):
-    with column, st.container(border=True):
-        st.metric(vi.KPI_LABELS[kpi], verdict.rate_text(national_row[kpi]))
-        st.caption(f"{vi.num(national_row[f'{kpi}__num'])} / {vi.num(national_row[f'{kpi}__den'])}")
+shown_rates = list(metrics.SUMMARY_RATES)
+for start in range(0, len(shown_rates), 4):  # four tiles a row: a value stays whole on a 1366-px laptop
+    for column, kpi in zip(st.columns(4), shown_rates[start:start + 4]):
+        with column, st.container(border=True):
+            st.metric(vi.KPI_LABELS[kpi], verdict.rate_text(national_row[kpi]))
+            st.caption(f"{vi.num(national_row[f'{kpi}__num'])} / {vi.num(national_row[f'{kpi}__den'])}")
 
 labels = {vi.KPI_LABELS[k]: k for k in metrics.SUMMARY_RATES}
 kpi = labels[st.selectbox(lake_text.CHOOSE_KPI, list(labels), key="national_kpi")]
@@ -54,10 +55,10 @@ shown = pd.DataFrame({
     lake_text.COLUMN_STATUS: [verdict.status_label(s) for s in rows["status"]],
     lake_text.COLUMN_DATA_DATE: [d.strftime("%d/%m/%Y") if pd.notna(d) else "—" for d in rows["data_date"]],
 })
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3)  # every province, no scroll
 
 st.subheader(lake_text.MATRIX_TITLE)
 matrix = pd.DataFrame({lake_text.COLUMN_PROVINCE: [lake_text.province_name(c) for c in table["province"]]})
 for key in metrics.SUMMARY_RATES:
     matrix[vi.KPI_LABELS[key]] = [verdict.rate_text(v) if pd.notna(v) else lake_text.NO_DATA for v in table[key]]
-st.dataframe(matrix, hide_index=True, width="stretch")
+st.dataframe(matrix, hide_index=True, width="stretch", height=36 * (len(matrix) + 1) + 3)

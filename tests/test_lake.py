@@ -169,3 +169,17 @@ def test_ranking_rows_best_first_with_each_province_target_and_gap(lake):
     assert list(pakn["province"]) == ["75", "01"] and pakn["rank"].iloc[1] is None  # 01: no PAKN, no rank
     totals = national.national_totals(table)
     assert totals["on_time_rate"] == pytest.approx(2 / 5) and totals["online_rate"] == pytest.approx(3 / 5)
+
+
+def test_simulated_lake_with_replicated_provinces(tmp_path):
+    from etl.sample_lake import simulate_lake
+
+    built = simulate_lake(tmp_path / "lake", provinces=3, scale=0.002, seed=5, distinct=1)
+    # One province generated (01); 04 and 08 are copies of its files under their own codes.
+    assert built["generated"] == 1 and built["provinces"] == 3
+    assert layout.provinces(tmp_path / "lake") == ["01", "04", "08"]
+    assert layout.manifest(tmp_path / "lake", "08")["replica_of"] == "01"
+    result = national.summary(engines.DuckDBEngine(tmp_path / "lake"), MARCH)
+    one = result["provinces"]["01"]["total"]
+    assert result["provinces"]["08"]["total"] == one
+    assert result["national"]["total"]["received"] == 3 * one["received"] > 0
