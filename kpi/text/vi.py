@@ -190,6 +190,8 @@ DRILL_SET_LABELS = {
     "received": "Tiếp nhận",
     "in_progress": "Đang giải quyết",
     "no_due": "Không có ngày hẹn trả",
+    "not_digitized": "Tiếp nhận chưa số hóa",
+    "no_e_result": "Giải quyết chưa có kết quả điện tử",
 }
 DOSSIER_COLUMNS = {
     "code": "Mã hồ sơ",
