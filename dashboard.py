@@ -27,6 +27,7 @@ PAGES = (
     ("online", "kpi", ":material/language:", None, True),
     ("satisfaction", "kpi", ":material/sentiment_satisfied:", None, True),
     ("pakn", "kpi", ":material/forum:", None, True),
+    ("index766", "kpi", ":material/leaderboard:", None, True),
     ("unit", "unit", ":material/apartment:", None, True),
     ("drilldown", "unit", ":material/search:", None, True),
     ("upload", "data", ":material/upload_file:", {"analyst", "admin"}, False),

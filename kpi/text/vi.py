@@ -135,6 +135,7 @@ PAGE_TITLES = {
     "online": "Nộp hồ sơ trực tuyến",
     "satisfaction": "Mức độ hài lòng",
     "pakn": "Phản ánh, kiến nghị (PAKN)",
+    "index766": "Chỉ số 766",
     "unit": "Đơn vị",
     "drilldown": "Tra cứu hồ sơ",
     "upload": "Nạp dữ liệu",
