@@ -41,7 +41,7 @@ if report.levels and not frame.filters.unit_ids:
 ranked = insight.ranking(report)
 if not ranked.empty:
     st.subheader(T.RANKING_HEADING)
-    st.caption(V.peers_caption(ranked))
+    st.caption(V.peers_caption(ranked) + " · " + T.RANKING_NOTE)
     st.dataframe(V.ranking_table(ranked), hide_index=True, width="stretch", height=420)
 
 losing = insight.losing_units(report)

@@ -30,7 +30,8 @@ def test_ranking_among_peers_of_the_same_type(two_units):
     ranked = I.ranking(X.compute(two_units, MARCH)).set_index("unit_id")
     assert ranked.loc[SO, "unit_type"] == "AGENCY" and ranked.loc[XA, "unit_type"] == "COMMUNE"
     assert ranked.loc[SO, "rank"] == 1 and ranked.loc[XA, "rank"] == 1  # each alone among its peers
-    assert ranked.loc[XA, "median"] == pytest.approx(48.0) and ranked.loc[XA, "peers"] == 1
+    assert ranked.loc[XA, "median"] == pytest.approx(100.0) and ranked.loc[XA, "peers"] == 1  # 48 of 48 → 100
+    assert ranked.loc[SO, "per_hundred"] == pytest.approx(100 * (12 + 6 * 0.4 / 0.9 + 6 + 5.6) / 48)
 
 
 def test_points_each_unit_costs_the_province(two_units):
@@ -74,3 +75,14 @@ def test_reconciliation_gives_difference_and_likely_reason(two_units, tmp_path):
     assert rows.loc["province", "figures"] == {"portal": 9, "ours": 7, "sub": "ON_TIME"}
     assert rows.loc[SO, "reason"] == "formula"  # same 5 dossiers: the portal counts them differently
     assert list(rows["group"].unique()) == ["TDGQ"]
+
+
+def test_units_short_of_data_in_a_group_are_ranked_on_the_100_scale():
+    """40 of 48 points (83,3 /100) ranks below 39 of 42 (92,9 /100): the missing group is no penalty."""
+    def unit(key, total, covered):
+        return X.IndexScore(key, key, "unit", "AGENCY", "province", {}, total, covered, True, None, "simulated")
+    report = X.IndexReport(MARCH, unit("province", None, 0), [], [unit("a", 40.0, 48), unit("b", 39.0, 42)], [])
+    ranked = I.ranking(report).set_index("unit_id")
+    assert (ranked.loc["a", "rank"], ranked.loc["b", "rank"]) == (2, 1)
+    assert ranked.loc["a", "below_p75"] == pytest.approx((100 * 40 / 48 + 0.75 * (100 * 39 / 42 - 100 * 40 / 48))
+                                                         - 100 * 40 / 48)

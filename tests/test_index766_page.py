@@ -36,7 +36,7 @@ def test_page_shows_the_simulated_score_partial_and_labelled(monkeypatch, sample
     assert {T.GAINS_HEADING, T.RANKING_HEADING, T.LOSING_HEADING} <= set(headings)
     assert T.RECONCILE_HEADING not in headings  # nothing published yet
     levers = "\n".join(m.value for m in at.markdown)
-    assert "Nếu 5 đơn vị này" in levers and "TDGQ +" in levers
+    assert "Nếu 5 đơn vị này" in levers and "Tiến độ giải quyết (TDGQ) +" in levers
 
 
 def test_a_lever_opens_the_dossiers_behind_it(monkeypatch, sample_db):

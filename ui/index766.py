@@ -18,7 +18,7 @@ from ui import widgets as W
 from ui.frame import Frame
 
 _TTL = 24 * 3600
-NOT_MET, MAX_COLOUR = "#9e9e9e", "#e0e0e0"
+SCORE_COLOUR, MAX_COLOUR = "#1f4e79", "#e0e0e0"
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=_TTL)
@@ -42,11 +42,9 @@ def monthly(frame: Frame, window: Period) -> list:
 # -- the headline -----------------------------------------------------------------------------
 def total_tiles(score: index766.IndexScore) -> None:
     """Total (with the points it covers when partial), grade, and where the figure comes from."""
-    left, right = st.columns(2)
-    left.metric(T.TOTAL_TILE, T.total_line(score.total, score.max_covered, score.partial))
+    st.metric(T.TOTAL_TILE, T.total_line(score.total, score.max_covered, score.partial))
     grade = T.GRADE_LABELS[score.grade] if score.grade is not None else vi.NO_DATA
-    right.metric(T.GRADE_TILE, T.GRADE_PARTIAL.format(grade=grade) if score.partial and score.grade is not None
-                 else grade)
+    st.metric(T.GRADE_TILE, grade, help=T.GRADE_PARTIAL.format(grade=grade) if score.partial else None)
     st.caption(T.source_label(score.source))
 
 
@@ -58,7 +56,7 @@ def group_bullets(score: index766.IndexScore) -> go.Figure:
     fig.add_trace(go.Bar(y=labels, x=[g.maximum for g in groups], orientation="h", name=T.BULLET_MAX,
                          marker={"color": MAX_COLOUR}, hoverinfo="skip"))
     fig.add_trace(go.Bar(y=labels, x=[g.score or 0 for g in groups], orientation="h", name=T.BULLET_SCORE, width=0.45,
-                         marker={"color": [index766.GROUP_COLOURS[g.group] for g in groups]},
+                         marker={"color": SCORE_COLOUR},
                          text=[f"{T.score(g.score)} / {T.score(g.maximum, 0)}" if g.score is not None else vi.NO_DATA
                                for g in groups], textposition="outside", cliponaxis=False))
     fig.update_layout(barmode="overlay", showlegend=False, xaxis={"range": [0, 26], "title": None})
@@ -71,8 +69,9 @@ def groups_table(score: index766.IndexScore) -> pd.DataFrame:
     for g in score.groups.values():
         inputs = "; ".join(f"{T.SUB_LABELS[s.key]}: {vi.pct(s.rate)}" + (f" ⚠ {s.quality}" if s.quality else "")
                            for s in g.subs if s.rate is not None)
-        rows.append({T.COLUMNS["group"]: T.GROUP_LABELS[g.group], T.COLUMNS["score"]: T.total_line(
-            g.score, g.max_covered, g.partial) if g.group not in index766.RATES_ONLY_GROUPS else T.CLGQ_NO_FORMULA,
+        rows.append({T.COLUMNS["group"]: T.GROUP_LABELS[g.group], T.COLUMNS["score"]: T.group_line(
+            g.score, g.maximum, g.max_covered, g.partial) if g.group not in index766.RATES_ONLY_GROUPS
+            else T.CLGQ_NO_FORMULA,
             T.COLUMNS["max"]: T.score(g.maximum, 0), T.COLUMNS["source"]: T.source_label(g.source),
             T.COLUMNS["inputs"]: inputs or T.NO_COLUMN})
     return pd.DataFrame(rows)
@@ -83,7 +82,8 @@ def trend(points: list) -> go.Figure:
     total as a marker on the months it was imported for (``index766.monthly`` lets it win)."""
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=[p.start.isoformat() for p, _ in points],
-                             y=[s.ours_total for _, s in points], mode="lines+markers", name=T.TREND_SIMULATED,
+                             y=[index766.per_hundred(s.ours_total, _covered(s)) for _, s in points],
+                             mode="lines+markers", name=T.TREND_SIMULATED,
                              line={"width": 4, "color": "#1f78b4"}, marker={"size": 9},
                              customdata=[T.total_line(s.ours_total, _covered(s), True) for _, s in points],
                              hovertemplate="%{x|T%m/%Y}: %{customdata}<extra></extra>"))
@@ -115,6 +115,7 @@ def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
         T.COLUMNS["unit_type"]: [T.UNIT_TYPE_LABELS.get(t, t) for t in ranked["unit_type"]],
         T.COLUMNS["total"]: [T.total_line(None if pd.isna(t) else t, c, p) for t, c, p in
                              zip(ranked["total"], ranked["max_covered"], ranked["partial"])],
+        T.COLUMNS["per_hundred"]: [T.score(None if pd.isna(v) else v) for v in ranked["per_hundred"]],
         T.COLUMNS["grade"]: [T.GRADE_LABELS[int(g)] if pd.notna(g) else vi.NO_DATA for g in ranked["grade"]],
         T.COLUMNS["below_p75"]: [T.score(b) if pd.notna(b) and b > 0 else "" for b in ranked["below_p75"]],
     })
@@ -143,7 +144,8 @@ def gain_line(gain: insight.Gain, province: index766.IndexScore) -> str:
     else:
         lever = T.UNITS_LEVER.format(n=len(gain.unit_ids), names=", ".join(gain.unit_names),
                                      action=T.ACTIONS[gain.sub].format(n=vi.num(gain.extra)))
-    return T.GAIN_LINE.format(lever=lever, group=gain.group, points=T.score(gain.points, 2))
+    return T.GAIN_LINE.format(lever=lever, group=f"{T.GROUP_LABELS[gain.group]} ({gain.group})",
+                              points=T.score(gain.points, 2))
 
 
 def gains_section(frame: Frame, levers: list, province: index766.IndexScore, limit: int = 8) -> None:

@@ -121,6 +121,11 @@ def sub_score(sub: SubIndicator, rate: float | None) -> float | None:
     return sub.maximum * min(rate, 1.0)
 
 
+def per_hundred(total: float | None, covered: float) -> float | None:
+    """A total on the 100-point scale: 100 × total / the points it covers (what ranks and grades compare)."""
+    return None if total is None or covered <= 0 else 100.0 * total / covered
+
+
 def grade(total: float | None, covered: float) -> int | None:
     """Index into ``kpi.text.index766.GRADE_LABELS`` of total / covered points (setting index_grade_bands)."""
     if total is None or covered <= 0:

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.measures.index766 import GROUPS, PORTAL, SIMULATED, SUB_BY_KEY, IndexReport, IndexScore, SubScore, sub_score
+from kpi.measures.index766 import (GROUPS, PORTAL, SIMULATED, SUB_BY_KEY, IndexReport, IndexScore, SubScore,
+                                   per_hundred, sub_score)
 
 PP = 0.01  # one percentage point
 DENOMINATOR_GAP = 0.05  # denominators further apart than 5% explain a difference
@@ -36,21 +37,22 @@ def competition_ranks(values: list[float | None]) -> list[int | None]:
 
 
 def ranking(report: IndexReport) -> pd.DataFrame:
-    """One row per unit: unit_id, name, unit_type, total, max_covered, partial, grade, rank, peers,
-    median and p75 of its type, and how far below the P75 it is."""
+    """One row per unit: unit_id, name, unit_type, total, max_covered, partial, grade, per_hundred (the
+    total on the 100-point scale of the points it covers: units short of data in a group are not ranked
+    below by that), rank, peers, median and p75 of its type, and how far below the P75 it is (all per 100)."""
     frame = pd.DataFrame([{"unit_id": u.key, "name": u.name, "unit_type": u.unit_type, "total": u.total,
-                           "max_covered": u.max_covered, "partial": u.partial, "grade": u.grade, "source": u.source}
-                          for u in report.units])
+                           "max_covered": u.max_covered, "partial": u.partial, "grade": u.grade, "source": u.source,
+                           "per_hundred": per_hundred(u.total, u.max_covered)} for u in report.units])
     if frame.empty:
         return frame.assign(rank=[], peers=[], median=[], p75=[], below_p75=[])
     parts = []
     for _, peers in frame.groupby("unit_type", sort=False):
-        totals = [None if pd.isna(t) else float(t) for t in peers["total"]]
+        totals = [None if pd.isna(t) else float(t) for t in peers["per_hundred"]]
         known = pd.Series([t for t in totals if t is not None], dtype="float64")
         median, p75 = (known.median(), known.quantile(0.75)) if len(known) else (None, None)
         parts.append(peers.assign(rank=competition_ranks(totals), peers=len(known), median=median, p75=p75))
     out = pd.concat(parts)
-    out["below_p75"] = (out["p75"] - out["total"]).clip(lower=0)
+    out["below_p75"] = (out["p75"] - out["per_hundred"]).clip(lower=0)
     return out.sort_values(["unit_type", "rank", "name"], na_position="last").reset_index(drop=True)
 
 

@@ -78,6 +78,15 @@ def total_line(total: float | None, covered: float, partial: bool) -> str:
     return TOTAL_LINE.format(score=score(total))
 
 
+def group_line(value: float | None, maximum: float, covered: float, partial: bool) -> str:
+    """'18,0 / 20 điểm'; '4,5 / 10 điểm có dữ liệu (tối đa 22)' for a group scored on part of its points."""
+    if value is None:
+        return NO_DATA
+    if partial:
+        return f"{PARTIAL_NOTE.format(score=score(value), covered=score(covered, 0))} (tối đa {score(maximum, 0)})"
+    return f"{score(value)} / {score(maximum, 0)} điểm"
+
+
 def source_label(source: str | None) -> str:
     return SOURCE_LABELS.get(source or "", NO_DATA)
 
@@ -87,18 +96,19 @@ INTRO = ("Điểm theo Quyết định 766/QĐ-TTg (6 nhóm, 100 điểm). Công
          "điểm công bố trên Cổng, khi đã nạp, được dùng thay điểm mô phỏng.")
 TOTAL_TILE = "Tổng điểm"
 GRADE_TILE = "Xếp loại"
-GRADE_PARTIAL = "{grade} (trên phần có dữ liệu)"
-BULLETS_TITLE = "Điểm từng nhóm so với điểm tối đa"
+GRADE_PARTIAL = "{grade}: xếp theo tỷ lệ điểm trên phần có dữ liệu"
+BULLETS_TITLE = "Điểm từng nhóm"
 BULLET_MAX = "Điểm tối đa"
 BULLET_SCORE = "Điểm"
 TREND_TITLE = "Tổng điểm theo tháng"
-TREND_SIMULATED = "Mô phỏng (phần có dữ liệu)"
+TREND_SIMULATED = "Mô phỏng (quy đổi thang 100 trên phần có dữ liệu)"
 TREND_PUBLISHED = "Điểm công bố trên Cổng"
 TREND_COVERED = "Số điểm có dữ liệu"
 GROUPS_HEADING = "Các nhóm chỉ số"
 LEVELS_HEADING = "Theo cấp"
 RANKING_HEADING = "Xếp hạng đơn vị (so với đơn vị cùng loại)"
-RANKING_PEERS = "{type}: {n} đơn vị · trung vị {median} · P75 {p75} điểm"
+RANKING_NOTE = "Xếp theo điểm quy đổi thang 100 (điểm / số điểm có dữ liệu × 100), để đơn vị thiếu dữ liệu một nhóm không bị xếp sai."
+RANKING_PEERS = "{type}: {n} đơn vị · trung vị {median} · P75 {p75} (quy đổi /100)"
 LOSING_HEADING = "Đơn vị làm mất nhiều điểm nhất"
 LOSING_CAPTION = "Số điểm của lựa chọn tăng thêm nếu đơn vị không còn hồ sơ trễ hạn, chưa số hóa, chưa có kết quả điện tử…"
 GAINS_HEADING = "Việc gì nâng điểm nhiều nhất"
@@ -114,7 +124,7 @@ COLUMNS = {
     "source": "Nguồn", "below_p75": "Kém P75", "points": "Điểm mất", "main_group": "Nhóm mất nhiều nhất",
     "group": "Nhóm", "score": "Điểm", "max": "Tối đa", "inputs": "Tỷ lệ đầu vào", "level": "Cấp",
     "published": "Công bố", "ours": "Mô phỏng", "difference": "Chênh lệch", "reason": "Lý do có thể",
-    "gain": "Tăng điểm", "lever": "Việc cần làm",
+    "gain": "Tăng điểm", "lever": "Việc cần làm", "per_hundred": "Quy đổi /100",
 }
 PP_LEVER = "Tăng 1 điểm phần trăm «{label}» ({rate} → {raised})"
 UNITS_LEVER = "Nếu {n} đơn vị này ({names}) {action}"
