@@ -31,11 +31,15 @@ def test_every_page_file_is_registered_once():
 
 
 @pytest.mark.parametrize("role", permissions.ROLES)
-def test_pages_for_a_role_are_those_its_permissions_open(role):
+def test_pages_for_a_role_are_those_its_permissions_open(role, monkeypatch):
+    monkeypatch.delenv("TTHC_LAKE", raising=False)
     user = User("ai-do", role)
     assert {spec.name for spec in nav.pages_for(user)} == EXPECTED[role]
+    # Toàn quốc needs a lake (setting lake) besides its permission.
     assert {spec.name for spec in nav.pages_for(user)} == {
-        spec.name for spec in nav.PAGES if spec.permission in permissions.PERMISSIONS[role]}
+        spec.name for spec in nav.PAGES if spec.permission in permissions.PERMISSIONS[role] and spec.name != "national"}
+    monkeypatch.setenv("TTHC_LAKE", "/srv/lake")
+    assert {spec.name for spec in nav.pages_for(user)} == EXPECTED[role] | {"national"}
 
 
 def _menu(at: AppTest) -> set[str]:

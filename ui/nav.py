@@ -35,6 +35,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("overview", "overview", ":material/dashboard:", "view", True),
+    PageSpec("national", "overview", ":material/public:", "view", True),
     PageSpec("on_time", "kpi", ":material/schedule:", "view", True),
     PageSpec("digitization", "kpi", ":material/scanner:", "view", True),
     PageSpec("online", "kpi", ":material/language:", "view", True),
@@ -56,8 +57,17 @@ BY_NAME = {spec.name: spec for spec in PAGES}
 
 
 def pages_for(user: User | None) -> tuple[PageSpec, ...]:
-    """The pages ``user`` may open, in menu order."""
-    return tuple(spec for spec in PAGES if permissions.can(user, spec.permission))
+    """The pages ``user`` may open, in menu order (Toàn quốc only with a lake, for users who may see
+    aggregates beyond their own scope: ``national_shown``)."""
+    return tuple(spec for spec in PAGES if permissions.can(user, spec.permission)
+                 and (spec.name != "national" or national_shown(user)))
+
+
+def national_shown(user: User | None) -> bool:
+    """Whether the Toàn quốc page is listed: a lake is configured and the user sees province-wide figures."""
+    from ui import national as national_ui  # the lake's reader, loaded only here
+
+    return bool(national_ui.configured()) and user is not None and permissions.sees_province_totals(user)
 
 
 def sidebar(groups: dict[str, list]) -> None:
