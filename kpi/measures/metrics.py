@@ -470,6 +470,12 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
     with wh.read() as con:
         latest = schema.data_date(con)
         level_counts = _counts_on(con, period, filters, scope, ("level",))
+    return summary_of_counts(level_counts, period, latest)
+
+
+def summary_of_counts(level_counts: pd.DataFrame, period: Period, latest: dt.date | None) -> dict:
+    """``summary`` from counts grouped by level (``counts(…, group_by=("level",))``), e.g. several
+    provinces' counts added up (kpi.lake.national); ``latest`` is the data date."""
     total_counts = level_counts.drop(columns=["level"]).sum(numeric_only=True).to_frame().T.astype("int64")
     total = add_rates(total_counts).iloc[0].to_dict()
     by_level = add_rates(level_counts)

@@ -138,6 +138,7 @@ NAV_GROUPS = {
 }
 PAGE_TITLES = {
     "overview": "Tổng quan",
+    "national": "Toàn quốc",
     "on_time": "Giải quyết đúng hạn",
     "digitization": "Số hóa & kết quả điện tử",
     "online": "Nộp hồ sơ trực tuyến",
