@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.measures import periods
 from kpi.reports import slides as slides_mod
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.measures.filters import Scope
 from tests.report_data import build_report_db
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.measures.filters import Scope
 from tests.lake_support import small_lake
 

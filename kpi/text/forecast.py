@@ -26,6 +26,9 @@ CLI_TITLE = "Dự báo cuối năm {year} (số liệu đến ngày {as_of})"
 CLI_NO_DATA = "Chưa có dữ liệu năm {year}: không dự báo."
 CLI_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Đến nay", "Dự báo 31/12", "Khoảng", "Chỉ tiêu KH", "Nhịp độ cần đạt")
 ALL_SCOPE = "Toàn bộ"
+CLI_INDEX_TITLE = "Chỉ số 766 dự báo cuối năm {year} (mô phỏng từ dữ liệu của tỉnh):"
+CLI_INDEX_ROW = "{value} ({low}–{high}) / {covered} điểm có dữ liệu"
+CLI_INDEX_TOTAL = "Tổng"
 
 # The meeting slides and the PDF pack.
 SLIDE_TITLE = "Dự báo cuối năm {year} và nhịp độ cần đạt"
