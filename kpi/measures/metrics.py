@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import config
-from kpi.measures import aggregates, grouping, units
+from kpi.measures import aggregates, grouping, precount, units
 from kpi.warehouse import schema
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Filters, Scope, where_clause
@@ -221,21 +221,25 @@ SURVEY_AVAILABLE = {"level", "unit_id"}
 
 
 def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None = None, scope: Scope | None = None,
-                   group_by: tuple[str, ...] = (), con=None) -> pd.DataFrame:
-    """Dossier counts (DOSSIER_COUNT_COLUMNS) per period part and grouping."""
-    overdue_without_due = bool(config.get("no_due_in_progress_overdue"))
-    # A dossier matters to P when it was received by the end and not finished before the start.
-    live = "d.received_date <= p.pend AND coalesce(d.finished_date, DATE '9999-12-31') >= p.pstart"
-    # Withdrawn / cancelled dossiers are left out of every count (DOMAIN §4, assumed, configurable).
-    left_out = _withdrawn(wh, con)
-    prefilter = (
-        "(SELECT * FROM dossiers WHERE received_date <= ?::DATE AND coalesce(finished_date, DATE '9999-12-31') >= ?::DATE"
-        + (" AND NOT list_contains(?::VARCHAR[], coalesce(status, '')))" if left_out else ")")
-    )
-    table_params = [period.end, period.start] + ([left_out] if left_out else [])
-    sql, params = _counts_query(prefilter, table_params, _dossier_count_sql(overdue_without_due),
-                                period, filters, scope, group_by, DOSSIER_AVAILABLE, live, flags=DOSSIER_FLAGS,
-                                data_date=_data_date(wh, con))
+                   group_by: tuple[str, ...] = (), con=None, source: str = "auto") -> pd.DataFrame:
+    """Dossier counts (DOSSIER_COUNT_COLUMNS) per period part and grouping.
+
+    Counted by ``kpi.measures.precount``: from the pre-aggregated table when it is built and keeps
+    the grouping (``source`` 'auto'), else from the dossier rows with the same definitions;
+    ``source`` 'rows' / 'stored' forces one (tests compare them).
+    """
+    if con is None:
+        with wh.read() as own:
+            return dossier_counts(None, period, filters, scope, group_by, own, source)
+    where, wparams = where_clause(filters, scope, "d")
+    stored = source == "stored" or (source == "auto" and precount.usable(con, tuple(group_by)))
+    sql, params = precount.counts_query(
+        stored=stored, period=period, parts=grouping.parts(period, group_by), group_by=tuple(group_by),
+        where=where, wparams=wparams, data_date=_data_date(wh, con),
+        # Withdrawn / cancelled dossiers are left out of every count (DOMAIN §4, assumed, configurable).
+        left_out=bool(config.get("withdrawn_left_out")),
+        # An open dossier without due date is overdue only when the setting says so.
+        overdue_without_due=bool(config.get("no_due_in_progress_overdue")))
     return _run(wh, con, sql, params)
 
 
