@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_throttle_after", 3, "Failed logins from one browser session or IP address before each further attempt waits."),
     Setting("login_throttle_max_s", 30, "Longest wait, in seconds, imposed on a browser session or IP address after failed logins."),
     Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
+    Setting("index_grade_bands", "90,80,70,50", "QĐ 766 index grade bands, in % of the points covered, highest first: Xuất sắc, Tốt, Khá, Trung bình, below the last Yếu (not official; peers use 90/80/70/50)."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
 )
 

@@ -77,7 +77,7 @@ KPIS: dict[str, KPI] = {
 
 # The rates `kpi summary --json` prints, in its order.
 SUMMARY_RATES = (
-    "on_time_rate", "digitization_rate", "e_result_rate", "online_rate",
+    "on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
     "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate",
 )
 SUMMARY_COUNTS = (
