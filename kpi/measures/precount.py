@@ -162,15 +162,25 @@ def _day_rows_sql(source_sql: str) -> str:
             f"GROUP BY ALL HAVING {nonzero}")
 
 
-def apply_change(con, source_sql: str, params: list | None = None) -> None:
+def apply_change(con, source_sql: str) -> None:
     """Append the change rows of ``source_sql`` (dossier rows with ``_sign``) to the table, both grains.
 
     Called inside the writer's transaction (loads, undos): the counts commit with the rows.
     """
+    con.execute("DROP TABLE IF EXISTS count_source")
+    con.execute(f"CREATE TEMP TABLE count_source AS {source_sql}")
     con.execute("DROP TABLE IF EXISTS count_change")
-    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql(source_sql)}", params or [])
+    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql('SELECT * FROM count_source')}")
     _append_grains(con, "count_change")
     con.execute("DROP TABLE count_change")
+    con.execute("DROP TABLE count_source")
+
+
+def batch_change(batch_id: int, *, undo: bool) -> str:
+    """Dossier rows a load batch wrote (+1) and the versions it replaced (−1); the reverse for its undo."""
+    sign = -1 if undo else 1
+    return (f"SELECT *, {sign} AS _sign FROM dossiers WHERE batch_id = {int(batch_id)} UNION ALL BY NAME "
+            f"SELECT * EXCLUDE (replaced_by), {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
 
 
 def _append_grains(con, table: str, order: bool = False) -> None:
@@ -275,7 +285,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
         edges = " OR ".join(f"d.day BETWEEN {_date(m)} AND {_date(_month_end(m))}" for m in _edge_months(parts, cuts))
         source = (f"(SELECT * FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
                   f"AND (d.grain = 'month' OR {edges or 'FALSE'}))")
-        available, months = STORED_AVAILABLE, True
+        available, months, params = STORED_AVAILABLE, True, list(wparams)
     else:
         live = (f"SELECT *, 1 AS _sign FROM dossiers d WHERE {where} AND d.received_date <= {_date(last)} "
                 f"AND (d.finished_date IS NULL OR greatest(d.received_date, d.finished_date) >= {_date(opening)})")
@@ -283,6 +293,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
         source = (f"(SELECT 'day' AS grain, {', '.join(ROW_KEYS)}, day, {sums} FROM ({events_sql(live, ROW_KEYS)}) d "
                   f"WHERE {not_left} GROUP BY ALL)")
         available, months = STORED_AVAILABLE | {"procedure"}, False
+        params = list(wparams) * len(EVENTS)  # the dossier rows are read once per kind of event
     selects, names = grouping.group_columns(group_by, available)
     group_sel = "".join(s + ", " for s in selects)
     group_names = "".join(n + ", " for n in names)
@@ -315,4 +326,4 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
         FROM r d
         {group_sql}
     """
-    return sql, list(wparams)
+    return sql, params
