@@ -53,11 +53,13 @@ ACTIONS = (
     "edit_units",    # units registry, aliases, merges
     "manage_users",  # accounts, roles, scopes
     "read_audit",    # the audit log
+    "update_tasks",  # progress of the plan's tasks (of units in scope)
+    "enter_manual",  # figures of the plan's non-data targets (kpi.tracking.manual)
 )
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "leader": frozenset({"view", "export"}),
-    "analyst": frozenset({"view", "export", "upload", "see_rejects", "undo_own"}),
+    "analyst": frozenset({"view", "export", "upload", "see_rejects", "undo_own", "update_tasks", "enter_manual"}),
     "admin": frozenset(ACTIONS),
 }
 
