@@ -27,7 +27,7 @@ GROUPINGS = [(), ("level",), ("unit",), ("field",), ("channel",), ("month",), ("
              ("quarter", "level"), ("field", "channel"), ("month", "level", "field"), ("procedure",)]
 
 
-def _rows(rnd: random.Random, n: int, prefix: str, first=FIRST, last=LAST, codes=None) -> list[dict]:
+def _rows(rnd: random.Random, n: int, prefix: str, first=FIRST, last=LAST, codes=None, fields=FIELDS[:3]) -> list[dict]:
     """Random dossiers: open or finished, with and without due date, early / on the day / late,
     flags yes / no / unknown, unknown channel texts, withdrawn and cancelled ones."""
     span = (last - first).days
@@ -41,7 +41,7 @@ def _rows(rnd: random.Random, n: int, prefix: str, first=FIRST, last=LAST, codes
             finished = None
         rows.append({
             "code": codes[i] if codes else f"{prefix}-{i:05d}", "unit_name": rnd.choice(UNITS[:6]),
-            "field": rnd.choice(FIELDS[:3]), "procedure": rnd.choice(["Thủ tục A", "Thủ tục B"]),
+            "field": rnd.choice(fields), "procedure": rnd.choice(["Thủ tục A", "Thủ tục B"]),
             "channel": rnd.choice(CHANNELS), "received_at": received, "due_at": due, "finished_at": finished,
             "digitized": rnd.choice([True, False, None]), "e_result": rnd.choice([True, False, None]),
             "rating": rnd.choice(["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng", None]),
@@ -140,6 +140,7 @@ def _check_cases(wh, rnd: random.Random, monkeypatch, n: int) -> int:
     """``n`` random cases: the table and the rows give identical counts; totals match the oracle."""
     with wh.read() as con:
         assert schema.counts_state(con) == "built"
+    assert metrics.fields_list(wh) == [f for (f,) in wh.query("SELECT DISTINCT field FROM dossiers ORDER BY 1")]
     data_date = metrics.data_date(wh)
     for case in range(n):
         period = _random_period(rnd, data_date)
@@ -171,12 +172,14 @@ def test_stored_counts_equal_row_counts_through_loads_updates_and_undo(tmp_path,
     _load(wh, tmp_path, "b", again + _rows(rnd, 150, "B"))
     cases += _check_cases(wh, rnd, monkeypatch, 60)
     # C: later dossiers (the data date moves) that also replace some of B's new ones
-    later = _rows(rnd, 100, "C", first=dt.date(2025, 5, 1), last=dt.date(2025, 9, 20))
+    later = _rows(rnd, 100, "C", first=dt.date(2025, 5, 1), last=dt.date(2025, 9, 20), fields=FIELDS[3:4])
     batch_c = _load(wh, tmp_path, "c", later + _rows(rnd, 30, "", codes=[f"B-{i:05d}" for i in range(30)]))
     assert metrics.data_date(wh) > LAST
+    assert FIELDS[3] in metrics.fields_list(wh)
     cases += _check_cases(wh, rnd, monkeypatch, 50)
     undo_batch(wh, batch_c)
     assert metrics.data_date(wh) <= LAST  # the undo takes the data date back
+    assert FIELDS[3] not in metrics.fields_list(wh)  # read from the counts: its only dossiers are gone
     cases += _check_cases(wh, rnd, monkeypatch, 50)
     # loads and undo appended change rows; a rebuild compacts them and changes no number
     with wh.read() as con:

@@ -396,10 +396,16 @@ def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None
     return out
 
 
-def _sum_columns(frame: pd.DataFrame, expression: str) -> np.ndarray:
-    """Evaluate 'a + b + c' over count columns (every KPI side is a sum of counts)."""
-    names = [name.strip() for name in expression.strip("() ").split("+")]
-    return frame[names].to_numpy(dtype="int64").sum(axis=1)
+def _sum_columns(frame: pd.DataFrame, expression: str, arrays: dict | None = None) -> np.ndarray:
+    """Evaluate 'a + b + c' over count columns (every KPI side is a sum of counts). ``arrays`` caches
+    the columns as numpy arrays: selecting sub-frames costs more than the KPI query on small frames."""
+    arrays = {} if arrays is None else arrays
+    total = np.zeros(len(frame), dtype="int64")
+    for name in (name.strip() for name in expression.strip("() ").split("+")):
+        if name not in arrays:
+            arrays[name] = frame[name].to_numpy(dtype="int64")
+        total = total + arrays[name]
+    return total
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -409,9 +415,9 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     (the rows it could cover; see ``coverage``). Built as one block and joined once:
     adding forty columns one by one costs more than the query on small frames.
     """
-    columns = {}
+    columns, arrays = {}, {}
     for kpi in KPIS.values():
-        num, den = _sum_columns(frame, kpi.numerator), _sum_columns(frame, kpi.denominator)
+        num, den = _sum_columns(frame, kpi.numerator, arrays), _sum_columns(frame, kpi.denominator, arrays)
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = num / den
         # object dtype: a missing rate stays None ("no data"), never NaN.
@@ -420,7 +426,7 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
         columns[f"{kpi.key}__num"] = num
         columns[f"{kpi.key}__den"] = den
         if kpi.coverage_of:
-            columns[f"{kpi.key}__all"] = frame[kpi.coverage_of].to_numpy(dtype="int64")
+            columns[f"{kpi.key}__all"] = _sum_columns(frame, kpi.coverage_of, arrays)
     rates = pd.DataFrame(columns, index=frame.index)
     return pd.concat([frame.drop(columns=[c for c in columns if c in frame.columns]), rates], axis=1)
 
@@ -553,8 +559,13 @@ def units_frame(wh: Warehouse, scope: Scope | None = None) -> pd.DataFrame:
 
 def fields_list(wh: Warehouse, scope: Scope | None = None) -> list[str]:
     where, params = where_clause(None, scope, "d")
-    rows = wh.query(f"SELECT DISTINCT field FROM dossiers d WHERE field IS NOT NULL AND {where} ORDER BY field", params)
-    return [r[0] for r in rows]
+    with wh.read() as con:
+        if precount.usable(con, ("field",)):  # the month rows of the counts, not every dossier
+            sql = (f"SELECT field FROM {precount.TABLE} d WHERE grain = 'month' AND field IS NOT NULL AND {where} "
+                   "GROUP BY field HAVING sum(received) > 0 ORDER BY field")
+        else:
+            sql = f"SELECT DISTINCT field FROM dossiers d WHERE field IS NOT NULL AND {where} ORDER BY field"
+        return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
 def data_range(wh: Warehouse) -> tuple[dt.date | None, dt.date | None]:
