@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import periods
 from kpi.text import vi
 from kpi.reports.drill_export import audited_xlsx
@@ -74,26 +74,22 @@ if rows.empty:
     st.stop()
 
 
-def _when(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d/%m/%Y %H:%M}"
-
-
 shown = rows.head(SHOWN)
 table = pd.DataFrame({
     vi.DOSSIER_COLUMNS["code"]: shown["code"],
     vi.DOSSIER_COLUMNS["unit"]: shown["unit"],
     vi.DOSSIER_COLUMNS["field"]: shown["field"],
     vi.DOSSIER_COLUMNS["procedure"]: shown["procedure"],
-    vi.DOSSIER_COLUMNS["received_at"]: [_when(v) for v in shown["received_at"]],
-    vi.DOSSIER_COLUMNS["due_at"]: [_when(v) for v in shown["due_at"]],
-    vi.DOSSIER_COLUMNS["finished_at"]: [_when(v) for v in shown["finished_at"]],
+    vi.DOSSIER_COLUMNS["received_at"]: [vi.datetime(v) for v in shown["received_at"]],
+    vi.DOSSIER_COLUMNS["due_at"]: [vi.datetime(v) for v in shown["due_at"]],
+    vi.DOSSIER_COLUMNS["finished_at"]: [vi.datetime(v) for v in shown["finished_at"]],
     vi.DOSSIER_COLUMNS["days_late"]: [vi.num(v) if pd.notna(v) else "" for v in shown["days_late"]],
     vi.DOSSIER_COLUMNS["channel"]: [vi.CHANNEL_LABELS.get(v, v or "") for v in shown["channel"]],
 })
 if len(rows) > SHOWN:
     st.caption(vi.DRILL_LIMIT.format(shown=vi.num(SHOWN), limit=vi.num(len(rows))))
 st.dataframe(table, hide_index=True, width="stretch", height=560)
-if auth.can(frame.user, "export"):
+if permissions.can(frame.user, "export"):
     title = f"{vi.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
         f" – {field}" if field else "")
     file_name = vi.DRILL_FILE.format(which=vi.file_slug(vi.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}",

@@ -13,22 +13,21 @@ import streamlit as st
 
 from etl import columns as C, form06_reader, upload as U
 from kpi import config
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import units as units_mod
 from kpi.text import quality as quality_text
 from kpi.text.normalize import sort_key_vi
 from kpi.text.vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
                          sheets_line, unknown_channels_line)
 from ui import text_data as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
 PREVIEW_ROWS = 20
 MAX_NEW_UNITS_SHOWN = 30
 MAX_CHANNEL_TEXTS = 30
 
-user = require_user()
-require_permission(user, "upload")
+user = require_page("upload")
 wh = get_warehouse()
 limit_mb = int(config.get("max_upload_mb"))
 
@@ -48,12 +47,12 @@ registry = units_mod.list_units(wh)
 unit_names = dict(zip(registry["unit_id"], registry["name"]))
 unit_levels = dict(zip(registry["unit_id"], registry["level"]))
 allowed_units = sorted(
-    (u for u in unit_names if auth.can(user, "edit_units") or user.scope.allows_unit(u, unit_levels.get(u))),
+    (u for u in unit_names if permissions.can(user, "edit_units") or user.scope.allows_unit(u, unit_levels.get(u))),
     key=lambda u: sort_key_vi(unit_names[u]))
 
 
 # Analysts name aliases only for units in their scope (kpi.measures.units.add_alias checks); admins for all.
-alias_scope = None if auth.can(user, "edit_units") else user.scope
+alias_scope = None if permissions.can(user, "edit_units") else user.scope
 
 
 def unit_label(unit_id: str) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi.access import auth
-from kpi.measures import metrics
+from kpi.access import accounts
+from kpi.measures import metrics, periods
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, chromium, login, new_tab, require_chromium, settle, streamlit_server
@@ -33,7 +33,7 @@ def server(sample_db, tmp_path_factory):
     require_chromium()
     db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
     shutil.copy(sample_db, db)
-    auth.create_user(Warehouse(db), ADMIN, PASSWORD, "admin")
+    accounts.create_user(Warehouse(db), ADMIN, PASSWORD, "admin")
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, db
 
@@ -77,9 +77,7 @@ def test_numbers_match_kpi_summary(page, server):
     _, db = server
     _open(page, "overview")
     wh = Warehouse(db)
-    from ui.filters import default_month
-
-    month = default_month(*metrics.data_range(wh))
+    month = periods.default_month(*metrics.data_range(wh))
     out = subprocess.run([sys.executable, "-m", "kpi", "summary", "--db", str(db), "--from", str(month.start),
                           "--to", str(month.end), "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
     total = json.loads(out.stdout)["total"]

@@ -1,4 +1,4 @@
-"""Who sees what, in a real Chromium: one account per role created with kpi.access.auth.create_user,
+"""Who sees what, in a real Chromium: one account per role created with kpi.access.accounts.create_user,
 each logged in through the real form of `streamlit run dashboard.py` at 1920×1080; the navigation
 each sees is screenshot into test-output/roles/<role>.png and the sidebar links are compared.
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, STREAMLIT_NAV_LINKS, chromium, login, new_tab, require_chromium, settle, sidebar_links, streamlit_server
@@ -29,17 +29,18 @@ ACCOUNTS = {  # role → (name, scope)
     "admin": ("quan-tri", {"kind": "province"}),
 }
 KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
-DATA = ("upload", "history", "targets", "units")
+READ = ("targets", "units", "quality", "meeting")  # need only "view": leaders read targets, units, data quality
+DATA = ("upload", "history")
 ADMIN = ("admin_users", "admin_audit", "plan_import")
-EXPECTED = {  # "quality" (Chất lượng dữ liệu): leaders see which units' data is incomplete too
-    "leader": set(KPI) | {"meeting", "quality"},
-    "analyst": set(KPI) | set(DATA) | {"meeting", "quality"},
-    "admin": set(KPI) | set(DATA) | set(ADMIN) | {"meeting", "quality"},
+EXPECTED = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
+    "leader": set(KPI) | set(READ),
+    "analyst": set(KPI) | set(READ) | set(DATA),
+    "admin": set(KPI) | set(READ) | set(DATA) | set(ADMIN),
 }
 
 
 def _titles(names) -> set[str]:
-    return {vi.PAGE_TITLES[n] for n in names if (ROOT / "pages" / f"{n}.py").exists()}
+    return {vi.PAGE_TITLES[n] for n in names}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def server(sample_db, tmp_path_factory):
     shutil.copy(sample_db, db)
     wh = Warehouse(db)
     for role, (name, scope) in ACCOUNTS.items():
-        auth.create_user(wh, name, PASSWORD, role, scope)
+        accounts.create_user(wh, name, PASSWORD, role, scope)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, wh
 
@@ -109,7 +110,7 @@ def test_scoped_analyst_sees_only_its_scope(seen, server):
     tab.locator("[role='option']").first.wait_for()
     options = [o.strip() for o in tab.locator("[role='option']").all_inner_texts() if o.strip()]
     tab.keyboard.press("Escape")
-    scope = auth.resolve_scope(wh, ACCOUNTS["analyst"][1])
+    scope = permissions.resolve_scope(wh, ACCOUNTS["analyst"][1])
     names = dict(wh.query("SELECT unit_id, name FROM units"))
     inside = {names[u] for u in scope.unit_ids}
     assert options and options[0] == vi.ALL_UNITS
@@ -117,7 +118,7 @@ def test_scoped_analyst_sees_only_its_scope(seen, server):
 
 
 @pytest.mark.parametrize("path,title", [("admin_users", TA.USERS_TITLE), ("upload", vi.PAGE_TITLES["upload"]),
-                                        ("history", vi.PAGE_TITLES["history"]), ("targets", vi.PAGE_TITLES["targets"])])
+                                        ("history", vi.PAGE_TITLES["history"])])
 def test_leader_typing_a_url_outside_the_role_gets_nothing(server, browser, path, title):
     """A URL of a page outside the role: first the login form (a new browser session), then not that page."""
     url, _ = server

@@ -17,8 +17,8 @@ import streamlit as st
 
 from kpi.measures import targets as targets_mod
 from kpi.text import vi
-from kpi.access import auth
-from kpi.access.auth import User
+from kpi.access import permissions
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
 from kpi.measures.periods import Period
@@ -59,7 +59,7 @@ class Frame:
     def province_totals(self) -> dict | None:
         """Province-wide totals for a scoped user, only where the admin allows it (setting
         ``scoped_sees_province``): aggregates, never unit or dossier rows. None otherwise."""
-        if self.scope.is_province or not auth.sees_province_totals(self.user):
+        if self.scope.is_province or not permissions.sees_province_totals(self.user):
             return None
         frame = cache.kpi_table(self.wh, self.period, Filters(), PROVINCE_SCOPE, (), self.version)
         return frame.iloc[0].to_dict()
@@ -132,12 +132,12 @@ def use(frame: Frame):
         _local.frame = None
 
 
-def current(require_data: bool = True) -> Frame:
-    """The frame of this run (the entry script's, else a new one); with ``require_data``
-    an empty warehouse shows what to do next and stops the page."""
+def current(require_data: bool = True, with_filters: bool = True) -> Frame:
+    """The frame of this run (the entry script's, else a new one, with the shared filters when
+    ``with_filters``); with ``require_data`` an empty warehouse shows what to do next and stops the page."""
     frame = getattr(_local, "frame", None)
     if frame is None:
-        frame = build()
+        frame = build(with_filters=with_filters)
         _local.frame = None
     if require_data and (not frame.has_data or frame.period is None):
         empty_state()

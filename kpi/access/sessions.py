@@ -28,6 +28,7 @@ import secrets
 from dataclasses import dataclass
 
 from kpi import config
+from kpi.text import vi
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
 
@@ -53,6 +54,21 @@ class Session:
     def meeting_name(self) -> str:
         """How a meeting-link viewer is named in the audit log and the sidebar."""
         return f"giaoban#{self.session_id}"
+
+
+def session_expired(last_seen: dt.datetime | float | None, now: dt.datetime | float | None = None) -> bool:
+    """Whether a session idle since ``last_seen`` has expired (setting ``session_minutes``).
+
+    Accepts datetimes or epoch seconds; a missing ``last_seen`` counts as expired.
+    """
+    if last_seen is None:
+        return True
+    now = dt.datetime.now() if now is None else now
+    if isinstance(last_seen, (int, float)):
+        last_seen = dt.datetime.fromtimestamp(last_seen)
+    if isinstance(now, (int, float)):
+        now = dt.datetime.fromtimestamp(now)
+    return now - last_seen > dt.timedelta(minutes=float(config.get("session_minutes")))
 
 
 def _hash(token: str) -> str:
@@ -100,7 +116,7 @@ def _valid(session: Session, now: dt.datetime) -> bool:
         return False
     if session.kind == MEETING:
         return session.expires_at is not None and now < session.expires_at
-    return now - session.last_seen_at <= dt.timedelta(minutes=float(config.get("session_minutes")))
+    return not session_expired(session.last_seen_at, now)
 
 
 def resolve(wh: Warehouse, token: str | None, kind: str, now: dt.datetime | None = None) -> Session | None:
@@ -147,7 +163,7 @@ def issue_meeting_link(wh: Warehouse, admin: str, scope: dict, *, hours: float |
         token, session_id = _insert(wh, MEETING, admin, now, scope_json=scope_json, label=label.strip() or None,
                                     expires_at=expires, con=con)
         audit.record(con, admin, "meeting_link.create", f"giaoban#{session_id}",
-                     {"scope": scope, "expires_at": f"{expires:%H:%M %d/%m/%Y}", "name": label.strip() or None}, at=now)
+                     {"scope": scope, "expires_at": vi.time_and_date(expires), "name": label.strip() or None}, at=now)
     return token, _by_id(wh, session_id)
 
 
