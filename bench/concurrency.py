@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kpi.access import auth  # noqa: E402
+from kpi.access import accounts  # noqa: E402
 from kpi.text import vi  # noqa: E402
 from kpi.warehouse.db import Warehouse  # noqa: E402
 from tests.browser_support import ARGS, CHROMIUM, NAV, NAV_LINKS, streamlit_server  # noqa: E402
@@ -169,9 +169,9 @@ def main() -> int:
         db = work / "served.duckdb"
         shutil.copy(args.db, db)
         wh = Warehouse(db)
-        auth.create_user(wh, "chuyen-vien", PASSWORD, "analyst")
+        accounts.create_user(wh, "chuyen-vien", PASSWORD, "analyst")
         for i in range(args.sessions):
-            auth.create_user(wh, f"lanh-dao-{i}", PASSWORD, "leader")
+            accounts.create_user(wh, f"lanh-dao-{i}", PASSWORD, "leader")
         n = wh.query("SELECT count(*) FROM dossiers")[0][0]
         path = Path(args.keep) if args.keep else work / "mot_cua_200k.xlsx"
         if not path.exists():
