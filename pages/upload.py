@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import columns as C, form06_reader, upload as U
+from etl import columns as C, form06_reader, portal766, upload as U
 from kpi import config
 from kpi.access import permissions
 from kpi.measures import units as units_mod
@@ -342,6 +342,31 @@ def form06_section(key: str, uploaded, ins: U.Inspection) -> None:
     confirm(key, ins)
 
 
+def portal_section(key: str, uploaded, ins: U.Inspection) -> None:
+    """QĐ 766 scores published by the portal: the period (from the file or chosen here), the rows, confirm."""
+    p = ins.prepared
+    st.markdown(f"**{T.UPLOAD_KIND}**: {ins.kind_label} · {T.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
+    st.caption(T.UPLOAD_PORTAL_INTRO)
+    c1, c2 = st.columns(2)
+    start = c1.date_input(T.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"p766a_{key}")
+    end = c2.date_input(T.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"p766b_{key}")
+    period = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) and start <= end else None
+    if period is not None and period != (p.period_from, p.period_to):
+        check(key, uploaded, form06_period=period)
+        st.rerun()
+    for problem in p.problems:
+        st.warning(problem)
+    if p.unmatched:
+        st.info(T.UPLOAD_PORTAL_UNMATCHED.format(names=", ".join(p.unmatched)))
+    counts_row(ins)
+    shown = p.valid.head(PREVIEW_ROWS)[[c for c in T.UPLOAD_PORTAL_COLUMNS if c in p.valid.columns]]
+    st.dataframe(shown.rename(columns=T.UPLOAD_PORTAL_COLUMNS), hide_index=True, width="stretch")
+    if not user.scope.is_province:
+        st.warning(T.UPLOAD_PORTAL_SCOPE)
+        return
+    confirm(key, ins)
+
+
 for uploaded in files:
     key = uploaded.file_id
     with st.container(border=True):
@@ -365,5 +390,7 @@ for uploaded in files:
                 st.caption(T.UPLOAD_READ_SUMMARY.format(summary=ins.read_summary))
         elif ins.kind == form06_reader.KIND:
             form06_section(key, uploaded, ins)
+        elif ins.kind == portal766.KIND:
+            portal_section(key, uploaded, ins)
         else:
             records_section(key, uploaded, ins)
