@@ -13,7 +13,7 @@ import pytest
 
 from etl.sample_lake import simulate_lake
 from kpi.lake import engines, national
-from kpi.measures import metrics
+from kpi.measures import metrics, precount
 from kpi.measures.periods import custom
 from kpi.warehouse.db import Warehouse
 
@@ -53,6 +53,14 @@ def test_the_simulated_lake_has_distinct_provinces(small_lake):
     assert all(250_000 < n < 350_000 for n in built["per_province"].values())
 
 
+def test_the_lake_reads_the_pre_aggregated_counts(small_lake):
+    lake, _, _ = small_lake
+    with engines.DuckDBEngine(lake).province("04") as view, view.read() as con:
+        # Exported with the province: the KPIs of the lake read the counts, not the dossier rows.
+        assert precount.usable(con, ("level",)) and not precount.usable(con, ("procedure",))
+        assert con.execute("SELECT count(*) FROM dossier_counts").fetchone()[0] > 0
+
+
 @pytest.mark.parametrize("label", list(PERIODS))
 def test_duckdb_lake_equals_each_province_warehouse(small_lake, label):
     lake, warehouses, _ = small_lake
@@ -85,9 +93,13 @@ def test_spark_lake_equals_duckdb_lake_and_each_warehouse(small_lake, spark, lab
 
 
 @pytest.mark.spark
-def test_spark_month_by_level_grouping_equals_the_warehouse(small_lake, spark):
+@pytest.mark.parametrize("source", ["stored", "rows"])
+def test_spark_month_by_level_grouping_equals_the_warehouse(small_lake, spark, source, monkeypatch):
+    """From the pre-aggregated counts, and from the dossier rows (what a grouping the counts do not keep uses)."""
     lake, warehouses, _ = small_lake
     period = PERIODS["2025-05..2025-08"]
+    forced = metrics.dossier_counts
+    monkeypatch.setattr(metrics, "dossier_counts", lambda *a, **k: forced(*a, **{**k, "source": source}))
     with engines.SparkEngine(lake, spark).province("04") as view:
         on_spark = _month_level(view, period)
     expected = _month_level(warehouses["04"], period)

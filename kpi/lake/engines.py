@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -67,17 +69,23 @@ def _sql_text(text: str) -> str:
 
 class DuckDBEngine:
     name = "duckdb"
+    parallel = 1  # DuckDB already uses every core for one province
 
-    def __init__(self, lake: str | Path):
+    def __init__(self, lake: str | Path, rows: bool = False):
+        """``rows``: ignore the pre-aggregated counts and count from the dossier rows (benchmarks)."""
         self.lake = Path(lake)
         self.spec = layout.require_schema(self.lake)
+        self.rows = rows
 
     def _source(self, table: str, province: str) -> str:
         if not _parquet_files(self.lake, table, province):
             return _empty_select(self.spec["tables"][table]["columns"])
         pattern = (layout.province_dir(self.lake, table, province) / "**" / "*.parquet").as_posix()
         # The files hold every column; the partition values are the path, already chosen.
-        return f"SELECT * FROM read_parquet({_sql_text(pattern)}, hive_partitioning = false)"
+        source = f"SELECT * FROM read_parquet({_sql_text(pattern)}, hive_partitioning = false)"
+        if table == "meta" and self.rows:  # counts marked stale: kpi.measures.precount reads the rows
+            return f"SELECT key, CASE WHEN key = 'counts_state' THEN 'stale' ELSE value END AS value FROM ({source})"
+        return source
 
     @contextmanager
     def province(self, code: str) -> Iterator[ProvinceView]:
@@ -148,9 +156,9 @@ class _SparkResult:
         return tuple(rows[0]) if rows else None
 
 
-# Tables of a few rows (the data date, the units registry, the targets): a statement that reads
+# Tables of a few rows (the data date, the units registry, the targets, Biểu 06 forms): a statement that reads
 # only these runs on the driver's DuckDB over the same Parquet files, saving a Spark job per lookup.
-DRIVER_TABLES = frozenset({"meta", "units", "targets"})
+DRIVER_TABLES = frozenset({"meta", "units", "targets", "form06_rows"})
 
 
 def tables_read(sql: str, params=None) -> set[str]:
@@ -164,17 +172,26 @@ def _tables_of(tree) -> set[str]:
 
 
 class SparkConnection:
-    """A DuckDB-like ``execute(sql, params)`` over a SparkSession (``driver``: a DuckDB connection
-    with the same province's views, for statements that read only ``DRIVER_TABLES``)."""
+    """A DuckDB-like ``execute(sql, params)`` over a SparkSession.
 
-    def __init__(self, spark, driver=None):
+    ``names`` maps a warehouse table to the Spark view of this province (several provinces are
+    counted at once, each under its own view names); ``driver`` is a DuckDB connection with the same
+    province's views, for statements that read only ``DRIVER_TABLES``.
+    """
+
+    def __init__(self, spark, driver=None, names: dict[str, str] | None = None):
         self.spark = spark
         self.driver = driver
+        self.names = names or {}
 
     def execute(self, sql: str, params=None):
         tree = _parse(sql, params)
-        if self.driver is not None and _tables_of(tree) <= DRIVER_TABLES:
+        read = _tables_of(tree)
+        if self.driver is not None and read <= DRIVER_TABLES:
             return self.driver.execute(sql, params or [])
+        for table in tree.find_all(sqlglot.exp.Table):
+            if table.name in read and table.name in self.names:
+                table.set("this", sqlglot.exp.to_identifier(self.names[table.name]))
         return _SparkResult(self.spark.sql(tree.sql(dialect="spark")))
 
 
@@ -205,32 +222,60 @@ def spark_session(master: str | None = None, shuffle_partitions: int = 8):
     return spark
 
 
+def strip_accents(text: str | None) -> str | None:
+    """DuckDB's ``strip_accents`` (combining marks removed; đ stays đ), for Spark, which has none."""
+    if text is None:
+        return None
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 class SparkEngine:
     name = "spark"
+    parallel = 4  # provinces counted at once (each under its own view names): the cluster stays busy
 
-    def __init__(self, lake: str | Path, spark=None):
+    def __init__(self, lake: str | Path, spark=None, rows: bool = False):
+        """``rows``: ignore the pre-aggregated counts and count from the dossier rows (benchmarks)."""
         self.lake = Path(lake)
         self.spec = layout.require_schema(self.lake)
+        self.rows = rows
         self._own = spark is None
         self.spark = spark if spark is not None else spark_session("local[*]")
+        self._tables: dict = {}
+        # Used by the withdrawn-status test of the dossier-row path (kpi.measures.precount.withdrawn_sql).
+        self.spark.udf.register("strip_accents", strip_accents, "string")
+
+    def _whole(self, table: str):
+        """The table of every province, read once (partition columns province, year, month as text)."""
+        if table not in self._tables:
+            folder = self.lake / table
+            if any(folder.rglob("*.parquet")) if folder.exists() else False:
+                self._tables[table] = self.spark.read.parquet(str(folder))
+            else:
+                self._tables[table] = self.spark.sql(to_spark_sql(_empty_select(self.spec["tables"][table]["columns"])))
+        return self._tables[table]
 
     def _frame(self, table: str, province: str):
-        if not _parquet_files(self.lake, table, province):
-            empty = _empty_select(self.spec["tables"][table]["columns"])
-            return self.spark.sql(to_spark_sql(empty))
-        # The province directory is the base path: year= and month= become (text) columns no query reads.
-        return self.spark.read.parquet(str(layout.province_dir(self.lake, table, province)))
+        """The province's rows with the warehouse's columns only (the partition columns dropped)."""
+        from pyspark.sql import functions as F
+
+        whole = self._whole(table)
+        if "province" not in whole.columns:
+            return whole
+        return whole.where(F.col("province") == province).drop(*[c for c in ("province", "year", "month")
+                                                                 if c in whole.columns])
 
     @contextmanager
     def province(self, code: str) -> Iterator[ProvinceView]:
-        for table in layout.TABLE_NAMES:
-            self._frame(table, code).createOrReplaceTempView(table)
+        prefix = "lake_" + re.sub(r"\W", "_", code) + "_"
+        names = {table: prefix + table for table in layout.TABLE_NAMES}
+        for table, view in names.items():
+            self._frame(table, code).createOrReplaceTempView(view)
         try:
-            with DuckDBEngine(self.lake).province(code) as driver:
-                yield ProvinceView(SparkConnection(self.spark, driver.read_connection()), code)
+            with DuckDBEngine(self.lake, rows=self.rows).province(code) as driver:
+                yield ProvinceView(SparkConnection(self.spark, driver.read_connection(), names), code)
         finally:
-            for table in layout.TABLE_NAMES:
-                self.spark.catalog.dropTempView(table)
+            for view in names.values():
+                self.spark.catalog.dropTempView(view)
 
     def close(self) -> None:
         if self._own:

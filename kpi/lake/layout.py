@@ -6,6 +6,7 @@ A lake is a directory (a local disk, or object storage synced from one)::
     _provinces/<CODE>.json                       one manifest per province export (rows, data date, time)
     dossiers/province=<CODE>/year=<Y>/month=<M>/*.parquet
     feedback/…  surveys/…  form06_rows/…         dated tables, by year and month of their date
+    dossier_counts/…                             the pre-aggregated counts, by year and month of their day
     units/province=<CODE>/*.parquet              undated tables, by province only
     targets/…  meta/…
 
@@ -35,14 +36,16 @@ class Table:
     date_column: str | None = None  # partitions by its year and month; None: by province only
 
 
-# Every meta key a KPI query reads (kpi.warehouse.schema.data_date / withdrawn_statuses).
-META_KEYS = ("data_date", "withdrawn_statuses")
+# Every meta key a KPI query reads (kpi.warehouse.schema.data_date / withdrawn_statuses / counts_state).
+META_KEYS = ("data_date", "withdrawn_statuses", "counts_state")
 
 TABLES: tuple[Table, ...] = (
     Table("dossiers", "SELECT * EXCLUDE (applicant) FROM dossiers", "received_date"),
     Table("feedback", "SELECT * EXCLUDE (title) FROM feedback", "received_date"),
     Table("surveys", "SELECT * FROM surveys", "rated_date"),
     Table("form06_rows", "SELECT * FROM form06_rows", "period_from"),
+    # The pre-aggregated counts (kpi.measures.precount): the KPIs read them instead of the dossier rows.
+    Table("dossier_counts", "SELECT * FROM dossier_counts", "day"),
     Table("units", "SELECT * FROM units"),
     Table("targets", "SELECT * FROM targets"),
     Table("meta", "SELECT key, value FROM meta WHERE key IN ('" + "', '".join(META_KEYS) + "')"),

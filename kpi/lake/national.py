@@ -8,6 +8,7 @@ figures add the provinces' counts and take the rates of the sums (never an avera
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -25,19 +26,26 @@ def province_counts(engine, period: Period, provinces: list[str] | None = None
 
 
 def _gather(engine, period: Period, provinces: list[str] | None, with_targets: bool = False):
-    """Counts by province and level, data dates and (``with_targets``) each province's targets in force."""
+    """Counts by province and level, data dates and (``with_targets``) each province's targets in force.
+
+    Provinces are counted ``engine.parallel`` at a time (Spark: several jobs share the cluster)."""
     codes = provinces or layout.provinces(engine.lake)
-    frames, data_dates, in_force = [], {}, {}
     for code in codes:
         layout.check_province(code)
-        with engine.province(code) as view:
-            data_dates[code] = metrics.data_date(view)
-            frame = metrics.counts(view, period, group_by=("level",))
-            if with_targets:
-                in_force[code] = targets.targets_for_year(view, period.end.year)
-        frames.append(frame.assign(province=code))
-    if not frames:
+    if not codes:
         raise ValueError(f"Kho {engine.lake} chưa có tỉnh nào.")
+
+    def one(code: str):
+        with engine.province(code) as view:
+            found = (metrics.data_date(view), metrics.counts(view, period, group_by=("level",)),
+                     targets.targets_for_year(view, period.end.year) if with_targets else None)
+        return code, found
+
+    with ThreadPoolExecutor(max_workers=max(1, getattr(engine, "parallel", 1))) as pool:
+        results = dict(pool.map(one, codes))
+    frames = [results[c][1].assign(province=c) for c in codes]
+    data_dates = {c: results[c][0] for c in codes}
+    in_force = {c: results[c][2] for c in codes} if with_targets else {}
     return pd.concat(frames, ignore_index=True), data_dates, in_force
 
 
