@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -211,6 +212,8 @@ def spark_session(master: str | None = None, shuffle_partitions: int = 8):
     is set, the Spark Connect endpoint it names; otherwise what ``spark-submit`` configured."""
     from pyspark.sql import SparkSession
 
+    # Python workers (the strip_accents function) run this interpreter, not whatever python3 is on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("tthc-kpi-national")
     if master and not os.environ.get("SPARK_REMOTE"):
         builder = builder.master(master)
@@ -229,6 +232,19 @@ def strip_accents(text: str | None) -> str | None:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+def _register_strip_accents(spark) -> None:
+    """``strip_accents`` as a Spark SQL function. Defined here, so cloudpickle ships its code to the
+    Python workers instead of a reference to this module (executors need not have the project)."""
+    import unicodedata as text_data
+
+    def strip(text):
+        if text is None:
+            return None
+        return "".join(c for c in text_data.normalize("NFD", text) if not text_data.combining(c))
+
+    spark.udf.register("strip_accents", strip, "string")
+
+
 class SparkEngine:
     name = "spark"
     parallel = 4  # provinces counted at once (each under its own view names): the cluster stays busy
@@ -242,7 +258,7 @@ class SparkEngine:
         self.spark = spark if spark is not None else spark_session("local[*]")
         self._tables: dict = {}
         # Used by the withdrawn-status test of the dossier-row path (kpi.measures.precount.withdrawn_sql).
-        self.spark.udf.register("strip_accents", strip_accents, "string")
+        _register_strip_accents(self.spark)
 
     def _whole(self, table: str):
         """The table of every province, read once (partition columns province, year, month as text)."""
