@@ -29,6 +29,8 @@ PAGES = (
     ("pakn", "kpi", ":material/forum:", None, True),
     ("unit", "unit", ":material/apartment:", None, True),
     ("drilldown", "unit", ":material/search:", None, True),
+    ("plan_tasks", "plan", ":material/task_alt:", None, False),
+    ("manual_kpis", "plan", ":material/edit_note:", {"analyst", "admin"}, False),
     ("upload", "data", ":material/upload_file:", {"analyst", "admin"}, False),
     ("history", "data", ":material/history:", {"analyst", "admin"}, False),
     ("targets", "data", ":material/flag:", {"analyst", "admin"}, False),

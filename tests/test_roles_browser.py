@@ -31,10 +31,11 @@ ACCOUNTS = {  # role → (name, scope)
 KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
 DATA = ("upload", "history", "targets", "units")
 ADMIN = ("admin_users", "admin_audit")
+PLAN = ("plan_tasks", "manual_kpis")  # leaders follow the tasks; analysts and admins also enter figures
 EXPECTED = {  # "quality" (Chất lượng dữ liệu): leaders see which units' data is incomplete too
-    "leader": set(KPI) | {"meeting", "quality"},
-    "analyst": set(KPI) | set(DATA) | {"meeting", "quality"},
-    "admin": set(KPI) | set(DATA) | set(ADMIN) | {"meeting", "quality"},
+    "leader": set(KPI) | {"meeting", "quality", "plan_tasks"},
+    "analyst": set(KPI) | set(DATA) | set(PLAN) | {"meeting", "quality"},
+    "admin": set(KPI) | set(DATA) | set(ADMIN) | set(PLAN) | {"meeting", "quality"},
 }
 
 
