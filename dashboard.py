@@ -34,6 +34,7 @@ PAGES = (
     ("upload", "data", ":material/upload_file:", {"analyst", "admin"}, False),
     ("history", "data", ":material/history:", {"analyst", "admin"}, False),
     ("targets", "data", ":material/flag:", {"analyst", "admin"}, False),
+    ("plan_import", "data", ":material/description:", {"admin"}, False),
     ("units", "data", ":material/account_tree:", {"analyst", "admin"}, False),
     ("quality", "data", ":material/fact_check:", {"analyst", "admin", "leader"}, False),
     ("admin_users", "admin", ":material/group:", {"admin"}, False),

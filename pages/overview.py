@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.text import vi
+from ui import forecast as forecast_ui
 from ui import frame as frame_mod
 from ui import widgets as W
 
@@ -33,10 +34,14 @@ for note in judged.notes():
     st.caption(note)
 
 st.caption(vi.ON_TIME_PAIR)
+forecasts, _ = forecast_ui.selection_forecast(frame, vi.OVERVIEW_PLAN_KPIS, level)
 for chunk in (vi.OVERVIEW_PLAN_KPIS[:4], vi.OVERVIEW_PLAN_KPIS[4:]):
     for column, kpi in zip(st.columns(4), chunk):
         with column:
-            W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi])
+            W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi],
+                   forecast_lines=forecast_ui.tile_lines(frame, forecasts, kpi))
+if forecast_ui.note(forecasts):
+    st.caption(forecast_ui.note(forecasts))
 
 province = frame.province_totals()
 if province is not None:

@@ -30,7 +30,7 @@ ACCOUNTS = {  # role → (name, scope)
 }
 KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
 DATA = ("upload", "history", "targets", "units")
-ADMIN = ("admin_users", "admin_audit")
+ADMIN = ("admin_users", "admin_audit", "plan_import")
 PLAN = ("plan_tasks", "manual_kpis")  # leaders follow the tasks; analysts and admins also enter figures
 EXPECTED = {  # "quality" (Chất lượng dữ liệu): leaders see which units' data is incomplete too
     "leader": set(KPI) | {"meeting", "quality", "plan_tasks"},

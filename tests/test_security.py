@@ -42,7 +42,7 @@ TIMEOUT = 60
 KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
              "quality")  # data quality per unit is read-only and scoped: every role sees it
 DATA_PAGES = ("upload", "history", "targets", "units")
-ADMIN_PAGES = ("admin_users", "admin_audit")
+ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")
 EXPECTED_NAV = {
     "leader": set(KPI_PAGES) | {"meeting"},
     "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting"},

@@ -141,6 +141,7 @@ PAGE_TITLES = {
     "upload": "Nạp dữ liệu",
     "history": "Lịch sử nạp",
     "targets": "Chỉ tiêu kế hoạch",
+    "plan_import": "Nhập kế hoạch",
     "units": "Danh mục đơn vị",
     "quality": "Chất lượng dữ liệu",
     "admin_users": "Người dùng",
