@@ -63,7 +63,7 @@ def doc_label(doc_id: int) -> str:
 def current_phrase(in_force, indicator: str, level: str) -> str:
     found = next((t for t in in_force if t.indicator == indicator and (t.level or "all") == level and not t.unit_id),
                  None)
-    return "" if found is None else f"{pct(found.threshold, 1)} ({found.source})"
+    return "" if found is None else pct(found.threshold, 1)
 
 
 def targets_table(frame: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -72,9 +72,9 @@ def targets_table(frame: pd.DataFrame, year: int) -> pd.DataFrame:
         C["indicator"]: [KPI_NAMES.get(i, i) for i in frame["indicator"]],
         C["level"]: [LEVEL_NAMES[lvl] for lvl in frame["level"]],
         C["threshold"]: [round(t * 100, 2) for t in frame["threshold"]],
-        C["current"]: [current_phrase(in_force, i, lvl) for i, lvl in zip(frame["indicator"], frame["level"])],
         C["section"]: frame["section"].fillna(""),
         C["quote"]: frame["quote"].fillna(""),
+        C["current"]: [current_phrase(in_force, i, lvl) for i, lvl in zip(frame["indicator"], frame["level"])],
     })
 
 
@@ -117,21 +117,32 @@ else:
     edited_targets = editor(targets_table(stored.targets, year), f"plan_targets_{doc_id}", {
         C["indicator"]: st.column_config.SelectboxColumn(options=list(KPI_NAMES.values()), required=True),
         C["level"]: st.column_config.SelectboxColumn(options=list(LEVEL_NAMES.values()), required=True),
-        C["threshold"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=0.5, required=True),
+        C["threshold"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=0.5, required=True,
+                                                      format="%.1f%%", width="small"),
+        C["section"]: st.column_config.TextColumn(width="small"),
         C["quote"]: st.column_config.TextColumn(width="large"),
+        C["current"]: st.column_config.TextColumn(width="small"),
     }, [C["current"], C["section"], C["quote"]])
 
     st.markdown(f"**{plan_text.MANUAL_HEADER}**")
     edited_manual = editor(manual_table(stored.manual_targets), f"plan_manual_{doc_id}", {
+        C["key"]: st.column_config.TextColumn(width="small"),
         C["level"]: st.column_config.SelectboxColumn(options=list(LEVEL_NAMES.values()), required=True),
-        C["threshold"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=0.5),
+        C["threshold"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=0.5, format="%.1f%%",
+                                                      width="small"),
+        C["section"]: st.column_config.TextColumn(width="small"),
         C["quote"]: st.column_config.TextColumn(width="large"),
     }, [C["key"], C["section"], C["quote"]])
 
     st.markdown(f"**{plan_text.TASKS_HEADER}**")
     st.caption(plan_text.TASKS_HELP)
-    edited_tasks = editor(tasks_table(stored.tasks), f"plan_tasks_{doc_id}", {},
-                          [C["deadline_from"], C["deadline_to"]])
+    edited_tasks = editor(tasks_table(stored.tasks), f"plan_tasks_{doc_id}", {
+        C["number"]: st.column_config.TextColumn(width="small"),
+        **{C[f]: st.column_config.TextColumn(width="medium") for f in ("objective", "task", "product", "lead",
+                                                                       "partner", "deadline_text")},
+        C["deadline_from"]: st.column_config.TextColumn(width="small"),
+        C["deadline_to"]: st.column_config.TextColumn(width="small"),
+    }, [C["deadline_from"], C["deadline_to"]])
 
     unmatched = st.session_state.get("_plan_unmatched", {}).get(doc_id) or []
     if unmatched:
