@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
-import importlib.util
 import sys
 import time
 
 from etl import sample_data as D
+from etl.holidays import read_calendar
 from kpi import config
 from kpi.warehouse.db import Warehouse
+from kpi.measures import targets
 from kpi.measures.levels import COMMUNE, DISTRICT, PROVINCE, TWO_LEVEL_FROM, infer_level, unit_id_for
 from kpi.text import vi
 from kpi.text.normalize import fold
@@ -329,14 +329,10 @@ def _prepare(con, seed: int, scale: float) -> None:
 
 
 def _calendar() -> tuple[list[dt.date], list[dt.date]]:
-    """(days off, Saturdays worked): the shared holiday file (etl/holidays.py) when present.
+    """(days off, Saturdays worked) of the shared holiday file (etl/holidays.py).
 
     The sample's deadlines then match the working days the ETL uses for PAKN due dates.
     """
-    try:
-        from etl.holidays import read_calendar
-    except ImportError:
-        return [dt.date.fromisoformat(d) for d in D.HOLIDAYS], []
     off, worked = read_calendar()
     return [d.item() for d in off], [d.item() for d in worked]
 
@@ -502,17 +498,6 @@ def _insert_surveys(con, seed: int, batch_id: int) -> None:
     """)
 
 
-def _seed_targets(con) -> bool:
-    """Plan targets come with the sample when kpi.measures.targets offers ``seed_targets(con)``."""
-    if importlib.util.find_spec("kpi.measures.targets") is None:
-        return False
-    targets = importlib.import_module("kpi.measures.targets")
-    if not hasattr(targets, "seed_targets"):
-        return False
-    targets.seed_targets(con)
-    return True
-
-
 def build_sample(wh: Warehouse, scale: float = 1.0, seed: int = DEFAULT_SEED, *, replace: bool = False) -> dict:
     """Generates the sample province into ``wh`` in one transaction; returns row counts and seconds.
 
@@ -560,7 +545,7 @@ def build_sample(wh: Warehouse, scale: float = 1.0, seed: int = DEFAULT_SEED, *,
             [batch_id, rows, rows, rows, started_at, dt.datetime.now().replace(microsecond=0),
              f"Dữ liệu mẫu: tỷ lệ {scale:g}, hạt giống {seed}"],
         )
-        counts["targets_seeded"] = _seed_targets(con)
+        counts["targets_seeded"] = targets.seed_targets(con)
         for table in ("s_n", "s_ud", "s_wd", "s_cal", "s_slots", "s_procs", "s_units"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     counts["batch_id"] = batch_id

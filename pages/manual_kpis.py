@@ -14,12 +14,11 @@ from kpi.reports.manual_slide import table_rows
 from kpi.text import tracking as tracking_text, vi
 from kpi.tracking import manual
 from ui import frame as frame_mod, text_tracking as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 
 KINDS = ("month", "quarter", "half", "year")
 
-user = require_user()
-require_permission(user, "enter_manual")
+user = require_page("manual_kpis")
 frame = frame_mod.current(require_data=False)
 wh = frame.wh
 

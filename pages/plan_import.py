@@ -11,11 +11,10 @@ from kpi.plan.parser import LEVELS, PlanParseError
 from kpi.plan.readers import SUFFIXES, PlanFileRefused
 from kpi.text import plan as plan_text
 from kpi.text.vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, pct
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
-user = require_user()
-require_permission(user, "edit_targets")
+user = require_page("plan_import")
 wh = get_warehouse()
 C = plan_text.COLUMNS
 LEVEL_NAMES = {level: LEVEL_LABELS.get(level, plan_text.LEVEL_ALL) for level in LEVELS}

@@ -13,14 +13,13 @@ from kpi.reports.tasks_export import audited_tasks_xlsx, cell_text
 from kpi.text import tracking as tracking_text, vi
 from kpi.tracking import tasks as tasks_mod
 from ui import frame as frame_mod, text_tracking as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_COLUMNS = ("number", "task", "lead", "deadline_text", "deadline_to", "status", "evidence_no", "updated_by",
                 "updated_at")
 
-user = require_user()
-require_permission(user, "view")
+user = require_page("plan_tasks")
 frame = frame_mod.current(require_data=False)
 wh = frame.wh
 today = dt.date.today()

@@ -40,10 +40,10 @@ PERIOD = periods.month(2024, 10)
 TIMEOUT = 60
 
 KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
-             "quality")  # data quality per unit is read-only and scoped: every role sees it
-DATA_PAGES = ("upload", "history", "targets", "units")
+             "quality", "targets", "units")  # read-only for a leader, scoped: every role with "view" sees them
+DATA_PAGES = ("upload", "history")
 ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")
-EXPECTED_NAV = {
+EXPECTED_NAV = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
     "leader": set(KPI_PAGES) | {"meeting"},
     "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting"},
     "admin": set(KPI_PAGES) | set(DATA_PAGES) | set(ADMIN_PAGES) | {"meeting"},

@@ -283,10 +283,6 @@ def _hash(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def _fmt_time(value: dt.datetime) -> str:
-    return value.strftime("%H:%M ngày %d/%m/%Y")
-
-
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or dt.datetime.now()
 
