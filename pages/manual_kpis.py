@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi.access.auth import AuthError
+from kpi.access.permissions import AuthError
 from kpi.measures import periods
 from kpi.reports.manual_slide import table_rows
 from kpi.text import tracking as tracking_text, vi

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.reports.tasks_export import audited_tasks_xlsx, cell_text
 from kpi.text import tracking as tracking_text, vi
 from kpi.tracking import tasks as tasks_mod
@@ -99,7 +99,7 @@ else:
     st.caption(T.DUE_MONTH_NONE)
 st.subheader(T.ALL_TITLE.format(n=vi.num(len(tasks))))
 show(tasks, "tasks_all")
-if auth.can(user, "export"):
+if permissions.can(user, "export"):
     file_name = tracking_text.TASKS_FILE.format(day=today)
     st.download_button(T.DOWNLOAD, data=lambda: audited_tasks_xlsx(wh, user, tasks, today, file_name),
                        icon=":material/download:", on_click="ignore", file_name=file_name, mime=XLSX_MIME,
@@ -107,7 +107,7 @@ if auth.can(user, "export"):
 
 # -- updating a task ----------------------------------------------------------------------------
 st.subheader(T.UPDATE_TITLE)
-if not auth.can(user, "update_tasks"):
+if not permissions.can(user, "update_tasks"):
     st.caption(T.READ_ONLY)
     st.stop()
 mine = [t for t in all_tasks if tasks_mod.can_update(user, t)]
@@ -142,7 +142,7 @@ if saved:
         after = tasks_mod.update(wh, user, task.task_id, new_status, evidence_no=evidence_no, evidence_link=link,
                                  evidence_file_name=upload.name if upload else None,
                                  evidence_file=upload.getvalue() if upload else None, note=note)
-    except auth.AuthError as error:
+    except permissions.AuthError as error:
         st.error(str(error))
     else:
         st.session_state["_tasks_flash"] = T.UPDATE_SAVED.format(number=after.number or after.task_id,

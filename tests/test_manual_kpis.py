@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access.auth import AuthError, User
+from kpi.access.permissions import AuthError, User
 from kpi.measures import periods
 from kpi.measures.filters import Scope
 from kpi.reports import slides as slides_mod

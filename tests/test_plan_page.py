@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.measures import targets
 from kpi.text.vi import KPI_LABELS
 from kpi.warehouse.db import Warehouse

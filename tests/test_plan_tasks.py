@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from kpi.access.auth import AuthError, User
+from kpi.access.permissions import AuthError, User
 from kpi.measures.filters import Scope
 from kpi.reports import tasks_export
 from kpi.tracking import tasks as tasks_mod

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import units as units_mod
 from kpi.plan import store
 from kpi.tracking import manual, tasks as tasks_mod
@@ -37,8 +37,8 @@ def server(sample_db, tmp_path_factory):
     proposal, doc_id = store.import_plan(wh, seed_bytes("001"), "KH 170 kiem soat TTHC 2024.txt", user=ADMIN)
     store.confirm(wh, doc_id, [t.__dict__ for t in proposal.targets], [m.__dict__ for m in proposal.manual_targets],
                   [t.__dict__ for t in proposal.tasks], ADMIN)
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
-    auth.create_user(wh, ANALYST, PASSWORD, "analyst", f"units:{CENTRE}")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ANALYST, PASSWORD, "analyst", f"units:{CENTRE}")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, wh
@@ -89,7 +89,7 @@ def test_the_centre_updates_its_own_task(server, browser):
     login(tab, url, ANALYST, PASSWORD)
     _open(tab, "Nhiệm vụ kế hoạch")
     _no_exception(tab)
-    own = tasks_mod.list_tasks(wh, auth.get_user(wh, ANALYST).scope)
+    own = tasks_mod.list_tasks(wh, accounts.get_user(wh, ANALYST).scope)
     assert own and all(t.lead_unit_id == CENTRE for t in own)
     tab.get_by_text(f"Tất cả nhiệm vụ ({len(own)})").first.wait_for()
     first = own[0]

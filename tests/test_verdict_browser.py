@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import periods, verdict
 from kpi.reports import slides as slides_mod
 from kpi.text import vi
@@ -39,7 +39,7 @@ def server(sample_db, tmp_path_factory):
     add_units(wh, {LEFTOVERS: None})
     add_dossiers(wh, [dossier(f"LEFT-{i}", LEFTOVERS, "10/06/2025 08:00", "30/06/2025", f"{10 + i}/10/2025 09:00")
                       for i in range(8)])
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, wh

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.measures import periods, verdict
 from kpi.reports import slides as slides_mod
 from kpi.text import verdict as verdict_text, vi
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_units, dossier
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kpi.access import auth
-from kpi.access.auth import AuthError, User
+from kpi.access import permissions
+from kpi.access.permissions import AuthError, User
 from kpi.measures import targets as targets_mod
 from kpi.measures.filters import Scope, where_clause
 from kpi.measures.periods import Period
@@ -164,7 +164,7 @@ def enter(wh: Warehouse, user: User, key: str, period: Period, numerator: float,
           *, evidence: str | None = None, unit_id: str | None = None, now: dt.datetime | None = None) -> Entry:
     """Record one figure (module doc). ``AuthError`` without ``enter_manual`` or outside the user's scope
     (a province-wide figure needs a province scope); ``ValueError`` on impossible numbers."""
-    if not auth.can(user, "enter_manual"):
+    if not permissions.can(user, "enter_manual"):
         raise AuthError(tracking_text.MANUAL_NOT_ALLOWED)
     if key not in indicator_labels():
         raise ValueError(tracking_text.MANUAL_UNKNOWN_KEY.format(key=key))
