@@ -118,11 +118,18 @@ def test_a_year_without_its_own_plan_inherits_the_earlier_manual_targets(wh):
 
 
 # -- the slides and the PDF pack -------------------------------------------------------------
+def test_no_manual_slide_without_manual_targets_or_figures(tmp_path):
+    from tests.factories import add_dossiers, dossier
+
+    bare = Warehouse(tmp_path / "bare.duckdb")
+    add_dossiers(bare, [dossier("A1", "Sở Tư pháp", "02/01/2024 08:00", "10/01/2024", "05/01/2024 09:00")])
+    assert "manual" not in [s.key for s in slides_mod.build_slides(bare, Q1)]
+
+
 def test_the_meeting_slides_carry_the_manual_figures_with_their_provenance(wh):
     from tests.factories import add_dossiers, dossier
 
     add_dossiers(wh, [dossier("A1", "Sở Tư pháp", "02/01/2024 08:00", "10/01/2024", "05/01/2024 09:00")])
-    assert "manual" not in [s.key for s in slides_mod.build_slides(wh, periods.quarter(2023, 1))]  # no target then
     manual.enter(wh, ADMIN, PUBLISHED, Q1, 412, 415, evidence="Báo cáo 35/BC-STP")
     manual.enter(wh, ADMIN, "e_process_configured", Q1, 120, 120, evidence="Phần mềm Một cửa")
     deck = slides_mod.build_slides(wh, Q1)
