@@ -343,6 +343,16 @@ def test_cli_json(wh, capsys):
     # No PAKN at all: no data, never 0%.
     pakn = out["kpis"]["pakn_on_time_rate"]["total"]
     assert pakn["method"] == "no_data" and pakn["value"] is None
+    # The 766 groups from the same forecasts: TDGQ = 20 × the progress forecast (75%, nothing in progress);
+    # e-results and digitization are known "no" (0 points of 10); no rating, no PAKN: MDHL has no data.
+    index = out["index766"]
+    assert index["groups"]["TDGQ"]["value"] == pytest.approx(20 * 0.75)
+    assert index["groups"]["TDGQ"]["subs"]["ON_TIME"]["rate"]["value"] == pytest.approx(0.75)
+    assert index["groups"]["MDSH"]["value"] == pytest.approx(0) and index["groups"]["MDSH"]["max_covered"] == 10
+    assert index["groups"]["MDHL"]["value"] is None and index["groups"]["CKMB"]["value"] is None
+    total = index["total"]
+    assert (total["value"], total["max_covered"], total["partial"]) == (pytest.approx(15), 30, True)
+    assert total["low"] == pytest.approx(20 * index["groups"]["TDGQ"]["subs"]["ON_TIME"]["rate"]["low"])
 
 
 def test_cli_text_and_errors(wh, capsys):
@@ -354,6 +364,8 @@ def test_cli_text_and_errors(wh, capsys):
     text = capsys.readouterr().out
     assert "Dự báo cuối năm 2025 (số liệu đến ngày 31/01/2025)" in text
     assert "Cần đạt 96,7%/tháng từ 01/02 đến 31/12" in text  # (0,97 × 24 − 2) / 22
+    # 2/2 in time in January: TDGQ 20; one month says only what is possible: 2 of 24 in time → 20 × 2/24.
+    assert "Chỉ số 766 dự báo cuối năm 2025" in text and "TDGQ  20,00 (1,67–20,00) / 20 điểm có dữ liệu" in text
     assert main(["forecast", "--db", str(wh.path), "--year", "2026"]) == 0
     assert "Chưa có dữ liệu năm 2026" in capsys.readouterr().out
     assert main(["forecast", "--db", str(wh.path), "--year", "2025", "--as-of", "31/01/2025"]) == 2

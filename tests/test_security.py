@@ -39,7 +39,7 @@ MONTH = "2024-10"
 PERIOD = periods.month(2024, 10)
 TIMEOUT = 60
 
-KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
+KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "index766", "unit", "drilldown",
              "quality", "targets", "units")  # read-only for a leader, scoped: every role with "view" sees them
 DATA_PAGES = ("upload", "history")
 ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")

@@ -41,6 +41,7 @@ PAGES = (
     PageSpec("online", "kpi", ":material/language:", "view", True),
     PageSpec("satisfaction", "kpi", ":material/sentiment_satisfied:", "view", True),
     PageSpec("pakn", "kpi", ":material/forum:", "view", True),
+    PageSpec("index766", "kpi", ":material/leaderboard:", "view", True),
     PageSpec("unit", "unit", ":material/apartment:", "view", True),
     PageSpec("drilldown", "unit", ":material/search:", "view", True),
     PageSpec("upload", "data", ":material/upload_file:", "upload", False),

@@ -162,8 +162,8 @@ class Monthly:
 
 def monthly(table: pd.DataFrame, year: int) -> Monthly:
     years = tuple(range(year - YEARS_BACK, year + 1))
-    columns = tuple(c for c in table.columns if c.endswith(("__num", "__den"))) + tuple(
-        {c for parts in STOCK_PARTS.values() for c in parts})
+    # Every count column (the KPIs' sides, the stocks, and the counts the 766 index reads).
+    columns = tuple(table.select_dtypes("number").columns) if len(table) else ()
     values = np.full((len(LEVELS) + 1, len(years), 12, len(columns)), np.nan)
     if not len(table):
         return Monthly(years, columns, values)
@@ -182,11 +182,16 @@ def monthly(table: pd.DataFrame, year: int) -> Monthly:
     return Monthly(years, columns, values)
 
 
-def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None) -> Components:
-    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table."""
+def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None,
+               parts: tuple[str, str, str | None, str | None] | None = None) -> Components:
+    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table;
+    ``parts`` (flow numerator, flow denominator, stocks) for a ratio of other count columns."""
     counts = table if isinstance(table, Monthly) else monthly(table, year)
     scope = counts.values[0 if level is None else 1 + LEVELS.index(level)]
-    flow_num, flow_den, stock_num, stock_den = _columns(kpi)
+    flow_num, flow_den, stock_num, stock_den = parts or _columns(kpi)
+    if flow_den not in counts.columns:  # no data at all: every month unknown
+        empty = np.full(scope.shape[:2], np.nan)
+        return Components(counts.years, empty, empty.copy(), empty.copy(), empty.copy())
 
     def column(name: str | None) -> np.ndarray:
         if name is None:  # no stock: zeros where the data reaches
