@@ -51,3 +51,11 @@ SLIDE_SUBTITLE = "Năm {year} · số liệu đến ngày {as_of} · dự báo {
 SLIDE_METHOD_SEASONAL = "theo mùa vụ {years}"
 SLIDE_METHOD_LINEAR = "theo xu hướng năm {year}"
 SLIDE_COLUMN_WIDTHS = (0.26, 0.10, 0.09, 0.21, 0.11, 0.23)
+
+# The index page (Chỉ số 766).
+INDEX_HEADING = "Dự báo cuối năm {year}"
+INDEX_COLUMNS = ("Nhóm", "Đến nay", "Dự báo 31/12 (khoảng)", "Điểm có dữ liệu")
+INDEX_TOTAL = "Tổng"
+INDEX_NOTE = ("Mô phỏng từ dữ liệu của tỉnh: mỗi nhóm là công thức của nhóm áp vào dự báo cuối năm của các tỷ lệ "
+              "đầu vào (TDGQ = 20 × tỷ lệ tiến độ dự báo …); khoảng trong ngoặc là điểm ở hai đầu khoảng dự báo "
+              "của các tỷ lệ. Nhóm chưa có dữ liệu không tính (không phải 0 điểm).")
