@@ -15,7 +15,7 @@ from ui import nav, text_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEW = {"overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
-        "targets", "units", "quality", "meeting"}
+        "index766", "targets", "units", "quality", "meeting"}
 EXPECTED = {  # by hand from PERMISSIONS: leader view+export, analyst adds upload, admin everything
     "leader": VIEW,
     "analyst": VIEW | {"upload", "history"},

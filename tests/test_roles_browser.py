@@ -28,7 +28,7 @@ ACCOUNTS = {  # role → (name, scope)
     "analyst": ("phan-tich-tan-phu", {"kind": "units", "unit_ids": [DISTRICT]}),
     "admin": ("quan-tri", {"kind": "province"}),
 }
-KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
+KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "index766", "unit", "drilldown")
 READ = ("targets", "units", "quality", "meeting")  # need only "view": leaders read targets, units, data quality
 DATA = ("upload", "history")
 ADMIN = ("admin_users", "admin_audit", "plan_import")
