@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi.measures import metrics
 from kpi.text import vi
 from ui import frame as frame_mod
 from ui import widgets as W
@@ -33,8 +34,9 @@ for note in judged.notes():
     st.caption(note)
 
 st.caption(vi.ON_TIME_PAIR)
-for chunk in (vi.OVERVIEW_PLAN_KPIS[:4], vi.OVERVIEW_PLAN_KPIS[4:]):
-    for column, kpi in zip(st.columns(4), chunk):
+plan_kpis = tuple(metrics.PLAN_KPIS)
+for chunk in W.rows_of(plan_kpis):
+    for column, kpi in zip(st.columns(W.TILES_PER_ROW), chunk):
         with column:
             W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi])
 
@@ -43,10 +45,10 @@ if province is not None:
     # Only aggregates of the whole province, for comparison, where the admin allows it.
     st.subheader(vi.PROVINCE_COMPARE_TITLE)
     st.caption(vi.PROVINCE_COMPARE_NOTE)
-    for column, kpi in zip(st.columns(len(vi.OVERVIEW_PLAN_KPIS)), vi.OVERVIEW_PLAN_KPIS):
+    for column, kpi in zip(st.columns(len(plan_kpis)), plan_kpis):
         column.metric(vi.KPI_LABELS[kpi], vi.pct(province[kpi]))
 
 st.subheader(vi.MATRIX_TITLE)
-st.markdown(W.level_matrix(frame, judged, vi.OVERVIEW_PLAN_KPIS), unsafe_allow_html=True)
+st.markdown(W.level_matrix(frame, judged, plan_kpis), unsafe_allow_html=True)
 
 W.attention_section(frame)

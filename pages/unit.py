@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi.measures import verdict
+from kpi.measures import metrics, verdict
 from kpi.text import verdict as verdict_text, vi
 from kpi.measures.filters import Filters
 from kpi.measures.targets import MET, NOT_MET, pick
@@ -43,9 +43,9 @@ st.caption(vi.LEVEL_LABELS[level])
 mine = Filters(unit_ids=(unit_id,), fields=f.fields)
 row = frame.totals(filters=mine)
 previous = frame.totals(frame.period.previous(), filters=mine)
-kpis = vi.OVERVIEW_PLAN_KPIS
-for chunk in (kpis[:4], kpis[4:]):
-    for column, kpi in zip(st.columns(4), chunk):
+kpis = tuple(metrics.PLAN_KPIS)
+for chunk in W.rows_of(kpis):
+    for column, kpi in zip(st.columns(W.TILES_PER_ROW), chunk):
         with column:
             W.tile(frame, kpi, row, previous, level, unit_id)
 
@@ -62,7 +62,7 @@ for kpi in kpis:
     else:
         text = vi.UNIT_RANK_VALUE.format(rank=position[0] + 1, n=len(ranked)) if len(position) else vi.NO_DATA
     cells.append(f"<td>{html.escape(text)}</td>")
-head = "".join(f"<th>{html.escape(vi.KPI_LABELS[k])}</th>" for k in kpis)
+head = W.kpi_headers(kpis)
 # A rank among fewer than three peers ("Hạng 1/1") says nothing: not shown.
 if len(peers) >= verdict.MIN_PEERS:
     st.subheader(vi.UNIT_RANK.format(n=vi.num(len(peers)), level=vi.LEVEL_LABELS[level].lower()))

@@ -127,7 +127,7 @@ def test_overview_tiles_equal_engine(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db)
     no_exception(at)
     row = metrics.kpi_table(Warehouse(sample_db), PERIOD).iloc[0]
-    for kpi in vi.OVERVIEW_PLAN_KPIS:
+    for kpi in metrics.PLAN_KPIS:
         assert metric(at, vi.KPI_LABELS[kpi]).value == vi.pct(row[kpi]), kpi
     captions = [c.value for c in at.caption]
     assert vi.counts_phrase("on_time_rate", int(row["on_time_rate__num"]), int(row["on_time_rate__den"])) in captions

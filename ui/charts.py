@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.measures import verdict
+from kpi.measures import metrics, verdict
 from kpi.text import verdict as verdict_text, vi
 from kpi.measures.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
 from kpi.measures.targets import NOT_MET
@@ -128,6 +128,11 @@ def honest_levels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- the KPI vs target chart -------------------------------------------------------
+def line_color(kpi: str, level: str | None) -> str:
+    """A level's colour on a chart with one line per level, else the KPI's own (its definition)."""
+    return vi.LEVEL_COLORS[level] if level in vi.LEVEL_COLORS and level is not None else metrics.KPIS[kpi].color
+
+
 def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 430) -> go.Figure:
     """A KPI month by month against its target(s).
 
@@ -150,7 +155,7 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
         fig.add_trace(go.Scatter(
             x=pd.to_datetime(part["period_start"]).dt.strftime("%Y-%m-%d").tolist(), y=values.astype(object).where(values.notna(), None).tolist(), mode="lines+markers",
             name=vi.LEVEL_LABELS.get(level, vi.KPI_LABELS[kpi]),
-            line={"color": vi.LEVEL_COLORS.get(level, vi.OKABE_ITO[0]), "width": 4}, marker={"size": 10},
+            line={"color": line_color(kpi, level), "width": 4}, marker={"size": 10},
             customdata=custom, connectgaps=False,
             hovertemplate="%{x|T%m/%Y}: %{customdata[0]}<br>%{customdata[1]} / %{customdata[2]}<extra>%{fullData.name}</extra>",
         ))

@@ -54,7 +54,7 @@ def unit_level(frame: Frame, unit_id: str | None) -> str | None:
     return frame.units().set_index("unit_id")["level"].get(unit_id)
 
 
-def selection_verdict(frame: Frame, kpis: tuple[str, ...] = vi.OVERVIEW_PLAN_KPIS,
+def selection_verdict(frame: Frame, kpis: tuple[str, ...] = metrics.PLAN_KPIS,
                       filters: Filters | None = None) -> verdict.Verdict:
     """The verdict of the page's selection (kpi.measures.verdict.judge on the cached per-level table)."""
     f = frame.filters if filters is None else filters
@@ -77,6 +77,20 @@ def _cell_line(cell: verdict.Cell, period: Period) -> str:
 
 
 # -- tiles -----------------------------------------------------------------------
+TILES_PER_ROW = 4  # four tiles of 2,6 rem figures fit a 1366 px laptop
+
+
+def rows_of(kpis, per_row: int = TILES_PER_ROW) -> list[tuple[str, ...]]:
+    """The KPIs in rows of tiles: (8 KPIs → 4 + 4; a ninth starts a third row)."""
+    kpis = tuple(kpis)
+    return [kpis[i:i + per_row] for i in range(0, len(kpis), per_row)]
+
+
+def kpi_headers(kpis) -> str:
+    """Table headers of narrow KPI columns: the short label, the long one on hover."""
+    return "".join(f"<th title='{html.escape(vi.KPI_LABELS[k])}'>{html.escape(vi.KPI_SHORT[k])}</th>" for k in kpis)
+
+
 def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | None = None, unit_id: str | None = None,
          label: str | None = None, kv: verdict.KpiVerdict | None = None) -> None:
     """One plan KPI: value, its target(s) for the selection, the verdict, change, counts, gap in dossiers."""
@@ -92,7 +106,7 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
     with st.container(border=True):
         st.metric(label or vi.KPI_LABELS[kpi], verdict.rate_text(v, target), delta=vi.signed_points(delta),
                   delta_description=f"so với {frame.period.previous().label}" if delta is not None else None,
-                  delta_color="off" if unchanged else ("normal" if (target is None or target.direction == ">=") else "inverse"),
+                  delta_color="off" if unchanged else ("normal" if _higher_is_better(kpi, target) else "inverse"),
                   delta_arrow="off" if unchanged else "auto",
                   help=vi.KPI_HELP[kpi])
         num, den = int(row.get(f"{kpi}__num", 0)), int(row.get(f"{kpi}__den", 0))
@@ -116,6 +130,11 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
         if target is not None and kv.status == verdict.NOT_MET:
             cell = kv.cells[0]
             st.markdown(f"**{vi.gap_phrase(kpi, cell.gap, target.threshold)}**")
+
+
+def _higher_is_better(kpi: str, target) -> bool:
+    """The target's direction when there is one, else the KPI's own (its definition)."""
+    return target.direction == ">=" if target is not None else metrics.KPIS[kpi].higher_is_better
 
 
 # -- levels × KPIs ------------------------------------------------------------------
