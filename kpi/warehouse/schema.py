@@ -274,6 +274,77 @@ MIGRATIONS: list[str] = [
       revoked_by VARCHAR
     );
     """,
+    # 8: the yearly plan (kpi/plan): imported documents, their proposed / confirmed targets with the quoted
+    # sentence and section, targets without dossier data (entered by hand), and the task appendix. A target a
+    # review confirms becomes a new version of ``targets`` that names its document (``plan_doc_id``).
+    """
+    CREATE SEQUENCE IF NOT EXISTS plan_doc_seq START 1;
+    CREATE TABLE IF NOT EXISTS plan_documents (
+      doc_id BIGINT PRIMARY KEY DEFAULT nextval('plan_doc_seq'),
+      year INTEGER,
+      file_name VARCHAR NOT NULL,
+      sha256 VARCHAR NOT NULL,
+      reference VARCHAR,
+      title VARCHAR,
+      status VARCHAR NOT NULL DEFAULT 'proposed',
+      imported_by VARCHAR,
+      imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+      confirmed_by VARCHAR,
+      confirmed_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS plan_target_seq START 1;
+    CREATE TABLE IF NOT EXISTS plan_targets (
+      plan_target_id BIGINT PRIMARY KEY DEFAULT nextval('plan_target_seq'),
+      doc_id BIGINT NOT NULL,
+      year INTEGER NOT NULL,
+      indicator VARCHAR NOT NULL,
+      level VARCHAR,
+      threshold DOUBLE NOT NULL,
+      direction VARCHAR NOT NULL DEFAULT '>=',
+      section VARCHAR,
+      quote VARCHAR,
+      status VARCHAR NOT NULL DEFAULT 'proposed',
+      target_id BIGINT,
+      reviewed_by VARCHAR,
+      reviewed_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS plan_manual_target_seq START 1;
+    CREATE TABLE IF NOT EXISTS plan_manual_targets (
+      manual_target_id BIGINT PRIMARY KEY DEFAULT nextval('plan_manual_target_seq'),
+      doc_id BIGINT NOT NULL,
+      year INTEGER NOT NULL,
+      key VARCHAR NOT NULL,
+      label VARCHAR NOT NULL,
+      level VARCHAR,
+      threshold DOUBLE,
+      direction VARCHAR NOT NULL DEFAULT '>=',
+      section VARCHAR,
+      quote VARCHAR,
+      status VARCHAR NOT NULL DEFAULT 'proposed',
+      reviewed_by VARCHAR,
+      reviewed_at TIMESTAMP
+    );
+    CREATE SEQUENCE IF NOT EXISTS plan_task_seq START 1;
+    CREATE TABLE IF NOT EXISTS plan_tasks (
+      task_id BIGINT PRIMARY KEY DEFAULT nextval('plan_task_seq'),
+      doc_id BIGINT NOT NULL,
+      year INTEGER,
+      position INTEGER NOT NULL,
+      number VARCHAR,
+      objective VARCHAR,
+      task VARCHAR,
+      product VARCHAR,
+      lead VARCHAR,
+      lead_unit_id VARCHAR,
+      partner VARCHAR,
+      deadline_text VARCHAR,
+      deadline_kind VARCHAR,
+      deadline_from DATE,
+      deadline_to DATE,
+      status VARCHAR NOT NULL DEFAULT 'proposed'
+    );
+    ALTER TABLE targets ADD COLUMN IF NOT EXISTS plan_doc_id BIGINT;
+    """,
 ]
 
 
