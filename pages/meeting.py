@@ -15,7 +15,7 @@ import time
 
 import streamlit as st
 
-from kpi.measures import metrics, verdict
+from kpi.measures import metrics, status
 from kpi.reports import slide_charts, slides as slides_mod
 from kpi.text import report as report_text, vi
 from kpi.warehouse.db import Warehouse
@@ -30,7 +30,6 @@ SCREEN_TABLE_ROWS = 5       # table rows on the wall; the PDF pack shows more
 SCREEN_CHART_WITH_TABLE = 420
 SLIDE_KEY = "meeting_slide"
 CHANGED_KEY = "meeting_changed_at"
-STATUS_COLORS = verdict.STATUS_COLORS  # one palette: kpi.measures.verdict
 
 CSS = """
 <style>
@@ -143,7 +142,7 @@ def _table_html(table: dict) -> str:
 
 
 def _draw(slide, index: int, total: int) -> None:
-    color = STATUS_COLORS.get(slide.status, "#1a1a1a")
+    color = status.text_color(slide.status)  # one palette: kpi.measures.status
     st.markdown(f"<div class='mt-title'>{html.escape(slide.title)}</div>"
                 f"<div class='mt-sub'>{html.escape(slide.subtitle)}</div>", unsafe_allow_html=True)
     left, right = st.columns([2, 3], gap="large")

@@ -10,7 +10,8 @@ import streamlit as st
 from kpi.measures import metrics, verdict
 from kpi.text import verdict as verdict_text, vi
 from kpi.measures.filters import Filters
-from kpi.measures.targets import MET, NOT_MET, pick
+from kpi.measures import status as target_status
+from kpi.measures.targets import pick
 from kpi.text.normalize import sort_key_vi
 from kpi.measures.units import lineage
 from ui import charts
@@ -91,8 +92,8 @@ for r in monthly.to_dict("records"):
         v = W.value(r, kpi)
         target = pick(frame.targets(pd.Timestamp(r["period_start"]).year), kpi, level, unit_id)
         status = verdict.cell_status(v, int(r.get(f"{kpi}__den", 0)), target, level_cell=False)
-        mark = {MET: " ✔", NOT_MET: " ✘"}.get(status, "")
-        cells.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+        mark = f" {verdict_text.STATUS_MARKS[status]}" if status in verdict_text.STATUS_MARKS else ""
+        cells.append(f"<td class='kpi-{status}' style='background:{target_status.FILLS[status]}'>"
                      f"{html.escape(verdict.rate_text(v, target))}{mark}</td>")
     rows.append(f"<tr>{''.join(cells)}</tr>")
 st.markdown(f"<table class='kpi-matrix'><thead><tr><th>{vi.UNIT_MONTH}</th>{head}</tr></thead>"

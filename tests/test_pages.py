@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.measures import metrics, periods, targets
+from kpi.measures import status as target_status
 from kpi.text import vi
 from kpi.access.auth import User
 from kpi.warehouse.db import Warehouse
@@ -160,7 +161,7 @@ def test_gap_sentence_and_target(monkeypatch, sample_db):
         gap = targets.gap_count(int(row["on_time_rate__num"]), int(row["on_time_rate__den"]), target.threshold)
         assert vi.gap_phrase("on_time_rate", gap, target.threshold) in texts
     else:
-        assert vi.MET_BADGE in texts
+        assert target_status.badge(target_status.MET) in texts
 
 
 def test_changing_a_filter_changes_the_numbers(monkeypatch, sample_db):

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.measures import metrics, periods, verdict
+from kpi.measures import status as target_status
 from kpi.reports import slides as slides_mod
 from kpi.text import verdict as verdict_text, vi
 from kpi.access.auth import User
@@ -58,7 +59,7 @@ def test_overview_headline_tiles_and_matrix_say_the_verdict(monkeypatch, sample_
         assert judged.missed_sentence() in text
     # Each tile's badge is its KPI's verdict; a met badge never sits on a KPI the matrix shows red.
     badges = [m.value for m in at.markdown if m.value.startswith((":green-badge", ":orange-badge", ":gray-badge"))]
-    expected = [verdict_text.BADGES[judged.status(k)] for k in metrics.PLAN_KPIS if judged.status(k) in verdict_text.BADGES]
+    expected = [target_status.badge(judged.status(k)) for k in metrics.PLAN_KPIS if target_status.badge(judged.status(k))]
     assert [b.split("]")[0] + "]" for b in badges] == expected
     for kpi in metrics.PLAN_KPIS:
         for cell in judged.kpis[kpi].cells:

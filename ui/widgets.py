@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.measures import metrics, periods, verdict
+from kpi.measures import status as target_status
 from kpi.text import verdict as verdict_text
 from kpi.text import vi
 from kpi.measures.filters import Filters
@@ -65,7 +66,7 @@ def selection_verdict(frame: Frame, kpis: tuple[str, ...] = metrics.PLAN_KPIS,
 
 
 def badge(status: str) -> str:
-    return verdict_text.BADGES.get(status, "")
+    return target_status.badge(status)
 
 
 def _cell_line(cell: verdict.Cell, period: Period) -> str:
@@ -122,7 +123,7 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
             if any(c.den for c in kv.apart):
                 st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart if c.den))
         else:
-            st.markdown(f"{vi.NO_DATA_BADGE if v is None else ''} {vi.NO_TARGET}".strip())
+            st.markdown(f"{badge(verdict.NO_DATA) if v is None else ''} {vi.NO_TARGET}".strip())
         st.caption(vi.counts_phrase(kpi, num, den))
         coverage = vi.coverage_note(metrics.coverage(row, kpi))  # unknown is not "no": say what the rate covers
         if coverage:
@@ -155,7 +156,7 @@ def level_matrix(frame: Frame, judged: verdict.Verdict, kpis: tuple[str, ...]) -
                 if c is not None and c.target else ""
             note = f"<span class='kpi-target'>{html.escape(verdict_text.FEW_NOTE)}</span>" if status == verdict.FEW else ""
             text = c.text if c is not None else vi.NO_DATA
-            tds.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+            tds.append(f"<td class='kpi-{status}' style='background:{target_status.FILLS[status]}'>"
                        f"{html.escape(text)}{(' ' + mark) if mark else ''}{target}{note}</td>")
         name = vi.level_label_in(level, frame.period) if level in judged.apart_levels else vi.LEVEL_LABELS[level]
         body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")

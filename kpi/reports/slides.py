@@ -16,7 +16,7 @@ from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
 
-from kpi.measures import metrics, targets as tg, verdict
+from kpi.measures import metrics, status as target_status, targets as tg, verdict
 from kpi.reports import narrative
 from kpi.text import report as report_text, verdict as verdict_text, vi
 from kpi.warehouse.db import Warehouse
@@ -121,7 +121,7 @@ def _by_level(frame: pd.DataFrame) -> dict[str, dict]:
 
 def _status_of(rate: dict) -> str:
     status = narrative.status(rate)
-    return "info" if status == verdict.NO_TARGET else status
+    return target_status.INFO if status == target_status.NO_TARGET else status
 
 
 def _target_subtitle(rate: dict) -> str:

@@ -218,15 +218,12 @@ EMPTY_BODY = (
 )
 EMPTY_PERIOD = "Kỳ {period} không có hồ sơ nào trong phạm vi đã chọn. Hãy chọn kỳ hoặc đơn vị khác."
 NO_TARGET = "Chưa có chỉ tiêu"
-MET_BADGE = ":green-badge[✔ Đạt]"  # the colours of kpi.measures.verdict.STATUS_COLORS
-NOT_MET_BADGE = ":orange-badge[✘ Chưa đạt]"
-NO_DATA_BADGE = ":gray-badge[Chưa có dữ liệu]"
 TWO_LEVEL_SWITCH = "Chính quyền 2 cấp từ 01/07/2025"
 ABOLISHED_SHORT = "đã giải thể"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LEVEL_COLORS = {"province": "#0072B2", "district": "#E69F00", "commune": "#009E73", None: "#000000"}
-# Met green, not met vermillion: the same as kpi.measures.verdict.STATUS_COLORS (slides, PDF).
-MET_COLOR, NOT_MET_COLOR, NO_DATA_COLOR, TARGET_COLOR = "#009E73", "#D55E00", "#999999", "#222222"
+# Status colours (met, not met …) are in kpi.measures.status, the one place every surface reads.
+TARGET_COLOR = "#222222"
 OUTCOME_COLORS = {"resolved_early": "#009E73", "resolved_on_time": "#56B4E9", "resolved_overdue": "#D55E00"}
 RATING_COLORS = {4: "#009E73", 3: "#56B4E9", 2: "#E69F00", 1: "#D55E00"}
 
