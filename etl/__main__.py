@@ -1,73 +1,61 @@
 """`python -m etl …`: a thin command line over the ETL functions (load, sample, history, undo, quality).
 
-Exit codes of `load`: 0 every row loaded, 3 some rows rejected, 2 a file refused.
+Built like ``python -m kpi`` (``kpi.cli.main``): argparse sub-commands, each bound to one ``cmd_*``
+function with ``set_defaults(func=…)``. Exit codes of `load`: 0 every row loaded, 3 some rows
+rejected, 2 a file refused.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
+from etl.cli import cmd_history, cmd_load, cmd_quality, cmd_undo
+from etl.sample import cmd_sample
+from kpi.warehouse.db import WarehouseError
 
-def main(argv: list[str] | None = None) -> int:
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description="Nạp dữ liệu TTHC vào kho DuckDB")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     p = sub.add_parser("load", help="nạp một hoặc nhiều tệp .xlsx/.xls/.csv")
     p.add_argument("files", nargs="+")
     p.add_argument("--db", default=None)
     p.add_argument("--user", default=None, help="tên người nạp (ghi vào lịch sử)")
+    p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("sample", help="tạo cơ sở dữ liệu mẫu")
     p.add_argument("--db", default=None)
     p.add_argument("--scale", type=float, default=None, help="tỷ lệ (1.0 ≈ 3 triệu hồ sơ)")
     p.add_argument("--force", action="store_true", help="tạo lại dù đã có dữ liệu")
     p.add_argument("--if-empty", action="store_true", help="chỉ tạo khi kho chưa có hồ sơ (lệnh chạy ứng dụng dùng)")
+    p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("history", help="lịch sử các lượt nạp")
     p.add_argument("--db", default=None)
     p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("undo", help="hoàn tác một lượt nạp")
     p.add_argument("batch_id", type=int)
     p.add_argument("--db", default=None)
     p.add_argument("--user", default=None)
+    p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("quality", help="chất lượng dữ liệu theo đơn vị (đơn vị kém đầy đủ nhất trước)")
     p.add_argument("--db", default=None)
     p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_quality)
+    return parser
 
-    args = parser.parse_args(argv)
-    from kpi.warehouse.db import WarehouseError
 
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        return args.func(args)
     except WarehouseError as error:  # busy, disk full, read-only: the message says what to do
         print(str(error), file=sys.stderr)
         return 2
-
-
-def _dispatch(args) -> int:
-    if args.command == "load":
-        from etl.cli import cmd_load
-        return cmd_load(args)
-    if args.command == "sample":
-        from etl.sample import cmd_sample, ensure_sample
-        if args.if_empty:
-            from kpi.warehouse.db import Warehouse
-            built = ensure_sample(Warehouse(args.db), **({"scale": args.scale} if args.scale else {}))
-            print("Đã tạo dữ liệu mẫu." if built else "Kho đã có dữ liệu: giữ nguyên.")
-            return 0
-        return cmd_sample(args)
-    if args.command == "history":
-        from etl.cli import cmd_history
-        return cmd_history(args)
-    if args.command == "quality":
-        from etl.cli import cmd_quality
-        return cmd_quality(args)
-    if args.command == "undo":
-        from etl.cli import cmd_undo
-        return cmd_undo(args)
-    return 2
 
 
 if __name__ == "__main__":

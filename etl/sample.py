@@ -30,6 +30,7 @@ from etl import sample_data as D
 from kpi import config
 from kpi.warehouse.db import Warehouse
 from kpi.measures.levels import COMMUNE, DISTRICT, PROVINCE, TWO_LEVEL_FROM, infer_level, unit_id_for
+from kpi.text import vi
 from kpi.text.normalize import fold
 
 FIRST_DAY = dt.date(2023, 1, 1)
@@ -568,29 +569,29 @@ def ensure_sample(wh: Warehouse) -> bool:
     return True
 
 
-def _vn(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def cmd_sample(args) -> int:
     """`python -m etl sample [--db PATH] [--scale X] [--force]`."""
     wh = Warehouse(getattr(args, "db", None))
     scale = args.scale if getattr(args, "scale", None) is not None else float(config.get("sample_scale"))
+    if getattr(args, "if_empty", False):
+        built = is_empty(wh) and bool(build_sample(wh, scale=scale))
+        print("Đã tạo dữ liệu mẫu." if built else "Kho đã có dữ liệu: giữ nguyên.")
+        return 0
     if not scale > 0:
         print("Tỷ lệ (--scale) phải lớn hơn 0.", file=sys.stderr)
         return 2
     existing = wh.query("SELECT count(*) FROM dossiers")[0][0]
     if existing and not getattr(args, "force", False):
-        print(f"Cơ sở dữ liệu {wh.path} đã có {_vn(existing)} hồ sơ nên không tạo dữ liệu mẫu. "
+        print(f"Cơ sở dữ liệu {wh.path} đã có {vi.num(existing)} hồ sơ nên không tạo dữ liệu mẫu. "
               "Dùng --force để xóa toàn bộ dữ liệu đã nạp (hồ sơ, PAKN, khảo sát, đơn vị, lượt nạp) và tạo lại.",
               file=sys.stderr)
         return 2
     counts = build_sample(wh, scale=scale, replace=bool(getattr(args, "force", False)))
     print(f"Đã tạo dữ liệu mẫu vào {wh.path} (tỷ lệ {scale:g}, lượt nạp #{counts['batch_id']}):")
-    print(f"  đơn vị: {_vn(counts['units'])}")
-    print(f"  hồ sơ: {_vn(counts['dossiers'])}")
-    print(f"  PAKN: {_vn(counts['feedback'])}")
-    print(f"  khảo sát: {_vn(counts['surveys'])}")
+    print(f"  đơn vị: {vi.num(counts['units'])}")
+    print(f"  hồ sơ: {vi.num(counts['dossiers'])}")
+    print(f"  PAKN: {vi.num(counts['feedback'])}")
+    print(f"  khảo sát: {vi.num(counts['surveys'])}")
     if counts["targets_seeded"]:
         print("  chỉ tiêu kế hoạch: đã nạp")
     print(f"  thời gian: {counts['seconds']:.1f} giây".replace(".", ",", 1))

@@ -6,6 +6,7 @@ Rooms, each importing only the ones above it:
 - ``kpi.text``       words and formatters (Vietnamese), text normalization
 - ``kpi.warehouse``  the one door to DuckDB, schema, audit log, source profiles
 - ``kpi.measures``   KPI definitions, periods, levels, units, filters, targets, verdict
+- ``kpi.plan``       the yearly plan document: its targets, manual targets and tasks
 - ``kpi.access``     accounts, roles, scopes, sessions
 - ``kpi.reports``    Biểu 06, slides, narrative, PDF pack, drill-down Excel
 - ``kpi.cli``        ``python -m kpi …``

@@ -36,6 +36,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_line_kb", 256, "Longest line of a CSV/text file, in KB."),
     Setting("read_memory_mb", 1536, "Address-space limit of the child process that reads a spreadsheet, in MB."),
     Setting("read_timeout_s", 60.0, "Seconds the child process that reads a spreadsheet may run."),
+    Setting("plan_max_mb", 20, "Largest plan document (.docx, .pdf, text) accepted for plan import, in MB."),
+    Setting("plan_max_pages", 300, "Most pages of a PDF plan document read by plan import."),
+    Setting("plan_max_chars", 3_000_000, "Most characters of text a plan document may hold (after reading) for plan import."),
+    Setting("plan_on_time_covers_766", True, "Whether a plan's on-time target is also proposed for the QĐ 766 progress rate (assumed, as in data/targets.csv)."),
     Setting("cutoff_day", 15, "Reporting cut-off day: a cut-off month runs from this day of the previous month to the day before it."),
     Setting("no_due_in_progress_overdue", False, "Whether an in-progress dossier without a due date can count as overdue (DOMAIN §4, assumed: no)."),
     Setting("withdrawn_left_out", True, "Whether withdrawn or cancelled dossiers (status 'rút', 'hủy') are left out of every count and rate (DOMAIN §4, assumed: yes)."),
@@ -53,6 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_throttle_after", 3, "Failed logins from one browser session or IP address before each further attempt waits."),
     Setting("login_throttle_max_s", 30, "Longest wait, in seconds, imposed on a browser session or IP address after failed logins."),
     Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
+    Setting("index_grade_bands", "90,80,70,50", "QĐ 766 index grade bands, in % of the points covered, highest first: Xuất sắc, Tốt, Khá, Trung bình, below the last Yếu (not official; peers use 90/80/70/50)."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
 )
 

@@ -125,3 +125,17 @@ def test_load_summary_lists_every_column_and_states_a_missing_optional_column(tm
             in done.stdout)
     batch = json.loads(run("history", "--db", db, "--json").stdout)[0]
     assert batch["missing_columns"] == ["level", "e_result"]
+
+
+def test_sample_if_empty_builds_once_at_the_given_scale(tmp_path, capsys):
+    """`etl sample --if-empty --scale X` (the start command's step) builds into an empty warehouse only."""
+    from etl.__main__ import main
+    from kpi.warehouse.db import Warehouse
+
+    db = tmp_path / "s.duckdb"
+    assert main(["sample", "--if-empty", "--scale", "0.002", "--db", str(db)]) == 0
+    first = Warehouse(db).query("SELECT count(*) FROM dossiers")[0][0]
+    assert 0 < first < 20_000 and "Đã tạo dữ liệu mẫu" in capsys.readouterr().out
+    assert main(["sample", "--if-empty", "--scale", "0.002", "--db", str(db)]) == 0
+    assert Warehouse(db).query("SELECT count(*) FROM dossiers")[0][0] == first
+    assert "giữ nguyên" in capsys.readouterr().out

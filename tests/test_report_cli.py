@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kpi.access import auth
 from kpi.measures import periods
 from kpi.reports import form06
 from kpi.warehouse.db import Warehouse
@@ -20,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "cli.duckdb"
-    build_report_db(path)
+    wh = build_report_db(path)
+    auth.create_user(wh, "chuyenvien", "Mat-khau-dai-2025!", "analyst")
+    auth.create_user(wh, "lanhdao-tuphap", "Mat-khau-dai-2025!", "leader", "level:province")
     return path
 
 
@@ -46,6 +49,29 @@ def test_report_form06_writes_the_form(db, tmp_path):
 
     log = audit.read_log(Warehouse(db), action="export")
     assert (log["user_name"] == "chuyenvien").any() and log["target"].str.contains("bieu06").any()
+
+
+def test_report_user_scope_is_applied(db, tmp_path):
+    """--user exports what that account may see: a province-level account gets no district or commune rows."""
+    out = tmp_path / "tinh.xlsx"
+    result = run("report", "--form", "06", "--from", "2024-10-01", "--to", "2024-10-31", "--db", str(db),
+                 "--out", str(out), "--user", "lanhdao-tuphap")
+    assert result.returncode == 0, result.stderr
+    ws = openpyxl.load_workbook(out)["Biểu 06"]
+    labels = [ws.cell(r, 2).value for r in range(form06.DATA_FIRST_ROW, ws.max_row + 1)]
+    assert "Cấp tỉnh" in labels and "Cấp huyện" not in labels and "Cấp xã" not in labels
+
+
+def test_report_unknown_user_is_refused(db, tmp_path):
+    result = run("report", "--form", "06", "--from", "2024-10-01", "--to", "2024-10-31", "--db", str(db),
+                 "--out", str(tmp_path / "x.xlsx"), "--user", "khong-co-ai")
+    assert result.returncode == 2 and "Không có tài khoản «khong-co-ai»" in result.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_help_says_what_no_user_means():
+    result = run("report", "--help")
+    assert result.returncode == 0 and "toàn tỉnh" in result.stdout and "--user" in result.stdout
 
 
 def test_report_one_level(db, tmp_path):

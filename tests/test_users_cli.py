@@ -116,9 +116,9 @@ def test_main_reads_stdin_in_process(db, monkeypatch, capsys):
     """The same CLI called as a function (what `python -m kpi` dispatches to)."""
     import io
 
-    from kpi.cli.users import main
+    from kpi.cli.main import main
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
-    assert main(["add", "lan", "--role", "leader", "--scope", "level:district", "--db", str(db)]) == 0
+    assert main(["users", "add", "lan", "--role", "leader", "--scope", "level:district", "--db", str(db)]) == 0
     assert "lan" in capsys.readouterr().out
     assert auth.authenticate(Warehouse(db), "lan", PASSWORD).scope.level == "district"

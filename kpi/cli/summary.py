@@ -12,13 +12,21 @@ from kpi.warehouse.db import Warehouse, WarehouseError
 from kpi.measures.periods import custom, parse_iso
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kpi summary", description="Chỉ số KPI của một kỳ")
-    parser.add_argument("--db", default=None)
+NAMES = ("summary",)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("summary", help="chỉ số KPI của một kỳ (JSON hoặc bảng)",
+                                   description="Chỉ số KPI của một kỳ, toàn tỉnh và theo cấp.")
+    parser.add_argument("--db", default=None, help="đường dẫn tệp DuckDB")
     parser.add_argument("--from", dest="start", required=True, help="ngày đầu kỳ, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="ngày cuối kỳ, YYYY-MM-DD")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+    parser.add_argument("--json", action="store_true", help="in JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print ``metrics.summary`` of the period: JSON, or a table with targets and verdicts."""
     try:
         period = custom(parse_iso(args.start), parse_iso(args.end))
         wh = Warehouse(args.db)

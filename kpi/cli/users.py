@@ -33,19 +33,16 @@ class CliError(Exception):
     """An error worth one line to the operator; exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # noqa: D401 - argparse hook
-        if message.startswith("unrecognized arguments"):
-            # Not echoed: an operator may have typed a password as an argument.
-            message = "có tham số không nhận được (mật khẩu chỉ đọc từ đầu vào chuẩn, không qua tham số)"
-        raise CliError(f"Tham số không hợp lệ: {message}. Xem: python -m kpi users --help")
+NAMES = ("users",)
 
 
-def _parser() -> argparse.ArgumentParser:
+def register(subparsers) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="đường dẫn tệp DuckDB (mặc định: TTHC_DB hoặc data/warehouse.duckdb)")
-    parser = _Parser(prog="python -m kpi users", description="Quản lý tài khoản người dùng.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = subparsers.add_parser("users", help="quản lý tài khoản người dùng",
+                                   description="Quản lý tài khoản người dùng.")
+    parser.set_defaults(func=run)
+    sub = parser.add_subparsers(dest="action", required=True, metavar="VIỆC")
     add = sub.add_parser("add", parents=[common], help="tạo tài khoản (mật khẩu đọc từ stdin)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=auth.ROLES)
@@ -53,21 +50,35 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--email")
     add.add_argument("--no-password", action="store_true",
                      help="tài khoản chỉ đăng nhập một lần (SSO) qua email, không có mật khẩu")
-    pw = sub.add_parser("set-password", parents=[common], help="đặt lại mật khẩu (đọc từ stdin)")
-    pw.add_argument("name")
-    ls = sub.add_parser("list", parents=[common], help="liệt kê tài khoản")
-    ls.add_argument("--json", action="store_true", help="in JSON")
-    un = sub.add_parser("unlock", parents=[common], help="mở khoá tài khoản")
-    un.add_argument("name")
+    sub.add_parser("set-password", parents=[common], help="đặt lại mật khẩu (đọc từ stdin)").add_argument("name")
+    sub.add_parser("list", parents=[common], help="liệt kê tài khoản").add_argument(
+        "--json", action="store_true", help="in JSON")
+    sub.add_parser("unlock", parents=[common], help="mở khoá tài khoản").add_argument("name")
     role = sub.add_parser("set-role", parents=[common], help="đổi vai trò")
     role.add_argument("name")
     role.add_argument("role", choices=auth.ROLES)
     scope = sub.add_parser("set-scope", parents=[common], help="đổi phạm vi")
     scope.add_argument("name")
     scope.add_argument("scope")
-    for command in ("deactivate", "activate"):
-        sub.add_parser(command, parents=[common], help=f"{command} tài khoản").add_argument("name")
-    return parser
+    for action in ("deactivate", "activate"):
+        sub.add_parser(action, parents=[common], help=f"{action} tài khoản").add_argument("name")
+
+
+def refused(argv: list[str], message: str) -> str:
+    """Word a refused call without echoing it (a password may have been typed) and audit it."""
+    if message.startswith("unrecognized arguments"):
+        message = "có tham số không nhận được (mật khẩu chỉ đọc từ đầu vào chuẩn, không qua tham số)"
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--db")
+    known, _ = pre.parse_known_args(argv)
+    action = argv[1] if len(argv) > 1 and not argv[1].startswith("-") else None
+    try:
+        # Only the sub-command is recorded: the refused arguments might hold a secret.
+        audit.record(Warehouse(config.db_path(known.db)), audit.cli_actor(), "cli",
+                     f"users {action or ''}".strip(), {"error": "invalid arguments"}, success=False)
+    except Exception:  # noqa: BLE001 - auditing a refused call must not hide the refusal
+        pass
+    return f"Tham số không hợp lệ: {message}. Xem: python -m kpi users --help"
 
 
 def read_password(stdin=None) -> str:
@@ -119,33 +130,33 @@ def _print_list(users: list[dict], as_json: bool) -> None:
 
 def _run(args: argparse.Namespace, wh: Warehouse, actor: str) -> str | None:
     """Do the command; returns a success line to print (None: output already printed)."""
-    if args.command == "add":
+    if args.action == "add":
         password = None if args.no_password else read_password()
         user = auth.create_user(wh, args.name, password, args.role, args.scope, args.email, actor=actor)
         return f"Đã tạo tài khoản {user.name} ({user.role})."
-    if args.command == "set-password":
+    if args.action == "set-password":
         password = read_password()
         auth.set_password(wh, args.name, password, actor=actor)
         return f"Đã đặt mật khẩu mới cho {auth.normalize_name(args.name)}."
-    if args.command == "list":
+    if args.action == "list":
         _print_list(auth.list_users(wh), args.json)
         return None
-    if args.command == "unlock":
+    if args.action == "unlock":
         auth.unlock(wh, args.name, actor)
         return f"Đã mở khoá {auth.normalize_name(args.name)}."
-    if args.command == "set-role":
+    if args.action == "set-role":
         auth.set_role(wh, args.name, args.role, actor)
         return f"Đã đổi vai trò của {auth.normalize_name(args.name)} thành {args.role}."
-    if args.command == "set-scope":
+    if args.action == "set-scope":
         auth.set_scope(wh, args.name, args.scope, actor)
         return f"Đã đổi phạm vi của {auth.normalize_name(args.name)}."
-    if args.command == "deactivate":
+    if args.action == "deactivate":
         auth.deactivate(wh, args.name, actor)
         return f"Đã vô hiệu hoá {auth.normalize_name(args.name)}."
-    if args.command == "activate":
+    if args.action == "activate":
         auth.activate(wh, args.name, actor)
         return f"Đã kích hoạt lại {auth.normalize_name(args.name)}."
-    raise CliError(f"Lệnh không có: {args.command}")  # pragma: no cover - argparse prevents it
+    raise CliError(f"Lệnh không có: {args.action}")  # pragma: no cover - argparse prevents it
 
 
 def _audit_detail(args: argparse.Namespace) -> dict:
@@ -154,30 +165,10 @@ def _audit_detail(args: argparse.Namespace) -> dict:
     return {k: getattr(args, k) for k in keep if getattr(args, k, None) not in (None, False)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def run(args: argparse.Namespace) -> int:
     actor = audit.cli_actor()
-    # --db is found even when the rest does not parse, so a refused call is audited too.
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--db")
-    known, _ = pre.parse_known_args(argv)
-    try:
-        args = _parser().parse_args(argv)
-    except CliError as error:
-        print(error, file=sys.stderr)
-        command = argv[0] if argv and not argv[0].startswith("-") else None
-        try:
-            # Only the sub-command is recorded: the refused arguments might hold a secret.
-            audit.record(Warehouse(config.db_path(known.db)), actor, "cli", f"users {command or ''}".strip(),
-                         {"error": "invalid arguments"}, success=False)
-        except Exception:  # noqa: BLE001 - auditing a refused call must not hide the refusal
-            pass
-        return 2
-    except SystemExit as exit_:  # --help
-        return int(exit_.code or 0)
-
     wh = Warehouse(config.db_path(args.db))
-    target = f"users {args.command}" + (f" {auth.normalize_name(args.name)}" if getattr(args, "name", None) else "")
+    target = f"users {args.action}" + (f" {auth.normalize_name(args.name)}" if getattr(args, "name", None) else "")
     try:
         message = _run(args, wh, actor)
     except (auth.AuthError, CliError, WarehouseError, duckdb.Error, OSError) as error:

@@ -73,7 +73,7 @@ KPIS: dict[str, KPI] = {
         # to handle in P (received in P + carried over = resolved + in progress).
         KPI(key="progress_rate_766", numerator="resolved_early + resolved_on_time + in_progress_within",
             denominator="resolved + in_progress", family="dossier", numerator_count="in_time_766", plan_order=2,
-            in_summary=False, color="#56B4E9"),
+            color="#56B4E9"),
         # Over the rows whose flag is known: a file without the column, and Biểu 06 (which has
         # no digitization / e-result figures), stay out of numerator and denominator.
         KPI(key="digitization_rate", numerator="received_digitized", denominator="received_digitized_known",

@@ -241,3 +241,9 @@ def gap_count(numerator: int, denominator: int, threshold: float, direction: str
     if direction == ">=":
         return max(0, math.ceil(round(exact, 9)))
     return max(0, math.ceil(round(-exact, 9)))
+
+
+# For kpi.plan.store, which writes a confirmed plan's targets inside its own transaction (one target key,
+# and the copy of a year's inherited targets before a new version).
+KEY_SQL = _KEY_SQL
+copy_inherited = _copy_inherited

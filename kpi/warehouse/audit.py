@@ -24,6 +24,8 @@ edits (kpi.measures.targets), exports (pages). Action names in use:
                        written when the file is downloaded)
 ``target.set``         one target changed: year, indicator, level, unit, old → new (kpi.measures.targets)
 ``target.confirm``     a year's inherited targets adopted as its own
+``plan.import``        a plan document read and its proposal stored (kpi.plan.store)
+``plan.confirm``       a reviewed plan adopted: new target versions, manual targets, tasks
 ``meeting_link.create`` / ``meeting_link.revoke``  read-only meeting links (kpi.access.sessions)
 =====================  ==============================================
 

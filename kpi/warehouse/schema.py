@@ -345,6 +345,25 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE targets ADD COLUMN IF NOT EXISTS plan_doc_id BIGINT;
     """,
+    # 9: the QĐ 766 scores the national portal published (etl/portal766.py) and the figures an admin enters
+    # for it (kpi/measures/published.py): one row per unit, group and sub-indicator (metric NULL = the group,
+    # grp 'TOTAL' = the total); the province's own row has unit_type 'ADMINISTRATIVE_UNIT' and no unit_id, a
+    # portal unit not found in the registry keeps unit_id NULL and its portal name. The portal's data-quality
+    # flags are kept as they came.
+    """
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS metric VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS source VARCHAR DEFAULT 'portal';
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS unit_type VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS unit_name VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS unit_code VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS numerator DOUBLE;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS denominator DOUBLE;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS ratio DOUBLE;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS quality_status VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS quality_message VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS created_by VARCHAR;
+    ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS created_at TIMESTAMP;
+    """,
 ]
 
 

@@ -1,0 +1,347 @@
+"""The provincial service index of Decision 766/QĐ-TTg (DOMAIN §6), simulated from our data.
+
+The national portal scores the province and each unit out of 100 in six groups. ``SUBS``
+is the one table of its sub-indicators (group, portal code, maximum, formula kind,
+threshold, input); the formulas are reverse-engineered (*not official*) and checked on
+the peers' published figures, e.g. Hà Nội 2026 (hoang31201/766-HaNoi,
+history/quality/2026-10-10.json): satisfaction 73,72% → 6·0,7372/0,90 = 4,91; PAKN on
+time 22,19% → 1,33; payment 6·0,5366 + min(2; 2,5·0,3776) + 2,5·0,2115 = 4,69.
+
+Inputs are the counts of ``kpi.measures.metrics`` (never a second count of dossiers):
+TDGQ is 20 × ``progress_rate_766``; e-results and digitization are their plan KPIs;
+satisfaction is over every dossier received (the portal's denominator), PAKN satisfaction
+over every PAKN handled, each only where ratings are known. What our exports do not carry
+(CKMB publication, payments, reuse of data …) is "no data" unless the portal import or an
+admin's entry (``kpi.measures.published``) gives it. A published score wins wherever it
+exists. Missing data is never 0: a group without data has score None, and a total over
+fewer than 100 points is ``partial`` with the points it covers (``max_covered``).
+
+Unit types: the province is ADMINISTRATIVE_UNIT, provincial agencies AGENCY, communes
+COMMUNE (districts, before 01/07/2025, DISTRICT). The CKMB publication sub-indicators
+are the province's procedures: a commune (or district) inherits the province's figures,
+as the portal shows them (every commune of Hà Nội carries the province's 0/79, 65/80,
+78/80), while an agency is scored on its own entry only. Peers are units of one type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+import pandas as pd
+
+from kpi import config
+from kpi.measures import metrics, published
+from kpi.measures.filters import Filters, Scope
+from kpi.measures.levels import COMMUNE, DISTRICT, LEVELS, PROVINCE
+from kpi.measures.periods import Period
+from kpi.text import index766 as index_text
+from kpi.warehouse.db import Warehouse
+
+GROUPS = ("CKMB", "TDGQ", "CLGQ", "TTTT", "MDHL", "MDSH")
+GROUP_MAX = {"CKMB": 18.0, "TDGQ": 20.0, "CLGQ": 12.0, "TTTT": 10.0, "MDHL": 18.0, "MDSH": 22.0}
+RATES_ONLY_GROUPS = ("CLGQ",)  # formula not public: rates, no score
+LINEAR, THRESHOLD, RATES_ONLY = "linear", "threshold", "rates_only"
+SIMULATED, PORTAL, MANUAL, MIXED = "simulated", "portal", "manual", "mixed"
+UNIT_TYPES = {PROVINCE: "AGENCY", DISTRICT: "DISTRICT", COMMUNE: "COMMUNE"}
+GROUP_COLOURS = {"CKMB": "#6a3d9a", "TDGQ": "#1f78b4", "CLGQ": "#33a02c", "TTTT": "#ff7f00", "MDHL": "#e31a1c",
+                 "MDSH": "#b15928"}
+
+
+@dataclass(frozen=True)
+class SubIndicator:
+    """One sub-indicator of the index, with the same metadata shape as a KPI definition."""
+
+    key: str            # the portal's metric code
+    group: str
+    maximum: float
+    kind: str = LINEAR  # linear: max × rate; threshold: min(max, max × rate / threshold); rates_only: no score
+    threshold: float | None = None
+    input_kpi: str | None = None   # a ``metrics.KPIS`` rate is the input …
+    numerator: str | None = None   # … or numerator / denominator of counts, over rows where ``known`` > 0
+    denominator: str | None = None
+    known: str | None = None
+    full_when_empty: bool = False  # full marks when the unit had nothing to handle ("6 when there is no PAKN")
+    inherited: bool = False        # a commune / district takes the province's figure (CKMB publication)
+    drill: tuple[str, ...] = ()    # metrics.DRILL_SETS behind the points it loses
+    direction: str = "up"
+
+    @property
+    def label(self) -> str:
+        return index_text.SUB_LABELS[self.key]
+
+    @property
+    def colour(self) -> str:
+        return GROUP_COLOURS[self.group]
+
+    @property
+    def from_data(self) -> bool:
+        """Whether our own records can give its input (else only the portal or an admin's entry)."""
+        return bool(self.input_kpi or self.numerator)
+
+
+SUBS: tuple[SubIndicator, ...] = (
+    SubIndicator("PUBLISH_ON_TIME", "CKMB", 6, inherited=True),
+    SubIndicator("PUBLIC_UPDATE_ON_TIME", "CKMB", 4, inherited=True),
+    SubIndicator("PUBLIC_CONTENT_FULL", "CKMB", 2, inherited=True),
+    SubIndicator("DOSSIER_SYNC", "CKMB", 6),
+    SubIndicator("ON_TIME", "TDGQ", 20, input_kpi="progress_rate_766",
+                 drill=("resolved_overdue", "in_progress_overdue")),
+    SubIndicator("FULL", "CLGQ", 0, RATES_ONLY),
+    SubIndicator("ONLINE_DOSSIERS", "CLGQ", 0, RATES_ONLY, input_kpi="online_rate"),
+    SubIndicator("ONLINE_ON_TIME", "CLGQ", 0, RATES_ONLY),
+    # TTTT = 6·A + min(2, 2,5·B) + 2,5·C, capped at the group's 10 points.
+    SubIndicator("PAY_DOSSIERS", "TTTT", 6),
+    SubIndicator("PAY_FORMALITIES", "TTTT", 2, THRESHOLD, 0.8),
+    SubIndicator("PAY_PROVISION", "TTTT", 2.5),
+    SubIndicator("DOSSIER_RECEIVING_SATISFACTION", "MDHL", 6, THRESHOLD, 0.90, numerator="satisfied",
+                 denominator="received", known="rated"),
+    SubIndicator("PETITION_PROCESSING_ON_TIME", "MDHL", 6, input_kpi="pakn_on_time_rate", full_when_empty=True),
+    SubIndicator("PETITION_HANDLING_SATISFACTION", "MDHL", 6, numerator="pakn_satisfied", denominator="pakn_handled",
+                 known="pakn_rated", full_when_empty=True),
+    SubIndicator("ORIGINAL_RESULT_AVAILABLE", "MDSH", 6, input_kpi="e_result_rate", drill=("resolved",)),
+    SubIndicator("SO_HOA_GIAY_TO_GIAI_QUYET", "MDSH", 4, input_kpi="digitization_rate", drill=("received",)),
+    SubIndicator("REUSED_DIGITIZED_DATA", "MDSH", 2, THRESHOLD, 0.8),
+    SubIndicator("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "MDSH", 4),
+    SubIndicator("CITIZEN_DATA_CONNECTED_DOSSIER", "MDSH", 2),
+    SubIndicator("CITIZEN_DATA_CONNECTED_FORMALITY", "MDSH", 2),
+    SubIndicator("ELECTRONIC_CERTIFIED_COPY", "MDSH", 2),
+)
+SUB_BY_KEY = {sub.key: sub for sub in SUBS}
+
+
+# -- formulas -----------------------------------------------------------------------------
+def sub_score(sub: SubIndicator, rate: float | None) -> float | None:
+    """The points a rate earns (None: no data, or a rates-only sub-indicator)."""
+    if rate is None or sub.kind == RATES_ONLY:
+        return None
+    rate = max(0.0, float(rate))
+    if sub.kind == THRESHOLD:
+        return min(sub.maximum, sub.maximum * rate / sub.threshold)
+    return sub.maximum * min(rate, 1.0)
+
+
+def grade(total: float | None, covered: float) -> int | None:
+    """Index into ``kpi.text.index766.GRADE_LABELS`` of total / covered points (setting index_grade_bands)."""
+    if total is None or covered <= 0:
+        return None
+    bands = [float(b) for b in str(config.get("index_grade_bands")).split(",") if b.strip()]
+    share = 100.0 * total / covered
+    return next((i for i, band in enumerate(bands) if share >= band - 1e-9), len(bands))
+
+
+# -- results ------------------------------------------------------------------------------
+@dataclass
+class SubScore:
+    key: str
+    group: str
+    maximum: float
+    rate: float | None = None
+    score: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    source: str | None = None
+    quality: str | None = None  # the portal's data-quality flag and message, as given
+
+
+@dataclass
+class GroupScore:
+    group: str
+    maximum: float
+    score: float | None
+    max_covered: float
+    partial: bool
+    source: str | None
+    subs: list[SubScore]
+
+
+@dataclass
+class IndexScore:
+    """The index of one scope: the province, a level or a unit."""
+
+    key: str          # unit_id, level, or 'province'
+    name: str
+    kind: str         # province | level | unit
+    unit_type: str
+    level: str | None
+    groups: dict[str, GroupScore]
+    total: float | None
+    max_covered: float
+    partial: bool
+    grade: int | None
+    source: str | None
+    counts: dict = dc_field(default_factory=dict, repr=False)
+
+
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value))
+
+
+def simulated_input(sub: SubIndicator, row: dict, has_feedback: bool) -> tuple[float | None, float | None, float | None]:
+    """(rate, numerator, denominator) our counts give; rate None when they say nothing."""
+    if sub.input_kpi:
+        num, den = row.get(f"{sub.input_kpi}__num", 0), row.get(f"{sub.input_kpi}__den", 0)
+        rate = row.get(sub.input_kpi)
+        rate = float(rate) if _known(rate) else None
+    elif sub.numerator:
+        num, den = row.get(sub.numerator, 0), row.get(sub.denominator, 0)
+        known = row.get(sub.known, 1) if sub.known else 1
+        rate = float(num) / float(den) if den and known else None
+    else:
+        return None, None, None
+    if rate is None and sub.full_when_empty and has_feedback and not den:
+        return 1.0, 0, 0  # the unit had no PAKN to handle: full marks (DOMAIN §6)
+    return rate, (float(num) if rate is not None else None), (float(den) if rate is not None else None)
+
+
+def _from_published(sub: SubIndicator, found: dict) -> SubScore:
+    rate = found["ratio"] if _known(found.get("ratio")) else None
+    if rate is not None and found.get("source") == PORTAL:
+        rate = rate / 100.0  # the portal writes 72.23 for 72,23%
+    score = found["score"] if _known(found.get("score")) else sub_score(sub, rate)
+    quality = " — ".join(str(found[k]) for k in ("quality_status", "quality_message") if _known(found.get(k))) or None
+    return SubScore(sub.key, sub.group, sub.maximum, rate, score,
+                    found["numerator"] if _known(found.get("numerator")) else None,
+                    found["denominator"] if _known(found.get("denominator")) else None,
+                    found.get("source") or PORTAL, quality)
+
+
+def score_subs(row: dict, own: dict, inherited: dict, has_feedback: bool, inherits: bool) -> list[SubScore]:
+    """Every sub-indicator of one scope: published / entered where it exists, else simulated."""
+    out = []
+    for sub in SUBS:
+        found = own.get((sub.group, sub.key)) or (inherited.get((sub.group, sub.key)) if inherits and sub.inherited
+                                                  else None)
+        if found is not None:
+            out.append(_from_published(sub, found))
+            continue
+        rate, num, den = simulated_input(sub, row, has_feedback)
+        out.append(SubScore(sub.key, sub.group, sub.maximum, rate, sub_score(sub, rate), num, den,
+                            SIMULATED if rate is not None else None))
+    return out
+
+
+def _one_source(sources: list[str | None]) -> str | None:
+    known = {s for s in sources if s}
+    return known.pop() if len(known) == 1 else (MIXED if known else None)
+
+
+def group_score(group: str, subs: list[SubScore], published_row: dict | None = None) -> GroupScore:
+    """A group's points: the sum of its scored sub-indicators (capped at the group maximum), None
+    without any; partial when they cover fewer points than the maximum. A published group score wins."""
+    mine = [s for s in subs if s.group == group]
+    if published_row is not None and _known(published_row.get("score")):
+        return GroupScore(group, GROUP_MAX[group], float(published_row["score"]), GROUP_MAX[group], False,
+                          published_row.get("source") or PORTAL, mine)
+    scored = [s for s in mine if s.score is not None]
+    if group in RATES_ONLY_GROUPS or not scored:
+        return GroupScore(group, GROUP_MAX[group], None, 0.0, True, _one_source([s.source for s in mine]), mine)
+    covered = min(GROUP_MAX[group], sum(s.maximum for s in scored))
+    score = min(GROUP_MAX[group], sum(s.score for s in scored))
+    return GroupScore(group, GROUP_MAX[group], score, covered, covered < GROUP_MAX[group] - 1e-9,
+                      _one_source([s.source for s in scored]), mine)
+
+
+def total_of(groups: dict[str, GroupScore], published_total: dict | None = None) -> tuple:
+    """(total, max_covered, partial, source) over the groups that have data; a published total wins."""
+    if published_total is not None and _known(published_total.get("score")):
+        return float(published_total["score"]), 100.0, False, published_total.get("source") or PORTAL
+    with_data = [g for g in groups.values() if g.score is not None]
+    if not with_data:
+        return None, 0.0, True, None
+    covered = sum(g.max_covered for g in with_data)
+    return (sum(g.score for g in with_data), covered, covered < 100 - 1e-9,
+            _one_source([g.source for g in with_data]))
+
+
+def score_scope(key: str, name: str, kind: str, unit_type: str, level: str | None, row: dict,
+                own: dict, inherited: dict, has_feedback: bool) -> IndexScore:
+    """The whole index of one scope from its counts row and the published rows that concern it."""
+    inherits = unit_type in ("COMMUNE", "DISTRICT") or kind == "level"
+    subs = score_subs(row, own, inherited, has_feedback, inherits)
+    groups = {g: group_score(g, subs, own.get((g, None))) for g in GROUPS}
+    total, covered, partial, source = total_of(groups, own.get((published.TOTAL, None)))
+    return IndexScore(key, name, kind, unit_type, level, groups, total, covered, partial, grade(total, covered),
+                      source, row)
+
+
+# -- the index of a selection -------------------------------------------------------------
+@dataclass
+class IndexReport:
+    period: Period
+    province: IndexScore
+    levels: list[IndexScore]
+    units: list[IndexScore]
+    unmatched: list[str]  # portal units not found in the registry (their scores are kept, not used)
+
+
+def _lookup(rows: pd.DataFrame) -> dict:
+    """{unit_id or None (the province): {(grp, metric or None): row dict}}."""
+    out: dict = {}
+    for record in rows.to_dict("records"):
+        unit = None if record["unit_type"] == published.PROVINCE_TYPE else record["unit_id"]
+        if unit is None and record["unit_type"] != published.PROVINCE_TYPE:
+            continue  # a portal unit we could not match
+        metric = record["metric"] if _known(record["metric"]) else None
+        out.setdefault(unit, {})[(record["grp"], metric)] = record
+    return out
+
+
+def _has_feedback(con) -> bool:
+    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM feedback)").fetchone()[0])
+
+
+def compute(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None) -> IndexReport:
+    """The index of the selection: the province (or the scope's total), each level and each unit.
+
+    One counting query grouped by level and unit (``metrics.counts``); levels and the total are
+    its sums, so a level's TDGQ is exactly 20 × the ``progress_rate_766`` of ``kpi summary``."""
+    counts = metrics.counts(wh, period, filters, scope, ("level", "unit"))
+    with wh.read() as con:
+        rows = published.in_force(con, period)
+        has_feedback = _has_feedback(con)
+        names = dict(con.execute("SELECT unit_id, name FROM units").fetchall())
+    lookup = _lookup(rows)
+    province_pub = lookup.get(None, {})
+    count_columns = [c for c in counts.columns if c not in ("level", "unit_id")]
+    total_row = metrics.add_rates(counts[count_columns].sum().to_frame().T.astype("int64")).iloc[0].to_dict()
+    province = score_scope("province", index_text.PROVINCE_NAME, "province", published.PROVINCE_TYPE, None,
+                           total_row, province_pub if _whole_province(filters, scope) else {}, province_pub,
+                           has_feedback)
+    levels = []
+    by_level = metrics.add_rates(counts.groupby("level", as_index=False)[count_columns].sum())
+    for row in by_level.to_dict("records"):
+        levels.append(score_scope(row["level"], row["level"], "level", UNIT_TYPES.get(row["level"], ""), row["level"],
+                                  row, {}, province_pub, has_feedback))
+    levels.sort(key=lambda s: LEVELS.index(s.level) if s.level in LEVELS else 99)
+    unit_level = counts.groupby("unit_id")["level"].first().to_dict()
+    by_unit = metrics.add_rates(counts.groupby("unit_id", as_index=False)[count_columns].sum())
+    units = [score_scope(row["unit_id"], names.get(row["unit_id"], row["unit_id"]), "unit",
+                         UNIT_TYPES.get(unit_level[row["unit_id"]], ""), unit_level[row["unit_id"]], row,
+                         lookup.get(row["unit_id"], {}), province_pub, has_feedback)
+             for row in by_unit.to_dict("records")]
+    unmatched = sorted({r["unit_name"] for r in rows.to_dict("records")
+                        if not _known(r["unit_id"]) and r["unit_type"] != published.PROVINCE_TYPE
+                        and _known(r["unit_name"])})
+    return IndexReport(period, province, levels, units, unmatched)
+
+
+def _whole_province(filters: Filters | None, scope: Scope | None) -> bool:
+    """Whether the selection is the whole province (only then is the portal's province score its score)."""
+    whole_filters = filters is None or (not filters.level and not filters.unit_ids and not filters.fields)
+    return whole_filters and (scope is None or scope.is_province)
+
+
+def monthly(wh: Warehouse, period: Period, filters: Filters | None = None,
+            scope: Scope | None = None) -> list[tuple[Period, IndexScore]]:
+    """The province's index month by month over ``period`` (the trend; simulated unless published)."""
+    counts = metrics.add_rates(metrics.counts(wh, period, filters, scope, ("month",)))
+    parts = {part.start: part for part in period.months()}
+    out = []
+    with wh.read() as con:
+        has_feedback = _has_feedback(con)
+        for row in counts.to_dict("records"):
+            part = parts[pd.Timestamp(row["period_start"]).date()]
+            province_pub = _lookup(published.in_force(con, part)).get(None, {})
+            own = province_pub if _whole_province(filters, scope) else {}
+            out.append((part, score_scope("province", index_text.PROVINCE_NAME, "province", published.PROVINCE_TYPE,
+                                          None, row, own, province_pub, has_feedback)))
+    return out
