@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from etl import formats
 from etl.columns import summary_lines
 from etl.headers import KIND_LABELS
 from etl.load import UndoError, history, load_file, undo_batch
@@ -23,9 +24,11 @@ _SEVERITY = {OK: 0, REJECTED: 1, REFUSED: 2}
 
 def _summary(result, db: str) -> str:
     c = result.counts
+    other = formats.by_name(result.kind)  # Biểu 06, portal scores: their format's own label
+    where = f", trang «{result.sheet}», tiêu đề ở dòng {result.header_row}" if result.header_row else ""
     lines = [
-        f"{result.file_name}: lượt nạp #{result.batch_id} — {KIND_LABELS.get(result.kind, result.kind)}, "
-        f"trang «{result.sheet}», tiêu đề ở dòng {result.header_row}",
+        f"{result.file_name}: lượt nạp #{result.batch_id} — "
+        f"{other.label if other else KIND_LABELS.get(result.kind, result.kind)}{where}",
         f"  đọc {_n(c['rows_read'])} dòng · nạp {_n(c['rows_loaded'])} · bị loại {_n(c['rows_rejected'])} · "
         f"mới {_n(c['new'])} · cập nhật {_n(c['updated'])} · không đổi {_n(c['unchanged'])} · "
         f"trùng mã trong tệp {_n(c['duplicates'])}",

@@ -25,6 +25,8 @@ def _note(kind: str, verdict) -> str:
 
 def column_rows(kind: str, verdicts: list) -> list[dict]:
     """One row per source column: header, field label (or 'not used'), confidence word, note."""
+    if not verdicts:  # a format without mapped columns (Biểu 06, portal scores)
+        return []
     labels = {name: spec.label for name, spec in FIELDS[kind].items()}
     return [{quality_text.COLUMN_HEAD: v.label,
              quality_text.FIELD_HEAD: labels.get(v.field, quality_text.IGNORED_FIELD) if v.field else quality_text.IGNORED_FIELD,

@@ -247,10 +247,40 @@ def prepare_form06(source, file_name: str | None = None, *, wh: Warehouse | None
         raise FileRefused(raw.file_name, "Không tìm thấy dòng số thứ tự cột (1) (2) … (13) của Biểu số 06/VPCP/KSTT. "
                                          "Hãy dùng đúng mẫu biểu của Thông tư 01/2020/TT-VPCP.")
     sheet, top, cols = found
-    cells = sheet.cells
-    title_unit, title_period = title_info(cells, top)
+    title_unit, title_period = title_info(sheet.cells, top)
     problems: list[str] = []
+    unit_id, unit_name, unit_level = _reporting_unit(wh, unit_id, title_unit, problems)
+    period = period or title_period
+    problems += _period_problems(period)
+    unit = _Reporter(unit_id, unit_name, unit_level, scope)
+    rows = _read_rows(sheet, top, cols, unit)
+    if rows["read"] == 0:
+        problems.append("Biểu không có dòng số liệu nào dưới dòng số thứ tự cột.")
+    return Form06Prepared(
+        file_name=raw.file_name, sha256=raw.sha256, sheet=sheet.name, header_row=top + 1,
+        unit_id=unit_id, unit_name=unit_name, unit_level=unit_level,
+        period_from=period[0] if period else None, period_to=period[1] if period else None,
+        valid=rows["valid"], rejects=rows["rejects"], rows_read=rows["read"],
+        identities=rows["identities"], problems=problems, original=rows["original"],
+    )
 
+
+@dataclass(frozen=True)
+class _Reporter:
+    """The unit the form reports for, as its rows are checked against it and the uploader's scope."""
+
+    unit_id: str | None
+    name: str | None
+    level: str | None
+    scope: Scope | None
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.unit_id is not None and self.scope is not None and not self.scope.allows_unit(self.unit_id, self.level)
+
+
+def _reporting_unit(wh, unit_id, title_unit, problems: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(id, name, level) of the reporting unit: the upload form's choice, else the title block's name."""
     unit_name, unit_level = title_unit, None
     if unit_id is None and title_unit and wh is not None:
         unit_id = units_mod.resolve(wh, title_unit)
@@ -265,19 +295,25 @@ def prepare_form06(source, file_name: str | None = None, *, wh: Warehouse | None
         problems.append(
             f"Chưa xác định được đơn vị báo cáo{f' (“{title_unit}” chưa có trong danh mục)' if title_unit else ''}: "
             "hãy chọn đơn vị trong ô “Đơn vị báo cáo”.")
-    period = period or title_period
-    if period is None:
-        problems.append("Chưa xác định được kỳ báo cáo (không thấy “từ ngày … đến ngày …” ở đầu biểu): "
-                        "hãy nhập ngày bắt đầu và ngày kết thúc của kỳ.")
-    elif period[1] < period[0]:
-        problems.append(f"Kỳ báo cáo không hợp lệ: ngày kết thúc {period[1]:%d/%m/%Y} trước ngày bắt đầu {period[0]:%d/%m/%Y}.")
-    out_of_scope = (unit_id is not None and scope is not None and not scope.allows_unit(unit_id, unit_level))
+    return unit_id, unit_name, unit_level
 
+
+def _period_problems(period) -> list[str]:
+    if period is None:
+        return ["Chưa xác định được kỳ báo cáo (không thấy “từ ngày … đến ngày …” ở đầu biểu): "
+                "hãy nhập ngày bắt đầu và ngày kết thúc của kỳ."]
+    if period[1] < period[0]:
+        return [f"Kỳ báo cáo không hợp lệ: ngày kết thúc {period[1]:%d/%m/%Y} trước ngày bắt đầu {period[0]:%d/%m/%Y}."]
+    return []
+
+
+def _read_rows(sheet, top: int, cols: dict, unit: _Reporter) -> dict:
+    """Every data row under the column numbers: valid counts, rejects with reasons, the originals."""
+    cells = sheet.cells
     labels = {k: COLUMN_LABELS[k] for k in COLUMNS} | {1: COLUMN_LABELS[1], 2: COLUMN_LABELS[2]}
     valid, rejects, originals = [], [], []
     identities = {name: {"formula": spec[2], "holds": 0, "fails": 0} for name, spec in IDENTITIES.items()}
     level = None
-    rows_read = 0
     for i in range(top + 1, len(cells)):
         line = cells.iloc[i]
         stt, label = _text(line.iloc[cols[1]]), _text(line.iloc[cols[2]])
@@ -290,61 +326,66 @@ def prepare_form06(source, file_name: str | None = None, *, wh: Warehouse | None
         if kind == "level":
             level = section or level
             continue
-        rows_read += 1
         original = {labels[k]: (stt if k == 1 else label if k == 2 else values_text[k]) for k in range(1, 14)}
         original = {k: v for k, v in original.items() if v != ""}
         originals.append(original)
-        numbers, reasons = {}, []
-        for k, text in values_text.items():
-            number = parse_count(text)
-            if number is None:
-                reasons.append((COLUMN_LABELS[k] + f" ({k})", text,
-                                f"Cột ({k}) «{text}» không phải số nguyên không âm: hãy ghi số hồ sơ (ví dụ 1.234)."))
-            numbers[k] = number
-        if not reasons:
-            status = {name: numbers[left] == sum(numbers[c] for c in right) for name, (left, right, _) in IDENTITIES.items()}
-            for name, ok in status.items():
-                identities[name]["holds" if ok else "fails"] += 1
-            if not (status["received_by_channel"] or status["received_by_outcome"]):
-                reasons.append((COLUMN_LABELS[3] + " (3)", values_text[3],
-                                f"Cột (3) = {numbers[3]} không bằng (4)+(5)+(6) = {numbers[4] + numbers[5] + numbers[6]} "
-                                f"cũng không bằng (7)+(11) = {numbers[7] + numbers[11]}: hãy kiểm tra lại số liệu dòng này."))
-            if not status["resolved_split"]:
-                reasons.append((COLUMN_LABELS[7] + " (7)", values_text[7],
-                                f"Cột (7) = {numbers[7]} khác (8)+(9)+(10) = {numbers[8] + numbers[9] + numbers[10]}: "
-                                "số đã giải quyết phải bằng trước hạn + đúng hạn + quá hạn."))
-            if not status["in_progress_split"]:
-                reasons.append((COLUMN_LABELS[11] + " (11)", values_text[11],
-                                f"Cột (11) = {numbers[11]} khác (12)+(13) = {numbers[12] + numbers[13]}: "
-                                "số đang giải quyết phải bằng trong hạn + quá hạn."))
-        section_problem = _section_level_problem(level, unit_level, unit_name or unit_id, scope, unit_id)
-        if section_problem:
-            reasons.append(("Cấp", LEVEL_LABELS.get(level, level), section_problem))
-        if out_of_scope:
-            reasons.append(("Đơn vị báo cáo", unit_name or unit_id,
-                            f"Đơn vị «{unit_name or unit_id}» nằm ngoài phạm vi được phân quyền của bạn: "
-                            "hãy nhờ người có quyền với đơn vị đó nạp."))
-        row_json = json.dumps(original, ensure_ascii=False)
+        numbers, reasons = _count_reasons(values_text, identities)
+        reasons += _unit_reasons(level, unit)
         if reasons:
-            for column_name, raw_value, reason in reasons:
-                rejects.append({"sheet": sheet.name, "row_number": i + 1, "column_name": column_name,
-                                "raw_value": raw_value, "reason": reason, "row_json": row_json})
+            row_json = json.dumps(original, ensure_ascii=False)
+            rejects += [{"sheet": sheet.name, "row_number": i + 1, "column_name": column_name, "raw_value": raw_value,
+                         "reason": reason, "row_json": row_json} for column_name, raw_value, reason in reasons]
             continue
-        valid.append({"level": level or unit_level, "field": label or NO_FIELD, "row_number": i + 1,
+        valid.append({"level": level or unit.level, "field": label or NO_FIELD, "row_number": i + 1,
                       **{COLUMNS[k]: numbers[k] for k in COLUMNS}})
     valid_frame = pd.DataFrame(valid, columns=["level", "field", "row_number", *VALUE_COLUMNS])
     if not valid_frame.empty:
         # The same lĩnh vực twice in one level: keep the last (as the dossier ETL keeps the last duplicate code).
         valid_frame = valid_frame.drop_duplicates(["level", "field"], keep="last").reset_index(drop=True)
-    if rows_read == 0:
-        problems.append("Biểu không có dòng số liệu nào dưới dòng số thứ tự cột.")
-    return Form06Prepared(
-        file_name=raw.file_name, sha256=raw.sha256, sheet=sheet.name, header_row=top + 1,
-        unit_id=unit_id, unit_name=unit_name, unit_level=unit_level,
-        period_from=period[0] if period else None, period_to=period[1] if period else None,
-        valid=valid_frame, rejects=pd.DataFrame(rejects, columns=REJECT_COLUMNS), rows_read=rows_read,
-        identities=identities, problems=problems, original=pd.DataFrame(originals),
-    )
+    return {"valid": valid_frame, "rejects": pd.DataFrame(rejects, columns=REJECT_COLUMNS), "read": len(originals),
+            "identities": identities, "original": pd.DataFrame(originals)}
+
+
+def _count_reasons(values_text: dict, identities: dict) -> tuple[dict, list[tuple[str, str, str]]]:
+    """The row's counts and why they cannot be stored: not a count, or the form's sums do not hold."""
+    numbers, reasons = {}, []
+    for k, text in values_text.items():
+        number = parse_count(text)
+        if number is None:
+            reasons.append((COLUMN_LABELS[k] + f" ({k})", text,
+                            f"Cột ({k}) «{text}» không phải số nguyên không âm: hãy ghi số hồ sơ (ví dụ 1.234)."))
+        numbers[k] = number
+    if reasons:
+        return numbers, reasons
+    status = {name: numbers[left] == sum(numbers[c] for c in right) for name, (left, right, _) in IDENTITIES.items()}
+    for name, ok in status.items():
+        identities[name]["holds" if ok else "fails"] += 1
+    if not (status["received_by_channel"] or status["received_by_outcome"]):
+        reasons.append((COLUMN_LABELS[3] + " (3)", values_text[3],
+                        f"Cột (3) = {numbers[3]} không bằng (4)+(5)+(6) = {numbers[4] + numbers[5] + numbers[6]} "
+                        f"cũng không bằng (7)+(11) = {numbers[7] + numbers[11]}: hãy kiểm tra lại số liệu dòng này."))
+    if not status["resolved_split"]:
+        reasons.append((COLUMN_LABELS[7] + " (7)", values_text[7],
+                        f"Cột (7) = {numbers[7]} khác (8)+(9)+(10) = {numbers[8] + numbers[9] + numbers[10]}: "
+                        "số đã giải quyết phải bằng trước hạn + đúng hạn + quá hạn."))
+    if not status["in_progress_split"]:
+        reasons.append((COLUMN_LABELS[11] + " (11)", values_text[11],
+                        f"Cột (11) = {numbers[11]} khác (12)+(13) = {numbers[12] + numbers[13]}: "
+                        "số đang giải quyết phải bằng trong hạn + quá hạn."))
+    return numbers, reasons
+
+
+def _unit_reasons(level: str | None, unit: _Reporter) -> list[tuple[str, str, str]]:
+    """Why a row cannot be stored for this reporting unit: its section's level, or the uploader's scope."""
+    reasons = []
+    section_problem = _section_level_problem(level, unit.level, unit.name or unit.unit_id, unit.scope, unit.unit_id)
+    if section_problem:
+        reasons.append(("Cấp", LEVEL_LABELS.get(level, level), section_problem))
+    if unit.out_of_scope:
+        reasons.append(("Đơn vị báo cáo", unit.name or unit.unit_id,
+                        f"Đơn vị «{unit.name or unit.unit_id}» nằm ngoài phạm vi được phân quyền của bạn: "
+                        "hãy nhờ người có quyền với đơn vị đó nạp."))
+    return reasons
 
 
 def _section_level_problem(section: str | None, unit_level: str | None, unit_name: str | None,

@@ -11,6 +11,8 @@ A file is read once (``etl.read.read_file``), then each format looks at the raw 
   and summary sheets (no such header) are skipped and named in the summary.
 - ``form06``: Biểu số 06/VPCP/KSTT, aggregated counts (``etl.form06_reader``), told by its
   column-number row (1) … (13).
+- ``portal766``: the national portal's QĐ 766 scores (``etl.portal766``): its evaluation JSON,
+  or an Excel table with a unit column and the six group columns.
 
 A new format is a new ``Format`` in ``FORMATS``, not new branches in the callers.
 """
@@ -90,10 +92,33 @@ def _prepare_records(raw: RawFile, detection: Detection, *, wh=None, scope=None,
                    detection=detection)
 
 
+def _detect_portal(raw: RawFile, **_) -> Detection | None:
+    from etl import portal766
+
+    if raw.format == "json":
+        return Detection(100.0)  # every JSON file is the portal's, or refused by its prepare with the reason
+    hit = portal766.detect_sheet(raw)
+    return Detection(90.0, [hit[0]]) if hit else None
+
+
+def _prepare_portal(raw: RawFile, detection: Detection, *, wh=None, period=None, **_):
+    from etl import portal766
+
+    return portal766.prepare(raw, wh=wh, period=period)
+
+
+def _load_portal(wh, prepared, *, user=None) -> tuple[int, str, dict]:
+    from etl import portal766
+
+    return portal766.load(wh, prepared, user=user)
+
+
 RECORDS = Format("records", "hồ sơ, PAKN, khảo sát (từng bản ghi)", record_sheets, _prepare_records)
 FORM06 = Format("form06", "Biểu số 06/VPCP/KSTT (số liệu tổng hợp)", _detect_form06, _prepare_form06, _load_form06)
 # Most specific first: a Biểu 06 is told by its number row; anything else with a header is records.
-FORMATS: tuple[Format, ...] = (FORM06, RECORDS)
+PORTAL766 = Format("portal766", "Điểm Chỉ số 766 công bố trên Cổng DVCQG", _detect_portal, _prepare_portal,
+                   _load_portal)
+FORMATS: tuple[Format, ...] = (PORTAL766, FORM06, RECORDS)
 
 
 def by_name(name: str | None) -> Format | None:

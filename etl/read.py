@@ -57,7 +57,7 @@ class RawFile:
     file_name: str
     data: bytes
     sha256: str
-    format: str  # xlsx | xls | csv
+    format: str  # xlsx | xls | csv | json (etl.portal766: no sheets, the bytes are read there)
     sheets: list[RawSheet]
 
 
@@ -101,6 +101,8 @@ def sniff_format(data: bytes, name: str) -> str:
         # some one-stop systems save an HTML page under an .xls name
         raise FileRefused(name, "Tệp là trang HTML được đặt đuôi .xls, không phải bảng tính thật. "
                                 "Hãy mở tệp bằng Excel, chọn Lưu thành (Save As) dạng .xlsx rồi nạp lại.")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return "json"  # the national portal's QĐ 766 evaluation (etl.portal766 reads it; no sheets)
     if b"\x00" in head or not _decodes(head):
         raise FileRefused(name, "Không phải tệp bảng tính (.xlsx, .xls hoặc .csv). Hãy xuất dữ liệu ra Excel rồi nạp lại.")
     return "csv"
@@ -162,6 +164,8 @@ def read_file(source: str | os.PathLike | bytes, file_name: str | None = None) -
     """Read every sheet of a spreadsheet as text cells, after the guards."""
     data, name = source_bytes(source, file_name)
     fmt = sniff_format(data, name)
+    if fmt == "json":
+        return RawFile(name, data, hashlib.sha256(data).hexdigest(), fmt, [])
     if fmt == "xlsx":
         check_archive(data, name)
     check_limits(data, name, fmt)

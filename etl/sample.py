@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
-import importlib.util
 import sys
 import time
 
 from etl import sample_data as D
+from etl.holidays import read_calendar
 from kpi import config
 from kpi.warehouse.db import Warehouse
+from kpi.measures import targets
 from kpi.measures.levels import COMMUNE, DISTRICT, PROVINCE, TWO_LEVEL_FROM, infer_level, unit_id_for
 from kpi.text import vi
 from kpi.text.normalize import fold
@@ -63,17 +63,24 @@ def _unit_random(name: str, seed: int, salt: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+def _unit(name, level, weight, group, *, parent=None, valid_from=None, valid_to=None, successor=None,
+          group2=None, weight2=None, from2=None) -> dict:
+    return dict(name=name, level=level, weight=weight, group=group, parent=parent, valid_from=valid_from,
+                valid_to=valid_to, successor=successor, group2=group2, weight2=weight2, from2=from2)
+
+
 def _units(seed: int) -> list[dict]:
     """Every unit with its validity, successor, volume weight, procedure group and quality."""
-    units: list[dict] = []
+    units = _department_units() + _local_units(seed)
+    for number, unit in enumerate(units, start=1):
+        _add_quality(unit, number, seed)
+    _check_units(units)
+    return units
 
-    def add(name, level, weight, group, *, parent=None, valid_from=None, valid_to=None, successor=None,
-            group2=None, weight2=None, from2=None):
-        units.append(dict(name=name, level=level, weight=weight, group=group, parent=parent,
-                          valid_from=valid_from, valid_to=valid_to, successor=successor,
-                          group2=group2, weight2=weight2, from2=from2))
 
-    # Provincial agencies and the 01/03/2025 restructuring.
+def _department_units() -> list[dict]:
+    """Provincial agencies and the 01/03/2025 restructuring (merged departments and their successors)."""
+    units = []
     merged_into: dict[str, list[str]] = {}
     for old, new in D.DEPARTMENT_SUCCESSORS.items():
         merged_into.setdefault(new, []).append(old)
@@ -81,65 +88,70 @@ def _units(seed: int) -> list[dict]:
     end_old = D.DEPARTMENT_MERGE - dt.timedelta(days=1)
     for name, weight in D.DEPARTMENTS:
         if name in D.DEPARTMENT_SUCCESSORS:
-            add(name, PROVINCE, weight, name, valid_to=end_old, successor=D.DEPARTMENT_SUCCESSORS[name])
+            units.append(_unit(name, PROVINCE, weight, name, valid_to=end_old, successor=D.DEPARTMENT_SUCCESSORS[name]))
         elif name in merged_into:
             absorbed = merged_into[name]
-            add(name, PROVINCE, weight, name, group2="+".join([name] + absorbed),
-                weight2=weight + sum(weights[a] for a in absorbed), from2=D.DEPARTMENT_MERGE)
+            units.append(_unit(name, PROVINCE, weight, name, group2="+".join([name] + absorbed),
+                               weight2=weight + sum(weights[a] for a in absorbed), from2=D.DEPARTMENT_MERGE))
         else:
-            add(name, PROVINCE, weight, name)
+            units.append(_unit(name, PROVINCE, weight, name))
     for new, olds in merged_into.items():
         if new not in weights:
-            add(new, PROVINCE, sum(weights[o] for o in olds), "+".join(olds), valid_from=D.DEPARTMENT_MERGE)
+            units.append(_unit(new, PROVINCE, sum(weights[o] for o in olds), "+".join(olds),
+                               valid_from=D.DEPARTMENT_MERGE))
+    return units
 
-    # Districts (22% of the volume) and communes (50%) until 30/06/2025.
+
+def _local_units(seed: int) -> list[dict]:
+    """Districts (22% of the volume) and communes (50%) until 30/06/2025, then the new communes."""
+    units = []
     end_three = TWO_LEVEL_FROM - dt.timedelta(days=1)
     size_total = sum(size for _, size in D.DISTRICTS)
     for district, size in D.DISTRICTS:
-        add(district, DISTRICT, 22.0 * size / size_total, "district", valid_to=end_three)
+        units.append(_unit(district, DISTRICT, 22.0 * size / size_total, "district", valid_to=end_three))
     new_weight: dict[str, float] = {}
     for district, size in D.DISTRICTS:
-        olds = D.COMMUNES[district]
-        news = D.NEW_COMMUNES[district]
+        olds, news = D.COMMUNES[district], D.NEW_COMMUNES[district]
         jitter = [(1.3 if o.startswith("phường") else 1.0) * (0.6 + 0.8 * _unit_random(o, seed, "w")) for o in olds]
         share = 50.0 * size / size_total / sum(jitter)
         district_share = 22.0 * size / size_total
         for i, (old, j) in enumerate(zip(olds, jitter)):
             successor = "UBND " + news[i * len(news) // len(olds)]
             weight = share * j
-            add("UBND " + old, COMMUNE, weight, "commune", parent=district, valid_to=end_three, successor=successor)
+            units.append(_unit("UBND " + old, COMMUNE, weight, "commune", parent=district, valid_to=end_three,
+                               successor=successor))
             # A new commune takes its predecessors' volume and their share of the district's.
             new_weight[successor] = new_weight.get(successor, 0.0) + weight * (1 + district_share / (50.0 * size / size_total))
     for district, _ in D.DISTRICTS:
         for new in D.NEW_COMMUNES[district]:
-            add("UBND " + new, COMMUNE, new_weight["UBND " + new], "commune_new", valid_from=TWO_LEVEL_FROM)
+            units.append(_unit("UBND " + new, COMMUNE, new_weight["UBND " + new], "commune_new",
+                               valid_from=TWO_LEVEL_FROM))
     mean_new = sum(new_weight.values()) / len(new_weight)
     for new in D.JOINING_COMMUNES:
-        add("UBND " + new, COMMUNE, 0.8 * mean_new * (0.6 + 0.8 * _unit_random(new, seed, "w")), "commune_new",
-            valid_from=TWO_LEVEL_FROM)
-
-    # Quality: most units meet the targets, a few named ones clearly do not.
-    for number, unit in enumerate(units, start=1):
-        name = unit["name"]
-
-        def r(salt: str) -> float:
-            return _unit_random(name, seed, salt)
-
-        unit["uno"] = number
-        unit["unit_id"] = unit_id_for(name)
-        # Named units miss the targets; so does about one commune in 25 (hash-chosen).
-        late = unit["level"] == COMMUNE and r("late") < 0.04
-        unsatisfying = unit["level"] == COMMUNE and r("unsat") < 0.04
-        unit["p_over"] = D.LATE_UNITS.get(name, 0.06 + 0.04 * r("over") if late else 0.002 + 0.014 * r("over"))
-        unit["p_bad"] = D.UNSATISFYING_UNITS.get(name, 0.08 + 0.03 * r("bad") if unsatisfying else 0.01 + 0.03 * r("bad"))
-        unit["dig_off"] = (r("dig") - 0.5) * 0.24
-        unit["e_off"] = (r("e") - 0.5) * 0.24 - (0.2 if r("elow") < 0.08 else 0.0)
-        unit["onl_off"] = (r("onl") - 0.5) * 0.2
-        unit["p_apology"] = 0.6 if r("apol") < 0.15 else 0.93
-        unit["fb_over"] = 0.06 if r("fblate") < 0.05 else 0.005 + 0.03 * r("fbover")
-        unit["fb_bad"] = 0.02 + 0.06 * r("fbbad")
-    _check_units(units)
+        units.append(_unit("UBND " + new, COMMUNE, 0.8 * mean_new * (0.6 + 0.8 * _unit_random(new, seed, "w")),
+                           "commune_new", valid_from=TWO_LEVEL_FROM))
     return units
+
+
+def _add_quality(unit: dict, number: int, seed: int) -> None:
+    """Most units meet the targets; named ones (and about one commune in 25, hash-chosen) clearly do not."""
+    name = unit["name"]
+
+    def r(salt: str) -> float:
+        return _unit_random(name, seed, salt)
+
+    unit["uno"] = number
+    unit["unit_id"] = unit_id_for(name)
+    late = unit["level"] == COMMUNE and r("late") < 0.04
+    unsatisfying = unit["level"] == COMMUNE and r("unsat") < 0.04
+    unit["p_over"] = D.LATE_UNITS.get(name, 0.06 + 0.04 * r("over") if late else 0.002 + 0.014 * r("over"))
+    unit["p_bad"] = D.UNSATISFYING_UNITS.get(name, 0.08 + 0.03 * r("bad") if unsatisfying else 0.01 + 0.03 * r("bad"))
+    unit["dig_off"] = (r("dig") - 0.5) * 0.24
+    unit["e_off"] = (r("e") - 0.5) * 0.24 - (0.2 if r("elow") < 0.08 else 0.0)
+    unit["onl_off"] = (r("onl") - 0.5) * 0.2
+    unit["p_apology"] = 0.6 if r("apol") < 0.15 else 0.93
+    unit["fb_over"] = 0.06 if r("fblate") < 0.05 else 0.005 + 0.03 * r("fbover")
+    unit["fb_bad"] = 0.02 + 0.06 * r("fbbad")
 
 
 def _check_units(units: list[dict]) -> None:
@@ -317,14 +329,10 @@ def _prepare(con, seed: int, scale: float) -> None:
 
 
 def _calendar() -> tuple[list[dt.date], list[dt.date]]:
-    """(days off, Saturdays worked): the shared holiday file (etl/holidays.py) when present.
+    """(days off, Saturdays worked) of the shared holiday file (etl/holidays.py).
 
     The sample's deadlines then match the working days the ETL uses for PAKN due dates.
     """
-    try:
-        from etl.holidays import read_calendar
-    except ImportError:
-        return [dt.date.fromisoformat(d) for d in D.HOLIDAYS], []
     off, worked = read_calendar()
     return [d.item() for d in off], [d.item() for d in worked]
 
@@ -490,17 +498,6 @@ def _insert_surveys(con, seed: int, batch_id: int) -> None:
     """)
 
 
-def _seed_targets(con) -> bool:
-    """Plan targets come with the sample when kpi.measures.targets offers ``seed_targets(con)``."""
-    if importlib.util.find_spec("kpi.measures.targets") is None:
-        return False
-    targets = importlib.import_module("kpi.measures.targets")
-    if not hasattr(targets, "seed_targets"):
-        return False
-    targets.seed_targets(con)
-    return True
-
-
 def build_sample(wh: Warehouse, scale: float = 1.0, seed: int = DEFAULT_SEED, *, replace: bool = False) -> dict:
     """Generates the sample province into ``wh`` in one transaction; returns row counts and seconds.
 
@@ -548,7 +545,7 @@ def build_sample(wh: Warehouse, scale: float = 1.0, seed: int = DEFAULT_SEED, *,
             [batch_id, rows, rows, rows, started_at, dt.datetime.now().replace(microsecond=0),
              f"Dữ liệu mẫu: tỷ lệ {scale:g}, hạt giống {seed}"],
         )
-        counts["targets_seeded"] = _seed_targets(con)
+        counts["targets_seeded"] = targets.seed_targets(con)
         for table in ("s_n", "s_ud", "s_wd", "s_cal", "s_slots", "s_procs", "s_units"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     counts["batch_id"] = batch_id

@@ -8,6 +8,8 @@ Rooms, each importing only the ones above it:
 - ``kpi.measures``   KPI definitions, periods, levels, units, filters, targets, verdict
 - ``kpi.plan``       the yearly plan document: its targets, manual targets and tasks
 - ``kpi.access``     accounts, roles, scopes, sessions
+- ``kpi.tracking``   the plan followed: task progress, figures of non-data targets entered by hand
+- ``kpi.alerts``     alert rules, digests by e-mail and webhook, each alert sent once
 - ``kpi.reports``    Biểu 06, slides, narrative, PDF pack, drill-down Excel
 - ``kpi.cli``        ``python -m kpi …``
 

@@ -59,6 +59,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("verdict_min_dossiers", 20, "Fewest dossiers (a KPI's denominator) for a level to be judged met / not met; below it the level is shown as \"ít hồ sơ, không kết luận\"."),
     Setting("index_grade_bands", "90,80,70,50", "QĐ 766 index grade bands, in % of the points covered, highest first: Xuất sắc, Tốt, Khá, Trung bình, below the last Yếu (not official; peers use 90/80/70/50)."),
     Setting("sample_scale", 1.0, "Scale of the generated sample (1.0 is about 3 million dossiers)."),
+    Setting("alerts_smtp_host", "", "SMTP server that sends the alert digests by e-mail; empty sends no e-mail."),
+    Setting("alerts_smtp_port", 25, "Port of that SMTP server."),
+    Setting("alerts_smtp_user", "", "SMTP login name, when the server asks for one."),
+    Setting("alerts_smtp_password", "", "SMTP password (from the environment only; never logged)."),
+    Setting("alerts_smtp_starttls", False, "Whether to switch the SMTP connection to TLS (STARTTLS) before sending."),
+    Setting("alerts_from", "kpi-tthc@localhost", "Sender address of the alert e-mails."),
+    Setting("alerts_webhook_url", "", "URL that receives each alert digest as JSON (chat tools); empty sends none."),
+    Setting("alerts_quiet_hours", "", "Hours when no alert is sent, e.g. 21:00-07:00 (local time); alerts wait for the next run."),
+    Setting("alerts_no_upload_days", 35, "Days without new data from a unit before it is alerted."),
+    Setting("alerts_timeout_s", 10.0, "Seconds an SMTP or webhook delivery may take."),
+    Setting("evidence_max_mb", 20, "Largest evidence file attached to a plan task update, in MB."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -10,13 +10,12 @@ from kpi.warehouse import audit
 from kpi.text.vi import datetime as fmt_datetime
 from ui import text_auth as T
 from ui.text_audit import sentence
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
 LIMIT = 2000
 
-user = require_user()
-require_permission(user, "read_audit")
+user = require_page("admin_audit")
 wh = get_warehouse()
 
 st.title(T.AUDIT_TITLE)

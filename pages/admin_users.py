@@ -11,11 +11,10 @@ from kpi.text.normalize import sort_key_vi
 from kpi.text.vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT
 from ui import text_auth as T
 from ui import meeting_links
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
-user = require_user()
-require_permission(user, "manage_users")
+user = require_page("admin_users")
 wh = get_warehouse()
 
 st.title(T.USERS_TITLE)

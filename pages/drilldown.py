@@ -74,19 +74,15 @@ if rows.empty:
     st.stop()
 
 
-def _when(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%d/%m/%Y %H:%M}"
-
-
 shown = rows.head(SHOWN)
 table = pd.DataFrame({
     vi.DOSSIER_COLUMNS["code"]: shown["code"],
     vi.DOSSIER_COLUMNS["unit"]: shown["unit"],
     vi.DOSSIER_COLUMNS["field"]: shown["field"],
     vi.DOSSIER_COLUMNS["procedure"]: shown["procedure"],
-    vi.DOSSIER_COLUMNS["received_at"]: [_when(v) for v in shown["received_at"]],
-    vi.DOSSIER_COLUMNS["due_at"]: [_when(v) for v in shown["due_at"]],
-    vi.DOSSIER_COLUMNS["finished_at"]: [_when(v) for v in shown["finished_at"]],
+    vi.DOSSIER_COLUMNS["received_at"]: [vi.datetime(v) for v in shown["received_at"]],
+    vi.DOSSIER_COLUMNS["due_at"]: [vi.datetime(v) for v in shown["due_at"]],
+    vi.DOSSIER_COLUMNS["finished_at"]: [vi.datetime(v) for v in shown["finished_at"]],
     vi.DOSSIER_COLUMNS["days_late"]: [vi.num(v) if pd.notna(v) else "" for v in shown["days_late"]],
     vi.DOSSIER_COLUMNS["channel"]: [vi.CHANNEL_LABELS.get(v, v or "") for v in shown["channel"]],
 })

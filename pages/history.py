@@ -8,13 +8,12 @@ from etl import form06_reader, upload as U
 from etl.headers import KIND_LABELS
 from etl.load import UndoError
 from kpi.access import auth
-from kpi.text.vi import num, rejects_file_name
+from kpi.text import vi
 from ui import text_data as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
-user = require_user()
-require_permission(user, "upload")
+user = require_page("history")
 wh = get_warehouse()
 
 st.title(T.HISTORY_TITLE)
@@ -30,17 +29,10 @@ def kind_label(kind: str | None) -> str:
     return KIND_LABELS.get(kind or "", "—")
 
 
-def when(iso: str | None) -> str:
-    if not iso:
-        return ""
-    value = pd.Timestamp(iso)
-    return f"{value:%d/%m/%Y %H:%M}"
-
-
 def status_text(batch: dict) -> str:
     text = T.STATUS_LABELS.get(batch["status"], batch["status"])
     if batch["status"] == "undone":
-        text += f" ({batch.get('undone_by') or '—'}, {when(batch.get('undone_at'))})"
+        text += f" ({batch.get('undone_by') or '—'}, {vi.datetime(batch.get('undone_at'))})"
     return text
 
 
@@ -53,16 +45,16 @@ only_mine = st.toggle(T.HISTORY_ONLY_MINE, value=not auth.can(user, "undo_any"),
 shown = [b for b in batches if not only_mine or b["user"] == user.name]
 table = pd.DataFrame({
     T.HISTORY_COLUMNS["id"]: [b["id"] for b in shown],
-    T.HISTORY_COLUMNS["loaded_at"]: [when(b["loaded_at"]) for b in shown],
+    T.HISTORY_COLUMNS["loaded_at"]: [vi.datetime(b["loaded_at"]) for b in shown],
     T.HISTORY_COLUMNS["user"]: [b["user"] or "" for b in shown],
     T.HISTORY_COLUMNS["file"]: [b["file"] for b in shown],
     T.HISTORY_COLUMNS["sha"]: [(b["sha256"] or "")[:12] for b in shown],
     T.HISTORY_COLUMNS["kind"]: [kind_label(b["kind"]) for b in shown],
-    T.HISTORY_COLUMNS["rows_read"]: [num(b["rows_read"]) for b in shown],
-    T.HISTORY_COLUMNS["rows_new"]: [num(b["rows_new"]) for b in shown],
-    T.HISTORY_COLUMNS["rows_updated"]: [num(b["rows_updated"]) for b in shown],
-    T.HISTORY_COLUMNS["rows_unchanged"]: [num(b["rows_unchanged"]) for b in shown],
-    T.HISTORY_COLUMNS["rows_rejected"]: [num(b["rows_rejected"]) for b in shown],
+    T.HISTORY_COLUMNS["rows_read"]: [vi.num(b["rows_read"]) for b in shown],
+    T.HISTORY_COLUMNS["rows_new"]: [vi.num(b["rows_new"]) for b in shown],
+    T.HISTORY_COLUMNS["rows_updated"]: [vi.num(b["rows_updated"]) for b in shown],
+    T.HISTORY_COLUMNS["rows_unchanged"]: [vi.num(b["rows_unchanged"]) for b in shown],
+    T.HISTORY_COLUMNS["rows_rejected"]: [vi.num(b["rows_rejected"]) for b in shown],
     T.HISTORY_COLUMNS["status"]: [status_text(b) for b in shown],
     T.HISTORY_REFUSAL: [(b["message"] or "") if b["status"] == "refused" else "" for b in shown],
 })
@@ -85,7 +77,7 @@ else:
             st.rerun()
     else:
         batch = undoable[pick]
-        st.warning(T.HISTORY_UNDO_CONFIRM.format(id=pick, file=batch["file"], n=num(batch["rows_loaded"])))
+        st.warning(T.HISTORY_UNDO_CONFIRM.format(id=pick, file=batch["file"], n=vi.num(batch["rows_loaded"])))
         c1, c2 = st.columns([1, 4])
         if c1.button(T.HISTORY_UNDO_YES, key="history_undo_yes", type="primary"):
             st.session_state.pop("_history_undo_pending", None)
@@ -95,7 +87,7 @@ else:
                 st.error(str(error))
             else:
                 st.session_state["_history_flash"] = T.HISTORY_UNDONE.format(
-                    id=pick, removed=num(done.get("removed", 0)), restored=num(done.get("restored", 0)))
+                    id=pick, removed=vi.num(done.get("removed", 0)), restored=vi.num(done.get("restored", 0)))
                 st.rerun()
         if c2.button(T.HISTORY_UNDO_NO, key="history_undo_no"):
             st.session_state.pop("_history_undo_pending", None)
@@ -111,8 +103,8 @@ else:
                         format_func=lambda i: T.batch_label(with_rejects[i], kind_label(with_rejects[i]["kind"])))
     st.download_button(T.HISTORY_REJECTS_DOWNLOAD.format(id=pick),
                        data=lambda: U.audited_rejects_xlsx(wh, user, U.batch_rejects_report(wh, pick),
-                                                           {"file": rejects_file_name(with_rejects[pick]["file"], pick),
+                                                           {"file": vi.rejects_file_name(with_rejects[pick]["file"], pick),
                                                             "batch_id": int(pick)}),
-                       file_name=rejects_file_name(with_rejects[pick]["file"], pick), key="history_rejects_download",
+                       file_name=vi.rejects_file_name(with_rejects[pick]["file"], pick), key="history_rejects_download",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        on_click="ignore", icon=":material/download:")

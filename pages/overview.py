@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.measures import metrics
 from kpi.text import vi
+from ui import forecast as forecast_ui
 from ui import frame as frame_mod
 from ui import widgets as W
 
@@ -35,10 +36,14 @@ for note in judged.notes():
 
 st.caption(vi.ON_TIME_PAIR)
 plan_kpis = tuple(metrics.PLAN_KPIS)
+forecasts, _ = forecast_ui.selection_forecast(frame, plan_kpis, level)
 for chunk in W.rows_of(plan_kpis):
     for column, kpi in zip(st.columns(W.TILES_PER_ROW), chunk):
         with column:
-            W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi])
+            W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi],
+                   forecast_lines=forecast_ui.tile_lines(frame, forecasts, kpi))
+if forecast_ui.note(forecasts):
+    st.caption(forecast_ui.note(forecasts))
 
 province = frame.province_totals()
 if province is not None:

@@ -6,11 +6,10 @@ import streamlit as st
 
 from kpi.measures import quality
 from kpi.text import quality as quality_text
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
-user = require_user()
-require_permission(user, "view")
+user = require_page("quality")
 wh = get_warehouse()
 
 st.title(quality_text.QUALITY_TITLE)

@@ -12,11 +12,10 @@ from kpi.measures.levels import LEVELS
 from kpi.measures.metrics import KPIS
 from kpi.text.vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, plan_year_note, target_phrase
 from ui import text_data as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
-user = require_user()
-require_permission(user, "view")
+user = require_page("targets")
 wh = get_warehouse()
 TG.ensure_seeded(wh)
 may_edit = auth.can(user, "edit_targets")

@@ -10,11 +10,10 @@ from kpi.measures.levels import LEVELS, TWO_LEVEL_FROM
 from kpi.text.normalize import fold, sort_key_vi
 from kpi.text.vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT, date as fmt_date
 from ui import text_data as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
-user = require_user()
-require_permission(user, "view")
+user = require_page("units")
 wh = get_warehouse()
 may_edit = auth.can(user, "edit_units")
 may_alias = may_edit or auth.can(user, "upload")

@@ -20,15 +20,14 @@ from kpi.text.normalize import sort_key_vi
 from kpi.text.vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
                          sheets_line, unknown_channels_line)
 from ui import text_data as T
-from ui.auth import require_permission, require_user
+from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
 PREVIEW_ROWS = 20
 MAX_NEW_UNITS_SHOWN = 30
 MAX_CHANNEL_TEXTS = 30
 
-user = require_user()
-require_permission(user, "upload")
+user = require_page("upload")
 wh = get_warehouse()
 limit_mb = int(config.get("max_upload_mb"))
 

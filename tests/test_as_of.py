@@ -150,6 +150,6 @@ def test_slides_and_form06_say_the_data_date(wh, tmp_path):
     deck = slides.build_slides(wh, PAST_THE_DATA)
     assert "(số liệu đến ngày 31/12/2025)" in deck[0].subtitle
     out = tmp_path / "b06.xlsx"
-    form06.export_form06(wh, PAST_THE_DATA, path_or_buffer=out)
+    form06.write_form06(wh, PAST_THE_DATA, None, None, out)
     texts = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("(số liệu đến ngày 31/12/2025)" in t for t in texts)

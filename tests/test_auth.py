@@ -209,7 +209,7 @@ def test_scope_shorthand_and_json_are_validated():
 def test_permission_matrix():
     expected = {
         "leader": {"view", "export"},
-        "analyst": {"view", "export", "upload", "see_rejects", "undo_own"},
+        "analyst": {"view", "export", "upload", "see_rejects", "undo_own", "update_tasks", "enter_manual"},
         "admin": set(auth.ACTIONS),
     }
     for role, allowed in expected.items():

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kpi.access import auth
-from kpi.measures import metrics
+from kpi.measures import metrics, periods
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, chromium, login, new_tab, require_chromium, settle, streamlit_server
@@ -77,9 +77,7 @@ def test_numbers_match_kpi_summary(page, server):
     _, db = server
     _open(page, "overview")
     wh = Warehouse(db)
-    from ui.filters import default_month
-
-    month = default_month(*metrics.data_range(wh))
+    month = periods.default_month(*metrics.data_range(wh))
     out = subprocess.run([sys.executable, "-m", "kpi", "summary", "--db", str(db), "--from", str(month.start),
                           "--to", str(month.end), "--json"], cwd=ROOT, capture_output=True, text=True, check=True)
     total = json.loads(out.stdout)["total"]

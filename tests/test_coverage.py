@@ -121,7 +121,7 @@ def test_a_file_without_a_digitization_column(tmp_path):
 
 def test_form06_notes_dossiers_outside_columns_4_and_5(wh, tmp_path):
     out = tmp_path / "b06.xlsx"
-    form06.export_form06(wh, MARCH, path_or_buffer=out)
+    form06.write_form06(wh, MARCH, None, None, out)
     texts = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
     # C ('other'), D and F (unknown) are received but neither online nor in person / postal.
     assert vi.FORM06_CHANNEL_NOTE.format(n=3) in texts

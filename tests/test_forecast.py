@@ -77,12 +77,13 @@ SEASON_NUM = [90] * 6 + [160] * 6   # 90% in the first half, 80% in the busier s
 
 
 def test_an_earlier_complete_year_gives_the_shape_of_the_months_left():
-    # 2024 window Jan–Jun: den 600, num 540; rest: den 1200, num 960. 2025 so far: den 720, num 684.
-    # Left: den 1200 × 720/600 = 1440, num 960 × 684/540 = 1216 → (684+1216)/(720+1440) = 1900/2160.
+    # as_of 30/06: the recent months are April–June. Denominator: 2024's rest 1200 × (2025's 360 / 2024's 300) = 1440.
+    # Rate: 2024's rest 960/1200 = 80%, shifted by 2025's recent 95% − 2024's 90% = +5 points → 85%;
+    # numerator left 1440 × 85% = 1224 → (684 + 1224) / (720 + 1440) = 1908/2160.
     c = comps({YEAR - 1: SEASON_NUM, YEAR: [114] * 6}, {YEAR - 1: SEASON_DEN, YEAR: [120] * 6})
     f = F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 6, 30), target(0.9))
     assert f.method == F.SEASONAL and f.seasonal_years == (YEAR - 1,)
-    assert f.value == pytest.approx(1900 / 2160)
+    assert f.value == pytest.approx(1908 / 2160)
     assert f.remaining_den == pytest.approx(1440)
     assert f.required == pytest.approx((0.9 * 2160 - 684) / 1440)  # 87,5%
     # Without the earlier year the same half-year continues flat at 95%.
@@ -90,14 +91,23 @@ def test_an_earlier_complete_year_gives_the_shape_of_the_months_left():
     assert flat.method == F.LINEAR and flat.value == pytest.approx(0.95)
 
 
+def test_the_recent_months_set_the_level_not_the_whole_year():
+    # 2025 doubles its volume from April (a reform): Jan–Mar 120, Apr–Jun 240 a month, 95% throughout.
+    # Recent (Apr–Jun) 720 against 2024's 300: rest 1200 × 720/300 = 2880 (the year so far would say 1200 × 1080/600 = 2160).
+    c = comps({YEAR - 1: SEASON_NUM, YEAR: [114] * 3 + [228] * 3}, {YEAR - 1: SEASON_DEN, YEAR: [120] * 3 + [240] * 3})
+    f = F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 6, 30))
+    assert f.remaining_den == pytest.approx(2880)
+    assert f.value == pytest.approx((1026 + 2880 * 0.85) / (1080 + 2880))
+
+
 def test_several_earlier_years_are_averaged():
-    # 2023 rest/window den ratio 2 (as 2024), but 2023's second half at 70%: rest num 840 → 840 × 684/540 = 1064.
-    # Mean of 1216 and 1064 = 1140 → (684+1140)/2160.
+    # 2023's second half at 70% (rest rate 840/1200), 2024's at 80%; both 90% in April–June, 2025 95%: shift +5.
+    # Rates left 75% and 85% → 80%; denominators left 1440 both → numerator 1152 → (684 + 1152) / 2160 = 85%.
     c = comps({YEAR - 2: [90] * 6 + [140] * 6, YEAR - 1: SEASON_NUM, YEAR: [114] * 6},
               {YEAR - 2: SEASON_DEN, YEAR - 1: SEASON_DEN, YEAR: [120] * 6})
     f = F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 6, 30))
     assert f.seasonal_years == (YEAR - 2, YEAR - 1)
-    assert f.value == pytest.approx((684 + 1140) / 2160)
+    assert f.value == pytest.approx(0.85)
 
 
 def test_a_year_the_data_does_not_cover_fully_is_not_a_season():
@@ -107,14 +117,17 @@ def test_a_year_the_data_does_not_cover_fully_is_not_a_season():
     assert F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 6, 30)).method == F.LINEAR
 
 
-def test_an_exact_seasonal_history_has_an_interval_of_zero_width():
-    # 2023, 2024, 2025 share the shape and the rates: every backtest error is 0, so low = value = high.
+def test_an_exact_seasonal_history_backtests_without_error_and_keeps_the_monthly_spread():
+    # 2023, 2024, 2025 share the shape and the rates: every backtest error is 0, so the interval is the
+    # spread of the monthly rates (18 months at 90%, 12 at 80%) × 1,2816 × the share left (2400/3600).
     c = comps({YEAR - 2: SEASON_NUM, YEAR - 1: [2 * v for v in SEASON_NUM], YEAR: [180] * 6},
               {YEAR - 2: SEASON_DEN, YEAR - 1: [2 * v for v in SEASON_DEN], YEAR: [200] * 6})
     f = F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 6, 30))
     assert f.value == pytest.approx((1080 + 2 * 960) / (1200 + 2400))
-    assert f.low == pytest.approx(f.value) and f.high == pytest.approx(f.value)
-    assert len(F.backtest_errors(c, c.years.index(YEAR), F.SEASONAL)) == 11  # 2024 from the end of each month 1–11
+    errors = F.backtest_errors(c, c.years.index(YEAR), F.SEASONAL)
+    assert len(errors) == 11 and max(errors) == pytest.approx(0)  # 2024 from the end of each month 1–11
+    half = F.NORMAL_Z * np.std([0.9] * 18 + [0.8] * 12, ddof=1) * (2400 / 3600)
+    assert (f.low, f.high) == (pytest.approx(f.value - half), pytest.approx(f.value + half))
 
 
 # -- interval without a backtest ----------------------------------------------------------------
@@ -306,11 +319,11 @@ def test_nothing_is_said_without_data_or_after_the_year():
 def test_cli_json(wh, capsys):
     import json
 
-    from kpi.cli import forecast as cli
+    from kpi.cli.main import main
     from kpi.measures import targets
 
     targets.ensure_seeded(wh)  # 2024's plan applies to 2025: on time ≥ 97% for every level
-    assert cli.main(["--db", str(wh.path), "--year", "2025", "--json"]) == 0
+    assert main(["forecast", "--db", str(wh.path), "--year", "2025", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["year"], out["as_of"], out["data_date"]) == (2025, "2025-02-28", "2025-02-28")
     on_time = out["kpis"]["on_time_rate"]["total"]

@@ -157,7 +157,7 @@ def test_round_trip_with_the_exported_report(wh, tmp_path):
         dossier("C", unit="UBND xã Phú Hữu", received="25/02/2024", due="28/03/2024", field="Đất đai"),
     ])
     march = periods.month(2024, 3)
-    data = form06.export_form06(source, march, reporting_unit="UBND xã Phú Hữu")
+    data = form06.form06_xlsx(source, march, reporting_unit="UBND xã Phú Hữu")
     p = form06_reader.prepare_form06(data, "bieu06.xlsx", wh=wh)
     assert p.unit_id == unit_id_for("UBND xã Phú Hữu") and (p.period_from, p.period_to) == (march.start, march.end)
     assert p.rejects.empty and p.received_reading == "both"

@@ -23,7 +23,7 @@ def wh(tmp_path_factory):
 @pytest.fixture(scope="module")
 def exported(wh, tmp_path_factory):
     path = tmp_path_factory.mktemp("xlsx") / "bieu06.xlsx"
-    rows = form06.export_form06(wh, OCTOBER, None, None, path)
+    rows = form06.write_form06(wh, OCTOBER, None, None, path)
     return path, rows
 
 
@@ -166,5 +166,5 @@ def test_formula_like_names_stay_text(exported):
 
 
 def test_export_to_buffer_returns_bytes(wh):
-    data = form06.export_form06(wh, OCTOBER, None, "commune")
+    data = form06.form06_xlsx(wh, OCTOBER, None, "commune")
     assert data[:2] == b"PK"

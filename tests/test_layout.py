@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The order of kpi/__init__.py: a room may import itself and any room before it.
-ROOMS = ("config", "text", "warehouse", "measures", "plan", "access", "reports", "cli")
+ROOMS = ("config", "text", "warehouse", "measures", "plan", "access", "tracking", "alerts", "reports", "cli")
 
 
 def _room(module: str) -> str | None:

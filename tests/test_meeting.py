@@ -155,3 +155,25 @@ def test_pack_button_builds_a_pdf_for_download(env):
     assert downloads[0].proto.label == "Tải tài liệu giao ban (PDF)"
     log = audit.read_log(Warehouse(env), action="pack")
     assert len(log) >= 1 and log.iloc[0]["target"] == "Tháng 10/2024"
+
+
+def test_data_range_is_read_through_the_shared_cache(env, monkeypatch):
+    """The fragment reruns every 15 s: the data range comes from ui.cache, one query per data version."""
+    from kpi.measures import metrics
+
+    calls = []
+    real = metrics.data_range
+    monkeypatch.setattr(metrics, "data_range", lambda wh: calls.append(1) or real(wh))
+    at = app(LEADER, ky="2024-10").run()
+    after_first_run = len(calls)
+    at = at.button(key="meeting_next").click().run()
+    at.run()
+    assert not at.exception
+    assert after_first_run <= 1 and len(calls) == after_first_run
+
+
+def test_pages_keep_no_cache_and_no_fallbacks_of_their_own():
+    """Pages read through ui.cache; modules that exist are imported, not guarded (issue 13)."""
+    sources = {path: path.read_text() for path in [*ROOT.glob("pages/*.py"), ROOT / "dashboard.py", ROOT / "etl" / "sample.py"]}
+    assert [p.name for p, text in sources.items() if "cache_data" in text or "cache_resource" in text] == []
+    assert [p.name for p, text in sources.items() if "ImportError" in text or "find_spec" in text] == []

@@ -102,9 +102,7 @@ def test_default_period_is_latest_full_month(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db, month=None)
     no_exception(at)
     first, last = metrics.data_range(Warehouse(sample_db))
-    from ui.filters import default_month
-
-    assert at.selectbox(key="flt_month").value == f"{default_month(first, last).start:%Y-%m}"
+    assert at.selectbox(key="flt_month").value == f"{periods.default_month(first, last).start:%Y-%m}"
 
 
 def test_navigation_by_role(monkeypatch, sample_db):

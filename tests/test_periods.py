@@ -61,3 +61,28 @@ def test_url_codec_rejects_nonsense():
     assert periods.from_param("2024-13") is None
     assert periods.from_param("tháng 10") is None
     assert periods.to_param(periods.quarter(2024, 4)) == "2024-Q4"
+
+
+def test_calendar_options_are_period_codes_newest_first():
+    """What the period picker offers over data from 20/11/2023 to 05/02/2025 (hand-listed)."""
+    first, last = dt.date(2023, 11, 20), dt.date(2025, 2, 5)
+    codes = lambda kind: [periods.to_param(p) for p in periods.calendar_options(kind, first, last)]  # noqa: E731
+    assert codes("quarter") == ["2025-Q1", "2024-Q4", "2024-Q3", "2024-Q2", "2024-Q1", "2023-Q4"]
+    assert codes("half") == ["2025-H1", "2024-H2", "2024-H1", "2023-H2"]
+    assert codes("year") == ["2025", "2024", "2023"]
+    assert codes("month")[:3] == ["2025-02", "2025-01", "2024-12"] and codes("month")[-1] == "2023-11"
+    assert len(codes("month")) == 16
+    assert periods.containing("half", dt.date(2024, 7, 1)) == periods.half(2024, 2)
+
+
+@pytest.mark.parametrize("first,last,expected", [
+    (dt.date(2024, 1, 3), dt.date(2024, 10, 31), periods.month(2024, 10)),   # data reaches the month's end
+    (dt.date(2024, 1, 3), dt.date(2024, 10, 30), periods.month(2024, 9)),    # October not complete
+    (dt.date(2024, 10, 2), dt.date(2024, 10, 30), periods.month(2024, 10)),  # only October has data
+])
+def test_default_month_is_the_latest_full_month(first, last, expected):
+    assert periods.default_month(first, last) == expected
+
+
+def test_default_month_without_data_is_the_month_before_today():
+    assert periods.default_month(None, None, today=dt.date(2026, 3, 15)) == periods.month(2026, 2)

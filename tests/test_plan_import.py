@@ -202,7 +202,7 @@ def test_cli_json_shape_and_dry_run(tmp_path, capsys):
     assert "Đã lưu đề xuất #1 (kh_170.txt, năm 2025)" in out
     wh = Warehouse(db)
     assert wh.query("SELECT year, status, reference FROM plan_documents") == [
-        (2025, "proposed", "Kế hoạch 170/KH-VP ngày 18/01/2024")]
+        (2025, "proposed", "KH 170/KH-VP ngày 18/01/2024")]
     assert wh.query("SELECT count(*), min(year) FROM plan_targets") == [(11, 2025)]
     assert wh.query("SELECT count(*) FROM plan_tasks WHERE status = 'proposed'") == [(18,)]
     assert wh.query("SELECT action FROM audit_log WHERE action LIKE 'plan.%'") == [("plan.import",)]
@@ -235,9 +235,9 @@ def test_confirming_seed_001_gives_the_targets_of_data_targets_csv(tmp_path):
     in_force = targets_mod.targets_for_year(wh, 2024)
     assert {(t.year, t.indicator, t.level): t.threshold for t in in_force} == expected
     on_time = targets_mod.pick(in_force, "on_time_rate")
-    assert on_time.source == "Kế hoạch 170/KH-VP ngày 18/01/2024, mục I.1.f"
+    assert on_time.source == "KH 170/KH-VP ngày 18/01/2024, mục I.1.f"
     assert targets_mod.pick(in_force, "e_result_rate", "district").source == \
-        "Kế hoạch 170/KH-VP ngày 18/01/2024, nhiệm vụ 4.1"
+        "KH 170/KH-VP ngày 18/01/2024, nhiệm vụ 4.1"
     assert wh.query("SELECT DISTINCT plan_doc_id FROM targets") == [(doc_id,)]
     assert wh.query("SELECT status FROM plan_documents") == [("confirmed",)]
 

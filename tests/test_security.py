@@ -40,10 +40,10 @@ PERIOD = periods.month(2024, 10)
 TIMEOUT = 60
 
 KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
-             "quality")  # data quality per unit is read-only and scoped: every role sees it
-DATA_PAGES = ("upload", "history", "targets", "units")
-ADMIN_PAGES = ("admin_users", "admin_audit")
-EXPECTED_NAV = {
+             "quality", "targets", "units")  # read-only for a leader, scoped: every role with "view" sees them
+DATA_PAGES = ("upload", "history")
+ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")
+EXPECTED_NAV = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
     "leader": set(KPI_PAGES) | {"meeting"},
     "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting"},
     "admin": set(KPI_PAGES) | set(DATA_PAGES) | set(ADMIN_PAGES) | {"meeting"},
@@ -304,7 +304,7 @@ def test_form06_for_a_scoped_user_holds_only_its_units(world, tmp_path):
     assert total["c3"] < next(r for r in province if r["kind"] == "total")["c3"]
     assert [total[v] for v in values] == [next(r for r in by_filter if r["kind"] == "total")[v] for v in values]
     out = tmp_path / "bieu06.xlsx"
-    rows = form06.export_form06(wh, PERIOD, scope, None, out)
+    rows = form06.write_form06(wh, PERIOD, scope, None, out)
     assert [r["c3"] for r in rows] == [r["c3"] for r in scoped]
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c is not None]
     numbers = sorted(c for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool))
@@ -424,7 +424,8 @@ def test_auth_suites_cover_the_issue():
         assert set(names) <= defined, (file, set(names) - defined)
     # And the permission table says what the issue says.
     assert auth.PERMISSIONS["leader"] == {"view", "export"}
-    assert auth.PERMISSIONS["analyst"] == {"view", "export", "upload", "see_rejects", "undo_own"}
+    assert auth.PERMISSIONS["analyst"] == {"view", "export", "upload", "see_rejects", "undo_own", "update_tasks",
+                                     "enter_manual"}
     assert auth.PERMISSIONS["admin"] == set(auth.ACTIONS)
     for role in ("leader", "analyst"):
         for action in ("edit_targets", "edit_units", "manage_users", "read_audit", "undo_any"):

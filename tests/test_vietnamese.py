@@ -160,3 +160,14 @@ def test_audit_page_shows_words_not_keys_or_json(tmp_path, monkeypatch):
     shown = " ".join(str(v) for v in table.to_numpy().ravel())
     assert f"Sửa chỉ tiêu {vi.KPI_LABELS['on_time_rate']} 2026: 97% → 98%" in shown
     assert "on_time_rate" not in shown and "{" not in shown
+
+
+def test_dates_and_times_are_formatted_day_first_in_one_place():
+    """kpi.text.vi formats every date and time the pages show (issue 13): day first, missing → ''."""
+    moment = dt.datetime(2024, 10, 31, 8, 5)
+    assert vi.datetime(moment) == "31/10/2024 08:05"
+    assert vi.datetime(pd.Timestamp(moment)) == "31/10/2024 08:05"
+    assert vi.datetime("2024-10-31T08:05:00") == "31/10/2024 08:05"
+    assert [vi.datetime(v) for v in (None, "", float("nan"), pd.NaT)] == ["", "", "", ""]
+    assert vi.time_and_date(moment) == "08:05 31/10/2024"
+    assert vi.freshness_line(dt.date(2024, 10, 31), moment) == "Dữ liệu đến ngày 31/10/2024, nạp lúc 08:05 31/10/2024"

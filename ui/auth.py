@@ -28,7 +28,7 @@ from kpi import config
 from kpi.access import auth, throttle
 from kpi.warehouse import audit
 from kpi.access.auth import AuthError, User
-from ui import session_token, text_auth as T
+from ui import nav, session_token, text_auth as T
 from ui.warehouse import get_warehouse
 
 USER_KEY = "user"
@@ -244,6 +244,14 @@ def require_permission(user: User, action: str) -> None:
     if not auth.can(user, action):
         st.error(T.NOT_ALLOWED)
         st.stop()
+
+
+def require_page(name: str) -> User:
+    """The logged-in user, when its role may open page ``name`` (its action in ``ui.nav.PAGES``,
+    the same that decides the menu); otherwise the page stops with an error."""
+    user = require_user()
+    require_permission(user, nav.BY_NAME[name].permission)
+    return user
 
 
 def logout_button() -> None:

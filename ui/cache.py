@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.measures import metrics, targets
+from kpi.reports import slides as slides_mod
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Filters, Scope
 from kpi.measures.periods import Period
@@ -68,6 +69,11 @@ def _targets_for_year(db: str, version: int, year: int) -> list[targets.Target]:
     return targets.targets_for_year(Warehouse(db), year)
 
 
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_TTL)
+def _slides(db: str, version: int, period: Period, scope: Scope | None, level: str | None) -> list:
+    return slides_mod.build_slides(Warehouse(db), period, scope, level)
+
+
 def _key(wh: Warehouse, version: int | None) -> tuple[str, int]:
     return str(wh.path), (wh.data_version() if version is None else version)
 
@@ -110,3 +116,9 @@ def freshness(wh: Warehouse, version: int | None = None) -> dict:
 
 def targets_for_year(wh: Warehouse, year: int, version: int | None = None) -> list[targets.Target]:
     return _targets_for_year(*_key(wh, version), year)
+
+
+def slides(wh: Warehouse, period: Period, scope: Scope | None = None, level: str | None = None,
+           version: int | None = None) -> list:
+    """The meeting deck (kpi.reports.slides) of a period, scope and level."""
+    return _slides(*_key(wh, version), period, scope, level)

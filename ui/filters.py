@@ -29,11 +29,7 @@ ANCHOR = "_flt_anchor"
 ALL = "*"  # the "no restriction" option of level, unit and field
 
 
-# -- period options (values are strings: stable in session state and URLs) ----
-def month_value(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}"
-
-
+# -- period options (values are period codes, kpi.measures.periods.to_param: stable in session state and URLs) ----
 def parse_period(kind: str, value) -> Period:
     """The Period of a picker value ('2025-10', '2025-Q3', '2025-H1', '2025', (start, end))."""
     if kind == "custom":
@@ -45,41 +41,18 @@ def parse_period(kind: str, value) -> Period:
     return period
 
 
-def default_month(first: dt.date, last: dt.date) -> Period:
-    """The latest full month with data: the last month if the data reaches its end, else the one before."""
-    candidate = periods.month(last.year, last.month)
-    if last >= candidate.end:
-        return candidate
-    previous = candidate.previous()
-    return previous if previous.end >= first else candidate
-
-
 def _options(kind: str, first: dt.date, last: dt.date) -> list[str]:
-    months = [p.start for p in periods.custom(first.replace(day=1), last).months()]
-    if kind == "month":
-        values = [month_value(d) for d in months]
-    elif kind == "quarter":
-        values = list(dict.fromkeys(f"{d.year}-Q{(d.month - 1) // 3 + 1}" for d in months))
-    elif kind == "half":
-        values = list(dict.fromkeys(f"{d.year}-H{1 if d.month <= 6 else 2}" for d in months))
-    elif kind == "cutoff":
-        return [periods.to_param(p) for p in periods.cutoff_options(first, last)]  # already newest first
-    else:
-        values = list(dict.fromkeys(str(d.year) for d in months))
-    return values[::-1]  # newest first
+    """Period codes of ``kind`` over the data, newest first."""
+    if kind == "cutoff":
+        return [periods.to_param(p) for p in periods.cutoff_options(first, last)]
+    return [periods.to_param(p) for p in periods.calendar_options(kind, first, last)]
 
 
 def _default_value(kind: str, month: Period) -> str:
-    d = month.start
     if kind == "cutoff":  # the latest reporting quarter closed by the month's last day
         closing = periods.cutoff_containing("quarter", month.end)
         return periods.to_param(closing if closing.end <= month.end else closing.previous())
-    return {
-        "month": month_value(d),
-        "quarter": f"{d.year}-Q{(d.month - 1) // 3 + 1}",
-        "half": f"{d.year}-H{1 if d.month <= 6 else 2}",
-        "year": str(d.year),
-    }[kind]
+    return periods.to_param(periods.containing(kind, month.start))
 
 
 def _label(kind: str, value: str) -> str:
@@ -141,7 +114,7 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
     """Draw the filters (in the sidebar unless ``where`` is given) and return the selection."""
     where = where or st.sidebar
     first, last = data_range
-    default = default_month(first, last)
+    default = periods.default_month(first, last)
     # Switching Tháng → Quý keeps the time in view: the new picker starts at the last period shown.
     anchor = st.session_state.get(ANCHOR)
     if isinstance(anchor, dt.date) and first <= anchor <= last:

@@ -132,12 +132,12 @@ def use(frame: Frame):
         _local.frame = None
 
 
-def current(require_data: bool = True) -> Frame:
-    """The frame of this run (the entry script's, else a new one); with ``require_data``
-    an empty warehouse shows what to do next and stops the page."""
+def current(require_data: bool = True, with_filters: bool = True) -> Frame:
+    """The frame of this run (the entry script's, else a new one, with the shared filters when
+    ``with_filters``); with ``require_data`` an empty warehouse shows what to do next and stops the page."""
     frame = getattr(_local, "frame", None)
     if frame is None:
-        frame = build()
+        frame = build(with_filters=with_filters)
         _local.frame = None
     if require_data and (not frame.has_data or frame.period is None):
         empty_state()

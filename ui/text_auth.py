@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from kpi.text import vi
 from kpi.text.vi import LEVEL_LABELS
 
 LOGIN_TITLE = "Đăng nhập"
@@ -70,7 +71,7 @@ def state_label(user: dict) -> str:
     if not user["active"]:
         return STATE_INACTIVE
     if user["locked"]:
-        return f"Tạm khoá đến {user['locked_until']:%H:%M %d/%m/%Y}"
+        return f"Tạm khoá đến {vi.time_and_date(user['locked_until'])}"
     return STATE_ACTIVE
 
 

@@ -93,8 +93,9 @@ def kpi_headers(kpis) -> str:
 
 
 def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | None = None, unit_id: str | None = None,
-         label: str | None = None, kv: verdict.KpiVerdict | None = None) -> None:
-    """One plan KPI: value, its target(s) for the selection, the verdict, change, counts, gap in dossiers."""
+         label: str | None = None, kv: verdict.KpiVerdict | None = None, forecast_lines: list[str] = ()) -> None:
+    """One plan KPI: value, its target(s) for the selection, the verdict, change, counts, gap in dossiers,
+    and under the value the year-end forecast and pace when given (ui.forecast)."""
     if kv is None:
         chosen = Filters(level=level, unit_ids=(unit_id,) if unit_id else (), fields=frame.filters.fields)
         kv = selection_verdict(frame, (kpi,), chosen).kpis[kpi]
@@ -110,6 +111,8 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
                   delta_color="off" if unchanged else ("normal" if _higher_is_better(kpi, target) else "inverse"),
                   delta_arrow="off" if unchanged else "auto",
                   help=vi.KPI_HELP[kpi])
+        if forecast_lines:
+            st.markdown("  \n".join(forecast_lines))
         num, den = int(row.get(f"{kpi}__num", 0)), int(row.get(f"{kpi}__den", 0))
         if kv.per_level:
             judged = [c for c in kv.cells if c.status in verdict.JUDGED]

@@ -53,11 +53,13 @@ ACTIONS = (
     "edit_units",    # units registry, aliases, merges
     "manage_users",  # accounts, roles, scopes
     "read_audit",    # the audit log
+    "update_tasks",  # progress of the plan's tasks (of units in scope)
+    "enter_manual",  # figures of the plan's non-data targets (kpi.tracking.manual)
 )
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "leader": frozenset({"view", "export"}),
-    "analyst": frozenset({"view", "export", "upload", "see_rejects", "undo_own"}),
+    "analyst": frozenset({"view", "export", "upload", "see_rejects", "undo_own", "update_tasks", "enter_manual"}),
     "admin": frozenset(ACTIONS),
 }
 
@@ -279,10 +281,6 @@ def check_password(password: str, name: str | None = None) -> None:
 
 def _hash(password: str) -> str:
     return _HASHER.hash(password)
-
-
-def _fmt_time(value: dt.datetime) -> str:
-    return value.strftime("%H:%M ngày %d/%m/%Y")
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:

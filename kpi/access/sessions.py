@@ -28,6 +28,7 @@ import secrets
 from dataclasses import dataclass
 
 from kpi import config
+from kpi.text import vi
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
 
@@ -147,7 +148,7 @@ def issue_meeting_link(wh: Warehouse, admin: str, scope: dict, *, hours: float |
         token, session_id = _insert(wh, MEETING, admin, now, scope_json=scope_json, label=label.strip() or None,
                                     expires_at=expires, con=con)
         audit.record(con, admin, "meeting_link.create", f"giaoban#{session_id}",
-                     {"scope": scope, "expires_at": f"{expires:%H:%M %d/%m/%Y}", "name": label.strip() or None}, at=now)
+                     {"scope": scope, "expires_at": vi.time_and_date(expires), "name": label.strip() or None}, at=now)
     return token, _by_id(wh, session_id)
 
 

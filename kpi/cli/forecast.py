@@ -16,6 +16,8 @@ from kpi.measures.periods import parse_iso
 from kpi.text import forecast as forecast_text, vi
 from kpi.warehouse.db import Warehouse, WarehouseError
 
+NAMES = ("forecast",)
+
 
 def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("forecast", help="Dự báo cuối năm và nhịp độ cần đạt của từng chỉ tiêu",
@@ -26,14 +28,6 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
     return parser
-
-
-def main(argv: list[str]) -> int:
-    """The command on its own (``python -m kpi forecast …`` before the subcommand dispatcher)."""
-    parser = argparse.ArgumentParser(prog="python -m kpi")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["forecast", *argv])
-    return args.func(args)
 
 
 def run(args) -> int:

@@ -107,7 +107,7 @@ def _actor_and_scope(wh: Warehouse, user_name: str | None) -> tuple[str, Scope |
 
 def _write_form06(wh, args, period, scope, out: Path) -> tuple[str, dict, str]:
     kwargs = {"reporting_unit": args.unit} if args.unit else {}
-    rows = form06.export_form06(wh, period, scope, args.level, out, **kwargs)
+    rows = form06.write_form06(wh, period, scope, args.level, out, **kwargs)
     violations = form06.check_identities(rows)
     for v in violations[:10]:
         print(f"Cảnh báo: dòng '{v['label']}' không thỏa {v['formula']} ({v['left']} ≠ {v['right']}).",

@@ -25,6 +25,7 @@ import duckdb
 
 from kpi import config
 from kpi.access import auth
+from kpi.text import vi
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse, WarehouseError
 
@@ -121,7 +122,7 @@ def _print_list(users: list[dict], as_json: bool) -> None:
     for u in users:
         state = "hoạt động" if u["active"] else "vô hiệu"
         if u["locked"]:
-            state += f", khoá đến {u['locked_until']:%H:%M %d/%m/%Y}"
+            state += f", khoá đến {vi.time_and_date(u['locked_until'])}"
         lines.append((u["name"], u["role"], _scope_text(u["scope"]), u["email"] or "", state))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for line in lines:

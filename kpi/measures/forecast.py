@@ -12,24 +12,32 @@ dossiers resolved …) and the year-end rate is (so far + forecast) / (so far + 
 766 progress rate also has a stock part (dossiers in progress at the end of the year): it is
 carried forward from as_of as it stands (naive; its within-deadline share too).
 
-**Method** (chosen for a dozen monthly points per year, not for a statistics library): with an
-earlier year whose twelve months are all in the data ("seasonal"), each component of the months
-left is that year's same months scaled by this year's pace against that year's same window
-(ratio method: ``rest_y × so_far / window_y``), averaged over the earlier years (at most
-``YEARS_BACK``). Without one ("linear"), a least-squares line through this year's monthly
-paces (a partial month counts as its pace, weighted by its share of the month), flat below
-``LINEAR_MIN_MONTHS`` months. statsmodels' exponential smoothing or SARIMA needs two or more
-seasons to fit and would add a heavy dependency for no measured gain on two years of history;
-the ratio method has no parameters to overfit and the backtest (``bench/forecast.py``) measures it.
+**Method** (chosen for a dozen monthly points per year, not for a statistics library):
+- *seasonal*, with an earlier year whose twelve months are all in the data (at most ``YEARS_BACK``,
+  averaged): the denominator left is that year's same months scaled by how this year's last
+  ``RECENT_MONTHS`` months compare with that year's same months (ratio method); the rate on it
+  is that year's rate on those months shifted by how far this year's recent rate stands from
+  that year's rate on the same recent months, and the numerator left is that rate × the
+  denominator left. Rates in these data rise by points a year (digitization, e-results): a
+  shift keeps that, a ratio of numerators compounds it; recent months rather than the whole
+  year follow a break such as the 01/07/2025 reform within a quarter.
+- *linear*, without one: a least-squares line through this year's monthly numerators and
+  denominators (a partial month counts as its pace, weighted by its share of the month), flat
+  below ``LINEAR_MIN_MONTHS`` months.
+statsmodels' exponential smoothing or SARIMA needs two or more full seasons to fit and would add
+a heavy dependency; these rules have no parameter fitted to the data and ``bench/forecast.py``
+measures them (2025 on the sample: mean absolute error 0,43 point against 0,72 for "the year ends
+where it stands").
 
-**Interval** (``INTERVAL_LEVEL`` = 80%): empirical. The same method is backtested on each earlier
-complete year of the selection's own data, from the end of each of its months 1–11; each error
-is divided by the share of the year's denominator still to come at that cutoff (the part of the
-year the forecast is responsible for), and the 80th percentile of those scaled absolute errors,
-times today's share, is the half-width. With fewer than ``MIN_RESIDUALS`` backtest errors the
-spread of the monthly rates seen (1.28 standard deviations) stands in; with fewer than two
-months, only what is possible at all. Every interval is clipped to what is possible (0% or
-100% of the dossiers left).
+**Interval** (``INTERVAL_LEVEL`` = 80%), the wider of two empirical half-widths, each times the
+share of the year's denominator still to come (the part the forecast is responsible for):
+the 80th percentile of the method's own backtest errors on each earlier complete year of the
+selection's data, from the end of each of its months 1–11, each divided by the share then to
+come (needs ``MIN_RESIDUALS`` errors); and 1.28 standard deviations of the monthly rates seen.
+One or two earlier years give few, correlated errors: the second estimate keeps the interval
+from being narrower than the months themselves vary (on the sample it holds the final value
+in 87% of the backtest forecasts). With neither, only what is possible at all. Every interval is
+clipped to what is possible (0% or 100% of the dossiers left).
 
 **Required pace** = (target × expected year denominator − numerator so far) / expected
 denominator left. Above 100%: "không thể đạt"; at or below 0%: "đã chắc chắn đạt" (for a "≤"
@@ -62,6 +70,7 @@ from kpi.warehouse.db import Warehouse
 YEARS_BACK = 3            # earlier years read for seasonality
 LINEAR_MIN_MONTHS = 3     # fewer monthly points than this: a flat pace, not a line
 MIN_RESIDUALS = 4         # backtest errors needed for the empirical interval
+RECENT_MONTHS = 3         # this year's latest months the seasonal method compares with the same months before
 INTERVAL_LEVEL = 0.8      # central coverage of the interval
 NORMAL_Z = 1.2816         # the normal quantile of that level, for the fallback interval
 
@@ -141,33 +150,49 @@ def monthly_table(wh: Warehouse, year: int, as_of: dt.date | None = None, filter
     return metrics.kpi_table(wh, period, filters, scope, ("month", "level")), day
 
 
-def components(table: pd.DataFrame, kpi: str, year: int, level: str | None = None) -> Components:
-    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table."""
+@dataclass(frozen=True)
+class Monthly:
+    """``monthly_table``'s counts summed per (level, year, month) once, for every KPI: 4-D arrays
+    [scope, year, month, column] where scope 0 is every level and 1… the levels of ``LEVELS``."""
+    years: tuple[int, ...]
+    columns: tuple[str, ...]
+    values: np.ndarray
+
+
+def monthly(table: pd.DataFrame, year: int) -> Monthly:
     years = tuple(range(year - YEARS_BACK, year + 1))
-    shape = (len(years), 12)
-    arrays = [np.full(shape, np.nan) for _ in range(4)]
-    if len(table):
-        rows = table if level is None else table[table["level"] == level]
-        starts = pd.to_datetime(table["period_start"])
-        flow_num, flow_den, stock_num, stock_den = _columns(kpi)
-        covered = sorted({(d.year, d.month) for d in starts})
-        for y, m in covered:  # months the data reaches count as 0 where the selection has no row
-            if y in years:
-                for array in arrays:
-                    array[years.index(y), m - 1] = 0.0
-        if len(rows):
-            keys = pd.to_datetime(rows["period_start"])
-            grouped = rows.assign(_y=keys.dt.year, _m=keys.dt.month).groupby(["_y", "_m"])
-            sums = grouped[[c for c in {flow_num, flow_den, stock_num, stock_den} if c]].sum()
-            for (y, m), row in sums.iterrows():
-                if y not in years:
-                    continue
-                i = years.index(y)
-                arrays[0][i, m - 1] = row[flow_num]
-                arrays[1][i, m - 1] = row[flow_den]
-                arrays[2][i, m - 1] = row[stock_num] if stock_num else 0.0
-                arrays[3][i, m - 1] = row[stock_den] if stock_den else 0.0
-    return Components(years, *arrays)
+    columns = tuple(c for c in table.columns if c.endswith(("__num", "__den"))) + tuple(
+        {c for parts in STOCK_PARTS.values() for c in parts})
+    values = np.full((len(LEVELS) + 1, len(years), 12, len(columns)), np.nan)
+    if not len(table):
+        return Monthly(years, columns, values)
+    starts = pd.to_datetime(table["period_start"])
+    frame = table.assign(_y=starts.dt.year, _m=starts.dt.month)
+    frame = frame[frame["_y"].isin(years)]
+    # Months the data reaches count as 0 where a level has no row.
+    for y, m in {(int(y), int(m)) for y, m in zip(frame["_y"], frame["_m"])}:
+        values[:, years.index(y), m - 1, :] = 0.0
+    sums = frame.groupby(["level", "_y", "_m"])[list(columns)].sum()
+    for (lv, y, m), row in zip(sums.index, sums.to_numpy(dtype=float)):
+        if lv in LEVELS:
+            values[1 + LEVELS.index(lv), years.index(int(y)), int(m) - 1, :] = row
+    values[0] = np.nansum(values[1:], axis=0)
+    values[0][np.isnan(values[1:]).all(axis=0)] = np.nan
+    return Monthly(years, columns, values)
+
+
+def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None) -> Components:
+    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table."""
+    counts = table if isinstance(table, Monthly) else monthly(table, year)
+    scope = counts.values[0 if level is None else 1 + LEVELS.index(level)]
+    flow_num, flow_den, stock_num, stock_den = _columns(kpi)
+
+    def column(name: str | None) -> np.ndarray:
+        if name is None:  # no stock: zeros where the data reaches
+            return np.where(np.isnan(scope[:, :, 0]), np.nan, 0.0)
+        return scope[:, :, counts.columns.index(name)].copy()
+
+    return Components(counts.years, column(flow_num), column(flow_den), column(stock_num), column(stock_den))
 
 
 def _columns(kpi: str) -> tuple[str, str, str | None, str | None]:
@@ -186,16 +211,21 @@ def _position(as_of: dt.date) -> tuple[int, float]:
     return as_of.month - 1, as_of.day / days
 
 
-def _window(x: np.ndarray, m0: int, f0: float) -> float:
-    """An earlier year's count over the same window: months before m0 plus the same share of month m0."""
+def _window(x: np.ndarray, m0: int, f0: float, first: int = 0) -> float:
+    """An earlier year's count over the same window: months first … m0-1 plus the same share of month m0."""
     part = x[m0] * f0 if m0 < 12 else 0.0
-    return float(np.nansum(x[:m0]) + (0.0 if np.isnan(part) else part))
+    return float(np.nansum(x[first:m0]) + (0.0 if np.isnan(part) else part))
 
 
-def _observed(x: np.ndarray, m0: int, f0: float) -> float:
-    """This year's count so far: the months before m0 plus what month m0 has already recorded."""
+def _observed(x: np.ndarray, m0: int, f0: float, first: int = 0) -> float:
+    """This year's count: months first … m0-1 plus what month m0 has already recorded."""
     part = x[m0] if m0 < 12 and f0 > 0 else 0.0
-    return float(np.nansum(x[:m0]) + (0.0 if np.isnan(part) else part))
+    return float(np.nansum(x[first:m0]) + (0.0 if np.isnan(part) else part))
+
+
+def _recent(m0: int) -> int:
+    """First month of the window the seasonal ratio compares: the last RECENT_MONTHS months (all when None)."""
+    return 0 if RECENT_MONTHS is None else max(0, m0 - RECENT_MONTHS)
 
 
 def _rest(x: np.ndarray, m0: int, f0: float) -> float:
@@ -227,13 +257,17 @@ def _complete(c: Components, i: int) -> bool:
 
 def _seasonal_years(c: Components, t: int, m0: int, f0: float) -> list[int]:
     """Earlier complete years with a denominator both in the observed window and after it."""
-    return [i for i in range(t) if _complete(c, i) and _window(c.den[i], m0, f0) > 0 and _rest(c.den[i], m0, f0) > 0]
+    first = _recent(m0)
+    return [i for i in range(t) if _complete(c, i) and _window(c.den[i], m0, f0, first) > 0 and _rest(c.den[i], m0, f0) > 0]
 
 
 def _project_part(x: np.ndarray, t: int, m0: int, f0: float, usable: list[int], seasonal: bool) -> float:
-    so_far = _observed(x[t], m0, f0)
+    """A volume left: each earlier year's same months × this year's recent months / that year's (mean), else linear."""
+    first = _recent(m0)
+    recent = _observed(x[t], m0, f0, first)
     if seasonal:
-        scaled = [_rest(x[i], m0, f0) * so_far / _window(x[i], m0, f0) for i in usable if _window(x[i], m0, f0) > 0]
+        scaled = [_rest(x[i], m0, f0) * recent / _window(x[i], m0, f0, first) for i in usable
+                  if _window(x[i], m0, f0, first) > 0]
         if scaled:
             return float(np.mean(scaled))
     return _linear_rest(x[t], m0, f0)
@@ -273,6 +307,23 @@ def _current_stock(s: np.ndarray, t: int, m0: int, f0: float) -> float:
     return 0.0 if np.isnan(v) else float(v)
 
 
+def _shifted_numerator(c: Components, t: int, m0: int, f0: float, usable: list[int], rest_den: float) -> float:
+    """Numerator left = denominator left × (the earlier year's rate on those months + how far this year's recent
+    rate stands above that year's rate on the same recent months), averaged over the earlier years."""
+    first = _recent(m0)
+    recent_den = _observed(c.den[t], m0, f0, first)
+    if recent_den <= 0:
+        first, recent_den = 0, _observed(c.den[t], m0, f0)
+    recent_rate = _observed(c.num[t], m0, f0, first) / recent_den
+    rates = []
+    for i in usable:
+        window_den, rest_den_i = _window(c.den[i], m0, f0, first), _rest(c.den[i], m0, f0)
+        if window_den > 0 and rest_den_i > 0:
+            shift = recent_rate - _window(c.num[i], m0, f0, first) / window_den
+            rates.append(min(1.0, max(0.0, _rest(c.num[i], m0, f0) / rest_den_i + shift)))
+    return rest_den * float(np.mean(rates)) if rates else _linear_rest(c.num[t], m0, f0)
+
+
 def _project(c: Components, t: int, m0: int, f0: float, seasonal_allowed: bool = True) -> _Point | None:
     """Year-end projection of year index t observed up to (m0, f0); None without a denominator so far."""
     num_fixed = _observed(c.num[t], m0, f0) + _current_stock(c.stock_num, t, m0, f0)
@@ -282,7 +333,8 @@ def _project(c: Components, t: int, m0: int, f0: float, seasonal_allowed: bool =
     usable = _seasonal_years(c, t, m0, f0) if seasonal_allowed else []
     seasonal = bool(usable)
     rest_den = max(0.0, _project_part(c.den, t, m0, f0, usable, seasonal))
-    rest_num = min(rest_den, max(0.0, _project_part(c.num, t, m0, f0, usable, seasonal)))
+    rest_num = _shifted_numerator(c, t, m0, f0, usable, rest_den) if seasonal else _linear_rest(c.num[t], m0, f0)
+    rest_num = min(rest_den, max(0.0, rest_num))
     years = tuple(c.years[i] for i in usable)
     return _Point(num_fixed, den_fixed, rest_num, rest_den, SEASONAL if seasonal else LINEAR, years)
 
@@ -297,8 +349,8 @@ def backtest_errors(c: Components, t: int, method: str) -> list[float]:
     """Scaled absolute errors of ``method`` on each complete year before t, from the end of its months 1–11."""
     errors = []
     for i in range(t):
-        if not _complete(c, i):
-            continue
+        if not _complete(c, i) or (method == SEASONAL and not any(_complete(c, j) for j in range(i))):
+            continue  # a year the method cannot forecast
         actual = _actual(c, i)
         if actual is None:
             continue
@@ -321,13 +373,13 @@ def _monthly_spread(c: Components, t: int) -> float | None:
 def _interval(c: Components, t: int, point: _Point) -> tuple[float, float]:
     low_possible, high_possible = point.possible
     errors = backtest_errors(c, t, point.method)
+    spread = _monthly_spread(c, t)
+    halves = [NORMAL_Z * spread * point.share_left] if spread is not None else []
     if len(errors) >= MIN_RESIDUALS:
-        half = float(np.quantile(errors, INTERVAL_LEVEL)) * point.share_left
-    else:
-        spread = _monthly_spread(c, t)
-        if spread is None:
-            return low_possible, high_possible
-        half = NORMAL_Z * spread * point.share_left
+        halves.append(float(np.quantile(errors, INTERVAL_LEVEL)) * point.share_left)
+    if not halves:
+        return low_possible, high_possible
+    half = max(halves)
     return max(low_possible, point.value - half), min(high_possible, point.value + half)
 
 
@@ -401,15 +453,15 @@ def forecast_selection(table: pd.DataFrame, year: int, as_of: dt.date | None, in
     alive = levels_on(dt.date(year, 12, 31))
     with_rows = set(table["level"].dropna()) if len(table) else set()
     levels = [lv for lv in LEVELS if lv in alive and lv in with_rows and (level is None or lv == level)]
-    out = {}
+    out, counts = {}, monthly(table, year)
     for kpi in kpis:
         target = pick(in_force, kpi, level, unit_id)
         if as_of is None:
             out[kpi] = SelectionForecast(kpi, Forecast(kpi, level, year, None, NO_DATA, None, None, None, None,
                                                        target=target), {})
             continue
-        total = forecast_kpi(components(table, kpi, year, level), kpi, year, as_of, target, level)
-        per_level = {lv: forecast_kpi(components(table, kpi, year, lv), kpi, year, as_of,
+        total = forecast_kpi(components(counts, kpi, year, level), kpi, year, as_of, target, level)
+        per_level = {lv: forecast_kpi(components(counts, kpi, year, lv), kpi, year, as_of,
                                       pick(in_force, kpi, lv, unit_id), lv) for lv in levels}
         out[kpi] = SelectionForecast(kpi, total, per_level)
     return out
@@ -479,6 +531,23 @@ def method_note(f: Forecast) -> str | None:
               if f.method == SEASONAL else forecast_text.METHOD_LINEAR.format(year=f.year))
     return forecast_text.METHOD_NOTE.format(year=f.year, as_of=vi.date(f.as_of), method=method,
                                             level=round(INTERVAL_LEVEL * 100))
+
+
+def tile_lines(sf: SelectionForecast | None, data_date: dt.date | None = None) -> list[str]:
+    """What a KPI tile says under its value: the selection's forecast and pace when it has one target,
+    else one forecast and pace per level with a target (digitization 70/40/35%). Markdown; an
+    unreachable target in bold. Empty when there is nothing to forecast."""
+    if sf is None:
+        return []
+    if sf.total.target is not None or not sf.levels:
+        pairs = [(sf.total, None)]
+    else:
+        pairs = [(f, vi.LEVEL_LABELS.get(lv, lv)) for lv, f in sf.levels.items() if f.target is not None]
+    lines = []
+    for f, label in pairs:
+        pace = pace_line(f, data_date)
+        lines += [forecast_line(f, label), f"**{pace}**" if pace and f.pace == IMPOSSIBLE else pace]
+    return [line for line in lines if line]
 
 
 __all__ = ["Forecast", "SelectionForecast", "forecast_selection", "for_warehouse", "forecast_kpi", "monthly_table",

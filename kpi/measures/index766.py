@@ -151,6 +151,7 @@ class GroupScore:
     partial: bool
     source: str | None
     subs: list[SubScore]
+    ours: "GroupScore | None" = None  # what our data (and entries) give, kept when the portal's score wins
 
 
 @dataclass
@@ -169,6 +170,7 @@ class IndexScore:
     grade: int | None
     source: str | None
     counts: dict = dc_field(default_factory=dict, repr=False)
+    ours_total: float | None = None  # the total from our data alone (the reconciliation compares it)
 
 
 def _known(value) -> bool:
@@ -256,11 +258,16 @@ def score_scope(key: str, name: str, kind: str, unit_type: str, level: str | Non
                 own: dict, inherited: dict, has_feedback: bool) -> IndexScore:
     """The whole index of one scope from its counts row and the published rows that concern it."""
     inherits = unit_type in ("COMMUNE", "DISTRICT") or kind == "level"
+    not_portal = [{k: v for k, v in rows.items() if v.get("source") != PORTAL} for rows in (own, inherited)]
+    ours_subs = score_subs(row, *not_portal, has_feedback, inherits)
+    ours = {g: group_score(g, ours_subs) for g in GROUPS}
     subs = score_subs(row, own, inherited, has_feedback, inherits)
     groups = {g: group_score(g, subs, own.get((g, None))) for g in GROUPS}
+    for code, group in groups.items():
+        group.ours = ours[code]
     total, covered, partial, source = total_of(groups, own.get((published.TOTAL, None)))
     return IndexScore(key, name, kind, unit_type, level, groups, total, covered, partial, grade(total, covered),
-                      source, row)
+                      source, row, total_of(ours)[0])
 
 
 # -- the index of a selection -------------------------------------------------------------

@@ -179,6 +179,35 @@ def cutoff_options(first: dt.date, last: dt.date, day: int | None = None) -> lis
     return sorted(out, key=lambda p: (p.end, p.days), reverse=True)
 
 
+CALENDAR_KINDS = {"month": month, "quarter": quarter, "half": half, "year": lambda y, _n: year(y)}
+
+
+def containing(kind: str, day: dt.date) -> Period:
+    """The calendar month, quarter, half or year that contains ``day``."""
+    number = {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "half": 1 if day.month <= 6 else 2}.get(kind, 1)
+    return CALENDAR_KINDS[kind](day.year, number)
+
+
+def calendar_options(kind: str, first: dt.date, last: dt.date) -> list[Period]:
+    """The calendar periods of ``kind`` (month, quarter, half, year) that overlap [first, last], newest first."""
+    out = [containing(kind, last)]
+    while out[-1].start > first:
+        out.append(out[-1].previous())
+    return out
+
+
+def default_month(first: dt.date | None, last: dt.date | None, today: dt.date | None = None) -> Period:
+    """The period a page opens on: the latest full month with data, i.e. the month of the data date
+    if the data reaches its last day, else the month before (unless the data starts in that month).
+    Without data, the month before ``today``'s."""
+    if last is None:
+        return containing("month", today or dt.date.today()).previous()
+    candidate = containing("month", last)
+    if last >= candidate.end or first is None or first >= candidate.start:
+        return candidate
+    return candidate.previous()
+
+
 def parse_iso(text: str) -> dt.date:
     """A YYYY-MM-DD date from the command line, with a Vietnamese error."""
     try:

@@ -113,14 +113,14 @@ def plan_year(blocks: list[Block]) -> int | None:
 
 
 def plan_reference(blocks: list[Block]) -> str | None:
-    """ "Kế hoạch 170/KH-VP ngày 18/01/2024" from the document number and signing date, when it states them."""
+    """ "KH 170/KH-VP ngày 18/01/2024" from the document number and signing date, when it states them."""
     head = " ".join(b.text for b in blocks[:6] if not b.is_row)
     number = _NUMBER.search(head)
     if not number:
         return None
     signed = _SIGNED.search(head)
     date = f" ngày {int(signed.group(1)):02d}/{int(signed.group(2)):02d}/{signed.group(3)}" if signed else ""
-    return f"Kế hoạch {number.group(1)}/{number.group(2)}{date}"
+    return f"KH {number.group(1)}/{number.group(2)}{date}"
 
 
 # -- targets ------------------------------------------------------------------------

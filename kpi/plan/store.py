@@ -5,7 +5,7 @@ manual targets, tasks; status ``proposed``), audited ``plan.import``. ``confirm`
 (edited) rows: each data target becomes a **new version** of ``targets`` for the plan's year — the
 previous version stays, marked superseded, and the year's inherited targets are copied in first
 (``kpi.measures.targets``), so confirming never silently overwrites nor loses a target — with a
-source that cites the document and section ("Kế hoạch 170/KH-VP ngày 18/01/2024, mục I.1.f") and
+source that cites the document and section ("KH 170/KH-VP ngày 18/01/2024, mục I.1.f") and
 ``plan_doc_id``. Manual targets and tasks are stored as reviewed; a manual target of the same year
 and key from an earlier confirmed plan is marked ``superseded``. All of it in one transaction,
 audited ``plan.confirm``.
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi.measures import targets as targets_mod
+from kpi.plan.deadlines import parse_deadline
 from kpi.plan.parser import LEVELS, Proposal, propose
 from kpi.plan.readers import read_plan
 from kpi.text import plan as plan_text
@@ -29,7 +30,7 @@ TASK_COLUMNS = ("number", "objective", "task", "product", "lead", "lead_unit_id"
 
 
 def citation(reference: str | None, file_name: str, section: str | None) -> str:
-    """ "Kế hoạch 170/KH-VP ngày 18/01/2024, mục I.1.f" — the document, then where in it."""
+    """ "KH 170/KH-VP ngày 18/01/2024, mục I.1.f" — the document, then where in it."""
     where = ""
     if section:
         body = section.split(".")[0] in {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
@@ -93,6 +94,13 @@ def _insert_rows(con, doc_id: int, year: int, targets: list[dict], manual: list[
         con.execute(f"INSERT INTO plan_tasks (doc_id, year, position, status, {', '.join(TASK_COLUMNS)})"
                     f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in TASK_COLUMNS)})",
                     [doc_id, year, position, status] + [_blank_none(t.get(c)) for c in TASK_COLUMNS])
+
+
+def _deadline_read(task: dict, year: int) -> dict:
+    """The task with its deadline kind and dates read again from its (possibly edited) text."""
+    deadline = parse_deadline(_blank_none(task.get("deadline_text")), year)
+    return {**task, "deadline_text": deadline.text or None, "deadline_kind": deadline.kind,
+            "deadline_from": deadline.start, "deadline_to": deadline.end}
 
 
 def _level_db(level: str | None) -> str | None:
@@ -165,7 +173,8 @@ def confirm(wh: Warehouse, doc_id: int, targets: list[dict], manual_targets: lis
             raise ValueError(f"Văn bản kế hoạch #{doc_id} đã được xác nhận")
         for table in ("plan_targets", "plan_manual_targets", "plan_tasks"):
             con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-        _insert_rows(con, doc_id, year, targets, manual_targets, [_lead_resolved(con, t) for t in tasks], "confirmed")
+        tasks = [_lead_resolved(con, _deadline_read(t, int(year))) for t in tasks]
+        _insert_rows(con, doc_id, year, targets, manual_targets, tasks, "confirmed")
         targets_mod.copy_inherited(con, int(year), user)
         new, same = 0, 0
         for t in targets:

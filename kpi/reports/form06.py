@@ -159,141 +159,157 @@ def _scope_text(scope: Scope | None, level: str | None) -> str:
     return f"{report_text.SCOPE_OWN} ({len(scope.unit_ids)} đơn vị)"
 
 
-def export_form06(wh: Warehouse, period: Period, scope: Scope | None = None, level: str | None = None,
-                  path_or_buffer=None, *, reporting_unit: str = report_text.DEFAULT_REPORTING_UNIT,
-                  receiving_unit: str = report_text.DEFAULT_RECEIVING_UNIT, today: dt.date | None = None,
-                  rows: list[dict] | None = None):
-    """Write Biểu số 06 as .xlsx to a path or a binary buffer; with neither, return the bytes.
+def form06_xlsx(wh: Warehouse, period: Period, scope: Scope | None = None, level: str | None = None,
+                **options) -> bytes:
+    """Biểu số 06 as .xlsx bytes (a download button's payload); options as ``write_form06``."""
+    buffer = io.BytesIO()
+    write_form06(wh, period, scope, level, buffer, **options)
+    return buffer.getvalue()
 
-    Returns the rows written (list of dicts) when a target is given.
-    """
+
+def write_form06(wh: Warehouse, period: Period, scope: Scope | None, level: str | None, target, *,
+                 reporting_unit: str = report_text.DEFAULT_REPORTING_UNIT,
+                 receiving_unit: str = report_text.DEFAULT_RECEIVING_UNIT, today: dt.date | None = None,
+                 rows: list[dict] | None = None) -> list[dict]:
+    """Write Biểu số 06 as .xlsx to ``target`` (a path or a binary buffer); returns the rows written."""
     import xlsxwriter
 
     rows = rows if rows is not None else form06_rows(wh, period, scope, level)
     period = period.until(metrics.data_date(wh))  # "số liệu đến ngày …" past the data
-    target = path_or_buffer if path_or_buffer is not None else io.BytesIO()
-    if isinstance(target, Path):
-        target = str(target)
     # strings_to_formulas=False: a name from an upload that starts with '=' stays text.
-    wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False, "in_memory": True})
+    wb = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target,
+                             {"strings_to_formulas": False, "strings_to_urls": False,
+                              "strings_to_numbers": False, "in_memory": True})
     ws = wb.add_worksheet(report_text.FORM06_SHEET)
+    formats = _formats(wb)
+    _title_block(ws, formats, period, _scope_text(scope, level), reporting_unit, receiving_unit)
+    _column_header(ws, formats)
+    last_row = _data_rows(ws, formats, rows)
+    last_row = _signature_block(ws, formats, last_row, today or dt.date.today())
+    _print_setup(ws, last_row)
+    wb.close()
+    return rows
+
+
+def _formats(wb) -> dict:
+    """The form's cell formats by role (Times New Roman 12, as offices print it)."""
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
+    roles = {
+        "code": dict(bold=True, align="left"),
+        "small_left": dict(italic=True, align="left", font_size=10, text_wrap=True),
+        "nation": dict(bold=True, align="center"), "motto": dict(bold=True, align="center", underline=1),
+        "title": dict(bold=True, align="center", font_size=14), "center": dict(align="center"),
+        "info": dict(align="left"),
+        "head": dict(bold=True, align="center", border=1, text_wrap=True, bg_color="#F2F2F2"),
+        "head_num": dict(italic=True, align="center", border=1, font_size=10),
+        "level_txt": dict(bold=True, border=1, align="left", text_wrap=True),
+        "level_stt": dict(bold=True, border=1, align="center"),
+        "level_num": dict(bold=True, border=1, num_format="#,##0"),
+        "field_txt": dict(border=1, align="left", text_wrap=True), "field_stt": dict(border=1, align="center"),
+        "field_num": dict(border=1, num_format="#,##0"),
+        "total_txt": dict(bold=True, border=1, align="center", bg_color="#F2F2F2"),
+        "total_num": dict(bold=True, border=1, num_format="#,##0", bg_color="#F2F2F2"),
+        "sign": dict(bold=True, align="center"), "sign_note": dict(italic=True, align="center", font_size=11),
+        "date_line": dict(italic=True, align="center"),
+    }
+    return {role: wb.add_format({**base, **kw}) for role, kw in roles.items()}
 
-    def fmt(**kw):
-        return wb.add_format({**base, **kw})
 
-    f_code = fmt(bold=True, align="left")
-    f_small_left = fmt(italic=True, align="left", font_size=10, text_wrap=True)
-    f_nation = fmt(bold=True, align="center")
-    f_motto = fmt(bold=True, align="center", underline=1)
-    f_title = fmt(bold=True, align="center", font_size=14)
-    f_center = fmt(align="center")
-    f_right_info = fmt(align="left")
-    f_head = fmt(bold=True, align="center", border=1, text_wrap=True, bg_color="#F2F2F2")
-    f_head_num = fmt(italic=True, align="center", border=1, font_size=10)
-    f_level_txt = fmt(bold=True, border=1, align="left", text_wrap=True)
-    f_level_stt = fmt(bold=True, border=1, align="center")
-    f_level_num = fmt(bold=True, border=1, num_format="#,##0")
-    f_txt = fmt(border=1, align="left", text_wrap=True)
-    f_stt = fmt(border=1, align="center")
-    f_num = fmt(border=1, num_format="#,##0")
-    f_total_txt = fmt(bold=True, border=1, align="center", bg_color="#F2F2F2")
-    f_total_num = fmt(bold=True, border=1, num_format="#,##0", bg_color="#F2F2F2")
-    f_sign = fmt(bold=True, align="center")
-    f_sign_note = fmt(italic=True, align="center", font_size=11)
-
+def _title_block(ws, f: dict, period: Period, scope_text: str, reporting_unit: str, receiving_unit: str) -> None:
+    """Form code left, national name and motto right, title, period, scope, units."""
     ws.set_column(0, 0, 6)
     ws.set_column(1, 1, 42)
     ws.set_column(2, LAST_COL, 11.5)
-
-    # Title block: form code left, national name and motto right.
-    ws.merge_range(0, 0, 0, 4, report_text.FORM06_CODE, f_code)
-    ws.merge_range(1, 0, 2, 4, report_text.FORM06_BASIS, f_small_left)
-    ws.merge_range(0, 6, 0, LAST_COL, report_text.NATIONAL_NAME, f_nation)
-    ws.merge_range(1, 6, 1, LAST_COL, report_text.NATIONAL_MOTTO, f_motto)
-    ws.merge_range(3, 0, 3, LAST_COL, report_text.FORM06_TITLE, f_title)
+    ws.merge_range(0, 0, 0, 4, report_text.FORM06_CODE, f["code"])
+    ws.merge_range(1, 0, 2, 4, report_text.FORM06_BASIS, f["small_left"])
+    ws.merge_range(0, 6, 0, LAST_COL, report_text.NATIONAL_NAME, f["nation"])
+    ws.merge_range(1, 6, 1, LAST_COL, report_text.NATIONAL_MOTTO, f["motto"])
+    ws.merge_range(3, 0, 3, LAST_COL, report_text.FORM06_TITLE, f["title"])
     ws.merge_range(4, 0, 4, LAST_COL, report_text.FORM06_PERIOD.format(
-        label=period.label, start=vi.date(period.start), end=vi.date(period.end)), f_center)
-    ws.merge_range(5, 0, 5, LAST_COL, report_text.FORM06_SCOPE_NOTE.format(scope=_scope_text(scope, level)), f_center)
-    ws.merge_range(6, 0, 6, 5, report_text.FORM06_REPORTING_UNIT.format(unit=reporting_unit), f_right_info)
-    ws.merge_range(6, 6, 6, 9, report_text.FORM06_RECEIVING_UNIT.format(unit=receiving_unit), f_right_info)
-    ws.merge_range(6, 10, 6, LAST_COL, report_text.FORM06_COUNT_UNIT, f_right_info)
+        label=period.label, start=vi.date(period.start), end=vi.date(period.end)), f["center"])
+    ws.merge_range(5, 0, 5, LAST_COL, report_text.FORM06_SCOPE_NOTE.format(scope=scope_text), f["center"])
+    ws.merge_range(6, 0, 6, 5, report_text.FORM06_REPORTING_UNIT.format(unit=reporting_unit), f["info"])
+    ws.merge_range(6, 6, 6, 9, report_text.FORM06_RECEIVING_UNIT.format(unit=receiving_unit), f["info"])
+    ws.merge_range(6, 10, 6, LAST_COL, report_text.FORM06_COUNT_UNIT, f["info"])
     for r in range(3):
         ws.set_row(r, 18)
 
-    # Column header: three rows of merged group headers, then the numbers row.
+
+_HEADER_GROUPS = (  # (first column, last column, group heading, sub-headings after "Tổng số")
+    (2, 5, "FORM06_HEAD_RECEIVED", ("FORM06_HEAD_ONLINE", "FORM06_HEAD_DIRECT", "FORM06_HEAD_CARRIED")),
+    (6, 9, "FORM06_HEAD_RESOLVED", ("FORM06_HEAD_EARLY", "FORM06_HEAD_ON_TIME", "FORM06_HEAD_OVERDUE")),
+    (10, 12, "FORM06_HEAD_IN_PROGRESS", ("FORM06_HEAD_WITHIN", "FORM06_HEAD_OVERDUE")),
+)
+
+
+def _column_header(ws, f: dict) -> None:
+    """Three rows of merged group headings, then the row of column numbers (1)…(13)."""
     h0, h1, h2, hn = HEADER_FIRST, HEADER_FIRST + 1, HEADER_FIRST + 2, HEADER_LAST
-    ws.merge_range(h0, 0, h2, 0, report_text.FORM06_HEAD_STT, f_head)
-    ws.merge_range(h0, 1, h2, 1, report_text.FORM06_HEAD_FIELD, f_head)
-    for first, last, group, subs in (
-        (2, 5, report_text.FORM06_HEAD_RECEIVED, (report_text.FORM06_HEAD_ONLINE, report_text.FORM06_HEAD_DIRECT, report_text.FORM06_HEAD_CARRIED)),
-        (6, 9, report_text.FORM06_HEAD_RESOLVED, (report_text.FORM06_HEAD_EARLY, report_text.FORM06_HEAD_ON_TIME, report_text.FORM06_HEAD_OVERDUE)),
-        (10, 12, report_text.FORM06_HEAD_IN_PROGRESS, (report_text.FORM06_HEAD_WITHIN, report_text.FORM06_HEAD_OVERDUE)),
-    ):
-        ws.merge_range(h0, first, h0, last, group, f_head)
-        ws.merge_range(h1, first, h2, first, report_text.FORM06_HEAD_TOTAL, f_head)
-        ws.merge_range(h1, first + 1, h1, last, report_text.FORM06_HEAD_OF_WHICH, f_head)
+    ws.merge_range(h0, 0, h2, 0, report_text.FORM06_HEAD_STT, f["head"])
+    ws.merge_range(h0, 1, h2, 1, report_text.FORM06_HEAD_FIELD, f["head"])
+    for first, last, group, subs in _HEADER_GROUPS:
+        ws.merge_range(h0, first, h0, last, getattr(report_text, group), f["head"])
+        ws.merge_range(h1, first, h2, first, report_text.FORM06_HEAD_TOTAL, f["head"])
+        ws.merge_range(h1, first + 1, h1, last, report_text.FORM06_HEAD_OF_WHICH, f["head"])
         for k, sub in enumerate(subs):
-            ws.write_string(h2, first + 1 + k, sub, f_head)
+            ws.write_string(h2, first + 1 + k, getattr(report_text, sub), f["head"])
     for c in range(LAST_COL + 1):
-        ws.write_string(hn, c, f"({c + 1})", f_head_num)
+        ws.write_string(hn, c, f"({c + 1})", f["head_num"])
     ws.set_row(h0, 30)
     ws.set_row(h1, 20)
     ws.set_row(h2, 48)
 
-    r = hn + 1
-    for row in rows:
-        if row["kind"] == "level":
-            f_t, f_s, f_n = f_level_txt, f_level_stt, f_level_num
-        elif row["kind"] == "total":
-            f_t, f_s, f_n = f_total_txt, f_total_txt, f_total_num
-        else:
-            f_t, f_s, f_n = f_txt, f_stt, f_num
-        if row["stt"]:
-            ws.write_string(r, 0, str(row["stt"]), f_s)
-        else:
-            ws.write_blank(r, 0, None, f_s)
-        ws.write_string(r, 1, str(row["label"]), f_t)  # names from uploads: always text
-        for k, col in enumerate(NUMBER_COLUMNS):
-            ws.write_number(r, 2 + k, int(row[col]), f_n)
-        r += 1
 
+def _data_rows(ws, f: dict, rows: list[dict]) -> int:
+    """One line per level, lĩnh vực and the total; returns the next free row."""
+    r = HEADER_LAST + 1
+    for row in rows:
+        kind = {"level": "level", "total": "total"}.get(row["kind"], "field")
+        f_text, f_stt = f[f"{kind}_txt"], f["total_txt" if kind == "total" else f"{kind}_stt"]
+        if row["stt"]:
+            ws.write_string(r, 0, str(row["stt"]), f_stt)
+        else:
+            ws.write_blank(r, 0, None, f_stt)
+        ws.write_string(r, 1, str(row["label"]), f_text)  # names from uploads: always text
+        for k, col in enumerate(NUMBER_COLUMNS):
+            ws.write_number(r, 2 + k, int(row[col]), f[f"{kind}_num"])
+        r += 1
     # Dossiers whose channel is unknown or 'other' are in (3) but neither in (4) nor (5): say so.
     total = rows[-1]
     unlisted = int(total["c3"]) - int(total["c4"]) - int(total["c5"]) - int(total["c6"])
     if unlisted > 0:
         r += 1
-        ws.merge_range(r, 0, r, LAST_COL, vi.FORM06_CHANNEL_NOTE.format(n=vi.num(unlisted)), f_small_left)
+        ws.merge_range(r, 0, r, LAST_COL, vi.FORM06_CHANNEL_NOTE.format(n=vi.num(unlisted)), f["small_left"])
         ws.set_row(r, 30)
         r += 1
+    return r
 
-    # Signature block.
-    today = today or dt.date.today()
-    r += 1
-    ws.merge_range(r, 8, r, LAST_COL, report_text.FORM06_DATE_LINE.format(d=f"{today.day:02d}", m=f"{today.month:02d}", y=today.year),
-                   fmt(italic=True, align="center"))
-    r += 1
-    ws.merge_range(r, 0, r, 4, report_text.FORM06_PREPARER, f_sign)
-    ws.merge_range(r, 8, r, LAST_COL, report_text.FORM06_HEAD_OF_UNIT, f_sign)
-    r += 1
-    ws.merge_range(r, 0, r, 4, report_text.FORM06_SIGN_NOTE, f_sign_note)
-    ws.merge_range(r, 8, r, LAST_COL, report_text.FORM06_SIGN_NOTE_SEAL, f_sign_note)
 
-    # Print: A4 landscape, one page wide, header rows repeated, modest margins, page numbers.
+def _signature_block(ws, f: dict, r: int, today: dt.date) -> int:
+    """Date line, preparer and head of unit; returns the last row used."""
+    r += 1
+    ws.merge_range(r, 8, r, LAST_COL, report_text.FORM06_DATE_LINE.format(
+        d=f"{today.day:02d}", m=f"{today.month:02d}", y=today.year), f["date_line"])
+    r += 1
+    ws.merge_range(r, 0, r, 4, report_text.FORM06_PREPARER, f["sign"])
+    ws.merge_range(r, 8, r, LAST_COL, report_text.FORM06_HEAD_OF_UNIT, f["sign"])
+    r += 1
+    ws.merge_range(r, 0, r, 4, report_text.FORM06_SIGN_NOTE, f["sign_note"])
+    ws.merge_range(r, 8, r, LAST_COL, report_text.FORM06_SIGN_NOTE_SEAL, f["sign_note"])
+    return r
+
+
+def _print_setup(ws, last_row: int) -> None:
+    """A4 landscape, one page wide, header rows repeated, modest margins, page numbers."""
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(h0, hn)
+    ws.repeat_rows(HEADER_FIRST, HEADER_LAST)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.center_horizontally()
     ws.set_footer(f"&C{report_text.FORM06_FOOTER}")
-    ws.print_area(0, 0, r, LAST_COL)
-    ws.freeze_panes(hn + 1, 2)
-    wb.close()
-    if path_or_buffer is None:
-        return target.getvalue()
-    return rows
+    ws.print_area(0, 0, last_row, LAST_COL)
+    ws.freeze_panes(HEADER_LAST + 1, 2)
 
 
 DATA_FIRST_ROW = HEADER_LAST + 2  # 1-based Excel row of the first data row

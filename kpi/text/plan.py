@@ -64,3 +64,45 @@ CLI_SUMMARY = ("Năm {year}: {targets} chỉ tiêu có dữ liệu, {manual} ch�
 CLI_TARGET_LINE = "  {indicator:<24} {level:<9} {threshold:>6}  {section}"
 CLI_TASK_LINE = "  {number:<6} {deadline:<28} {lead}"
 CLI_ERROR = "Lỗi: {error}"
+
+# -- the page "Nhập kế hoạch" (pages/plan_import.py) -----------------------------------------
+PAGE_TITLE = "Nhập kế hoạch"
+PAGE_INTRO = ("Tải lên văn bản kế hoạch kiểm soát TTHC của năm (Word, PDF có lớp chữ hoặc văn bản thuần). "
+              "Hệ thống đề xuất các chỉ tiêu và nhiệm vụ kèm câu trích trong văn bản; quản trị viên xem lại, sửa "
+              "và xác nhận. Chỉ tiêu được xác nhận thành một phiên bản mới của bảng chỉ tiêu, không ghi đè phiên bản cũ.")
+UPLOAD_LABEL = "Văn bản kế hoạch (.docx, .pdf, .txt)"
+YEAR_LABEL = "Năm kế hoạch"
+YEAR_AUTO = "Theo năm ghi trong văn bản"
+READ_BUTTON = "Đọc văn bản"
+READ_DONE = ("Đã đọc {file}: {targets} chỉ tiêu có dữ liệu, {manual} chỉ tiêu nhập tay, {tasks} nhiệm vụ "
+             "({parsed}/{tasks} thời hạn đọc được). Hãy xem lại bên dưới rồi xác nhận.")
+PICK_LABEL = "Đề xuất cần xem lại"
+PICK_FORMAT = "#{doc_id} · {name} · năm {year} · nhập {at} bởi {by}"
+NOTHING_TO_REVIEW = "Chưa có đề xuất nào chờ xác nhận. Hãy tải lên một văn bản kế hoạch."
+DOC_HEADER = "{name} — kế hoạch năm {year}"
+TARGETS_HEADER = "Chỉ tiêu có dữ liệu"
+TARGETS_HELP = ("Mỗi dòng là một chỉ tiêu đề xuất, bên cạnh câu trích từ văn bản và số mục. Sửa ngưỡng hoặc cấp "
+                "nếu đọc sai; xóa dòng không phải chỉ tiêu. Cột “Đang áp dụng” là chỉ tiêu hiện hành của năm.")
+MANUAL_HEADER = "Chỉ tiêu không có dữ liệu hồ sơ (nhập tay theo kỳ)"
+TASKS_HEADER = "Nhiệm vụ trong phụ lục"
+TASKS_HELP = ("Thời hạn được đọc lại từ cột “Thời hạn” khi xác nhận: “Thường xuyên”, “Hàng tháng”, “Quý III/2024”, "
+              "“Trước ngày 14/3/2024”, “Từ tháng 02 đến tháng 9/2021”, “Tháng 12/2024”, “Năm 2024”.")
+UNMATCHED_HEADER = "Câu có tỷ lệ % chưa nhận ra chỉ tiêu ({n})"
+CONFIRM_BUTTON = "Xác nhận kế hoạch năm {year}"
+CONFIRM_HELP = ("Các chỉ tiêu trên thành phiên bản mới trong bảng chỉ tiêu năm {year} (phiên bản cũ được giữ trong "
+                "lịch sử), nguồn ghi rõ văn bản và mục; chỉ tiêu nhập tay và nhiệm vụ được lưu để theo dõi.")
+CONFIRMED = ("Đã xác nhận kế hoạch năm {year}: {new} chỉ tiêu thành phiên bản mới, {same} chỉ tiêu không đổi, "
+             "{manual} chỉ tiêu nhập tay, {tasks} nhiệm vụ.")
+HISTORY_HEADER = "Các văn bản kế hoạch đã nhập"
+NOT_ALLOWED = "Chỉ quản trị viên được nhập kế hoạch."
+STATUS_LABELS = {"proposed": "Chờ xác nhận", "confirmed": "Đã xác nhận"}
+COLUMNS = {
+    "indicator": "Chỉ tiêu", "level": "Cấp", "threshold": "Ngưỡng (%)", "current": "Đang áp dụng",
+    "section": "Mục", "quote": "Câu trích trong văn bản", "label": "Nội dung", "key": "Mã",
+    "number": "Số", "objective": "Mục tiêu", "task": "Nhiệm vụ", "product": "Kết quả/Sản phẩm",
+    "lead": "Cơ quan chủ trì", "partner": "Cơ quan phối hợp", "deadline_text": "Thời hạn",
+    "deadline_from": "Từ ngày", "deadline_to": "Đến ngày",
+    "doc_id": "Số đề xuất", "year": "Năm", "file_name": "Tệp", "reference": "Văn bản", "status": "Trạng thái",
+    "imported_by": "Người nhập", "imported_at": "Lúc nhập", "confirmed_by": "Người xác nhận",
+    "confirmed_at": "Lúc xác nhận",
+}

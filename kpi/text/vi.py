@@ -143,10 +143,18 @@ def date(value: dt.date | dt.datetime | None) -> str:
     return f"{value:%d/%m/%Y}"
 
 
-def datetime(value: dt.datetime | None) -> str:
-    if value is None:
+def datetime(value: dt.datetime | str | None) -> str:
+    """dd/mm/yyyy hh:mm; '' for a missing value (None, '', NaN, NaT). ISO text is read first."""
+    if value is None or value == "" or value != value:  # NaN and NaT differ from themselves
         return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     return f"{value:%d/%m/%Y %H:%M}"
+
+
+def time_and_date(value: dt.datetime) -> str:
+    """'14:05 31/10/2024': the hour first, for a moment of today or soon (a lock, an expiry, a load)."""
+    return f"{value:%H:%M %d/%m/%Y}"
 
 
 def level_label(level: str | None) -> str:
@@ -189,6 +197,7 @@ PAGE_TITLES = {
     "upload": "Nạp dữ liệu",
     "history": "Lịch sử nạp",
     "targets": "Chỉ tiêu kế hoạch",
+    "plan_import": "Nhập kế hoạch",
     "units": "Danh mục đơn vị",
     "quality": "Chất lượng dữ liệu",
     "admin_users": "Người dùng",
@@ -296,7 +305,7 @@ def freshness_line(data_until, loaded_at) -> str:
     """'Dữ liệu đến ngày 31/10/2025, nạp lúc 08:15 01/11/2025'."""
     text = f"Dữ liệu đến ngày {date(data_until)}" if data_until else "Chưa có dữ liệu"
     if loaded_at:
-        text += f", nạp lúc {loaded_at:%H:%M %d/%m/%Y}"
+        text += f", nạp lúc {time_and_date(loaded_at)}"
     return text
 ALL_IN_SCOPE = "Toàn bộ phạm vi được giao"
 PERIOD_CAPTION = "Kỳ: {period} · {level} · {unit} · {field}"

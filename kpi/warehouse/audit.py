@@ -27,6 +27,9 @@ edits (kpi.measures.targets), exports (pages). Action names in use:
 ``plan.import``        a plan document read and its proposal stored (kpi.plan.store)
 ``plan.confirm``       a reviewed plan adopted: new target versions, manual targets, tasks
 ``meeting_link.create`` / ``meeting_link.revoke``  read-only meeting links (kpi.access.sessions)
+``alert.send``         one alert delivered to a recipient (target) on a channel; failed deliveries with success false
+``task.update``        a plan task's status or evidence changed (kpi.tracking.tasks)
+``manual.enter``       a figure of a non-data target entered by hand (kpi.tracking.manual)
 =====================  ==============================================
 
 ``detail`` is free text or a dict (stored as JSON). Never put a password, a hash

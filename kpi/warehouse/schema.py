@@ -364,6 +364,47 @@ MIGRATIONS: list[str] = [
     ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS created_by VARCHAR;
     ALTER TABLE portal_scores ADD COLUMN IF NOT EXISTS created_at TIMESTAMP;
     """,
+    # 10: following the plan (kpi/tracking, kpi/alerts): each progress update of a plan task (the latest is its
+    # state), figures entered by hand for non-data targets (a new entry supersedes, never overwrites), and
+    # the alerts already sent (one row per alert key, recipient and channel: never the same alert twice)
+    """
+    CREATE SEQUENCE IF NOT EXISTS task_update_seq START 1;
+    CREATE TABLE IF NOT EXISTS plan_task_updates (
+      update_id BIGINT PRIMARY KEY DEFAULT nextval('task_update_seq'),
+      task_id BIGINT NOT NULL,
+      status VARCHAR NOT NULL,
+      evidence_no VARCHAR,
+      evidence_link VARCHAR,
+      evidence_file_name VARCHAR,
+      evidence_file BLOB,
+      note VARCHAR,
+      updated_by VARCHAR NOT NULL,
+      updated_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE IF NOT EXISTS manual_value_seq START 1;
+    CREATE TABLE IF NOT EXISTS manual_values (
+      value_id BIGINT PRIMARY KEY DEFAULT nextval('manual_value_seq'),
+      indicator VARCHAR NOT NULL,
+      period_from DATE NOT NULL,
+      period_to DATE NOT NULL,
+      unit_id VARCHAR,
+      level VARCHAR,
+      numerator DOUBLE NOT NULL,
+      denominator DOUBLE,
+      evidence VARCHAR,
+      entered_by VARCHAR NOT NULL,
+      entered_at TIMESTAMP NOT NULL,
+      superseded_at TIMESTAMP
+    );
+    CREATE TABLE IF NOT EXISTS sent_alerts (
+      alert_key VARCHAR NOT NULL,
+      recipient VARCHAR NOT NULL,
+      channel VARCHAR NOT NULL,
+      rule VARCHAR NOT NULL,
+      sent_at TIMESTAMP NOT NULL,
+      PRIMARY KEY (alert_key, recipient, channel)
+    );
+    """,
 ]
 
 

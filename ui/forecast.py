@@ -1,0 +1,41 @@
+"""The year-end forecast on the dashboard (kpi.measures.forecast): its table read through the frame's
+cache, for the page's selection, as of min(end of the period, data date). No arithmetic here."""
+from __future__ import annotations
+
+import datetime as dt
+
+from kpi.measures import forecast
+from kpi.measures.filters import Filters
+from kpi.measures.periods import custom
+from ui.frame import Frame
+
+
+def selection_forecast(frame: Frame, kpis: tuple[str, ...], unit_level: str | None = None
+                       ) -> tuple[dict[str, forecast.SelectionForecast], dt.date | None]:
+    """Each KPI's forecast for the year of the page's period, as of its end (or the data date)."""
+    year = frame.period.end.year
+    first_day, data_date = frame.data_range
+    as_of = forecast.as_of_for(year, data_date, frame.period.end)
+    if as_of is None:
+        return {}, None
+    f = frame.filters
+    # The level is a row of the table, not a filter: as verdict.judge reads it.
+    table = frame.table(("month", "level"), custom(forecast.history_start(year, first_day), as_of),
+                        Filters(unit_ids=f.unit_ids, fields=f.fields))
+    unit_id = f.unit_ids[0] if len(f.unit_ids) == 1 else None
+    result = forecast.forecast_selection(table, year, as_of, frame.targets(year), kpis,
+                                         level=f.level or unit_level, unit_id=unit_id)
+    return result, as_of
+
+
+def tile_lines(frame: Frame, forecasts: dict, kpi: str) -> list[str]:
+    return forecast.tile_lines(forecasts.get(kpi), frame.data_range[1])
+
+
+def note(forecasts: dict) -> str | None:
+    """One caption for the tiles: how the forecast was made and what its interval means."""
+    for sf in forecasts.values():
+        text = forecast.method_note(sf.total)
+        if text:
+            return text
+    return None
