@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     # Each page's first run starts from an empty cache (other pages share some queries).
     import streamlit as st
 
-    from kpi.access.auth import User
+    from kpi.access.permissions import User
 
     print(f"{'page':<14}{'first (s)':>11}{'cached (s)':>12}")
     worst = 0.0

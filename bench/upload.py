@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import upload as U  # noqa: E402
-from kpi.access.auth import User  # noqa: E402
+from kpi.access.permissions import User  # noqa: E402
 from kpi.warehouse.db import Warehouse  # noqa: E402
 from tests.fixtures_etl import Traits, make_rows, write_messy  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""`python -m etl …`: a thin command line over the ETL functions (load, sample, history, undo, quality).
+"""`python -m etl …`: a thin command line over the ETL functions (load, sample, sample-lake, history, undo, quality).
 
 Built like ``python -m kpi`` (``kpi.cli.main``): argparse sub-commands, each bound to one ``cmd_*``
 function with ``set_defaults(func=…)``. Exit codes of `load`: 0 every row loaded, 3 some rows
@@ -11,6 +11,7 @@ import sys
 
 from etl.cli import cmd_history, cmd_load, cmd_quality, cmd_undo
 from etl.sample import cmd_sample
+from etl.sample_lake import cmd_sample_lake
 from kpi.warehouse.db import WarehouseError
 
 
@@ -30,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="tạo lại dù đã có dữ liệu")
     p.add_argument("--if-empty", action="store_true", help="chỉ tạo khi kho chưa có hồ sơ (lệnh chạy ứng dụng dùng)")
     p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("sample-lake", help="dựng kho toàn quốc mô phỏng: tỉnh mẫu dựng lại cho từng tỉnh rồi xuất Parquet")
+    p.add_argument("--out", required=True, help="thư mục kho")
+    p.add_argument("--provinces", type=int, default=34, help="số tỉnh (mặc định 34)")
+    p.add_argument("--scale", type=float, default=0.1, help="quy mô mỗi tỉnh (1.0 ≈ 3 triệu hồ sơ)")
+    p.add_argument("--seed", type=int, default=None, help="hạt giống của tỉnh đầu tiên (mỗi tỉnh sau +1)")
+    p.set_defaults(func=cmd_sample_lake)
 
     p = sub.add_parser("history", help="lịch sử các lượt nạp")
     p.add_argument("--db", default=None)

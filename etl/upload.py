@@ -30,10 +30,10 @@ from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
 from etl.values import CHANNELS, ValueOptions
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.warehouse import audit
 from kpi.warehouse import profiles
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope, where_clause
 from kpi.text.normalize import fold
@@ -200,7 +200,7 @@ class LoadOutcome:
 def load(wh: Warehouse, ins: Inspection, *, user: User | None = None,
          progress: Callable[[float, str], None] | None = None) -> LoadOutcome:
     """Load an inspected file (the same ``load_prepared`` as the CLI); audited as ``upload``."""
-    if user is not None and not auth.can(user, "upload"):
+    if user is not None and not permissions.can(user, "upload"):
         raise PermissionError("Bạn không có quyền nạp dữ liệu.")
     name = user.name if user else None
     other = formats.by_name(ins.kind)
@@ -226,7 +226,7 @@ def batches(wh: Warehouse, user: User | None = None) -> list[dict]:
     refusals of other districts' loads are theirs, not ours to show.
     """
     every = history(wh)
-    if user is None or auth.can(user, "undo_any") or user.scope.is_province:
+    if user is None or permissions.can(user, "undo_any") or user.scope.is_province:
         return every
     touching = _batches_in_scope(wh, user.scope)
     return [b for b in every if b["user"] == user.name or b["id"] in touching]
@@ -243,16 +243,16 @@ def may_undo(user: User, batch: dict) -> bool:
     """Admins undo any active batch; analysts only their own."""
     if batch.get("status") != "loaded":
         return False
-    if auth.can(user, "undo_any"):
+    if permissions.can(user, "undo_any"):
         return True
-    return auth.can(user, "undo_own") and batch.get("user") == user.name
+    return permissions.can(user, "undo_own") and batch.get("user") == user.name
 
 
 def may_see_rejects(user: User, batch: dict) -> bool:
     """The rejected rows hold raw data: their uploader, admins, and province-wide analysts see them."""
-    if not auth.can(user, "see_rejects"):
+    if not permissions.can(user, "see_rejects"):
         return False
-    return auth.can(user, "undo_any") or batch.get("user") == user.name or user.scope.is_province
+    return permissions.can(user, "undo_any") or batch.get("user") == user.name or user.scope.is_province
 
 
 def undo(wh: Warehouse, batch_id: int, *, user: User) -> dict:

@@ -11,6 +11,7 @@ Rooms, each importing only the ones above it:
 - ``kpi.tracking``   the plan followed: task progress, figures of non-data targets entered by hand
 - ``kpi.alerts``     alert rules, digests by e-mail and webhook, each alert sent once
 - ``kpi.reports``    Biểu 06, slides, narrative, PDF pack, drill-down Excel
+- ``kpi.lake``       the province lake (Parquet) and the national roll-up on DuckDB or Spark
 - ``kpi.cli``        ``python -m kpi …``
 
 Pages, the ETL and exports call these functions; none of them computes a KPI on its own.

@@ -1,11 +1,11 @@
-"""Người dùng: accounts, roles and data scope (admins only). Thin over kpi.access.auth."""
+"""Người dùng: accounts, roles and data scope (admins only). Thin over kpi.access.accounts."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from kpi import config
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.measures.levels import LEVELS
 from kpi.text.normalize import sort_key_vi
 from kpi.text.vi import CHOOSE, LEVEL_LABELS, LEVEL_SHORT
@@ -22,7 +22,7 @@ flash = st.session_state.pop("_users_flash", None)
 if flash:
     st.success(flash)
 
-units = auth.unit_options(wh)
+units = permissions.unit_options(wh)
 unit_names = {u["unit_id"]: u["name"] for u in units}
 level_rank = {level: i for i, level in enumerate(LEVELS)}
 unit_ids = [u["unit_id"] for u in sorted(units, key=lambda u: (level_rank.get(u["level"], 9), sort_key_vi(u["name"])))]
@@ -57,7 +57,7 @@ def scope_picker(prefix: str, current: dict | None = None) -> dict | None:
 
 
 # -- the list -------------------------------------------------------------
-users = auth.list_users(wh)
+users = accounts.list_users(wh)
 st.subheader(T.USERS_LIST)
 if users:
     table = pd.DataFrame(
@@ -79,7 +79,7 @@ with st.expander(T.USER_ADD, expanded=not users):
     with st.form("users_add", clear_on_submit=False):
         name = st.text_input(T.LOGIN_NAME, key="add_name")
         email = st.text_input(T.USER_EMAIL, key="add_email")
-        role = st.selectbox(T.USER_ROLE, auth.ROLES, format_func=T.ROLE_LABELS.get, key="add_role")
+        role = st.selectbox(T.USER_ROLE, permissions.ROLES, format_func=T.ROLE_LABELS.get, key="add_role")
         scope = scope_picker("add")
         password = st.text_input(T.LOGIN_PASSWORD, type="password", key="add_password")
         again = st.text_input(T.PASSWORD_AGAIN, type="password", key="add_again")
@@ -92,8 +92,8 @@ with st.expander(T.USER_ADD, expanded=not users):
             st.error(T.USER_SCOPE_UNITS_EMPTY)
         else:
             try:
-                created = auth.create_user(wh, name, password, role, scope, email or None, actor=user.name)
-            except auth.AuthError as error:
+                created = accounts.create_user(wh, name, password, role, scope, email or None, actor=user.name)
+            except permissions.AuthError as error:
                 st.error(str(error))
             else:
                 for key in ("add_name", "add_email", "add_password", "add_again"):
@@ -110,7 +110,7 @@ if users:
     prefix = f"edit_{picked}"
 
     with st.form(f"{prefix}_form"):
-        new_role = st.selectbox(T.USER_ROLE, auth.ROLES, index=auth.ROLES.index(target["role"]),
+        new_role = st.selectbox(T.USER_ROLE, permissions.ROLES, index=permissions.ROLES.index(target["role"]),
                                 format_func=T.ROLE_LABELS.get, key=f"{prefix}_role")
         new_scope = scope_picker(prefix, target["scope"])
         new_email = st.text_input(T.USER_EMAIL, value=target["email"] or "", key=f"{prefix}_email")
@@ -121,12 +121,12 @@ if users:
         else:
             try:
                 if new_role != target["role"]:
-                    auth.set_role(wh, picked, new_role, actor=user.name)
-                if auth.parse_scope(new_scope) != auth.parse_scope(target["scope"]):
-                    auth.set_scope(wh, picked, new_scope, actor=user.name)
+                    accounts.set_role(wh, picked, new_role, actor=user.name)
+                if permissions.parse_scope(new_scope) != permissions.parse_scope(target["scope"]):
+                    accounts.set_scope(wh, picked, new_scope, actor=user.name)
                 if (new_email.strip().lower() or None) != target["email"]:
-                    auth.set_email(wh, picked, new_email or None, actor=user.name)
-            except auth.AuthError as error:
+                    accounts.set_email(wh, picked, new_email or None, actor=user.name)
+            except permissions.AuthError as error:
                 st.error(str(error))
             else:
                 done(T.done("Đã lưu", picked))
@@ -141,8 +141,8 @@ if users:
             st.error(T.PASSWORD_MISMATCH)
         else:
             try:
-                auth.set_password(wh, picked, new_password, actor=user.name)
-            except auth.AuthError as error:
+                accounts.set_password(wh, picked, new_password, actor=user.name)
+            except permissions.AuthError as error:
                 st.error(str(error))
             else:
                 done(T.done("Đã đặt lại mật khẩu", picked))
@@ -150,18 +150,18 @@ if users:
     left, right = st.columns(2)
     if left.button(T.USER_UNLOCK, key=f"{prefix}_unlock",
                    disabled=not (target["locked"] or target["failed_attempts"])):
-        auth.unlock(wh, picked, actor=user.name)
+        accounts.unlock(wh, picked, actor=user.name)
         done(T.done("Đã mở khoá", picked))
     if target["active"]:
         if right.button(T.USER_DEACTIVATE, key=f"{prefix}_deactivate", disabled=picked == user.name):
             try:
-                auth.deactivate(wh, picked, actor=user.name)
-            except auth.AuthError as error:
+                accounts.deactivate(wh, picked, actor=user.name)
+            except permissions.AuthError as error:
                 st.error(str(error))
             else:
                 done(T.done("Đã vô hiệu hoá", picked))
     elif right.button(T.USER_ACTIVATE, key=f"{prefix}_activate"):
-        auth.activate(wh, picked, actor=user.name)
+        accounts.activate(wh, picked, actor=user.name)
         done(T.done("Đã kích hoạt lại", picked))
 
 # -- meeting links: the meeting-room PC opens meeting mode without a password (issue 17) ----------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import periods
 from kpi.text import vi
 from kpi.reports.drill_export import audited_xlsx
@@ -89,7 +89,7 @@ table = pd.DataFrame({
 if len(rows) > SHOWN:
     st.caption(vi.DRILL_LIMIT.format(shown=vi.num(SHOWN), limit=vi.num(len(rows))))
 st.dataframe(table, hide_index=True, width="stretch", height=560)
-if auth.can(frame.user, "export"):
+if permissions.can(frame.user, "export"):
     title = f"{vi.DRILL_SET_LABELS[which]} – {period.label}" + (f" – {names[unit]}" if unit else "") + (
         f" – {field}" if field else "")
     file_name = vi.DRILL_FILE.format(which=vi.file_slug(vi.DRILL_SET_LABELS[which]), start=f"{period.start:%Y%m%d}",

@@ -7,7 +7,7 @@ import streamlit as st
 from etl import form06_reader, upload as U
 from etl.headers import KIND_LABELS
 from etl.load import UndoError
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.text import vi
 from ui import text_data as T
 from ui.auth import require_page
@@ -41,7 +41,7 @@ if not batches:
     st.info(T.HISTORY_NONE)
     st.stop()
 
-only_mine = st.toggle(T.HISTORY_ONLY_MINE, value=not auth.can(user, "undo_any"), key="history_mine")
+only_mine = st.toggle(T.HISTORY_ONLY_MINE, value=not permissions.can(user, "undo_any"), key="history_mine")
 shown = [b for b in batches if not only_mine or b["user"] == user.name]
 table = pd.DataFrame({
     T.HISTORY_COLUMNS["id"]: [b["id"] for b in shown],
@@ -62,7 +62,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 # -- undo --------------------------------------------------------------------------
 st.subheader(T.HISTORY_UNDO_TITLE)
-if not auth.can(user, "undo_any"):
+if not permissions.can(user, "undo_any"):
     st.caption(T.HISTORY_UNDO_RULE_ANALYST)
 undoable = {b["id"]: b for b in batches if U.may_undo(user, b)}
 if not undoable:

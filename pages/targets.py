@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import targets as TG
 from kpi.measures.levels import LEVELS
 from kpi.measures.metrics import KPIS
@@ -18,7 +18,7 @@ from ui.warehouse import get_warehouse
 user = require_page("targets")
 wh = get_warehouse()
 TG.ensure_seeded(wh)
-may_edit = auth.can(user, "edit_targets")
+may_edit = permissions.can(user, "edit_targets")
 
 st.title(T.TARGETS_TITLE)
 st.caption(T.TARGETS_INTRO)

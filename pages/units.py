@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import units as U
 from kpi.measures.levels import LEVELS, TWO_LEVEL_FROM
 from kpi.text.normalize import fold, sort_key_vi
@@ -15,8 +15,8 @@ from ui.warehouse import get_warehouse
 
 user = require_page("units")
 wh = get_warehouse()
-may_edit = auth.can(user, "edit_units")
-may_alias = may_edit or auth.can(user, "upload")
+may_edit = permissions.can(user, "edit_units")
+may_alias = may_edit or permissions.can(user, "upload")
 alias_scope = None if may_edit else user.scope  # kpi.measures.units.add_alias refuses units (and names) outside it
 
 st.title(T.UNITS_TITLE)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from etl import columns as C, form06_reader, upload as U
 from kpi import config
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import units as units_mod
 from kpi.text import quality as quality_text
 from kpi.text.normalize import sort_key_vi
@@ -47,12 +47,12 @@ registry = units_mod.list_units(wh)
 unit_names = dict(zip(registry["unit_id"], registry["name"]))
 unit_levels = dict(zip(registry["unit_id"], registry["level"]))
 allowed_units = sorted(
-    (u for u in unit_names if auth.can(user, "edit_units") or user.scope.allows_unit(u, unit_levels.get(u))),
+    (u for u in unit_names if permissions.can(user, "edit_units") or user.scope.allows_unit(u, unit_levels.get(u))),
     key=lambda u: sort_key_vi(unit_names[u]))
 
 
 # Analysts name aliases only for units in their scope (kpi.measures.units.add_alias checks); admins for all.
-alias_scope = None if auth.can(user, "edit_units") else user.scope
+alias_scope = None if permissions.can(user, "edit_units") else user.scope
 
 
 def unit_label(unit_id: str) -> str:

@@ -62,3 +62,13 @@ def downloads(monkeypatch):
 
     monkeypatch.setattr(st, "download_button", capture)
     return got
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession (one JVM) for every Spark test of the session; tests marked ``spark``."""
+    from kpi.lake.engines import spark_session
+
+    session = spark_session("local[2]", shuffle_partitions=2)
+    yield session
+    session.stop()

@@ -12,7 +12,7 @@ import pytest
 
 from etl import load as etl_load
 from kpi.warehouse import audit
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import HEADERS, dossier_row, no_exceptions, page, upload, write_table
 

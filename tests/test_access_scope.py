@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from etl import form06_reader, load as etl_load, upload as U
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.measures import metrics, periods, units as units_mod
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
 from tests.upload_helpers import HEADERS, dossier_row, page, write_form06, write_table
@@ -34,11 +34,11 @@ def _with_level(rows: list[list], levels: list[str | None]) -> list[list]:
 
 
 def _commune_analyst(wh: Warehouse) -> User:
-    return User("xa-phu-an", "analyst", auth.resolve_scope(wh, {"kind": "units", "unit_ids": [COMMUNE]}))
+    return User("xa-phu-an", "analyst", permissions.resolve_scope(wh, {"kind": "units", "unit_ids": [COMMUNE]}))
 
 
 def _district_analyst(wh: Warehouse, district: str = DISTRICT, name: str = "phan-tich") -> User:
-    return User(name, "analyst", auth.resolve_scope(wh, {"kind": "units", "unit_ids": [district]}))
+    return User(name, "analyst", permissions.resolve_scope(wh, {"kind": "units", "unit_ids": [district]}))
 
 
 def _province_resolved(wh: Warehouse) -> dict:

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.alerts import rules, run as alerts_run
 from kpi.cli.main import main as kpi_main
 from kpi.measures import periods, targets
@@ -109,11 +109,11 @@ def built(tmp_path_factory):
         dossier("ST3", "Sở Tư pháp", "01/03/2024 08:00", "10/03/2024", "10/03/2024 10:00"),
     ])
     targets.set_target(warehouse, 2024, "on_time_rate", 0.97)
-    auth.create_user(warehouse, "admin", PASSWORD, "admin", "province", email="admin@tinh.gov.vn")
-    auth.create_user(warehouse, "huyen", PASSWORD, "analyst", "units:ubnd-huyện-nhơn-trạch", email="huyen@tinh.gov.vn")
-    auth.create_user(warehouse, "so", PASSWORD, "analyst", f"units:{SO_TU_PHAP}", email="so@tinh.gov.vn")
-    auth.create_user(warehouse, "xa", PASSWORD, "leader", "level:commune", email="xa@tinh.gov.vn")
-    auth.create_user(warehouse, "noemail", PASSWORD, "leader", "province")
+    accounts.create_user(warehouse, "admin", PASSWORD, "admin", "province", email="admin@tinh.gov.vn")
+    accounts.create_user(warehouse, "huyen", PASSWORD, "analyst", "units:ubnd-huyện-nhơn-trạch", email="huyen@tinh.gov.vn")
+    accounts.create_user(warehouse, "so", PASSWORD, "analyst", f"units:{SO_TU_PHAP}", email="so@tinh.gov.vn")
+    accounts.create_user(warehouse, "xa", PASSWORD, "leader", "level:commune", email="xa@tinh.gov.vn")
+    accounts.create_user(warehouse, "noemail", PASSWORD, "leader", "province")
     return warehouse.path
 
 
@@ -264,7 +264,7 @@ def test_an_overdue_task_reaches_its_lead_agency_not_another_unit(wh, smtp):
     add_task(wh, "1.2", "Công bố danh mục TTHC", "Sở Tư pháp", SO_TU_PHAP, dt.date(2024, 4, 30))  # not due yet
     done = add_task(wh, "1.3", "Số hóa kết quả", "Sở Tư pháp", SO_TU_PHAP, dt.date(2024, 2, 28))
     add_task(wh, "1.4", "Đề xuất", "Sở Tư pháp", SO_TU_PHAP, dt.date(2024, 1, 31), status="proposed")
-    tasks_mod.update(wh, auth.get_user(wh, "so"), done, tasks_mod.DONE, evidence_no="12/QĐ-STP")
+    tasks_mod.update(wh, accounts.get_user(wh, "so"), done, tasks_mod.DONE, evidence_no="12/QĐ-STP")
     found = rules.collect(wh, NOON.date(), ("task_overdue",))
     assert [a.key for a in found.alerts] == [f"task_overdue:{late}:2024-03-31"]
     alerts_run.run(wh, now=NOON, rules=("task_overdue",))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.access import auth, sessions
+from kpi.access import accounts, sessions
 from kpi.measures import targets
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
@@ -27,7 +27,7 @@ def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("analyst_browser") / "analyst.duckdb"
     build_report_db(db)
     wh = Warehouse(db)
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     targets.ensure_seeded(wh)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, db

@@ -8,9 +8,9 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.warehouse import audit
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
 from ui import text_auth as T
@@ -24,7 +24,7 @@ TIMEOUT = 30
 @pytest.fixture(autouse=True)
 def fast_hashing(monkeypatch):
     """Cheap Argon2 parameters: these tests are about flows; test_auth checks the real hasher."""
-    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture()
@@ -63,7 +63,7 @@ def test_first_run_creates_the_admin(wh):
     at.text_input(key="auth_first_again").input(PASSWORD + "x")
     at.button(key="auth_first_submit").click().run()
     assert [e.value for e in at.error] == [T.PASSWORD_MISMATCH]
-    assert not auth.has_users(wh)
+    assert not accounts.has_users(wh)
 
     at.text_input(key="auth_first_name").input("quantri")
     at.text_input(key="auth_first_password").input(PASSWORD)
@@ -72,7 +72,7 @@ def test_first_run_creates_the_admin(wh):
     assert not at.exception
     assert "OK quantri" in texts(at)
     assert at.session_state["user"] == User("quantri", "admin", Scope(), None)
-    assert [(u["name"], u["role"]) for u in auth.list_users(wh)] == [("quantri", "admin")]
+    assert [(u["name"], u["role"]) for u in accounts.list_users(wh)] == [("quantri", "admin")]
     # Once an account exists, the first-run form is gone for everybody.
     fresh = app().run()
     assert [t.value for t in fresh.title] == [T.LOGIN_TITLE]
@@ -85,19 +85,19 @@ def test_first_run_enforces_minimum_length(wh):
     at.text_input(key="auth_first_again").input("ngan")
     at.button(key="auth_first_submit").click().run()
     assert "ít nhất" in at.error[0].value
-    assert not auth.has_users(wh)
+    assert not accounts.has_users(wh)
 
 
 def test_login_success_and_failure(wh):
-    auth.create_user(wh, "an", PASSWORD, "analyst", "level:district")
+    accounts.create_user(wh, "an", PASSWORD, "analyst", "level:district")
     at = app().run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
     assert [w.label for w in at.text_input] == [T.LOGIN_NAME, T.LOGIN_PASSWORD]
     login(at, "an", "sai-mat-khau-roi")
-    assert [e.value for e in at.error] == [auth.GENERIC_LOGIN_ERROR]
+    assert [e.value for e in at.error] == [accounts.GENERIC_LOGIN_ERROR]
     assert "user" not in at.session_state
     login(at, "khong-co-ai", "sai-mat-khau-roi")
-    assert [e.value for e in at.error] == [auth.GENERIC_LOGIN_ERROR]
+    assert [e.value for e in at.error] == [accounts.GENERIC_LOGIN_ERROR]
     login(at, "an", PASSWORD)
     assert not at.exception
     assert "OK an" in texts(at)
@@ -111,16 +111,16 @@ def test_login_success_and_failure(wh):
 
 def test_locked_account_is_refused_like_a_wrong_password(wh, monkeypatch):
     monkeypatch.setenv("TTHC_LOCKOUT_ATTEMPTS", "2")
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = app().run()
     login(at, "an", "sai-mat-khau-roi")
     login(at, "an", "sai-mat-khau-roi")
-    assert [e.value for e in at.error] == [auth.GENERIC_LOGIN_ERROR]
+    assert [e.value for e in at.error] == [accounts.GENERIC_LOGIN_ERROR]
     login(at, "an", PASSWORD)
     # The lock is not told apart from a wrong password (issue 12: enumeration); the admin page shows it.
-    assert [e.value for e in at.error] == [auth.GENERIC_LOGIN_ERROR]
+    assert [e.value for e in at.error] == [accounts.GENERIC_LOGIN_ERROR]
     assert not any(t.startswith("OK") for t in texts(at))
-    assert [u["locked"] for u in auth.list_users(wh)] == [True]
+    assert [u["locked"] for u in accounts.list_users(wh)] == [True]
 
 
 def test_seeded_session_acts_as_a_role(wh):
@@ -132,7 +132,7 @@ def test_seeded_session_acts_as_a_role(wh):
 
 def test_expired_session_returns_to_login(wh, monkeypatch):
     monkeypatch.setenv("TTHC_SESSION_MINUTES", "30")
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = as_user(app(), User("an", "leader"), idle_minutes=31).run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
     assert [i.value for i in at.info] == [T.SESSION_EXPIRED]
@@ -144,18 +144,18 @@ def test_expired_session_returns_to_login(wh, monkeypatch):
 
 
 def test_deactivated_account_is_logged_out_at_next_run(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = as_user(app(), User("an", "leader")).run()
     assert "OK an" in texts(at)
-    auth.deactivate(wh, "an", actor="quantri")
+    accounts.deactivate(wh, "an", actor="quantri")
     at.run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
     assert "user" not in at.session_state
 
 
 def test_logout_button(wh):
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = as_user(app(), User("an", "leader")).run()
     at.sidebar.button(key="auth_logout").click().run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
@@ -164,8 +164,8 @@ def test_logout_button(wh):
 
 
 def test_single_sign_on_maps_email_to_account(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
-    auth.create_user(wh, "an", None, "analyst", "level:commune", email="an@tinh.gov.vn")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "an", None, "analyst", "level:commune", email="an@tinh.gov.vn")
     at = app()
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
     at.run()
@@ -185,7 +185,7 @@ def test_single_sign_on_maps_email_to_account(wh):
 
 
 def test_no_sso_button_without_auth_secrets(wh):
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = app().run()
     assert T.LOGIN_SSO not in [b.label for b in at.button]
 
@@ -198,7 +198,7 @@ AUDIT_PAGE = ROOT / "pages" / "admin_audit.py"
 @pytest.mark.parametrize("page", [USERS_PAGE, AUDIT_PAGE])
 @pytest.mark.parametrize("role", ["leader", "analyst"])
 def test_admin_pages_refuse_non_admins(wh, page, role):
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
     at = as_user(app(page), User("x", role)).run()
     assert not at.exception
     assert [e.value for e in at.error] == [T.NOT_ALLOWED]
@@ -206,14 +206,14 @@ def test_admin_pages_refuse_non_admins(wh, page, role):
 
 
 def test_admin_pages_require_login(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
     at = app(USERS_PAGE).run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
     assert not at.dataframe
 
 
 def test_users_page_lists_adds_and_unlocks(wh, monkeypatch):
-    auth.create_user(wh, "quantri", PASSWORD, "admin", actor="cli:ops")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin", actor="cli:ops")
     with wh.write() as con:
         con.execute("INSERT INTO units (unit_id, name, name_key, level) VALUES ('huyen-a', 'UBND huyện A', 'huyen a', 'district')")
         con.execute("INSERT INTO units (unit_id, name, name_key, level, parent_id) VALUES ('xa-a1', 'UBND xã A1', 'xa a1', 'commune', 'huyen-a')")
@@ -235,46 +235,46 @@ def test_users_page_lists_adds_and_unlocks(wh, monkeypatch):
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.success[0].value == T.done("Đã tạo tài khoản", "an")
-    user = auth.authenticate(wh, "an", PASSWORD)
+    user = accounts.authenticate(wh, "an", PASSWORD)
     assert user.scope == Scope(kind="units", unit_ids=("huyen-a", "xa-a1"))
     created = audit.read_log(wh, action="user.create", user="quantri")
     assert list(created["target"]) == ["an"]
     assert "Đơn vị: UBND huyện A" in list(at.dataframe[0].value[T.USERS_COLUMNS["scope"]])
 
     monkeypatch.setenv("TTHC_LOCKOUT_ATTEMPTS", "1")
-    with pytest.raises(auth.AuthError):
-        auth.authenticate(wh, "an", "sai-mat-khau-roi")
+    with pytest.raises(permissions.AuthError):
+        accounts.authenticate(wh, "an", "sai-mat-khau-roi")
     at.run()
     at.selectbox(key="edit_pick").select("an").run()
     at.button(key="edit_an_unlock").click().run()
     assert not at.exception
-    assert not auth.list_users(wh)[0]["locked"]
+    assert not accounts.list_users(wh)[0]["locked"]
     assert list(audit.read_log(wh, action="user.unlock")["user_name"]) == ["quantri"]
 
 
 def test_users_page_resets_password_and_deactivates(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = as_user(app(USERS_PAGE), User("quantri", "admin")).run()
     at.selectbox(key="edit_pick").select("an").run()
     at.text_input(key="edit_an_pw").input("Mat-khau-moi-2025")
     at.text_input(key="edit_an_pw_again").input("Mat-khau-moi-2025")
     at.button(key="edit_an_reset").click().run()
     assert not at.exception and not at.error
-    assert auth.authenticate(wh, "an", "Mat-khau-moi-2025").name == "an"
+    assert accounts.authenticate(wh, "an", "Mat-khau-moi-2025").name == "an"
     at.button(key="edit_an_deactivate").click().run()
     assert not at.exception
-    assert auth.get_user(wh, "an") is None
+    assert accounts.get_user(wh, "an") is None
     # An admin cannot deactivate their own account from the page.
     at.selectbox(key="edit_pick").select("quantri").run()
     assert at.button(key="edit_quantri_deactivate").disabled
 
 
 def test_audit_page_shows_and_filters_the_log(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin", actor="cli:ops")
-    auth.authenticate(wh, "quantri", PASSWORD)
-    with pytest.raises(auth.AuthError):
-        auth.authenticate(wh, "quantri", "sai-mat-khau-roi")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin", actor="cli:ops")
+    accounts.authenticate(wh, "quantri", PASSWORD)
+    with pytest.raises(permissions.AuthError):
+        accounts.authenticate(wh, "quantri", "sai-mat-khau-roi")
     at = as_user(app(AUDIT_PAGE), User("quantri", "admin")).run()
     assert not at.exception
     assert at.title[0].value == T.AUDIT_TITLE

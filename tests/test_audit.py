@@ -9,7 +9,7 @@ import re
 import pytest
 from argon2 import PasswordHasher
 
-from kpi.access import auth
+from kpi.access import accounts, permissions, sessions
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
 
@@ -19,7 +19,7 @@ PASSWORD = "Mat-khau-rat-dai-2024"
 @pytest.fixture(autouse=True)
 def fast_hashing(monkeypatch):
     """Cheap Argon2 parameters: these tests are about flows; test_auth checks the real hasher."""
-    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture()
@@ -28,30 +28,30 @@ def wh(tmp_path) -> Warehouse:
 
 
 def test_logins_success_and_failure_are_recorded(wh):
-    auth.create_user(wh, "an", PASSWORD, "leader")
-    auth.authenticate(wh, "an", PASSWORD)
-    with pytest.raises(auth.AuthError):
-        auth.authenticate(wh, "an", "sai-mat-khau-roi")
-    with pytest.raises(auth.AuthError):
-        auth.authenticate(wh, "khong-co-ai", "sai-mat-khau-roi")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
+    accounts.authenticate(wh, "an", PASSWORD)
+    with pytest.raises(permissions.AuthError):
+        accounts.authenticate(wh, "an", "sai-mat-khau-roi")
+    with pytest.raises(permissions.AuthError):
+        accounts.authenticate(wh, "khong-co-ai", "sai-mat-khau-roi")
     log = audit.read_log(wh, action="login")
     assert list(log["success"]) == [False, False, True]  # newest first
     assert list(log["user_name"])[1:] == ["an", "an"]
     # A name that is no account is never stored as typed (it may be a password typed in the wrong box).
-    assert log["user_name"].isna().iloc[0] and log["target"].iloc[0] == auth.login_name_marker("khong-co-ai")
+    assert log["user_name"].isna().iloc[0] and log["target"].iloc[0] == accounts.login_name_marker("khong-co-ai")
     assert "khong-co-ai" not in log.astype(str).to_numpy().ravel().tolist()
     assert json.loads(log["detail"].iloc[0]) == {"reason": "unknown user"}
     assert PASSWORD not in " ".join(log["detail"].fillna(""))
 
 
 def test_user_changes_are_recorded_with_their_actor(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin", actor="cli:ops")
-    auth.create_user(wh, "an", PASSWORD, "leader", actor="quantri")
-    auth.set_role(wh, "an", "analyst", actor="quantri")
-    auth.set_scope(wh, "an", "level:commune", actor="quantri")
-    auth.set_password(wh, "an", PASSWORD + "x", actor="quantri")
-    auth.unlock(wh, "an", actor="quantri")
-    auth.deactivate(wh, "an", actor="quantri")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin", actor="cli:ops")
+    accounts.create_user(wh, "an", PASSWORD, "leader", actor="quantri")
+    accounts.set_role(wh, "an", "analyst", actor="quantri")
+    accounts.set_scope(wh, "an", "level:commune", actor="quantri")
+    accounts.set_password(wh, "an", PASSWORD + "x", actor="quantri")
+    accounts.unlock(wh, "an", actor="quantri")
+    accounts.deactivate(wh, "an", actor="quantri")
     log = audit.read_log(wh, user="quantri", action="user.")
     assert list(log["action"])[::-1] == [
         "user.create", "user.set_role", "user.set_scope", "user.set_password", "user.unlock", "user.deactivate",
@@ -94,5 +94,5 @@ def test_the_app_has_no_way_to_change_or_delete_audit_rows():
     source = inspect.getsource(audit)
     code = source.split('"""', 2)[2]  # past the module docstring
     assert not re.search(r"\b(UPDATE|DELETE|TRUNCATE|DROP)\b", code, re.I)
-    for module in (auth,):
+    for module in (accounts, permissions, sessions):
         assert not re.search(r"(UPDATE|DELETE FROM)\s+audit_log", inspect.getsource(module), re.I)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import metrics, periods
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
@@ -33,7 +33,7 @@ def server(sample_db, tmp_path_factory):
     require_chromium()
     db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
     shutil.copy(sample_db, db)
-    auth.create_user(Warehouse(db), ADMIN, PASSWORD, "admin")
+    accounts.create_user(Warehouse(db), ADMIN, PASSWORD, "admin")
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, db
 

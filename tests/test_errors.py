@@ -18,9 +18,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import periods
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse, WarehouseStorageError
 from ui import errors as E
 from ui import text_auth as TA
@@ -188,7 +188,7 @@ def test_the_cli_prints_the_storage_message_not_a_traceback(empty_db, tmp_path, 
 
 # == before login ===================================================================================================
 def test_no_menu_before_login_and_the_role_menu_after(monkeypatch, sample_copy):
-    auth.create_user(Warehouse(sample_copy), "quan-tri", "Mat-khau-rat-dai-2024", "admin")
+    accounts.create_user(Warehouse(sample_copy), "quan-tri", "Mat-khau-rat-dai-2024", "admin")
     anonymous = dashboard(monkeypatch, sample_copy, None)
     assert not anonymous.exception
     assert [t.value for t in anonymous.title] == [TA.LOGIN_TITLE]

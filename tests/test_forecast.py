@@ -70,6 +70,15 @@ def test_january_with_no_prior_month_scales_the_days_seen():
     assert f.required == pytest.approx((0.9 * 744 - 24) / 714)  # 90,42%
 
 
+def test_months_before_the_data_starts_are_unknown_not_zero():
+    # The data starts in September: Sep 90/100, Oct 100/100 → flat 95/100 for Nov–Dec, not a line from January's zeros.
+    c = comps({YEAR: [np.nan] * 8 + [90, 100]}, {YEAR: [np.nan] * 8 + [100, 100]})
+    f = F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 10, 31))
+    assert f.method == F.LINEAR
+    assert f.remaining_den == pytest.approx(200)
+    assert f.value == pytest.approx((190 + 190) / 400)
+
+
 # -- seasonal --------------------------------------------------------------------------------
 
 SEASON_DEN = [100] * 6 + [200] * 6
@@ -119,14 +128,15 @@ def test_a_year_the_data_does_not_cover_fully_is_not_a_season():
 
 def test_an_exact_seasonal_history_backtests_without_error_and_keeps_the_monthly_spread():
     # 2023, 2024, 2025 share the shape and the rates: every backtest error is 0, so the interval is the
-    # spread of the monthly rates (18 months at 90%, 12 at 80%) × 1,2816 × the share left (2400/3600).
+    # spread of the last 12 monthly rates (Jul–Dec 2024 at 80%, Jan–Jun 2025 at 90%) × 1,2816 × the share
+    # left (2400/3600).
     c = comps({YEAR - 2: SEASON_NUM, YEAR - 1: [2 * v for v in SEASON_NUM], YEAR: [180] * 6},
               {YEAR - 2: SEASON_DEN, YEAR - 1: [2 * v for v in SEASON_DEN], YEAR: [200] * 6})
     f = F.forecast_kpi(c, "on_time_rate", YEAR, dt.date(YEAR, 6, 30))
     assert f.value == pytest.approx((1080 + 2 * 960) / (1200 + 2400))
     errors = F.backtest_errors(c, c.years.index(YEAR), F.SEASONAL)
     assert len(errors) == 11 and max(errors) == pytest.approx(0)  # 2024 from the end of each month 1–11
-    half = F.NORMAL_Z * np.std([0.9] * 18 + [0.8] * 12, ddof=1) * (2400 / 3600)
+    half = F.NORMAL_Z * np.std([0.8] * 6 + [0.9] * 6, ddof=1) * (2400 / 3600)
     assert (f.low, f.high) == (pytest.approx(f.value - half), pytest.approx(f.value + half))
 
 
@@ -333,6 +343,16 @@ def test_cli_json(wh, capsys):
     # No PAKN at all: no data, never 0%.
     pakn = out["kpis"]["pakn_on_time_rate"]["total"]
     assert pakn["method"] == "no_data" and pakn["value"] is None
+    # The 766 groups from the same forecasts: TDGQ = 20 × the progress forecast (75%, nothing in progress);
+    # e-results and digitization are known "no" (0 points of 10); no rating, no PAKN: MDHL has no data.
+    index = out["index766"]
+    assert index["groups"]["TDGQ"]["value"] == pytest.approx(20 * 0.75)
+    assert index["groups"]["TDGQ"]["subs"]["ON_TIME"]["rate"]["value"] == pytest.approx(0.75)
+    assert index["groups"]["MDSH"]["value"] == pytest.approx(0) and index["groups"]["MDSH"]["max_covered"] == 10
+    assert index["groups"]["MDHL"]["value"] is None and index["groups"]["CKMB"]["value"] is None
+    total = index["total"]
+    assert (total["value"], total["max_covered"], total["partial"]) == (pytest.approx(15), 30, True)
+    assert total["low"] == pytest.approx(20 * index["groups"]["TDGQ"]["subs"]["ON_TIME"]["rate"]["low"])
 
 
 def test_cli_text_and_errors(wh, capsys):
@@ -344,6 +364,8 @@ def test_cli_text_and_errors(wh, capsys):
     text = capsys.readouterr().out
     assert "Dự báo cuối năm 2025 (số liệu đến ngày 31/01/2025)" in text
     assert "Cần đạt 96,7%/tháng từ 01/02 đến 31/12" in text  # (0,97 × 24 − 2) / 22
+    # 2/2 in time in January: TDGQ 20; one month says only what is possible: 2 of 24 in time → 20 × 2/24.
+    assert "Chỉ số 766 dự báo cuối năm 2025" in text and "TDGQ  20,00 (1,67–20,00) / 20 điểm có dữ liệu" in text
     assert main(["forecast", "--db", str(wh.path), "--year", "2026"]) == 0
     assert "Chưa có dữ liệu năm 2026" in capsys.readouterr().out
     assert main(["forecast", "--db", str(wh.path), "--year", "2025", "--as-of", "31/01/2025"]) == 2

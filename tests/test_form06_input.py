@@ -9,7 +9,7 @@ import pytest
 from etl import form06_reader, upload as U
 from kpi.measures import metrics, periods
 from kpi.reports import form06
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
 from kpi.measures.levels import unit_id_for

@@ -262,7 +262,7 @@ def test_upload_inspection_survives_a_file_that_kills_its_reader(tmp_path, empty
 
 
 def test_upload_page_shows_the_refusal_by_name_and_limit(tmp_path, empty_db, monkeypatch):
-    from kpi.access.auth import User
+    from kpi.access.permissions import User
     from tests.upload_helpers import no_exceptions, page, upload
 
     monkeypatch.setenv("TTHC_DB", str(empty_db))

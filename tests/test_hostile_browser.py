@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from etl.load import load_file
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.warehouse.db import Warehouse
 from tests import hostile_files as H
 from tests.fixtures_etl import make_rows, write_messy
@@ -31,8 +31,8 @@ def server(tmp_path_factory):
     require_chromium()
     db = tmp_path_factory.mktemp("hostile_browser") / "hostile.duckdb"
     wh = Warehouse(db)
-    auth.create_user(wh, ANALYST, PASSWORD, "analyst")
-    auth.create_user(wh, LEADER, PASSWORD, "leader")
+    accounts.create_user(wh, ANALYST, PASSWORD, "analyst")
+    accounts.create_user(wh, LEADER, PASSWORD, "leader")
     load_file(wh, write_messy(db.parent / "thang1.xlsx", make_rows(120, seed=4)))  # something for the leader to see
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, db

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The order of kpi/__init__.py: a room may import itself and any room before it.
-ROOMS = ("config", "text", "warehouse", "measures", "plan", "access", "tracking", "alerts", "reports", "cli")
+ROOMS = ("config", "text", "warehouse", "measures", "plan", "access", "tracking", "alerts", "reports", "lake", "cli")
 
 
 def _room(module: str) -> str | None:
@@ -59,3 +59,19 @@ def test_no_streamlit_in_the_core_or_the_etl(package):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 assert not any(n.split(".")[0] == "streamlit" for n in names), f"{path} imports streamlit"
+
+
+def test_no_merge_conflict_markers_left_in_tracked_files():
+    """Eight people merge into main every hour; a marker once landed in the README unnoticed."""
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    marked = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix not in {".py", ".md", ".toml", ".txt", ".csv", ".cfg", ".ini", ".sh", ""} or not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        marked += [f"{name}:{i}" for i, line in enumerate(lines, 1)
+                   if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "======="]
+    assert not marked, f"conflict markers: {marked[:10]}"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from kpi.access import auth, throttle
+from kpi.access import accounts, throttle
 from kpi.warehouse import audit
 from kpi.warehouse import db as db_mod
-from kpi.access.auth import AuthError
+from kpi.access.permissions import AuthError
 from kpi.warehouse.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,19 +44,19 @@ def wh(tmp_path) -> Warehouse:
 def _refusal(wh, name, password) -> tuple[str, float]:
     t0 = time.perf_counter()
     with pytest.raises(AuthError) as error:
-        auth.authenticate(wh, name, password)
+        accounts.authenticate(wh, name, password)
     return str(error.value), time.perf_counter() - t0
 
 
 def test_unknown_wrong_and_locked_get_the_same_message_after_the_same_work(wh, monkeypatch):
     """Issue 12: a locked account answered in 19 ms instead of 115 ms and said 'tạm khoá'."""
     monkeypatch.setenv("TTHC_LOCKOUT_ATTEMPTS", "2")
-    auth.create_user(wh, "an", PASSWORD, "leader")
-    auth.create_user(wh, "bi-khoa", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "bi-khoa", PASSWORD, "leader")
     for _ in range(2):
         _refusal(wh, "bi-khoa", "sai-mat-khau-roi")
     verifies = []
-    monkeypatch.setattr(auth, "_HASHER", SpyHasher(lambda h, p: verifies.append(1)))
+    monkeypatch.setattr(accounts, "_HASHER", SpyHasher(lambda h, p: verifies.append(1)))
     timings: dict[str, list[float]] = {"unknown": [], "wrong": [], "locked": []}
     messages = set()
     for _ in range(5):
@@ -66,8 +66,8 @@ def test_unknown_wrong_and_locked_get_the_same_message_after_the_same_work(wh, m
             messages.add(message)
             timings[case].append(seconds)
         with pytest.raises(AuthError):  # keep 'an' below the lockout so 'wrong' stays 'wrong'
-            auth.unlock(wh, "an", actor="test") or auth.authenticate(wh, "an", "sai")
-    assert messages == {auth.GENERIC_LOGIN_ERROR} and "khoá" not in auth.GENERIC_LOGIN_ERROR
+            accounts.unlock(wh, "an", actor="test") or accounts.authenticate(wh, "an", "sai")
+    assert messages == {accounts.GENERIC_LOGIN_ERROR} and "khoá" not in accounts.GENERIC_LOGIN_ERROR
     assert len(verifies) == 5 * 4, "one Argon2 verify per attempt, whatever the case"
     medians = {case: statistics.median(values) for case, values in timings.items()}
     print("login medians (s):", {k: round(v, 3) for k, v in medians.items()})
@@ -76,7 +76,7 @@ def test_unknown_wrong_and_locked_get_the_same_message_after_the_same_work(wh, m
 
 
 def test_argon2_runs_outside_the_write_lock_and_with_no_connection_open(wh, monkeypatch):
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     seen = []
 
     def probe_lock(password_hash, password):
@@ -85,24 +85,24 @@ def test_argon2_runs_outside_the_write_lock_and_with_no_connection_open(wh, monk
         probe.start()
         probe.join()
 
-    monkeypatch.setattr(auth, "_HASHER", SpyHasher(probe_lock))
+    monkeypatch.setattr(accounts, "_HASHER", SpyHasher(probe_lock))
     _refusal(wh, "an", "sai-mat-khau-roi")
     _refusal(wh, "khong-co-ai", "sai-mat-khau-roi")
-    assert auth.authenticate(wh, "an", PASSWORD).name == "an"
+    assert accounts.authenticate(wh, "an", PASSWORD).name == "an"
     assert seen == [True, True, True], "another thread could take the write lock while hashing"
 
 
 def test_failed_logins_do_not_make_a_concurrent_summary_fail(sample_copy):
     """Issue 12: 4 threads of failed logins made 1 of 4 concurrent `kpi summary` runs fail with WarehouseBusy."""
     wh = Warehouse(sample_copy)
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     stop = threading.Event()
     attempts = []
 
     def attack(n: int) -> None:
         while not stop.is_set() and len(attempts) < 2000:
             try:
-                auth.authenticate(wh, f"khong-co-ai-{n}" if n % 2 else "an", "sai-mat-khau-roi")
+                accounts.authenticate(wh, f"khong-co-ai-{n}" if n % 2 else "an", "sai-mat-khau-roi")
             except AuthError:
                 attempts.append(1)
 
@@ -128,7 +128,7 @@ def test_failed_logins_do_not_make_a_concurrent_summary_fail(sample_copy):
 
 
 def test_names_that_are_no_account_are_never_stored_as_typed(wh):
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     typed = [PASSWORD, "Mật khẩu bí mật 2024!", "x" * 1_000_000, "an\x1b[2J"]
     for name in typed:
         _refusal(wh, name, "sai-mat-khau-roi")
@@ -138,20 +138,20 @@ def test_names_that_are_no_account_are_never_stored_as_typed(wh):
     assert "xxxxxxxxxx" not in stored and "\x1b" not in stored
     targets = list(log["target"])
     assert all(t.startswith("?") and len(t) == 13 for t in targets), targets
-    assert auth.login_name_marker(PASSWORD) in targets, "the same name gives the same marker (attempts correlate)"
+    assert accounts.login_name_marker(PASSWORD) in targets, "the same name gives the same marker (attempts correlate)"
     assert max(len(str(v)) for v in log.to_numpy().ravel()) < 400
 
 
 def test_overlong_passwords_are_refused_without_hashing_them(wh, monkeypatch):
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     hashed = []
-    monkeypatch.setattr(auth, "_HASHER", SpyHasher(lambda h, p: hashed.append(len(p))))
+    monkeypatch.setattr(accounts, "_HASHER", SpyHasher(lambda h, p: hashed.append(len(p))))
     message, _ = _refusal(wh, "an", PASSWORD + "x" * 5_000_000)
-    assert message == auth.GENERIC_LOGIN_ERROR and hashed == [0]
+    assert message == accounts.GENERIC_LOGIN_ERROR and hashed == [0]
     with pytest.raises(AuthError, match="dài quá 256"):
-        auth.create_user(wh, "dai", "y" * 257, "leader")
+        accounts.create_user(wh, "dai", "y" * 257, "leader")
     with pytest.raises(AuthError, match="Tên đăng nhập"):
-        auth.create_user(wh, "n" * 65, PASSWORD, "leader")
+        accounts.create_user(wh, "n" * 65, PASSWORD, "leader")
 
 
 def test_throttle_makes_a_client_wait_after_repeated_failures(monkeypatch):
@@ -181,12 +181,12 @@ def test_login_form_applies_the_throttle_before_hashing(tmp_path, monkeypatch):
 
     from ui import text_auth as T
 
-    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setattr(throttle, "LOGINS", throttle.Throttle())
     monkeypatch.setenv("TTHC_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("TTHC_LOCKOUT_ATTEMPTS", "50")
     wh = Warehouse(tmp_path / "app.duckdb")
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = AppTest.from_file(str(ROOT / "tests" / "apps" / "auth_app.py"), default_timeout=30).run()
     assert at.text_input(key="auth_login_name").proto.max_chars == 64
     for i in range(4):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.measures import periods
 from kpi.reports import slides as slides_mod
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.measures.filters import Scope
 from tests.report_data import build_report_db
 
@@ -64,7 +64,8 @@ def test_every_slide_renders_and_next_previous_work(env):
         seen.append(slide.key)
         at = at.button(key="meeting_next").click().run()
         assert not at.exception
-    assert seen == ["summary", "level:province", "level:district", "level:commune", "below", "pakn", "hotspots"]
+    assert seen == ["summary", "level:province", "level:district", "level:commune", "below", "pakn", "forecast",
+                    "hotspots"]
     # Wrapped around to the first slide; previous goes to the last.
     assert expected[0].title in _html(at)
     at = at.button(key="meeting_prev").click().run()
@@ -82,8 +83,8 @@ def test_url_sets_period_level_and_slide(env):
     assert expected[1].title in page and expected[1].narrative in page
     assert "tháng 09/2024" in expected[1].narrative or "Tháng 09/2024" in expected[1].subtitle
     assert f"Trang 2/{len(expected)}" in page
-    # Only the district level: summary, below target, PAKN, hot spots.
-    assert [s.key for s in expected] == ["summary", "below", "pakn", "hotspots"]
+    # Only the district level: summary, below target, PAKN, the year-end forecast, hot spots.
+    assert [s.key for s in expected] == ["summary", "below", "pakn", "forecast", "hotspots"]
     assert "cấp huyện" in expected[0].narrative
 
 

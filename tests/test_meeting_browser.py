@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import periods
 from kpi.reports import slides as slides_mod
 from tests.browser_support import ROOT, chromium, login, new_tab, require_chromium, streamlit_server
@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     require_chromium()
     db = tmp_path_factory.mktemp("browser") / "meeting.duckdb"
     wh = build_report_db(db)
-    auth.create_user(wh, USER, PASSWORD, "leader")
+    accounts.create_user(wh, USER, PASSWORD, "leader")
     script = "dashboard.py" if (ROOT / "dashboard.py").exists() else "pages/meeting.py"
     with streamlit_server(db, tmp_path_factory.mktemp("log"), script=script) as url:
         yield url, wh

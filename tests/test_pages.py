@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.measures import metrics, periods, targets
 from kpi.measures import status as target_status
 from kpi.text import vi
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Filters
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import targets
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     require_chromium()
     db = tmp_path_factory.mktemp("plan_browser") / "plan.duckdb"
     wh = Warehouse(db)
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     targets.ensure_seeded(wh)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, wh

@@ -271,3 +271,86 @@ def test_confirm_takes_the_admins_edits_and_only_once(tmp_path):
     _, other = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
     with pytest.raises(ValueError, match="Ngưỡng"):
         store.confirm(wh, other, bad, [], [], "admin")
+
+
+def test_lead_agency_resolved_to_a_registered_unit(tmp_path):
+    from kpi.measures import units
+
+    wh = Warehouse(tmp_path / "w.duckdb")
+    center = units.add_unit(wh, "Trung tâm Phục vụ hành chính công", "province")
+    _, doc_id = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
+    leads = dict(wh.query("SELECT number, lead_unit_id FROM plan_tasks WHERE number IN ('1.1', '2.4')"))
+    assert leads == {"1.1": None, "2.4": center}  # "Phòng Hành chính - Tổ chức" is no unit of the registry
+
+
+def test_a_pdf_without_text_and_a_docx_bomb_are_refused(tmp_path):
+    import io
+    import zipfile
+
+    from fpdf import FPDF
+
+    scan = FPDF()
+    scan.add_page()
+    scan.rect(10, 10, 100, 100, style="F")  # a page with a picture and no text layer
+    with pytest.raises(PlanFileRefused, match="không có lớp chữ"):
+        read_plan(bytes(scan.output()), "ban_quet.pdf")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" + b" " * 120_000_000 + b">")
+    with pytest.raises(PlanFileRefused, match="giải nén lớn bất thường"):
+        read_plan(buffer.getvalue(), "bom.docx")
+
+
+def _targets_of(text: str, year: int = 2025) -> dict:
+    proposal = propose(read_text(text), year)
+    return {(t.indicator, t.level): t.threshold for t in proposal.targets}
+
+
+def test_sentence_forms_of_targets(monkeypatch):
+    monkeypatch.setenv("TTHC_PLAN_ON_TIME_COVERS_766", "false")
+    assert _targets_of("a) Tỷ lệ hồ sơ giải quyết đúng hạn đạt tối thiểu 97,5%.") == {("on_time_rate", "all"): 0.975}
+    assert _targets_of("- Tối thiểu 60% hồ sơ tại cấp xã được số hóa") == {("digitization_rate", "commune"): 0.6}
+    assert _targets_of("Tỷ lệ hồ sơ nộp trực tuyến đạt 50% tại các cấp") == {("online_rate", "all"): 0.5}
+    assert _targets_of("- Tối thiểu 95% PAKN được xử lý đúng hạn; - Tỷ lệ hài lòng về giải quyết PAKN đạt 90%") == {
+        ("pakn_on_time_rate", "all"): 0.95, ("pakn_satisfaction_rate", "all"): 0.9}
+    assert _targets_of("Kết quả giải quyết được cung cấp bản điện tử 90% tại cấp sở, 50% tại cấp huyện, 40% tại cấp xã") \
+        == {("e_result_rate", "province"): 0.9, ("e_result_rate", "district"): 0.5, ("e_result_rate", "commune"): 0.4}
+    monkeypatch.setenv("TTHC_PLAN_ON_TIME_COVERS_766", "true")
+    assert _targets_of("Tỷ lệ giải quyết hồ sơ đúng hạn đạt 98%") == {("on_time_rate", "all"): 0.98,
+                                                                       ("progress_rate_766", "all"): 0.98}
+    unmatched = propose(read_text("Phấn đấu 85% cán bộ được tập huấn"), 2025).unmatched
+    assert unmatched == [("", "Phấn đấu 85% cán bộ được tập huấn")]  # shown to the reviewer, not guessed
+
+
+def test_docx_cell_merged_across_columns_is_read_once(tmp_path):
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH năm 2025")
+    table = document.add_table(rows=3, cols=6)
+    for cell, text in zip(table.rows[0].cells, ["STT", "Nhiệm vụ", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
+                                                "Thời gian thực hiện"]):
+        cell.text = text
+    merged = table.rows[1].cells[0].merge(table.rows[1].cells[5])
+    merged.text = "1. Công bố, công khai TTHC"
+    for cell, text in zip(table.rows[2].cells, ["1.1", "Công khai TTHC", "TTHC công khai", "Văn phòng UBND tỉnh",
+                                                "Các sở, ngành", "Tháng 6/2025"]):
+        cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    blocks = read_plan(out.getvalue(), "kh.docx")
+    assert blocks[2].cells == ("1. Công bố, công khai TTHC",)
+    task = propose(blocks).tasks[0]
+    assert (task.number, task.lead, task.partner, task.deadline_from, task.deadline_to) == (
+        "1.1", "Văn phòng UBND tỉnh", "Các sở, ngành", "2025-06-01", "2025-06-30")
+
+
+def test_the_same_file_waiting_for_review_is_stored_once(tmp_path):
+    wh = Warehouse(tmp_path / "w.duckdb")
+    _, first = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
+    _, again = store.import_plan(wh, seed_bytes("001"), "ban sao.txt", user="admin")
+    _, other_year = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", year=2025, user="admin")
+    assert again == first and other_year != first
+    assert wh.query("SELECT count(*) FROM plan_tasks") == [(36,)]

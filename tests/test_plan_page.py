@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.measures import targets
 from kpi.text.vi import KPI_LABELS
 from kpi.warehouse.db import Warehouse
@@ -77,3 +77,20 @@ def test_only_admins_open_the_page(wh, role):
     at.run()
     assert not at.file_uploader
     assert wh.query("SELECT count(*) FROM plan_documents") == [(0,)]
+
+
+def test_overview_tile_cites_the_confirmed_plan(monkeypatch, sample_copy):
+    """After confirming the plan, a tile's target line says where the target comes from (a tooltip)."""
+    from kpi.plan import store
+    from tests.test_pages import make_app
+
+    wh = Warehouse(sample_copy)
+    _, doc_id = store.import_plan(wh, seed_bytes("001"), "kh_170.txt", user="admin")
+    stored = store.load(wh, doc_id)
+    store.confirm(wh, doc_id, stored.targets.to_dict("records"), [], [], "admin")
+    at = make_app(monkeypatch, wh.path)
+    no_exceptions(at)
+    helps = [m.proto.help for m in at.markdown if m.proto.help]
+    assert "Căn cứ: KH 170/KH-VP ngày 18/01/2024, mục I.1.f" in helps  # on time, all levels
+    assert ("Căn cứ: KH 170/KH-VP ngày 18/01/2024, mục I.1.e; KH 170/KH-VP ngày 18/01/2024, nhiệm vụ 4.1"
+            in helps)  # digitization, per level

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpi.measures import quality
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
 from kpi.text.normalize import fold

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import periods
 from kpi.reports import form06
 from kpi.warehouse.db import Warehouse
@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "cli.duckdb"
     wh = build_report_db(path)
-    auth.create_user(wh, "chuyenvien", "Mat-khau-dai-2025!", "analyst")
-    auth.create_user(wh, "lanhdao-tuphap", "Mat-khau-dai-2025!", "leader", "level:province")
+    accounts.create_user(wh, "chuyenvien", "Mat-khau-dai-2025!", "analyst")
+    accounts.create_user(wh, "lanhdao-tuphap", "Mat-khau-dai-2025!", "leader", "level:province")
     return path
 
 

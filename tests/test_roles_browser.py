@@ -1,4 +1,4 @@
-"""Who sees what, in a real Chromium: one account per role created with kpi.access.auth.create_user,
+"""Who sees what, in a real Chromium: one account per role created with kpi.access.accounts.create_user,
 each logged in through the real form of `streamlit run dashboard.py` at 1920×1080; the navigation
 each sees is screenshot into test-output/roles/<role>.png and the sidebar links are compared.
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, STREAMLIT_NAV_LINKS, chromium, login, new_tab, require_chromium, settle, sidebar_links, streamlit_server
@@ -50,7 +50,7 @@ def server(sample_db, tmp_path_factory):
     shutil.copy(sample_db, db)
     wh = Warehouse(db)
     for role, (name, scope) in ACCOUNTS.items():
-        auth.create_user(wh, name, PASSWORD, role, scope)
+        accounts.create_user(wh, name, PASSWORD, role, scope)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, wh
 
@@ -110,7 +110,7 @@ def test_scoped_analyst_sees_only_its_scope(seen, server):
     tab.locator("[role='option']").first.wait_for()
     options = [o.strip() for o in tab.locator("[role='option']").all_inner_texts() if o.strip()]
     tab.keyboard.press("Escape")
-    scope = auth.resolve_scope(wh, ACCOUNTS["analyst"][1])
+    scope = permissions.resolve_scope(wh, ACCOUNTS["analyst"][1])
     names = dict(wh.query("SELECT unit_id, name FROM units"))
     inside = {names[u] for u in scope.unit_ids}
     assert options and options[0] == vi.ALL_UNITS

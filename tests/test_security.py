@@ -23,11 +23,11 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from etl import load as etl_load
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.measures import metrics, periods
 from kpi.reports import form06
 from kpi.text import vi
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
 from ui import text_auth as TA
@@ -39,7 +39,7 @@ MONTH = "2024-10"
 PERIOD = periods.month(2024, 10)
 TIMEOUT = 60
 
-KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
+KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "index766", "unit", "drilldown",
              "quality", "targets", "units")  # read-only for a leader, scoped: every role with "view" sees them
 DATA_PAGES = ("upload", "history")
 ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")
@@ -58,7 +58,7 @@ ADMIN = User("quan-tri", "admin")
 def world(sample_db):
     """The analyst's scope, the units in and out of it, and an out-of-scope unit with data in the month."""
     wh = Warehouse(sample_db)
-    scope = auth.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
+    scope = permissions.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
     names = dict(wh.query("SELECT unit_id, name FROM units"))
     inside = set(scope.unit_ids)
     in_names = {names[u] for u in inside}
@@ -181,7 +181,7 @@ def test_admin_pages_refused_when_opened_directly(monkeypatch, sample_db, world,
 
 def test_every_page_requires_an_account(monkeypatch, sample_copy):
     """Nobody gets in without an account: every page, opened alone without a session, shows the login form."""
-    auth.create_user(Warehouse(sample_copy), "quan-tri", "Mat-khau-rat-dai-2024", "admin")
+    accounts.create_user(Warehouse(sample_copy), "quan-tri", "Mat-khau-rat-dai-2024", "admin")
     for name in ("dashboard", *KPI_PAGES, *DATA_PAGES, *ADMIN_PAGES, "meeting"):
         path = ROOT / ("dashboard.py" if name == "dashboard" else f"pages/{name}.py")
         if not path.exists():
@@ -330,9 +330,9 @@ def test_summary_with_scope_equals_summary_of_its_units(world):
 @pytest.mark.parametrize("allowed", [False, True])
 def test_province_totals_hidden_from_scoped_users_unless_allowed(monkeypatch, sample_db, world, allowed):
     monkeypatch.setenv("TTHC_SCOPED_SEES_PROVINCE", "1" if allowed else "0")
-    assert auth.sees_province_totals(LEADER)
-    assert auth.sees_province_totals(world["analyst"]) is allowed
-    assert auth.sees_province_totals(User("x", "leader", Scope(kind="level", level="commune"))) is allowed
+    assert permissions.sees_province_totals(LEADER)
+    assert permissions.sees_province_totals(world["analyst"]) is allowed
+    assert permissions.sees_province_totals(User("x", "leader", Scope(kind="level", level="commune"))) is allowed
     wh = world["wh"]
     if allowed:
         # Shown as aggregates for comparison, under their own heading; still no outside unit's rows.
@@ -363,7 +363,7 @@ def test_upload_rows_of_units_outside_the_scope_are_rejected_never_loaded(sample
     from tests.upload_helpers import HEADERS, dossier_row, write_table
 
     wh = Warehouse(sample_copy)
-    scope = auth.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
+    scope = permissions.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
     commune = next(u for u in sorted(scope.unit_ids) if u != DISTRICT and world["names"][u].startswith("UBND xã"))
     mine, theirs = world["names"][commune], world["out_name"]
     path = write_table(tmp_path / "thang3.xlsx", HEADERS, [
@@ -388,7 +388,7 @@ def test_upload_cannot_overwrite_a_dossier_of_a_unit_outside_the_scope(sample_co
     from tests.upload_helpers import HEADERS, dossier_row, write_table
 
     wh = Warehouse(sample_copy)
-    scope = auth.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
+    scope = permissions.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
     (code, unit, finished), = wh.query("SELECT code, unit_id, finished_at FROM dossiers WHERE unit_id = ? "
                                        "ORDER BY code LIMIT 1", [world["out_unit"]])
     (own_code,), = wh.query("SELECT code FROM dossiers WHERE unit_id = ? ORDER BY code LIMIT 1", [DISTRICT])
@@ -423,14 +423,14 @@ def test_auth_suites_cover_the_issue():
         defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
         assert set(names) <= defined, (file, set(names) - defined)
     # And the permission table says what the issue says.
-    assert auth.PERMISSIONS["leader"] == {"view", "export"}
-    assert auth.PERMISSIONS["analyst"] == {"view", "export", "upload", "see_rejects", "undo_own", "update_tasks",
+    assert permissions.PERMISSIONS["leader"] == {"view", "export"}
+    assert permissions.PERMISSIONS["analyst"] == {"view", "export", "upload", "see_rejects", "undo_own", "update_tasks",
                                      "enter_manual"}
-    assert auth.PERMISSIONS["admin"] == set(auth.ACTIONS)
+    assert permissions.PERMISSIONS["admin"] == set(permissions.ACTIONS)
     for role in ("leader", "analyst"):
         for action in ("edit_targets", "edit_units", "manage_users", "read_audit", "undo_any"):
-            assert not auth.can(User("x", role), action), (role, action)
-    assert not auth.can(None, "view")
+            assert not permissions.can(User("x", role), action), (role, action)
+    assert not permissions.can(None, "view")
 
 
 # == 1b. pages of the analyst workflow (finished last by other engineers) ===========================
@@ -475,7 +475,7 @@ def test_history_undo_offers_an_analyst_only_own_batches(monkeypatch, sample_cop
     from tests.upload_helpers import HEADERS, dossier_row, write_table
 
     wh = Warehouse(sample_copy)
-    scope = auth.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
+    scope = permissions.resolve_scope(wh, {"kind": "units", "unit_ids": [DISTRICT]})
     analyst = User("phan-tich", "analyst", scope)
     mine = write_table(tmp_path / "cua-toi.xlsx", HEADERS, [dossier_row("LS-1", unit=world["names"][DISTRICT]),
                                                             dossier_row("LS-X", unit=world["names"][DISTRICT],

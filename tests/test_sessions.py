@@ -10,9 +10,9 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from kpi.access import auth, sessions
+from kpi.access import accounts, permissions, sessions
 from kpi.warehouse import audit
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
 from tests.report_data import build_report_db
@@ -27,7 +27,7 @@ T0 = dt.datetime(2026, 12, 2, 9, 0)
 
 @pytest.fixture(autouse=True)
 def fast_hashing(monkeypatch):
-    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture()
@@ -92,7 +92,7 @@ def cookie_scripts(at: AppTest) -> list[str]:
 
 
 def test_password_login_survives_a_reload_until_logout(wh, monkeypatch):
-    auth.create_user(wh, "an", PASSWORD, "analyst", "level:district")
+    accounts.create_user(wh, "an", PASSWORD, "analyst", "level:district")
     at = reload(monkeypatch, None).run()
     at.text_input(key="auth_login_name").input("an")
     at.text_input(key="auth_login_password").input(PASSWORD)
@@ -114,14 +114,14 @@ def test_password_login_survives_a_reload_until_logout(wh, monkeypatch):
 
 
 def test_expired_or_deactivated_token_asks_for_the_password(wh, monkeypatch):
-    auth.create_user(wh, "an", PASSWORD, "leader")
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
     monkeypatch.setenv("TTHC_SESSION_MINUTES", "30")
     old = sessions.issue_login(wh, "an", now=dt.datetime.now() - dt.timedelta(minutes=31))
     at = reload(monkeypatch, old).run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
     fresh = sessions.issue_login(wh, "an")
-    auth.deactivate(wh, "an", actor="quantri")
+    accounts.deactivate(wh, "an", actor="quantri")
     at = reload(monkeypatch, fresh).run()
     assert [t.value for t in at.title] == [T.LOGIN_TITLE]
 
@@ -149,8 +149,8 @@ def test_meeting_link_opens_meeting_mode_only_within_its_scope(monkeypatch, repo
     at = meeting_pc(monkeypatch, report_db, token).run()
     assert not at.exception, [e.value for e in at.exception]
     user = at.session_state["user"]
-    assert user == User(f"giaoban#{link.session_id}", "leader", auth.resolve_scope(wh, json.dumps(scope)))
-    assert not auth.can(user, "upload") and not auth.can(user, "edit_targets")   # read-only
+    assert user == User(f"giaoban#{link.session_id}", "leader", permissions.resolve_scope(wh, json.dumps(scope)))
+    assert not permissions.can(user, "upload") and not permissions.can(user, "edit_targets")   # read-only
     assert not at.text_input or all(t.key != "auth_login_password" for t in at.text_input)
     assert [b.key for b in at.button if b.key in ("meeting_prev", "meeting_next")] == ["meeting_prev", "meeting_next"]
     assert at.session_state["meeting_opt_cap"] == "district"       # the slides follow the link's scope
@@ -164,8 +164,8 @@ def test_meeting_link_opens_meeting_mode_only_within_its_scope(monkeypatch, repo
 
 def test_revoked_or_expired_meeting_link_opens_nothing(monkeypatch, report_db):
     wh = Warehouse(report_db)
-    if not auth.has_users(wh):
-        auth.create_user(wh, "quantri", PASSWORD, "admin")      # so the login form (not the first-run form) shows
+    if not accounts.has_users(wh):
+        accounts.create_user(wh, "quantri", PASSWORD, "admin")      # so the login form (not the first-run form) shows
     token, link = sessions.issue_meeting_link(wh, "quantri", {"kind": "province"}, hours=4)
     at = meeting_pc(monkeypatch, report_db, token).run()
     assert at.session_state["user"].name == link.meeting_name
@@ -181,7 +181,7 @@ def test_revoked_or_expired_meeting_link_opens_nothing(monkeypatch, report_db):
 
 
 def test_admin_makes_and_revokes_a_link_on_the_users_page(wh):
-    auth.create_user(wh, "quantri", PASSWORD, "admin")
+    accounts.create_user(wh, "quantri", PASSWORD, "admin")
     at = AppTest.from_file(str(ROOT / "pages" / "admin_users.py"), default_timeout=30)
     at.session_state["user"] = User("quantri", "admin")
     at.session_state["last_seen"] = dt.datetime.now()
@@ -205,7 +205,7 @@ def test_admin_makes_and_revokes_a_link_on_the_users_page(wh):
 
 
 def test_no_cookie_in_a_bare_run_means_the_login_form(wh):
-    auth.create_user(wh, "an", PASSWORD, "leader")
+    accounts.create_user(wh, "an", PASSWORD, "leader")
     at = AppTest.from_file(str(AUTH_APP), default_timeout=30).run()   # st.context without a browser
     assert not at.exception and [t.value for t in at.title] == [T.LOGIN_TITLE]
     assert sessions.resolve(wh, None, sessions.LOGIN) is None and sessions.resolve(wh, 42, sessions.LOGIN) is None

@@ -7,7 +7,7 @@ import pytest
 
 from kpi.warehouse import audit
 from kpi.measures import targets
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import button, page
 

@@ -6,7 +6,7 @@ import pytest
 from etl import upload as U
 from etl.load import UndoError
 from kpi.measures import metrics, periods
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.fixtures_etl import Traits, make_rows, write_messy
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from etl.load import prepare
-from kpi.access import auth
+from kpi.access import permissions
 from kpi.warehouse import audit
 from kpi.measures import units as U
 from kpi.warehouse.db import Warehouse
@@ -113,15 +113,15 @@ def test_successor_cycles_and_self_links_are_refused(wh):
 
 
 def test_successor_links_widen_a_district_scope_to_the_merged_unit(wh):
-    """kpi.access.auth's scope expansion reads the same links: a merged unit of one district stays visible to it."""
+    """kpi.access.permissions' scope expansion reads the same links: a merged unit of one district stays visible to it."""
     U.merge_units(wh, [UBND_XA_PHU_HUU, UBND_XA_PHUOC_AN], "Xã Nhơn Trạch")
-    scope = auth.resolve_scope(wh, f"units:{UBND_HUYEN_NHON_TRACH}")
+    scope = permissions.resolve_scope(wh, f"units:{UBND_HUYEN_NHON_TRACH}")
     assert XA_NHON_TRACH in scope.unit_ids
 
 
 def test_units_page_admin_maps_a_pending_name_and_leader_only_reads(wh, monkeypatch):
     monkeypatch.setenv("TTHC_DB", str(wh.path))
-    at = page("units", auth.User("quantri", "admin"))
+    at = page("units", permissions.User("quantri", "admin"))
     at.session_state["pending_unit_names"] = ["Xa Phuoc Thien"]
     at.run()
     assert not at.exception
@@ -131,7 +131,7 @@ def test_units_page_admin_maps_a_pending_name_and_leader_only_reads(wh, monkeypa
     assert U.resolve(wh, "Xa Phuoc Thien") == UBND_XA_PHUOC_THIEN
     assert "Xa Phuoc Thien" in at.success[0].value
 
-    leader = page("units", auth.User("lanhdao", "leader"))
+    leader = page("units", permissions.User("lanhdao", "leader"))
     leader.run()
     assert not leader.exception
     assert not [b for b in leader.button if "Lưu" in b.label]

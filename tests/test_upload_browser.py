@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
 from tests.fixtures_etl import Traits, make_rows, write_messy
@@ -22,7 +22,7 @@ ANALYST, PASSWORD = "chuyen-vien", "Mat-khau-rat-dai-2024!"
 def server(tmp_path_factory):
     require_chromium()
     db = tmp_path_factory.mktemp("upload_browser") / "upload.duckdb"
-    auth.create_user(Warehouse(db), ANALYST, PASSWORD, "analyst")
+    accounts.create_user(Warehouse(db), ANALYST, PASSWORD, "analyst")
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from etl import describe, upload as U
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import HEADERS, dossier_row, no_exceptions, page, upload, write_table
 

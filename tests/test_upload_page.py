@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from etl import upload as U
 from kpi.warehouse import audit
 from kpi.measures import metrics, periods
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
 from kpi.measures.levels import unit_id_for

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
 
@@ -53,16 +53,16 @@ def test_add_list_set_password_unlock_each_audited(db, monkeypatch):
     wh = Warehouse(db)
     monkeypatch.setenv("TTHC_LOCKOUT_ATTEMPTS", "2")
     for _ in range(2):
-        with pytest.raises(auth.AuthError):
-            auth.authenticate(wh, "an", "sai-mat-khau-roi")
-    assert auth.list_users(wh)[0]["locked"]
+        with pytest.raises(permissions.AuthError):
+            accounts.authenticate(wh, "an", "sai-mat-khau-roi")
+    assert accounts.list_users(wh)[0]["locked"]
     unlocked = run("unlock", "an", "--db", str(db))
     assert unlocked.returncode == 0, unlocked.stderr
-    assert not auth.list_users(wh)[0]["locked"]
+    assert not accounts.list_users(wh)[0]["locked"]
 
     changed = run("set-password", "an", "--db", str(db), stdin="Mat-khau-moi-2025\n")
     assert changed.returncode == 0, changed.stderr
-    assert auth.authenticate(wh, "an", "Mat-khau-moi-2025").name == "an"
+    assert accounts.authenticate(wh, "an", "Mat-khau-moi-2025").name == "an"
 
     cli_rows = audit.read_log(wh, action="cli")
     assert len(cli_rows) == 6
@@ -78,7 +78,7 @@ def test_add_list_set_password_unlock_each_audited(db, monkeypatch):
 def test_db_defaults_to_tthc_db(db):
     added = run("add", "quantri", "--role", "admin", stdin=PASSWORD + "\n", env_db=db)
     assert added.returncode == 0, added.stderr
-    assert [u["name"] for u in auth.list_users(Warehouse(db))] == ["quantri"]
+    assert [u["name"] for u in accounts.list_users(Warehouse(db))] == ["quantri"]
 
 
 def test_a_password_cannot_be_passed_as_an_argument(db):
@@ -92,7 +92,7 @@ def test_a_password_cannot_be_passed_as_an_argument(db):
         assert "Tham số không hợp lệ" in result.stderr
         assert PASSWORD not in result.stderr + result.stdout
     wh = Warehouse(db)
-    assert not auth.has_users(wh)
+    assert not accounts.has_users(wh)
     refused = audit.read_log(wh, action="cli")
     assert len(refused) == 3 and not refused["success"].any()
     assert PASSWORD not in " ".join(refused["detail"]) + " ".join(refused["target"])
@@ -121,4 +121,4 @@ def test_main_reads_stdin_in_process(db, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["users", "add", "lan", "--role", "leader", "--scope", "level:district", "--db", str(db)]) == 0
     assert "lan" in capsys.readouterr().out
-    assert auth.authenticate(Warehouse(db), "lan", PASSWORD).scope.level == "district"
+    assert accounts.authenticate(Warehouse(db), "lan", PASSWORD).scope.level == "district"

@@ -13,8 +13,13 @@ import shutil
 
 import pytest
 
+<<<<<<< HEAD
 from kpi.access import auth
 from kpi.measures import metrics, periods, verdict
+=======
+from kpi.access import accounts
+from kpi.measures import periods, verdict
+>>>>>>> main
 from kpi.reports import slides as slides_mod
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
@@ -39,7 +44,7 @@ def server(sample_db, tmp_path_factory):
     add_units(wh, {LEFTOVERS: None})
     add_dossiers(wh, [dossier(f"LEFT-{i}", LEFTOVERS, "10/06/2025 08:00", "30/06/2025", f"{10 + i}/10/2025 09:00")
                       for i in range(8)])
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url, wh

@@ -12,7 +12,7 @@ from kpi.measures import metrics, periods, verdict
 from kpi.measures import status as target_status
 from kpi.reports import slides as slides_mod
 from kpi.text import verdict as verdict_text, vi
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_units, dossier
 

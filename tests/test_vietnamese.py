@@ -17,7 +17,7 @@ from etl import upload as U
 from kpi.warehouse import audit
 from kpi.measures import targets
 from kpi.text import vi
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.reports.drill_export import dossiers_xlsx
 from tests.test_pages import ROOT, make_app, no_exception

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kpi.access.auth import User
+from kpi.access.permissions import User
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

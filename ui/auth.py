@@ -1,7 +1,7 @@
-"""Login on the Streamlit side: the contract between dashboard.py, the pages and kpi.access.auth.
+"""Login on the Streamlit side: the contract between dashboard.py, the pages and kpi.access (accounts, permissions).
 
 ``require_user()`` is called at the top of the entry script (and of every page
-that must not render for a stranger). It returns the logged-in ``kpi.access.auth.User``
+that must not render for a stranger). It returns the logged-in ``kpi.access.permissions.User``
 or draws a form and stops the run:
 
 - a ``User`` in ``st.session_state["user"]`` whose session has not been idle for
@@ -25,9 +25,9 @@ import secrets
 import streamlit as st
 
 from kpi import config
-from kpi.access import auth, throttle
+from kpi.access import accounts, permissions, sessions, throttle
 from kpi.warehouse import audit
-from kpi.access.auth import AuthError, User
+from kpi.access.permissions import AuthError, User
 from ui import nav, session_token, text_auth as T
 from ui.warehouse import get_warehouse
 
@@ -90,7 +90,7 @@ def _sso_user(wh) -> User | None:
     refused = st.session_state.get(_SSO_REFUSED_KEY)
     if refused is None or refused[0] != email:
         try:
-            return auth.user_by_email(wh, email)
+            return accounts.user_by_email(wh, email)
         except AuthError as error:
             st.session_state[_SSO_REFUSED_KEY] = (email, str(error))
             refused = st.session_state[_SSO_REFUSED_KEY]
@@ -148,14 +148,14 @@ def _client_keys() -> list[str]:
 
 
 def _throttled_login(wh, name: str, password: str) -> User | None:
-    """kpi.access.auth.authenticate behind the per-client brake (refused before any hashing while it holds)."""
+    """kpi.access.accounts.authenticate behind the per-client brake (refused before any hashing while it holds)."""
     keys = _client_keys()
     wait = throttle.LOGINS.wait_seconds(keys)
     if wait > 0:
         st.error(T.LOGIN_THROTTLED.format(seconds=math.ceil(wait)))
         return None
     try:
-        user = auth.authenticate(wh, name, password)
+        user = accounts.authenticate(wh, name, password)
     except AuthError as error:
         throttle.LOGINS.failed(keys)
         st.error(str(error))
@@ -182,7 +182,7 @@ def _first_run_form(wh) -> User | None:
         st.error(T.PASSWORD_MISMATCH)
         return None
     try:
-        user = auth.create_first_admin(wh, name, password)
+        user = accounts.create_first_admin(wh, name, password)
     except AuthError as error:
         st.error(str(error))
         return None
@@ -197,7 +197,7 @@ def require_user() -> User:
     user = st.session_state.get(USER_KEY)
     if isinstance(user, User):
         last_seen = st.session_state.get(LAST_SEEN_KEY)
-        if last_seen is not None and auth.session_expired(last_seen, now):
+        if last_seen is not None and sessions.session_expired(last_seen, now):
             method = _end_session(user, "expired")
             if method == "sso":
                 st.logout()
@@ -210,7 +210,7 @@ def require_user() -> User:
             _end_session(user, "revoked")
             st.session_state[_NOTICE_KEY] = T.MEETING_LINK_INVALID
         else:
-            fresh = auth.refresh_user(get_warehouse(), user)
+            fresh = accounts.refresh_user(get_warehouse(), user)
             if fresh is not None:
                 st.session_state[USER_KEY] = fresh
                 st.session_state[LAST_SEEN_KEY] = now
@@ -229,7 +229,7 @@ def require_user() -> User:
 
     box = st.empty()
     with box.container():
-        if not auth.has_users(wh):
+        if not accounts.has_users(wh):
             user = _first_run_form(wh)
         else:
             user = _login_form(wh, sso)
@@ -241,7 +241,7 @@ def require_user() -> User:
 
 def require_permission(user: User, action: str) -> None:
     """Stop the page with an error unless ``user`` may do ``action``."""
-    if not auth.can(user, action):
+    if not permissions.can(user, action):
         st.error(T.NOT_ALLOWED)
         st.stop()
 

@@ -17,8 +17,8 @@ import streamlit as st
 
 from kpi.measures import targets as targets_mod
 from kpi.text import vi
-from kpi.access import auth
-from kpi.access.auth import User
+from kpi.access import permissions
+from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import PROVINCE_SCOPE, Filters, Scope
 from kpi.measures.periods import Period
@@ -59,7 +59,7 @@ class Frame:
     def province_totals(self) -> dict | None:
         """Province-wide totals for a scoped user, only where the admin allows it (setting
         ``scoped_sees_province``): aggregates, never unit or dossier rows. None otherwise."""
-        if self.scope.is_province or not auth.sees_province_totals(self.user):
+        if self.scope.is_province or not permissions.sees_province_totals(self.user):
             return None
         frame = cache.kpi_table(self.wh, self.period, Filters(), PROVINCE_SCOPE, (), self.version)
         return frame.iloc[0].to_dict()

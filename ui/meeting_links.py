@@ -13,7 +13,7 @@ import streamlit as st
 
 from kpi import config
 from kpi.access import sessions
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.text.vi import datetime as fmt_datetime
 from ui import text_auth as T
 from ui.session_token import MEETING_PARAM

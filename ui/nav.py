@@ -1,8 +1,8 @@
 """The pages of the dashboard, who may open each, and the sidebar menu (issue 12 item 6, issue 13).
 
-``PAGES`` is the one list of pages: each names the action (``kpi.access.auth.ACTIONS``) a user
+``PAGES`` is the one list of pages: each names the action (``kpi.access.permissions.ACTIONS``) a user
 needs to open it. The menu lists the pages whose action the user's role has
-(``auth.PERMISSIONS``), and the page itself refuses anyone else (``ui.auth.require_page``):
+(``permissions.PERMISSIONS``), and the page itself refuses anyone else (``ui.auth.require_page``):
 one rule, read in both places.
 
 Streamlit lists every file of ``pages/`` in the sidebar for a project with that folder
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from kpi.access import auth
-from kpi.access.auth import User
+from kpi.access import permissions
+from kpi.access.permissions import User
 
 NAV_KEY = "sidebar_nav"  # CSS class st-key-sidebar_nav: browser tests find the menu by it
 
@@ -35,11 +35,13 @@ class PageSpec:
 
 PAGES = (
     PageSpec("overview", "overview", ":material/dashboard:", "view", True),
+    PageSpec("national", "overview", ":material/public:", "view", True),
     PageSpec("on_time", "kpi", ":material/schedule:", "view", True),
     PageSpec("digitization", "kpi", ":material/scanner:", "view", True),
     PageSpec("online", "kpi", ":material/language:", "view", True),
     PageSpec("satisfaction", "kpi", ":material/sentiment_satisfied:", "view", True),
     PageSpec("pakn", "kpi", ":material/forum:", "view", True),
+    PageSpec("index766", "kpi", ":material/leaderboard:", "view", True),
     PageSpec("unit", "unit", ":material/apartment:", "view", True),
     PageSpec("drilldown", "unit", ":material/search:", "view", True),
     PageSpec("upload", "data", ":material/upload_file:", "upload", False),
@@ -56,8 +58,17 @@ BY_NAME = {spec.name: spec for spec in PAGES}
 
 
 def pages_for(user: User | None) -> tuple[PageSpec, ...]:
-    """The pages ``user`` may open, in menu order."""
-    return tuple(spec for spec in PAGES if auth.can(user, spec.permission))
+    """The pages ``user`` may open, in menu order (Toàn quốc only with a lake, for users who may see
+    aggregates beyond their own scope: ``national_shown``)."""
+    return tuple(spec for spec in PAGES if permissions.can(user, spec.permission)
+                 and (spec.name != "national" or national_shown(user)))
+
+
+def national_shown(user: User | None) -> bool:
+    """Whether the Toàn quốc page is listed: a lake is configured and the user sees province-wide figures."""
+    from ui import national as national_ui  # the lake's reader, loaded only here
+
+    return bool(national_ui.configured()) and user is not None and permissions.sees_province_totals(user)
 
 
 def sidebar(groups: dict[str, list]) -> None:

@@ -19,9 +19,9 @@ import datetime as dt
 import streamlit as st
 
 from kpi import config
-from kpi.access import auth, sessions
+from kpi.access import accounts, permissions, sessions
 from kpi.warehouse import audit
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from ui import text_auth as T
 
 COOKIE = "tthc_phien"
@@ -75,7 +75,7 @@ def forget(wh, by: str | None) -> None:
 
 
 def _meeting_user(wh, session: sessions.Session) -> User:
-    return User(session.meeting_name, "leader", auth.resolve_scope(wh, session.scope_json))
+    return User(session.meeting_name, "leader", permissions.resolve_scope(wh, session.scope_json))
 
 
 def restore(wh, now: dt.datetime) -> tuple[User, str] | None:
@@ -97,7 +97,7 @@ def restore(wh, now: dt.datetime) -> tuple[User, str] | None:
     if not token:
         return None
     found = sessions.resolve(wh, token, sessions.LOGIN, now)
-    user = auth.get_user(wh, found.user_name) if found else None
+    user = accounts.get_user(wh, found.user_name) if found else None
     if user is None:
         _set_cookie("", 0)
         return None

@@ -12,6 +12,7 @@ import streamlit as st
 
 from kpi.measures import metrics, periods, verdict
 from kpi.measures import status as target_status
+from kpi.text import plan as plan_text
 from kpi.text import verdict as verdict_text
 from kpi.text import vi
 from kpi.measures.filters import Filters
@@ -118,11 +119,12 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
             judged = [c for c in kv.cells if c.status in verdict.JUDGED]
             met = sum(1 for c in judged if c.status == verdict.MET)
             head = f"{badge(kv.status)} {verdict_text.LEVELS_MET.format(met=met, total=len(judged))}" if judged else badge(kv.status)
-            st.markdown(head)
+            st.markdown(head, help=plan_text.cited([c.target.source for c in kv.cells if c.target]))
             st.markdown("  \n".join(_cell_line(c, frame.period)
                                      for c in list(kv.cells) + [a for a in kv.apart if a.den]))
         elif target is not None:
-            st.markdown(f"{badge(kv.status)} {vi.TARGET_TEXT.format(target=vi.target_phrase(target.threshold, target.direction))}")
+            st.markdown(f"{badge(kv.status)} {vi.TARGET_TEXT.format(target=vi.target_phrase(target.threshold, target.direction))}",
+                        help=plan_text.cited([target.source]))
             if any(c.den for c in kv.apart):
                 st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart if c.den))
         else:

@@ -56,6 +56,21 @@ class Session:
         return f"giaoban#{self.session_id}"
 
 
+def session_expired(last_seen: dt.datetime | float | None, now: dt.datetime | float | None = None) -> bool:
+    """Whether a session idle since ``last_seen`` has expired (setting ``session_minutes``).
+
+    Accepts datetimes or epoch seconds; a missing ``last_seen`` counts as expired.
+    """
+    if last_seen is None:
+        return True
+    now = dt.datetime.now() if now is None else now
+    if isinstance(last_seen, (int, float)):
+        last_seen = dt.datetime.fromtimestamp(last_seen)
+    if isinstance(now, (int, float)):
+        now = dt.datetime.fromtimestamp(now)
+    return now - last_seen > dt.timedelta(minutes=float(config.get("session_minutes")))
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -101,7 +116,7 @@ def _valid(session: Session, now: dt.datetime) -> bool:
         return False
     if session.kind == MEETING:
         return session.expires_at is not None and now < session.expires_at
-    return now - session.last_seen_at <= dt.timedelta(minutes=float(config.get("session_minutes")))
+    return not session_expired(session.last_seen_at, now)
 
 
 def resolve(wh: Warehouse, token: str | None, kind: str, now: dt.datetime | None = None) -> Session | None:

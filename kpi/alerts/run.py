@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kpi import config
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.alerts import deliver
 from kpi.alerts.rules import RULES, Alert, Findings, collect
 from kpi.warehouse import audit
@@ -65,10 +65,10 @@ def in_quiet_hours(now: dt.datetime, hours: tuple[dt.time, dt.time] | None) -> b
     return moment >= start or moment < end
 
 
-def recipients(wh: Warehouse) -> list[auth.User]:
+def recipients(wh: Warehouse) -> list[permissions.User]:
     """Active accounts with an e-mail address, with their scopes resolved."""
-    names = [row["name"] for row in auth.list_users(wh) if row["active"] and row["email"]]
-    return [user for user in (auth.get_user(wh, name) for name in names) if user is not None]
+    names = [row["name"] for row in accounts.list_users(wh) if row["active"] and row["email"]]
+    return [user for user in (accounts.get_user(wh, name) for name in names) if user is not None]
 
 
 def _already_sent(wh: Warehouse) -> set[tuple[str, str, str]]:

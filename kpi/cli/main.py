@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpi.cli import alerts, forecast, index, plan, report, summary, users
+from kpi.cli import alerts, forecast, index, lake, plan, report, summary, users
 
-COMMANDS = (summary, report, forecast, index, users, plan, alerts)
+COMMANDS = (summary, report, forecast, index, users, plan, alerts, lake)
 
 
 class UsageError(Exception):

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from kpi.access import auth
-from kpi.access.auth import AuthError
+from kpi.access import accounts, permissions
+from kpi.access.permissions import AuthError
 from kpi.measures import periods
 from kpi.measures.filters import Scope
 from kpi.measures.levels import LEVELS
@@ -96,11 +96,11 @@ def _actor_and_scope(wh: Warehouse, user_name: str | None) -> tuple[str, Scope |
     """Without --user: the province-wide operator tool. With it: that account's scope, and its right to export."""
     if not user_name:
         return cli_actor(), None
-    user = auth.get_user(wh, user_name)
+    user = accounts.get_user(wh, user_name)
     if user is None:
         raise ValueError(f"Không có tài khoản «{user_name}» (hoặc tài khoản đã bị vô hiệu). "
                          "Bỏ --user để xuất toàn tỉnh với quyền vận hành.")
-    if not auth.can(user, "export"):
+    if not permissions.can(user, "export"):
         raise ValueError(f"Tài khoản «{user.name}» không có quyền xuất báo cáo.")
     return user.name, user.scope
 

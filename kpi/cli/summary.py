@@ -22,11 +22,17 @@ def register(subparsers) -> None:
     parser.add_argument("--from", dest="start", required=True, help="ngày đầu kỳ, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="ngày cuối kỳ, YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="in JSON")
+    parser.add_argument("--lake", default=None, help="thư mục kho toàn quốc (Parquet): tính cho các tỉnh trong kho")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="bộ máy tính trên kho: duckdb (một máy) hoặc spark (cụm Spark)")
+    parser.add_argument("--province", action="append", default=None, help="chỉ tỉnh này (lặp lại được); mặc định mọi tỉnh")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print ``metrics.summary`` of the period: JSON, or a table with targets and verdicts."""
+    if getattr(args, "lake", None):
+        return run_lake(args)
     try:
         period = custom(parse_iso(args.start), parse_iso(args.end))
         wh = Warehouse(args.db)
@@ -66,4 +72,40 @@ def render_table(result: dict, in_force: list, period) -> str:
     notes = vi.coverage_sentences({k: (v["known"], v["total"]) for k, v in coverage.items()})
     if notes:
         lines += ["", f"{vi.ALL_PROVINCE}: {notes}"]
+    return "\n".join(lines)
+
+
+def run_lake(args: argparse.Namespace) -> int:
+    """``--lake``: every province's summary and the national one (``kpi.lake.national.summary``)."""
+    from kpi import config
+    from kpi.lake import engines, national
+
+    engine = None
+    try:
+        period = custom(parse_iso(args.start), parse_iso(args.end))
+        spark = engines.spark_session(config.get("spark_master") or None) if args.engine == "spark" else None
+        engine = engines.open_engine(args.engine, args.lake, spark)
+        result = national.summary(engine, period, args.province)
+    except (ValueError, OSError) as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if engine is not None:
+            engine.close()
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render_lake_table(result))
+    return 0
+
+
+def render_lake_table(result: dict) -> str:
+    """One row per province and the national row; one column per KPI rate."""
+    from kpi.text import lake as lake_text
+
+    rows = [(lake_text.NATIONAL, result["national"])] + [
+        (lake_text.province_name(code), values) for code, values in result["provinces"].items()]
+    start, end = (dt.date.fromisoformat(result[k]).strftime("%d/%m/%Y") for k in ("from", "to"))
+    lines = [lake_text.CLI_HEADER.format(start=start, end=end, engine=result["engine"]), ""]
+    header = f"{lake_text.COLUMN_PROVINCE:<26}" + "".join(f"{vi.KPI_LABELS[r][:22]:>24}" for r in metrics.SUMMARY_RATES)
+    lines += [header, "-" * len(header)]
+    for name, values in rows:
+        lines.append(f"{name:<26}" + "".join(f"{vi.pct(values['total'][r]):>24}" for r in metrics.SUMMARY_RATES))
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""`python -m kpi users …`: accounts from the command line, thin over kpi.access.auth.
+"""`python -m kpi users …`: accounts from the command line, thin over kpi.access.accounts.
 
     python -m kpi users add NAME --role leader|analyst|admin [--scope S] [--email E] [--db PATH]
     python -m kpi users set-password NAME [--db PATH]
@@ -24,7 +24,7 @@ import sys
 import duckdb
 
 from kpi import config
-from kpi.access import auth
+from kpi.access import accounts, permissions
 from kpi.text import vi
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse, WarehouseError
@@ -46,7 +46,7 @@ def register(subparsers) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="VIỆC")
     add = sub.add_parser("add", parents=[common], help="tạo tài khoản (mật khẩu đọc từ stdin)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=auth.ROLES)
+    add.add_argument("--role", required=True, choices=permissions.ROLES)
     add.add_argument("--scope", default="province", help="province | level:district | units:ma1,ma2 | JSON")
     add.add_argument("--email")
     add.add_argument("--no-password", action="store_true",
@@ -57,7 +57,7 @@ def register(subparsers) -> None:
     sub.add_parser("unlock", parents=[common], help="mở khoá tài khoản").add_argument("name")
     role = sub.add_parser("set-role", parents=[common], help="đổi vai trò")
     role.add_argument("name")
-    role.add_argument("role", choices=auth.ROLES)
+    role.add_argument("role", choices=permissions.ROLES)
     scope = sub.add_parser("set-scope", parents=[common], help="đổi phạm vi")
     scope.add_argument("name")
     scope.add_argument("scope")
@@ -133,30 +133,30 @@ def _run(args: argparse.Namespace, wh: Warehouse, actor: str) -> str | None:
     """Do the command; returns a success line to print (None: output already printed)."""
     if args.action == "add":
         password = None if args.no_password else read_password()
-        user = auth.create_user(wh, args.name, password, args.role, args.scope, args.email, actor=actor)
+        user = accounts.create_user(wh, args.name, password, args.role, args.scope, args.email, actor=actor)
         return f"Đã tạo tài khoản {user.name} ({user.role})."
     if args.action == "set-password":
         password = read_password()
-        auth.set_password(wh, args.name, password, actor=actor)
-        return f"Đã đặt mật khẩu mới cho {auth.normalize_name(args.name)}."
+        accounts.set_password(wh, args.name, password, actor=actor)
+        return f"Đã đặt mật khẩu mới cho {accounts.normalize_name(args.name)}."
     if args.action == "list":
-        _print_list(auth.list_users(wh), args.json)
+        _print_list(accounts.list_users(wh), args.json)
         return None
     if args.action == "unlock":
-        auth.unlock(wh, args.name, actor)
-        return f"Đã mở khoá {auth.normalize_name(args.name)}."
+        accounts.unlock(wh, args.name, actor)
+        return f"Đã mở khoá {accounts.normalize_name(args.name)}."
     if args.action == "set-role":
-        auth.set_role(wh, args.name, args.role, actor)
-        return f"Đã đổi vai trò của {auth.normalize_name(args.name)} thành {args.role}."
+        accounts.set_role(wh, args.name, args.role, actor)
+        return f"Đã đổi vai trò của {accounts.normalize_name(args.name)} thành {args.role}."
     if args.action == "set-scope":
-        auth.set_scope(wh, args.name, args.scope, actor)
-        return f"Đã đổi phạm vi của {auth.normalize_name(args.name)}."
+        accounts.set_scope(wh, args.name, args.scope, actor)
+        return f"Đã đổi phạm vi của {accounts.normalize_name(args.name)}."
     if args.action == "deactivate":
-        auth.deactivate(wh, args.name, actor)
-        return f"Đã vô hiệu hoá {auth.normalize_name(args.name)}."
+        accounts.deactivate(wh, args.name, actor)
+        return f"Đã vô hiệu hoá {accounts.normalize_name(args.name)}."
     if args.action == "activate":
-        auth.activate(wh, args.name, actor)
-        return f"Đã kích hoạt lại {auth.normalize_name(args.name)}."
+        accounts.activate(wh, args.name, actor)
+        return f"Đã kích hoạt lại {accounts.normalize_name(args.name)}."
     raise CliError(f"Lệnh không có: {args.action}")  # pragma: no cover - argparse prevents it
 
 
@@ -169,10 +169,10 @@ def _audit_detail(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     actor = audit.cli_actor()
     wh = Warehouse(config.db_path(args.db))
-    target = f"users {args.action}" + (f" {auth.normalize_name(args.name)}" if getattr(args, "name", None) else "")
+    target = f"users {args.action}" + (f" {accounts.normalize_name(args.name)}" if getattr(args, "name", None) else "")
     try:
         message = _run(args, wh, actor)
-    except (auth.AuthError, CliError, WarehouseError, duckdb.Error, OSError) as error:
+    except (permissions.AuthError, CliError, WarehouseError, duckdb.Error, OSError) as error:
         if isinstance(error, duckdb.Error) or (isinstance(error, OSError) and not isinstance(error, WarehouseError)):
             error = CliError(f"không mở hoặc ghi được cơ sở dữ liệu {wh.path}: {error}")
         print(f"Lỗi: {error}", file=sys.stderr)

@@ -33,10 +33,10 @@ where it stands").
 share of the year's denominator still to come (the part the forecast is responsible for):
 the 80th percentile of the method's own backtest errors on each earlier complete year of the
 selection's data, from the end of each of its months 1–11, each divided by the share then to
-come (needs ``MIN_RESIDUALS`` errors); and 1.28 standard deviations of the monthly rates seen.
+come (needs ``MIN_RESIDUALS`` errors); and 1.28 standard deviations of the last 12 monthly rates.
 One or two earlier years give few, correlated errors: the second estimate keeps the interval
-from being narrower than the months themselves vary (on the sample it holds the final value
-in 87% of the backtest forecasts). With neither, only what is possible at all. Every interval is
+from being narrower than the months themselves vary (the backtest measures how often it holds
+the final value). With neither, only what is possible at all. Every interval is
 clipped to what is possible (0% or 100% of the dossiers left).
 
 **Required pace** = (target × expected year denominator − numerator so far) / expected
@@ -71,6 +71,7 @@ YEARS_BACK = 3            # earlier years read for seasonality
 LINEAR_MIN_MONTHS = 3     # fewer monthly points than this: a flat pace, not a line
 MIN_RESIDUALS = 4         # backtest errors needed for the empirical interval
 RECENT_MONTHS = 3         # this year's latest months the seasonal method compares with the same months before
+SPREAD_MONTHS = 12        # latest monthly rates whose spread stands in for the backtest
 INTERVAL_LEVEL = 0.8      # central coverage of the interval
 NORMAL_Z = 1.2816         # the normal quantile of that level, for the fallback interval
 
@@ -161,8 +162,8 @@ class Monthly:
 
 def monthly(table: pd.DataFrame, year: int) -> Monthly:
     years = tuple(range(year - YEARS_BACK, year + 1))
-    columns = tuple(c for c in table.columns if c.endswith(("__num", "__den"))) + tuple(
-        {c for parts in STOCK_PARTS.values() for c in parts})
+    # Every count column (the KPIs' sides, the stocks, and the counts the 766 index reads).
+    columns = tuple(table.select_dtypes("number").columns) if len(table) else ()
     values = np.full((len(LEVELS) + 1, len(years), 12, len(columns)), np.nan)
     if not len(table):
         return Monthly(years, columns, values)
@@ -181,11 +182,16 @@ def monthly(table: pd.DataFrame, year: int) -> Monthly:
     return Monthly(years, columns, values)
 
 
-def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None) -> Components:
-    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table."""
+def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None,
+               parts: tuple[str, str, str | None, str | None] | None = None) -> Components:
+    """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table;
+    ``parts`` (flow numerator, flow denominator, stocks) for a ratio of other count columns."""
     counts = table if isinstance(table, Monthly) else monthly(table, year)
     scope = counts.values[0 if level is None else 1 + LEVELS.index(level)]
-    flow_num, flow_den, stock_num, stock_den = _columns(kpi)
+    flow_num, flow_den, stock_num, stock_den = parts or _columns(kpi)
+    if flow_den not in counts.columns:  # no data at all: every month unknown
+        empty = np.full(scope.shape[:2], np.nan)
+        return Components(counts.years, empty, empty.copy(), empty.copy(), empty.copy())
 
     def column(name: str | None) -> np.ndarray:
         if name is None:  # no stock: zeros where the data reaches
@@ -237,9 +243,10 @@ def _rest(x: np.ndarray, m0: int, f0: float) -> float:
 
 def _linear_rest(x: np.ndarray, m0: int, f0: float) -> float:
     """The months left from a line through this year's monthly paces (flat below LINEAR_MIN_MONTHS points)."""
-    months = list(range(m0)) + ([m0] if f0 > 0 else [])
-    weights = np.array([1.0] * m0 + ([f0] if f0 > 0 else []))
-    totals = np.nan_to_num(np.array([x[m] for m in months], dtype=float))
+    # Months before the data's first month are unknown, not zero: they stay out of the line.
+    months = [m for m in range(m0) if not np.isnan(x[m])] + ([m0] if f0 > 0 and not np.isnan(x[m0]) else [])
+    weights = np.array([f0 if m == m0 else 1.0 for m in months])
+    totals = np.array([x[m] for m in months], dtype=float)
     if not months:
         return 0.0
     if len(months) >= LINEAR_MIN_MONTHS:
@@ -363,10 +370,11 @@ def backtest_errors(c: Components, t: int, method: str) -> list[float]:
 
 
 def _monthly_spread(c: Components, t: int) -> float | None:
-    """Standard deviation of the monthly rates seen (full months with a denominator), None below two."""
+    """Standard deviation of the last ``SPREAD_MONTHS`` monthly rates seen (months with a denominator, up to
+    year t), None below two. Recent months only: three years of rising rates would read as noise."""
     num, den = c.num[: t + 1].ravel(), c.den[: t + 1].ravel()
     keep = ~np.isnan(den) & (den > 0)
-    rates = num[keep] / den[keep]
+    rates = (num[keep] / den[keep])[-SPREAD_MONTHS:]
     return float(np.std(rates, ddof=1)) if len(rates) >= 2 else None
 
 
@@ -479,7 +487,7 @@ def for_warehouse(wh: Warehouse, year: int, in_force: list[Target], as_of: dt.da
 
 # -- saying it ---------------------------------------------------------------------------------
 
-def _pct(value: float) -> str:
+def rate_text(value: float) -> str:
     """'98,3%'; a rate just under 100% (or just over 0%) gets the decimals that keep it from reading as the limit."""
     for digits in (1, 2, 3, 4):
         text = vi.pct(value, digits)
@@ -488,8 +496,8 @@ def _pct(value: float) -> str:
     return text
 
 
-def _bound(value: float) -> str:
-    return _pct(value).removesuffix("%")
+def bound_text(value: float) -> str:
+    return rate_text(value).removesuffix("%")
 
 
 def _span(f: Forecast, data_date: dt.date | None) -> str:
@@ -503,7 +511,7 @@ def forecast_line(f: Forecast, level_label: str | None = None) -> str | None:
     """'Dự báo cuối năm 96,8% (95,9–97,6)'; None when there is nothing to forecast (no data, year over)."""
     if not f.open:
         return None
-    values = dict(value=_pct(f.value), low=_bound(f.low), high=_bound(f.high))
+    values = dict(value=rate_text(f.value), low=bound_text(f.low), high=bound_text(f.high))
     if level_label:
         return forecast_text.FORECAST_LEVEL.format(level=level_label, **values)
     return forecast_text.FORECAST_LINE.format(**values)
@@ -518,18 +526,23 @@ def pace_line(f: Forecast, data_date: dt.date | None = None) -> str | None:
     if f.pace == CERTAIN:
         return forecast_text.PACE_CERTAIN.format(target=target)
     if f.pace == IMPOSSIBLE:
-        return forecast_text.PACE_IMPOSSIBLE.format(target=target, rate=_pct(f.required), span=span)
+        return forecast_text.PACE_IMPOSSIBLE.format(target=target, rate=rate_text(f.required), span=span)
     template = forecast_text.PACE_NEEDED if f.target.direction == ">=" else forecast_text.PACE_CEILING
-    return template.format(rate=_pct(f.required), span=span)
+    return template.format(rate=rate_text(f.required), span=span)
+
+
+def method_phrase(f: Forecast) -> str:
+    """'theo mùa vụ các năm 2023, 2024' or 'theo xu hướng từ đầu năm 2025 (…)'."""
+    if f.method == SEASONAL:
+        return forecast_text.METHOD_SEASONAL.format(years=", ".join(str(y) for y in f.seasonal_years))
+    return forecast_text.METHOD_LINEAR.format(year=f.year)
 
 
 def method_note(f: Forecast) -> str | None:
     """How the forecast was made and what its interval means (a caption)."""
     if not f.open:
         return None
-    method = (forecast_text.METHOD_SEASONAL.format(years=", ".join(str(y) for y in f.seasonal_years))
-              if f.method == SEASONAL else forecast_text.METHOD_LINEAR.format(year=f.year))
-    return forecast_text.METHOD_NOTE.format(year=f.year, as_of=vi.date(f.as_of), method=method,
+    return forecast_text.METHOD_NOTE.format(year=f.year, as_of=vi.date(f.as_of), method=method_phrase(f),
                                             level=round(INTERVAL_LEVEL * 100))
 
 

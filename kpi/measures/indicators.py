@@ -96,6 +96,12 @@ class Selection(Sequence):
     def __contains__(self, key) -> bool:
         return key in self.keys()
 
+    def __add__(self, other) -> tuple[str, ...]:
+        return self.keys() + tuple(other)
+
+    def __radd__(self, other) -> tuple[str, ...]:
+        return tuple(other) + self.keys()
+
     def __eq__(self, other) -> bool:
         return self.keys() == tuple(other) if isinstance(other, (Sequence, Selection)) else NotImplemented
 

@@ -343,11 +343,14 @@ def _run(wh: Warehouse | None, con, sql: str, params: list) -> pd.DataFrame:
         return own.execute(sql, params).df()
 
 
-def counts(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None,
-           group_by: tuple[str, ...] = ()) -> pd.DataFrame:
-    """All counts of every family, one row per group, zeros where a family has no rows."""
-    with wh.read() as con:
+def counts(wh: Warehouse | None, period: Period, filters: Filters | None = None, scope: Scope | None = None,
+           group_by: tuple[str, ...] = (), con=None) -> pd.DataFrame:
+    """All counts of every family, one row per group, zeros where a family has no rows (on ``con``
+    when given: one connection for several reads)."""
+    if con is not None:
         return _counts_on(con, period, filters, scope, tuple(group_by))
+    with wh.read() as own:
+        return _counts_on(own, period, filters, scope, tuple(group_by))
 
 
 def _lineage(con, period: Period, filters: Filters | None, group_by: tuple[str, ...]) -> dict[str, str]:
@@ -488,6 +491,12 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
     with wh.read() as con:
         latest = schema.data_date(con)
         level_counts = _counts_on(con, period, filters, scope, ("level",))
+    return summary_of_counts(level_counts, period, latest)
+
+
+def summary_of_counts(level_counts: pd.DataFrame, period: Period, latest: dt.date | None) -> dict:
+    """``summary`` from counts grouped by level (``counts(…, group_by=("level",))``), e.g. several
+    provinces' counts added up (kpi.lake.national); ``latest`` is the data date."""
     total_counts = level_counts.drop(columns=["level"]).sum(numeric_only=True).to_frame().T.astype("int64")
     total = add_rates(total_counts).iloc[0].to_dict()
     by_level = add_rates(level_counts)
@@ -518,6 +527,9 @@ DRILL_SETS = {
     # ?3: as_of, the day open dossiers are judged at (see ``as_of``).
     "in_progress": "d.received_date <= ?3 AND (d.finished_date IS NULL OR d.finished_date > ?3) AND ?1 IS NOT NULL",
     "in_progress_overdue": "d.received_date <= ?3 AND (d.finished_date IS NULL OR d.finished_date > ?3) AND d.due_date < ?3 AND ?1 IS NOT NULL",
+    # Behind the QĐ 766 digitization and e-result points (kpi.measures.index766): a known "no", never unknown.
+    "not_digitized": "d.received_date BETWEEN ? AND ? AND d.digitized = FALSE",
+    "no_e_result": "d.finished_date BETWEEN ? AND ? AND d.e_result = FALSE",
     "no_due": "((d.finished_date BETWEEN ?1 AND ?2) OR (d.received_date <= ?2 AND (d.finished_date IS NULL OR d.finished_date > ?2))) AND d.due_date IS NULL",
 }
 

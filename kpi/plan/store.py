@@ -52,7 +52,12 @@ def import_plan(wh: Warehouse | None, data: bytes, file_name: str, *, year: int 
 
 
 def save_proposal(wh: Warehouse, proposal: Proposal, file_name: str, digest: str, user: str | None) -> int:
+    """Store a proposal; the same file for the same year still waiting for review is not stored twice."""
     with wh.write(bump_version=False) as con:
+        waiting = con.execute("SELECT doc_id FROM plan_documents WHERE sha256 = ? AND year = ? AND status = 'proposed'",
+                              [digest, proposal.year]).fetchone()
+        if waiting:
+            return waiting[0]
         doc_id = con.execute(
             "INSERT INTO plan_documents (year, file_name, sha256, reference, imported_by) VALUES (?, ?, ?, ?, ?)"
             " RETURNING doc_id", [proposal.year, file_name, digest, proposal.reference, user]).fetchone()[0]

@@ -145,7 +145,8 @@ def _fit(pdf, text: str, width: float) -> str:
 
 
 def _write_table(pdf, table: dict, y: float) -> float:
-    widths_rel = [0.34, 0.08, 0.12, 0.26, 0.20]
+    # A table may give its own column shares (the year-end forecast has six columns).
+    widths_rel = table.get("widths") or [0.34, 0.08, 0.12, 0.26, 0.20]
     full = PAGE_W - 2 * MARGIN
     widths = [full * w for w in widths_rel][: len(table["columns"])]
     row_h = 6.5

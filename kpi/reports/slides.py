@@ -1,8 +1,9 @@
 """The monthly review ("giao ban") as data: one ``Slide`` per screen, in the meeting's order.
 
 1. the whole scope against its targets; 2. each level (``levels_on`` the period) against
-its targets; 3. units below the on-time target; 4. PAKN; 5. the period's overdue hot
-spots (units, lĩnh vực, procedures with most overdue dossiers).
+its targets; 3. units below the on-time target; 4. PAKN; 5. while the year is open, each plan KPI's
+year-end forecast and the pace still needed (``kpi.reports.forecast_slide``); 6. the period's
+overdue hot spots (units, lĩnh vực, procedures with most overdue dossiers).
 
 A slide carries its numbers (``data``), the narrative written from them
 (``kpi.reports.narrative``) and a chart *spec* drawn by ``kpi.reports.slide_charts.figure`` — the
@@ -339,6 +340,10 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
     # Units of an abolished level keep their overdue leftovers on the hot-spot list, named as such.
     abolished = {r["unit_id"] for r in current_units.to_dict("records") if verdict.abolished_in(period, r["level"])}
     marked = {u: f"{n} ({report_text.ABOLISHED_SHORT})" if u in abolished else n for u, n in names.items()}
+    # Where the year will end at this pace, and the pace still needed (none once the year is over).
+    from kpi.reports.forecast_slide import forecast_slides
+
+    slides.extend(forecast_slides(wh, period, in_force, DOSSIER_RATES + PAKN_RATES, scope_label, filters, scope))
     slides.append(_hotspots_slide(wh, period, filters, scope, total, marked))
     return slides
 

@@ -26,12 +26,28 @@ CLI_TITLE = "Dự báo cuối năm {year} (số liệu đến ngày {as_of})"
 CLI_NO_DATA = "Chưa có dữ liệu năm {year}: không dự báo."
 CLI_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Đến nay", "Dự báo 31/12", "Khoảng", "Chỉ tiêu KH", "Nhịp độ cần đạt")
 ALL_SCOPE = "Toàn bộ"
+CLI_INDEX_TITLE = "Chỉ số 766 dự báo cuối năm {year} (mô phỏng từ dữ liệu của tỉnh):"
+CLI_INDEX_ROW = "{value} ({low}–{high}) / {covered} điểm có dữ liệu"
+CLI_INDEX_TOTAL = "Tổng"
 
 # The meeting slides and the PDF pack.
 SLIDE_TITLE = "Dự báo cuối năm {year} và nhịp độ cần đạt"
 SLIDE_LEAD = "Dự báo cuối năm {year}"
-NARRATIVE_IMPOSSIBLE = "Theo nhịp độ hiện nay, không thể đạt chỉ tiêu cả năm: {names}."
-NARRATIVE_NEEDED = "Cần tăng tốc để đạt chỉ tiêu cả năm: {items}."
-NARRATIVE_NEEDED_ITEM = "{kpi} cần đạt {rate}/tháng (dự báo {value})"
-NARRATIVE_ON_TRACK = "Theo nhịp độ hiện nay, các chỉ tiêu còn lại dự báo đạt cả năm."
+NARRATIVE_IMPOSSIBLE = "Theo nhịp độ hiện nay, không thể đạt cả năm: {names}."
+NARRATIVE_NEEDED = "Cần tăng tốc: {items}."
+NARRATIVE_NEEDED_ITEM = "{kpi} cần {rate}/tháng"
+NARRATIVE_ON_TRACK = "Theo nhịp độ hiện nay, mọi chỉ tiêu đều dự báo đạt cả năm."
+NARRATIVE_REST_ON_TRACK = "Còn lại dự báo đạt."
 NARRATIVE_NONE = "Chưa đủ dữ liệu để dự báo cuối năm."
+
+# Short forms for a table cell (the slides and the PDF pack).
+PACE_SHORT_NEEDED = "cần {rate}/tháng"
+PACE_SHORT_CEILING = "giữ dưới {rate}/tháng"
+PACE_SHORT_IMPOSSIBLE = "không thể đạt (cần {rate})"
+PACE_SHORT_CERTAIN = "đã chắc chắn đạt"
+SLIDE_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Đến nay", "Dự báo 31/12 (khoảng)", "Chỉ tiêu KH", "Cần đạt/tháng đến 31/12")
+SLIDE_HEADLINE_LABEL = "Chỉ tiêu dự báo đạt cả năm"
+SLIDE_SUBTITLE = "Năm {year} · số liệu đến ngày {as_of} · dự báo {method} · khoảng tin cậy {level}%"
+SLIDE_METHOD_SEASONAL = "theo mùa vụ {years}"
+SLIDE_METHOD_LINEAR = "theo xu hướng năm {year}"
+SLIDE_COLUMN_WIDTHS = (0.26, 0.10, 0.09, 0.21, 0.11, 0.23)

@@ -78,5 +78,84 @@ def total_line(total: float | None, covered: float, partial: bool) -> str:
     return TOTAL_LINE.format(score=score(total))
 
 
+def group_line(value: float | None, maximum: float, covered: float, partial: bool) -> str:
+    """'18,0 / 20 điểm'; '4,5 / 10 điểm có dữ liệu (tối đa 22)' for a group scored on part of its points."""
+    if value is None:
+        return NO_DATA
+    if partial:
+        return f"{PARTIAL_NOTE.format(score=score(value), covered=score(covered, 0))} (tối đa {score(maximum, 0)})"
+    return f"{score(value)} / {score(maximum, 0)} điểm"
+
+
 def source_label(source: str | None) -> str:
     return SOURCE_LABELS.get(source or "", NO_DATA)
+
+
+# -- the page (pages/index766.py, ui/index766.py) -------------------------------------------
+INTRO = ("Điểm theo Quyết định 766/QĐ-TTg (6 nhóm, 100 điểm). Công thức tính lại từ Cổng DVCQG, không chính thức; "
+         "điểm công bố trên Cổng, khi đã nạp, được dùng thay điểm mô phỏng.")
+TOTAL_TILE = "Tổng điểm"
+GRADE_TILE = "Xếp loại"
+GRADE_PARTIAL = "{grade}: xếp theo tỷ lệ điểm trên phần có dữ liệu"
+BULLETS_TITLE = "Điểm từng nhóm"
+BULLET_MAX = "Điểm tối đa"
+BULLET_SCORE = "Điểm"
+TREND_TITLE = "Tổng điểm theo tháng"
+TREND_SIMULATED = "Mô phỏng (quy đổi thang 100 trên phần có dữ liệu)"
+TREND_PUBLISHED = "Điểm công bố trên Cổng"
+TREND_COVERED = "Số điểm có dữ liệu"
+GROUPS_HEADING = "Các nhóm chỉ số"
+LEVELS_HEADING = "Theo cấp"
+RANKING_HEADING = "Xếp hạng đơn vị (so với đơn vị cùng loại)"
+RANKING_NOTE = "Xếp theo điểm quy đổi thang 100 (điểm / số điểm có dữ liệu × 100), để đơn vị thiếu dữ liệu một nhóm không bị xếp sai."
+RANKING_PEERS = "{type}: {n} đơn vị · trung vị {median} · P75 {p75} (quy đổi /100)"
+LOSING_HEADING = "Đơn vị làm mất nhiều điểm nhất"
+LOSING_CAPTION = "Số điểm của lựa chọn tăng thêm nếu đơn vị không còn hồ sơ trễ hạn, chưa số hóa, chưa có kết quả điện tử…"
+GAINS_HEADING = "Việc gì nâng điểm nhiều nhất"
+GAINS_PICK = "Xem hồ sơ phía sau"
+GAINS_UNIT = "Đơn vị"
+GAINS_ALL_UNITS = "Tất cả đơn vị"
+GAINS_GO = "Mở danh sách hồ sơ"
+GAINS_NONE = "Chưa có chỉ số nào tính được từ dữ liệu để gợi ý."
+RECONCILE_HEADING = "Đối chiếu điểm công bố và điểm mô phỏng"
+UNMATCHED_UNITS = "Đơn vị trên Cổng chưa khớp danh mục (điểm được giữ, chưa dùng): {names}"
+COLUMNS = {
+    "rank": "Hạng", "name": "Đơn vị", "unit_type": "Loại", "total": "Tổng điểm", "grade": "Xếp loại",
+    "source": "Nguồn", "below_p75": "Kém P75", "points": "Điểm mất", "main_group": "Nhóm mất nhiều nhất",
+    "group": "Nhóm", "score": "Điểm", "max": "Tối đa", "inputs": "Tỷ lệ đầu vào", "level": "Cấp",
+    "published": "Công bố", "ours": "Mô phỏng", "difference": "Chênh lệch", "reason": "Lý do có thể",
+    "gain": "Tăng điểm", "lever": "Việc cần làm", "per_hundred": "Quy đổi /100",
+}
+PP_LEVER = "Tăng 1 điểm phần trăm «{label}» ({rate} → {raised})"
+UNITS_LEVER = "Nếu {n} đơn vị này ({names}) {action}"
+ACTIONS = {
+    "ON_TIME": "giải quyết đúng hạn thêm {n} hồ sơ",
+    "DOSSIER_RECEIVING_SATISFACTION": "có thêm {n} hồ sơ được đánh giá hài lòng",
+    "PETITION_PROCESSING_ON_TIME": "xử lý đúng hạn thêm {n} PAKN",
+    "PETITION_HANDLING_SATISFACTION": "có thêm {n} PAKN được đánh giá hài lòng",
+    "ORIGINAL_RESULT_AVAILABLE": "cấp kết quả điện tử thêm {n} hồ sơ",
+    "SO_HOA_GIAY_TO_GIAI_QUYET": "số hóa thêm {n} hồ sơ",
+}
+GAIN_LINE = "{lever}, {group} +{points} điểm"
+REASONS = {
+    "timing": "Thời điểm: số liệu của tỉnh mới đến ngày {data_date}, kỳ chưa đủ",
+    "denominator": "Mẫu số khác: Cổng tính trên {portal} hồ sơ, tỉnh có {ours}",
+    "coverage": "Độ phủ: dữ liệu của tỉnh chỉ tính được {covered} / {maximum} điểm của nhóm",
+    "formula": "Cách tính của Cổng khác (làm tròn, thời điểm chốt số liệu)",
+    "no_data": "Tỉnh chưa có dữ liệu cho nhóm này",
+}
+
+
+def reason_text(reason: str, figures: dict) -> str:
+    from kpi.text.vi import date, num
+
+    shown = {k: (date(v) if hasattr(v, "year") else num(v) if isinstance(v, (int, float)) else v)
+             for k, v in (figures or {}).items()}
+    return REASONS[reason].format(**shown)
+
+
+def signed(points: float | None) -> str:
+    """+3,5 / −1,2 points."""
+    if points is None:
+        return NO_DATA
+    return ("+" if points >= 0 else "−") + score(abs(points), 2 if abs(points) < 1 else 1)

@@ -106,3 +106,12 @@ COLUMNS = {
     "imported_by": "Người nhập", "imported_at": "Lúc nhập", "confirmed_by": "Người xác nhận",
     "confirmed_at": "Lúc xác nhận",
 }
+
+
+def cited(sources: list[str | None]) -> str | None:
+    """The tooltip of a tile's target line: "Căn cứ: KH 170/KH-VP ngày 18/01/2024, mục I.1.f" (each source once)."""
+    unique = list(dict.fromkeys(s for s in sources if s))
+    return f"{CITED_PREFIX}{'; '.join(unique)}" if unique else None
+
+
+CITED_PREFIX = "Căn cứ: "

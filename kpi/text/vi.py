@@ -187,11 +187,13 @@ NAV_GROUPS = {
 }
 PAGE_TITLES = {
     "overview": "Tổng quan",
+    "national": "Toàn quốc",
     "on_time": "Giải quyết đúng hạn",
     "digitization": "Số hóa & kết quả điện tử",
     "online": "Nộp hồ sơ trực tuyến",
     "satisfaction": "Mức độ hài lòng",
     "pakn": "Phản ánh, kiến nghị (PAKN)",
+    "index766": "Chỉ số 766",
     "unit": "Đơn vị",
     "drilldown": "Tra cứu hồ sơ",
     "upload": "Nạp dữ liệu",
@@ -244,6 +246,8 @@ DRILL_SET_LABELS = {
     "received": "Tiếp nhận",
     "in_progress": "Đang giải quyết",
     "no_due": "Không có ngày hẹn trả",
+    "not_digitized": "Tiếp nhận chưa số hóa",
+    "no_e_result": "Giải quyết chưa có kết quả điện tử",
 }
 DOSSIER_COLUMNS = {
     "code": "Mã hồ sơ",

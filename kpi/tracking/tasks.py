@@ -19,8 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kpi import config
-from kpi.access import auth
-from kpi.access.auth import AuthError, User
+from kpi.access import permissions
+from kpi.access.permissions import AuthError, User
 from kpi.measures.filters import Scope, where_clause
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
@@ -146,7 +146,7 @@ def progress_by_objective(tasks: list[Task], today: dt.date) -> list[ObjectivePr
 
 def can_update(user: User | None, task: Task) -> bool:
     """The ``update_tasks`` permission and the task's lead unit inside the user's scope."""
-    if not auth.can(user, "update_tasks"):
+    if not permissions.can(user, "update_tasks"):
         return False
     if user.scope.is_province:
         return True

@@ -5,7 +5,7 @@ There is deliberately no function that updates or deletes a row; retention, if
 ever needed, is an operator's job on the database file, outside the app.
 
 Callers record their own events through ``record``: logins and account changes
-(kpi.access.auth), CLI calls (kpi.cli.users, etl), uploads and undos (etl), target
+(kpi.access.accounts), CLI calls (kpi.cli.users, etl), uploads and undos (etl), target
 edits (kpi.measures.targets), exports (pages). Action names in use:
 
 =====================  ==============================================

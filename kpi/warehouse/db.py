@@ -192,5 +192,15 @@ class Warehouse:
             return {"data_until": schema.data_date(con), "loaded_at": loaded_at}
 
 
+@contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection for work over files (the Parquet lake), never the warehouse file."""
+    con = duckdb.connect(":memory:")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def open_warehouse(path: str | Path | None = None) -> Warehouse:
     return Warehouse(path)

@@ -1,16 +1,5 @@
-"""Who may see and change what: accounts, roles, unit scope.
+"""The password store: accounts, Argon2 hashing, login, lockout (rows of the ``users`` table).
 
-Roles
------
-``leader``  views everything within its scope and exports it.
-``analyst`` also uploads for units in its scope, sees rejected rows, undoes its own batches.
-``admin``   everything: accounts, targets, the units registry, undo of any batch, the audit log.
-
-``PERMISSIONS`` is the one table of who may do what; ``can(user, action)`` reads it.
-What rows a user may *see* is its ``Scope`` (kpi.measures.filters), applied by ``where_clause``.
-
-Accounts
---------
 Passwords are hashed with Argon2id (argon2-cffi ``PasswordHasher``) and rehashed
 on login when the parameters change. There is no default password: the first
 admin is created by the first-run form or ``python -m kpi users add``. No function
@@ -18,7 +7,7 @@ here stores, logs or returns a plaintext password. After ``lockout_attempts``
 failed logins in a row an account is locked for ``lockout_minutes``; a locked account is refused
 with the same message and after the same work as a wrong password (no enumeration).
 
-Nothing here imports streamlit.
+Roles, permissions and scopes: ``kpi.access.permissions``. Nothing here imports streamlit.
 """
 from __future__ import annotations
 
@@ -28,43 +17,15 @@ import json
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kpi import config
+from kpi.access.permissions import ROLES, AuthError, User, resolve_scope, scope_to_json
 from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
-from kpi.measures.filters import PROVINCE_SCOPE, Scope
-from kpi.measures.levels import LEVELS
 
-ROLES = ("leader", "analyst", "admin")
-
-ACTIONS = (
-    "view",          # open the dashboards (within scope)
-    "export",        # download tables, reports, packs
-    "upload",        # load spreadsheets (for units in scope)
-    "see_rejects",   # see rejected rows of a load
-    "undo_own",      # undo a batch one uploaded
-    "undo_any",      # undo anybody's batch
-    "edit_targets",  # plan targets
-    "edit_units",    # units registry, aliases, merges
-    "manage_users",  # accounts, roles, scopes
-    "read_audit",    # the audit log
-    "update_tasks",  # progress of the plan's tasks (of units in scope)
-    "enter_manual",  # figures of the plan's non-data targets (kpi.tracking.manual)
-)
-
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "leader": frozenset({"view", "export"}),
-    "analyst": frozenset({"view", "export", "upload", "see_rejects", "undo_own", "update_tasks", "enter_manual"}),
-    "admin": frozenset(ACTIONS),
-}
-
-# One message for every refused login (unknown name, wrong password, inactive or locked account):
-# it must not tell an attacker which names exist or are locked (issue 12 item 4).
 GENERIC_LOGIN_ERROR = ("Tên đăng nhập hoặc mật khẩu không đúng (sau nhiều lần nhập sai, đăng nhập bị chặn trong "
                        "ít phút). Hãy thử lại sau hoặc liên hệ quản trị viên.")
 
@@ -82,158 +43,6 @@ def _dummy_hash() -> str:
 
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
-
-
-class AuthError(Exception):
-    """A refusal with a message in Vietnamese, fit to show to the user."""
-
-
-@dataclass(frozen=True)
-class User:
-    """A logged-in account: what the app knows about who is using it."""
-
-    name: str
-    role: str
-    scope: Scope = PROVINCE_SCOPE
-    email: str | None = None
-
-
-# -- permissions ---------------------------------------------------------
-def can(user: User | None, action: str) -> bool:
-    """Whether ``user`` may perform ``action`` (one of ``ACTIONS``)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
-    if user is None:
-        return False
-    return action in PERMISSIONS.get(user.role, frozenset())
-
-
-def can_for_unit(user: User | None, action: str, unit_id: str, unit_level: str | None = None) -> bool:
-    """``can`` narrowed to one unit: e.g. an analyst uploads only for units in its scope."""
-    return can(user, action) and user.scope.allows_unit(unit_id, unit_level)
-
-
-def sees_province_totals(user: User) -> bool:
-    """Whether province-wide aggregates may be shown (setting ``scoped_sees_province``)."""
-    return user.scope.is_province or bool(config.get("scoped_sees_province"))
-
-
-# -- scope ---------------------------------------------------------------
-def parse_scope(scope_json: str | dict | None) -> dict:
-    """The stored scope as a canonical dict; ``AuthError`` when malformed.
-
-    Accepts JSON ({"kind": "province"} | {"kind": "level", "level": "district"} |
-    {"kind": "units", "unit_ids": [...]}) or the shorthand ``province``,
-    ``level:district``, ``units:id1,id2``.
-    """
-    if scope_json is None or scope_json == "":
-        return {"kind": "province"}
-    if isinstance(scope_json, str):
-        text = scope_json.strip()
-        if text.startswith("{"):
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise AuthError(f"Phạm vi không phải JSON hợp lệ: {error.msg}.") from error
-        else:
-            kind, _, rest = text.partition(":")
-            kind = kind.strip().lower()
-            if kind == "province":
-                data = {"kind": "province"}
-            elif kind == "level":
-                data = {"kind": "level", "level": rest.strip()}
-            elif kind == "units":
-                data = {"kind": "units", "unit_ids": [u.strip() for u in rest.split(",") if u.strip()]}
-            else:
-                raise AuthError(
-                    f"Phạm vi không hiểu được: {text!r}. Dùng province, level:district hoặc units:ma1,ma2."
-                )
-    elif isinstance(scope_json, dict):
-        data = scope_json
-    else:
-        raise AuthError("Phạm vi phải là JSON hoặc dạng viết tắt.")
-    kind = data.get("kind")
-    if kind == "province":
-        return {"kind": "province"}
-    if kind == "level":
-        level = data.get("level")
-        if level not in LEVELS:
-            raise AuthError(f"Cấp không hợp lệ: {level!r}. Dùng một trong {', '.join(LEVELS)}.")
-        return {"kind": "level", "level": level}
-    if kind == "units":
-        ids = data.get("unit_ids")
-        if not isinstance(ids, list) or not ids or not all(isinstance(u, str) and u.strip() for u in ids):
-            raise AuthError("Phạm vi theo đơn vị cần ít nhất một mã đơn vị.")
-        return {"kind": "units", "unit_ids": sorted({u.strip() for u in ids})}
-    raise AuthError(f"Loại phạm vi không hợp lệ: {kind!r}. Dùng province, level hoặc units.")
-
-
-def scope_to_json(scope: str | dict | None) -> str:
-    """Canonical JSON text of a scope (validated)."""
-    return json.dumps(parse_scope(scope), ensure_ascii=False, sort_keys=True)
-
-
-def _load_units(wh: Warehouse) -> list[tuple[str, str, str | None, str | None]]:
-    return wh.query("SELECT unit_id, level, parent_id, successor_id FROM units")
-
-
-def expand_units(units: Iterable[tuple[str, str, str | None, str | None]], unit_ids: Iterable[str]) -> tuple[str, ...]:
-    """The unit ids a 'units' scope covers.
-
-    Starting from ``unit_ids``, repeatedly add
-    - children (``parent_id``): a district brings its communes;
-    - predecessors (units whose ``successor_id`` is in the set): a merged unit
-      brings the history of the units it absorbed;
-    - a successor only when *all* its predecessors are in the set: communes of
-      one district merged together stay visible to that district's analyst, but
-      a unit merged with one outside the scope does not widen the scope (least
-      privilege; an admin adds the new unit explicitly).
-    Unknown ids are kept, so a scope set before the registry is filled still works.
-    """
-    units = list(units)
-    children: dict[str, set[str]] = {}
-    predecessors: dict[str, set[str]] = {}
-    for unit_id, _level, parent_id, successor_id in units:
-        if parent_id:
-            children.setdefault(parent_id, set()).add(unit_id)
-        if successor_id and successor_id != unit_id:
-            predecessors.setdefault(successor_id, set()).add(unit_id)
-    successor_of = {u[0]: u[3] for u in units if u[3] and u[3] != u[0]}
-    covered = set(unit_ids)
-    changed = True
-    while changed:
-        changed = False
-        for unit_id in list(covered):
-            extra = children.get(unit_id, set()) | predecessors.get(unit_id, set())
-            successor = successor_of.get(unit_id)
-            if successor and successor not in covered and predecessors.get(successor, set()) <= covered:
-                extra = extra | {successor}
-            new = extra - covered
-            if new:
-                covered |= new
-                changed = True
-    return tuple(sorted(covered))
-
-
-def resolve_scope(wh: Warehouse, scope_json: str | dict | None) -> Scope:
-    """The stored scope as a ``Scope`` ready for ``where_clause`` (units expanded)."""
-    data = parse_scope(scope_json)
-    if data["kind"] == "province":
-        return PROVINCE_SCOPE
-    if data["kind"] == "level":
-        return Scope(kind="level", level=data["level"])
-    return Scope(kind="units", unit_ids=expand_units(_load_units(wh), data["unit_ids"]))
-
-
-def unit_options(wh: Warehouse) -> list[dict]:
-    """Units for the scope picker: id, name, level, parent, whether still valid."""
-    rows = wh.query(
-        "SELECT unit_id, name, level, parent_id, valid_to FROM units ORDER BY level, name"
-    )
-    return [
-        {"unit_id": r[0], "name": r[1], "level": r[2], "parent_id": r[3], "valid_to": r[4]}
-        for r in rows
-    ]
 
 
 # -- validation ----------------------------------------------------------
@@ -358,30 +167,36 @@ def create_first_admin(wh: Warehouse, name: str, password: str) -> User:
                        only_if_no_users=True)
 
 
-def _row(con, name: str):
-    return con.execute(
-        "SELECT name, password_hash, role, scope_json, email, failed_attempts, locked_until, active"
-        " FROM users WHERE name = ?",
-        [normalize_name(name)],
-    ).fetchone()
+_ACCOUNT_COLUMNS = ("name", "password_hash", "role", "scope_json", "email", "failed_attempts", "locked_until", "active")
 
 
-def _require_row(con, name: str):
+def _account(con, where: str, params: list) -> dict | None:
+    """One row of ``users`` as a dict by column name (the first by name when several match)."""
+    row = con.execute(f"SELECT {', '.join(_ACCOUNT_COLUMNS)} FROM users WHERE {where} ORDER BY name LIMIT 1",
+                      params).fetchone()
+    return dict(zip(_ACCOUNT_COLUMNS, row)) if row is not None else None
+
+
+def _row(con, name: str) -> dict | None:
+    return _account(con, "name = ?", [normalize_name(name)])
+
+
+def _require_row(con, name: str) -> dict:
     row = _row(con, name)
     if row is None:
         raise AuthError(f"Không có tài khoản {normalize_name(name)!r}.")
     return row
 
 
-def _user_from_row(wh: Warehouse, row) -> User:
-    return User(row[0], row[2], resolve_scope(wh, row[3]), row[4])
+def _user_from_row(wh: Warehouse, row: dict) -> User:
+    return User(row["name"], row["role"], resolve_scope(wh, row["scope_json"]), row["email"])
 
 
 def get_user(wh: Warehouse, name: str) -> User | None:
     """The active account ``name`` as a ``User``, or None."""
     with wh.read() as con:
         row = _row(con, name)
-    if row is None or not row[7]:
+    if row is None or not row["active"]:
         return None
     return _user_from_row(wh, row)
 
@@ -394,7 +209,7 @@ def refresh_user(wh: Warehouse, user: User) -> User | None:
         row = _row(con, user.name)
     if row is None:
         return user
-    if not row[7]:
+    if not row["active"]:
         return None
     fresh = _user_from_row(wh, row)
     return user if fresh == user else fresh
@@ -444,9 +259,9 @@ def authenticate(wh: Warehouse, name: str, password: str, now: dt.datetime | Non
     if _valid_login_name(key):
         with wh.read() as con:
             row = _row(con, key)
-    usable = row is not None and bool(row[7]) and row[1] is not None and password_fits
-    matched = _verify(row[1] if usable else _dummy_hash(), password if password_fits else "") and usable
-    new_hash = _hash(password) if matched and _HASHER.check_needs_rehash(row[1]) else None
+    usable = row is not None and bool(row["active"]) and row["password_hash"] is not None and password_fits
+    matched = _verify(row["password_hash"] if usable else _dummy_hash(), password if password_fits else "") and usable
+    new_hash = _hash(password) if matched and _HASHER.check_needs_rehash(row["password_hash"]) else None
     with wh.write(bump_version=False) as con:
         if not usable:
             _audit_refused(con, key, row, password_fits, now)
@@ -458,12 +273,13 @@ def authenticate(wh: Warehouse, name: str, password: str, now: dt.datetime | Non
     return _user_from_row(wh, row)
 
 
-def _audit_refused(con, key: str, row, password_fits: bool, now: dt.datetime) -> None:
+def _audit_refused(con, key: str, row: dict | None, password_fits: bool, now: dt.datetime) -> None:
     """The audit row of an attempt on no usable account (the name kept only when it is an account)."""
     if row is None:
         audit.record(con, None, "login", login_name_marker(key), {"reason": "unknown user"}, success=False, at=now)
         return
-    reason = ("inactive" if not row[7] else "no password (SSO only)" if row[1] is None else "password too long")
+    reason = ("inactive" if not row["active"] else "no password (SSO only)" if row["password_hash"] is None
+              else "password too long")
     audit.record(con, key, "login", key, {"reason": reason}, success=False, at=now)
 
 
@@ -501,14 +317,8 @@ def user_by_email(wh: Warehouse, email: str | None, now: dt.datetime | None = No
     now = _now(now)
     value = (email or "").strip().lower()
     with wh.write(bump_version=False) as con:
-        row = None
-        if value:
-            row = con.execute(
-                "SELECT name, password_hash, role, scope_json, email, failed_attempts, locked_until, active"
-                " FROM users WHERE lower(email) = ? AND active ORDER BY name LIMIT 1",
-                [value],
-            ).fetchone()
-        audit.record(con, row[0] if row else None, "login_sso", value or None,
+        row = _account(con, "lower(email) = ? AND active", [value]) if value else None
+        audit.record(con, row["name"] if row else None, "login_sso", value or None,
                      None if row else {"reason": "no active account with this email"}, success=row is not None, at=now)
     if row is None:
         raise AuthError(
@@ -541,7 +351,7 @@ def unlock(wh: Warehouse, name: str, actor: str | None) -> None:
             "UPDATE users SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE name = ?",
             [dt.datetime.now(), key],
         )
-        audit.record(con, actor, "user.unlock", key, {"was_locked_until": row[6]})
+        audit.record(con, actor, "user.unlock", key, {"was_locked_until": row["locked_until"]})
 
 
 def _active_admins(con, except_name: str) -> int:
@@ -555,10 +365,10 @@ def set_role(wh: Warehouse, name: str, role: str, actor: str | None) -> None:
     _check_role(role)
     with wh.write(bump_version=False) as con:
         row = _require_row(con, key)
-        if row[2] == "admin" and role != "admin" and row[7] and not _active_admins(con, key):
+        if row["role"] == "admin" and role != "admin" and row["active"] and not _active_admins(con, key):
             raise AuthError("Không thể bỏ vai trò quản trị của quản trị viên cuối cùng.")
         con.execute("UPDATE users SET role = ?, updated_at = ? WHERE name = ?", [role, dt.datetime.now(), key])
-        audit.record(con, actor, "user.set_role", key, {"from": row[2], "to": role})
+        audit.record(con, actor, "user.set_role", key, {"from": row["role"], "to": role})
 
 
 def set_scope(wh: Warehouse, name: str, scope_json: str | dict, actor: str | None) -> None:
@@ -568,7 +378,8 @@ def set_scope(wh: Warehouse, name: str, scope_json: str | dict, actor: str | Non
         row = _require_row(con, key)
         con.execute("UPDATE users SET scope_json = ?, updated_at = ? WHERE name = ?",
                     [scope_text, dt.datetime.now(), key])
-        audit.record(con, actor, "user.set_scope", key, {"from": json.loads(row[3]), "to": json.loads(scope_text)})
+        audit.record(con, actor, "user.set_scope", key, {"from": json.loads(row["scope_json"]),
+                                                             "to": json.loads(scope_text)})
 
 
 def set_email(wh: Warehouse, name: str, email: str | None, actor: str | None) -> None:
@@ -579,7 +390,7 @@ def set_email(wh: Warehouse, name: str, email: str | None, actor: str | None) ->
         if _email_taken(con, value, except_name=key):
             raise AuthError(f"Email {value} đã gắn với một tài khoản khác.")
         con.execute("UPDATE users SET email = ?, updated_at = ? WHERE name = ?", [value, dt.datetime.now(), key])
-        audit.record(con, actor, "user.set_email", key, {"from": row[4], "to": value})
+        audit.record(con, actor, "user.set_email", key, {"from": row["email"], "to": value})
 
 
 def deactivate(wh: Warehouse, name: str, actor: str | None) -> None:
@@ -587,7 +398,7 @@ def deactivate(wh: Warehouse, name: str, actor: str | None) -> None:
     key = normalize_name(name)
     with wh.write(bump_version=False) as con:
         row = _require_row(con, key)
-        if row[2] == "admin" and row[7] and not _active_admins(con, key):
+        if row["role"] == "admin" and row["active"] and not _active_admins(con, key):
             raise AuthError("Không thể vô hiệu hoá quản trị viên cuối cùng.")
         con.execute("UPDATE users SET active = FALSE, updated_at = ? WHERE name = ?", [dt.datetime.now(), key])
         audit.record(con, actor, "user.deactivate", key)
@@ -607,31 +418,15 @@ def activate(wh: Warehouse, name: str, actor: str | None) -> None:
 def list_users(wh: Warehouse, now: dt.datetime | None = None) -> list[dict]:
     """Every account without its password hash, sorted by name."""
     now = _now(now)
-    rows = wh.query(
-        "SELECT name, role, scope_json, email, active, failed_attempts, locked_until, created_at, updated_at"
-        " FROM users ORDER BY name"
-    )
+    columns = ("name", "role", "scope_json", "email", "active", "failed_attempts", "locked_until", "created_at",
+               "updated_at")
+    rows = [dict(zip(columns, r)) for r in wh.query(f"SELECT {', '.join(columns)} FROM users ORDER BY name")]
     return [
         {
-            "name": r[0], "role": r[1], "scope": json.loads(r[2]), "email": r[3], "active": bool(r[4]),
-            "failed_attempts": int(r[5] or 0), "locked_until": r[6],
-            "locked": r[6] is not None and r[6] > now, "created_at": r[7], "updated_at": r[8],
+            "name": r["name"], "role": r["role"], "scope": json.loads(r["scope_json"]), "email": r["email"],
+            "active": bool(r["active"]), "failed_attempts": int(r["failed_attempts"] or 0),
+            "locked_until": r["locked_until"], "locked": r["locked_until"] is not None and r["locked_until"] > now,
+            "created_at": r["created_at"], "updated_at": r["updated_at"],
         }
         for r in rows
     ]
-
-
-# -- sessions ------------------------------------------------------------
-def session_expired(last_seen: dt.datetime | float | None, now: dt.datetime | float | None = None) -> bool:
-    """Whether a session idle since ``last_seen`` has expired (setting ``session_minutes``).
-
-    Accepts datetimes or epoch seconds; a missing ``last_seen`` counts as expired.
-    """
-    if last_seen is None:
-        return True
-    now = dt.datetime.now() if now is None else now
-    if isinstance(last_seen, (int, float)):
-        last_seen = dt.datetime.fromtimestamp(last_seen)
-    if isinstance(now, (int, float)):
-        now = dt.datetime.fromtimestamp(now)
-    return now - last_seen > dt.timedelta(minutes=float(config.get("session_minutes")))

@@ -1,0 +1,246 @@
+"""Run ``kpi.measures.metrics``' own queries over one province of the lake, with DuckDB or Spark.
+
+The KPI functions take a warehouse and ask it for a connection (``wh.read()``), then send
+it SQL written for DuckDB with ``?`` parameters. ``Engine.province(code)`` gives an object
+that answers the same way, over views named like the warehouse's tables (``dossiers``,
+``feedback``, …) that read that province's Parquet files:
+
+- ``DuckDBEngine``: an in-memory DuckDB (``kpi.warehouse.db.scratch``) runs the SQL as it is;
+- ``SparkEngine``: each statement is compiled for Spark SQL — parameters inlined as literals,
+  then transpiled by SQLGlot (``read="duckdb", write="spark"``) — and run by a SparkSession
+  (``local[*]`` in tests, a cluster or a Spark Connect endpoint in production).
+
+So both engines compute the KPIs from the one definition in ``kpi.measures.metrics``; nothing
+here knows what a KPI is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+import sqlglot
+from sqlglot.tokens import TokenType
+
+from kpi.lake import layout
+from kpi.warehouse.db import scratch
+
+ENGINES = ("duckdb", "spark")
+
+
+class ProvinceView:
+    """What ``kpi.measures.metrics`` needs of a warehouse (``read``, ``query``, ``query_df``), over the lake."""
+
+    def __init__(self, con, province: str):
+        self._con = con
+        self.province = province
+
+    @contextmanager
+    def read(self):
+        yield self._con
+
+    def read_connection(self):
+        return self._con
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        return self._con.execute(sql, params or []).fetchall()
+
+    def query_df(self, sql: str, params=None) -> pd.DataFrame:
+        return self._con.execute(sql, params or []).df()
+
+
+def _parquet_files(lake: Path, table: str, province: str) -> list[Path]:
+    return sorted(layout.province_dir(lake, table, province).rglob("*.parquet"))
+
+
+def _empty_select(columns: list[list[str]]) -> str:
+    """A DuckDB SELECT with the table's columns and no row (a province without such rows)."""
+    return "SELECT " + ", ".join(f'CAST(NULL AS {kind}) AS "{name}"' for name, kind in columns) + " LIMIT 0"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, lake: str | Path):
+        self.lake = Path(lake)
+        self.spec = layout.require_schema(self.lake)
+
+    def _source(self, table: str, province: str) -> str:
+        if not _parquet_files(self.lake, table, province):
+            return _empty_select(self.spec["tables"][table]["columns"])
+        pattern = (layout.province_dir(self.lake, table, province) / "**" / "*.parquet").as_posix()
+        # The files hold every column; the partition values are the path, already chosen.
+        return f"SELECT * FROM read_parquet({_sql_text(pattern)}, hive_partitioning = false)"
+
+    @contextmanager
+    def province(self, code: str) -> Iterator[ProvinceView]:
+        with scratch() as con:
+            for table in layout.TABLE_NAMES:
+                con.execute(f"CREATE VIEW {table} AS {self._source(table, code)}")
+            yield ProvinceView(con, code)
+
+    def close(self) -> None:
+        pass
+
+
+# -- Spark ------------------------------------------------------------------
+
+def _literal(value) -> str:
+    """A Python parameter as a DuckDB literal (transpiled to Spark with the rest of the statement)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return _sql_text(str(value))
+
+
+def inline_parameters(sql: str, params) -> str:
+    """``sql`` with each ``?`` (found by SQLGlot's DuckDB tokenizer, so never one inside a string) replaced."""
+    params = list(params or [])
+    # "?::DATE" comes as one token (QDCOLON, "?::"): its "?" is a parameter too.
+    marks = [t.start for t in sqlglot.Dialect.get_or_raise("duckdb").tokenize(sql)
+             if t.token_type == TokenType.PLACEHOLDER or (t.token_type == TokenType.QDCOLON and t.text.startswith("?"))]
+    if len(marks) != len(params):
+        raise ValueError(f"{len(marks)} tham số trong câu lệnh nhưng có {len(params)} giá trị")
+    out, last = [], 0
+    for start, value in zip(marks, params):
+        out += [sql[last:start], _literal(value)]
+        last = start + 1
+    return "".join(out) + sql[last:]
+
+
+def _parse(sql: str, params=None):
+    return sqlglot.parse_one(inline_parameters(sql, params), read="duckdb")
+
+
+def to_spark_sql(sql: str, params=None) -> str:
+    """A DuckDB statement of ``kpi.measures.metrics`` as Spark SQL (SQLGlot)."""
+    return _parse(sql, params).sql(dialect="spark")
+
+
+class _SparkResult:
+    def __init__(self, frame):
+        self._frame = frame
+
+    def df(self) -> pd.DataFrame:
+        return self._frame.toPandas()
+
+    def fetchall(self) -> list[tuple]:
+        return [tuple(row) for row in self._frame.collect()]
+
+    def fetchone(self) -> tuple | None:
+        rows = self._frame.take(1)
+        return tuple(rows[0]) if rows else None
+
+
+# Tables of a few rows (the data date, the units registry, the targets): a statement that reads
+# only these runs on the driver's DuckDB over the same Parquet files, saving a Spark job per lookup.
+DRIVER_TABLES = frozenset({"meta", "units", "targets"})
+
+
+def tables_read(sql: str, params=None) -> set[str]:
+    """The tables a DuckDB statement reads (names of its CTEs left out)."""
+    return _tables_of(_parse(sql, params))
+
+
+def _tables_of(tree) -> set[str]:
+    ctes = {cte.alias_or_name for cte in tree.find_all(sqlglot.exp.CTE)}
+    return {table.name for table in tree.find_all(sqlglot.exp.Table)} - ctes
+
+
+class SparkConnection:
+    """A DuckDB-like ``execute(sql, params)`` over a SparkSession (``driver``: a DuckDB connection
+    with the same province's views, for statements that read only ``DRIVER_TABLES``)."""
+
+    def __init__(self, spark, driver=None):
+        self.spark = spark
+        self.driver = driver
+
+    def execute(self, sql: str, params=None):
+        tree = _parse(sql, params)
+        if self.driver is not None and _tables_of(tree) <= DRIVER_TABLES:
+            return self.driver.execute(sql, params or [])
+        return _SparkResult(self.spark.sql(tree.sql(dialect="spark")))
+
+
+SPARK_CONF = {
+    # Partition values are text: a province code "01" must stay "01".
+    "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.session.timeZone": "Asia/Ho_Chi_Minh",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.adaptive.enabled": "true",
+}
+
+
+def spark_session(master: str | None = None, shuffle_partitions: int = 8):
+    """A SparkSession: ``master`` (e.g. ``local[*]``, ``spark://host:7077``) or, when ``SPARK_REMOTE``
+    is set, the Spark Connect endpoint it names; otherwise what ``spark-submit`` configured."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("tthc-kpi-national")
+    if master and not os.environ.get("SPARK_REMOTE"):
+        builder = builder.master(master)
+    for key, value in {**SPARK_CONF, "spark.sql.shuffle.partitions": str(shuffle_partitions)}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    if not os.environ.get("SPARK_REMOTE"):  # a Spark Connect session has no SparkContext
+        spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, lake: str | Path, spark=None):
+        self.lake = Path(lake)
+        self.spec = layout.require_schema(self.lake)
+        self._own = spark is None
+        self.spark = spark if spark is not None else spark_session("local[*]")
+
+    def _frame(self, table: str, province: str):
+        if not _parquet_files(self.lake, table, province):
+            empty = _empty_select(self.spec["tables"][table]["columns"])
+            return self.spark.sql(to_spark_sql(empty))
+        # The province directory is the base path: year= and month= become (text) columns no query reads.
+        return self.spark.read.parquet(str(layout.province_dir(self.lake, table, province)))
+
+    @contextmanager
+    def province(self, code: str) -> Iterator[ProvinceView]:
+        for table in layout.TABLE_NAMES:
+            self._frame(table, code).createOrReplaceTempView(table)
+        try:
+            with DuckDBEngine(self.lake).province(code) as driver:
+                yield ProvinceView(SparkConnection(self.spark, driver.read_connection()), code)
+        finally:
+            for table in layout.TABLE_NAMES:
+                self.spark.catalog.dropTempView(table)
+
+    def close(self) -> None:
+        if self._own:
+            self.spark.stop()
+
+
+def open_engine(name: str, lake: str | Path, spark=None):
+    """The engine called ``name`` over ``lake`` (``spark``: the given session, else a local one)."""
+    if name == "duckdb":
+        return DuckDBEngine(lake)
+    if name == "spark":
+        return SparkEngine(lake, spark)
+    raise ValueError(f"Không có bộ máy «{name}»: chọn {' hoặc '.join(ENGINES)}.")

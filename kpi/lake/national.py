@@ -1,0 +1,100 @@
+"""KPIs over many provinces of the lake: each province's summary, the national roll-up, the ranking.
+
+Each province is counted on its own (``kpi.measures.metrics.counts`` through an engine's
+``province`` view), with its own data date: the ``as_of`` rule (DOMAIN §4) judges a province's
+open dossiers at min(to, its data date), exactly as its own warehouse does. The national
+figures add the provinces' counts and take the rates of the sums (never an average of rates).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from kpi.lake import layout
+from kpi.measures import metrics, targets, verdict
+from kpi.measures.periods import Period
+from kpi.text import lake as lake_text
+
+
+def province_counts(engine, period: Period, provinces: list[str] | None = None
+                    ) -> tuple[pd.DataFrame, dict[str, dt.date | None]]:
+    """Counts by province and level, and each province's data date."""
+    counts, data_dates, _ = _gather(engine, period, provinces)
+    return counts, data_dates
+
+
+def _gather(engine, period: Period, provinces: list[str] | None, with_targets: bool = False):
+    """Counts by province and level, data dates and (``with_targets``) each province's targets in force."""
+    codes = provinces or layout.provinces(engine.lake)
+    frames, data_dates, in_force = [], {}, {}
+    for code in codes:
+        layout.check_province(code)
+        with engine.province(code) as view:
+            data_dates[code] = metrics.data_date(view)
+            frame = metrics.counts(view, period, group_by=("level",))
+            if with_targets:
+                in_force[code] = targets.targets_for_year(view, period.end.year)
+        frames.append(frame.assign(province=code))
+    if not frames:
+        raise ValueError(f"Kho {engine.lake} chưa có tỉnh nào.")
+    return pd.concat(frames, ignore_index=True), data_dates, in_force
+
+
+def _by_level(counts: pd.DataFrame) -> pd.DataFrame:
+    return counts.drop(columns=["province"]).groupby("level", as_index=False, sort=False).sum(numeric_only=True)
+
+
+def summary(engine, period: Period, provinces: list[str] | None = None) -> dict:
+    """`kpi summary --lake`: the national summary and one per province, each shaped like ``metrics.summary``."""
+    counts, data_dates = province_counts(engine, period, provinces)
+    per_province = {code: metrics.summary_of_counts(_by_level(counts[counts["province"] == code]), period,
+                                                    data_dates[code])
+                    for code in data_dates}
+    known = [d for d in data_dates.values() if d]
+    national = metrics.summary_of_counts(_by_level(counts), period, max(known) if known else None)
+    return {"engine": engine.name, "from": period.start.isoformat(), "to": period.end.isoformat(),
+            "national": national, "provinces": per_province}
+
+
+def ranking(engine, period: Period, provinces: list[str] | None = None) -> pd.DataFrame:
+    """One row per province: its counts, every KPI rate (``metrics.add_rates``), its data date, and per
+    KPI the province's own all-levels target (``<kpi>__target``, a Target or None) and its status
+    (``<kpi>__status``: met / not_met / no_data, or no_target): each province is judged by its own plan."""
+    counts, data_dates, in_force = _gather(engine, period, provinces, with_targets=True)
+    totals = counts.drop(columns=["level"]).groupby("province", as_index=False, sort=True).sum(numeric_only=True)
+    table = metrics.add_rates(totals)
+    table["data_date"] = table["province"].map(data_dates)
+    extra = {}
+    for kpi in metrics.KPIS:
+        chosen = [targets.pick(in_force[code], kpi) for code in table["province"]]
+        extra[f"{kpi}__target"] = chosen
+        extra[f"{kpi}__status"] = [t.assess(v) if t else verdict.NO_TARGET for t, v in zip(chosen, table[kpi])]
+    return pd.concat([table, pd.DataFrame(extra, index=table.index)], axis=1)
+
+
+def national_totals(table: pd.DataFrame) -> dict:
+    """The national row of a ``ranking`` table: every KPI over the provinces' summed counts."""
+    derived = set(metrics.KPIS) | {"province", "data_date"}
+    counts = table[[c for c in table.columns if "__" not in c and c not in derived]]
+    return metrics.add_rates(counts.sum().to_frame().T.astype("int64")).iloc[0].to_dict()
+
+
+def ranked_rows(table: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    """Provinces from the best rate of ``kpi`` down (no data last), with name, rank, numerator, denominator,
+    target, status and gap (dossiers missing to reach the province's target) — what the ranking draws."""
+    value = pd.to_numeric(table[kpi], errors="coerce")
+    ordered = table.assign(_value=value).sort_values(["_value", "province"], ascending=[False, True],
+                                                     na_position="last").reset_index(drop=True)
+    nums, dens, chosen = ordered[f"{kpi}__num"], ordered[f"{kpi}__den"], ordered[f"{kpi}__target"]
+    return pd.DataFrame({
+        # object: a province without data has no rank (None), the others keep whole numbers.
+        "rank": pd.Series([i + 1 if pd.notna(v) else None for i, v in enumerate(ordered["_value"])], dtype="object"),
+        "province": ordered["province"],
+        "name": [lake_text.province_name(code) for code in ordered["province"]],
+        kpi: ordered[kpi], f"{kpi}__num": nums, f"{kpi}__den": dens,
+        "target": chosen, "status": ordered[f"{kpi}__status"],
+        "gap": [targets.gap_count(int(n), int(d), t.threshold, t.direction) if t else None
+                for n, d, t in zip(nums, dens, chosen)],
+        "data_date": ordered["data_date"],
+    })

@@ -1,0 +1,54 @@
+"""Two hand-made provinces published to a lake: province 75 (Đồng Nai) and 01 (Hà Nội), March 2024.
+
+Resolved in March: 75 has A1 early, A2 overdue, A3 on the due day (2 of 3 in time), and A4 still
+open and overdue; 01 has B1 and B2 overdue (0 of 2). Online: A1, B1, B2. One PAKN in 75, on time
+and very satisfied. Data dates: 20/03/2024 (75), 25/03/2024 (01).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kpi.lake import export
+from kpi.measures.periods import custom
+from kpi.measures.targets import ensure_seeded
+from kpi.warehouse.db import Warehouse
+from tests.factories import add_dossiers, add_feedback, dossier, feedback
+
+MARCH = custom(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+
+
+def province_a(path) -> Warehouse:
+    """Three dossiers resolved in March 2024 (early, overdue, on the due day), one still open, one PAKN."""
+    wh = Warehouse(path)
+    ensure_seeded(wh)
+    add_dossiers(wh, [
+        dossier("A1", received="01/03/2024", due="10/03/2024", finished="05/03/2024", channel="online", digitized=True),
+        dossier("A2", received="02/03/2024", due="10/03/2024", finished="12/03/2024"),
+        dossier("A3", unit="UBND xã Phú Hữu", received="03/03/2024", due="10/03/2024", finished="10/03/2024"),
+        dossier("A4", unit="UBND xã Phú Hữu", received="28/02/2024", due="04/03/2024"),
+    ])
+    add_feedback(wh, [feedback("F1", received="01/03/2024", due="22/03/2024", handled="20/03/2024", rating=4)])
+    with wh.write() as con:
+        con.execute("UPDATE dossiers SET applicant = 'Nguyễn Văn A'")
+    return wh
+
+
+def province_b(path) -> Warehouse:
+    """Two dossiers resolved in March 2024, both overdue; data until 25/03/2024."""
+    wh = Warehouse(path)
+    ensure_seeded(wh)
+    add_dossiers(wh, [
+        dossier("B1", received="01/03/2024", due="05/03/2024", finished="20/03/2024", channel="online"),
+        dossier("B2", received="01/03/2024", due="05/03/2024", finished="25/03/2024", channel="online"),
+    ])
+    return wh
+
+
+def small_lake(root: Path) -> tuple[Path, dict[str, Warehouse]]:
+    """The two provinces, each in its own warehouse under ``root``, exported to ``root / 'lake'``."""
+    a, b = province_a(root / "a.duckdb"), province_b(root / "b.duckdb")
+    out = root / "lake"
+    export.export_province(a, "75", out)
+    export.export_province(b, "01", out)
+    return out, {"75": a, "01": b}

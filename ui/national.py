@@ -1,0 +1,32 @@
+"""The national view's reads, cached: the province ranking over the lake (``kpi.lake.national``).
+
+Keyed by the lake directory, its version (``kpi.lake.layout.version``: changes whenever a
+province publishes), the engine and the period, so a new export refreshes the page.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi import config
+from kpi.lake import engines, layout, national
+from kpi.measures.periods import Period
+
+
+def configured() -> str | None:
+    """The lake directory when one is configured (setting ``lake``), else None: no national page."""
+    return config.get("lake") or None
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=24 * 3600)
+def _ranking(lake: str, version: tuple, engine_name: str, period: Period) -> pd.DataFrame:
+    spark = engines.spark_session(config.get("spark_master") or None) if engine_name == "spark" else None
+    engine = engines.open_engine(engine_name, lake, spark)
+    try:
+        return national.ranking(engine, period)
+    finally:
+        engine.close()
+
+
+def ranking(lake: str, period: Period) -> pd.DataFrame:
+    return _ranking(lake, layout.version(lake), config.get("lake_engine"), period)
