@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.access.auth import User
+from kpi.access.permissions import User
 from kpi.measures import periods, status, targets, verdict
 from kpi.measures.status import ABOLISHED, FEW, INFO, MET, NO_DATA, NO_TARGET, NOT_MET
 from kpi.reports import pack, slide_charts, slides as slides_mod
