@@ -13,13 +13,8 @@ import shutil
 
 import pytest
 
-<<<<<<< HEAD
-from kpi.access import auth
-from kpi.measures import metrics, periods, verdict
-=======
 from kpi.access import accounts
-from kpi.measures import periods, verdict
->>>>>>> main
+from kpi.measures import metrics, periods, verdict
 from kpi.reports import slides as slides_mod
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
