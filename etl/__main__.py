@@ -1,4 +1,5 @@
-"""`python -m etl …`: a thin command line over the ETL functions (load, sample, sample-lake, history, undo, quality).
+"""`python -m etl …`: a thin command line over the ETL functions (load, sample, sample-lake, history, undo, quality,
+rebuild-counts).
 
 Built like ``python -m kpi`` (``kpi.cli.main``): argparse sub-commands, each bound to one ``cmd_*``
 function with ``set_defaults(func=…)``. Exit codes of `load`: 0 every row loaded, 3 some rows
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from etl.cli import cmd_history, cmd_load, cmd_quality, cmd_undo
+from etl.cli import cmd_history, cmd_load, cmd_quality, cmd_rebuild_counts, cmd_undo
 from etl.sample import cmd_sample
 from etl.sample_lake import cmd_sample_lake
 from kpi.warehouse.db import WarehouseError
@@ -54,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_quality)
+
+    p = sub.add_parser("rebuild-counts", help="tính lại bảng số liệu tổng hợp (dossier_counts) từ các hồ sơ")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=cmd_rebuild_counts)
     return parser
 
 

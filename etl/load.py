@@ -34,6 +34,7 @@ from etl.values import ValueOptions
 from kpi import config
 from kpi.warehouse import schema
 from kpi.warehouse.db import Warehouse
+from kpi.measures import precount
 from kpi.measures.filters import Scope, where_clause
 
 __all__ = ["FileRefused", "UndoError", "Prepared", "BatchResult", "prepare", "diff_counts", "load_prepared",
@@ -360,6 +361,8 @@ def _merge(con, prepared: Prepared, batch_id: int) -> dict[str, int]:
     written = "" if not counts["unchanged"] else "WHERE code IN (SELECT code FROM changes WHERE change <> 'unchanged')"
     con.execute(f"INSERT INTO {target.table} ({data_cols}, batch_id) SELECT {data_cols}, ? FROM incoming {written}",
                 [batch_id])
+    if target.table == "dossiers":  # the pre-aggregated counts change in the same transaction
+        precount.apply_change(con, precount.batch_change(batch_id, undo=False))
     return counts
 
 
@@ -524,6 +527,7 @@ def undo_batch(wh: Warehouse, batch_id: int, *, user: str | None = None) -> dict
             raise UndoError(f"Lượt nạp #{max(later)} đã thay thế một số hồ sơ của lượt nạp #{batch_id}: "
                             f"hãy hoàn tác lượt nạp #{max(later)} trước.")
         removed = restored = 0
+        precount.apply_change(con, precount.batch_change(batch_id, undo=True))  # before the rows go
         for target in TARGETS.values():
             cols = ", ".join(f'"{n}"' for n in target.names)
             removed += _scalar(con, f"DELETE FROM {target.table} WHERE batch_id = ?", [batch_id])

@@ -25,7 +25,7 @@ from typing import Callable
 
 import pandas as pd
 
-from etl import describe, form06_reader, formats
+from etl import describe, form06_reader, formats, portal766
 from etl.headers import FIELDS, KIND_LABELS, choose_sheet
 from etl.load import FileRefused, UndoError, diff_counts, history, load_prepared, prepare, undo_batch
 from etl.read import read_file
@@ -67,7 +67,7 @@ class Inspection:
         """Whether 'Xác nhận nạp' can run."""
         if self.refusal or self.prepared is None:
             return False
-        if self.kind == form06_reader.KIND:
+        if formats.by_name(self.kind) is not None:  # Biểu 06, portal scores: their own prepared form
             return self.prepared.ready and not self.prepared.valid.empty
         return self.prepared.ok and not self.prepared.data.empty
 
@@ -93,6 +93,8 @@ def _counts(wh: Warehouse, ins: Inspection) -> None:
     if ins.kind == form06_reader.KIND:
         diff = form06_reader.diff_form06(wh, p)
         rejected = int(p.rejects["row_number"].nunique()) if len(p.rejects) else 0
+    elif ins.kind == portal766.KIND:
+        diff, rejected = portal766.diff_counts(wh, p), 0
     else:
         diff = diff_counts(wh, p) if p.ok else {"new": 0, "updated": 0, "unchanged": 0}
         rejected = p.rows_rejected

@@ -9,6 +9,7 @@ import streamlit as st
 from kpi.measures import index766_insight as insight
 from kpi.text import index766 as T
 from ui import charts
+from ui import forecast as forecast_ui
 from ui import frame as frame_mod
 from ui import index766 as V
 from ui import widgets as W
@@ -28,6 +29,7 @@ with right:
 
 st.subheader(T.GROUPS_HEADING)
 st.dataframe(V.groups_table(province), hide_index=True, width="stretch")
+forecast_ui.index_section(frame)  # where the year ends at this pace (simulated)
 
 charts.show(V.trend(V.monthly(frame, V.trend_window(frame))), key="ix_trend")
 
@@ -56,3 +58,5 @@ if not reconciled.empty:
     st.dataframe(V.reconciliation_table(reconciled), hide_index=True, width="stretch")
 if report.unmatched and frame.scope.is_province:  # portal names, not units of a scope
     st.caption(T.UNMATCHED_UNITS.format(names=", ".join(report.unmatched)))
+
+V.ckmb_entry(frame)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kpi.warehouse.db import Warehouse
+from kpi.measures import precount
 from kpi.measures.levels import infer_level, unit_id_for
 from kpi.text.normalize import fold
 
@@ -54,6 +55,7 @@ def add_dossiers(wh: Warehouse, rows: list[dict]) -> None:
                  r["due_at"].date() if r["due_at"] else None, r["finished_at"].date() if r["finished_at"] else None,
                  r["digitized"], r["e_result"], r["rating"], r["apology"]],
             )
+        precount.rebuild(con)  # as a load keeps the pre-aggregated counts, in the same transaction
 
 
 def feedback(code, unit="Sở Tư pháp", received="01/03/2024", due="22/03/2024", handled=None, rating=None, due_assumed=False):

@@ -86,3 +86,13 @@ def test_a_closed_year_forecasts_exactly_the_index_engine(sample_db):
         assert (gf.value is None) == (expected is None), group
         if expected is not None:
             assert gf.value == pytest.approx(expected, abs=1e-9), group
+
+
+def test_the_index_page_rows():
+    f = forecast766.forecast_index(table(2, **BASE), YEAR, dt.date(YEAR, 2, 28))
+    rows = {r["Nhóm"]: r for r in forecast766.rows(f)}
+    assert rows["TDGQ — Tiến độ giải quyết"] == {"Nhóm": "TDGQ — Tiến độ giải quyết", "Từ đầu năm": "18,00",
+                                                 "Dự báo 31/12 (khoảng)": "18,00 (18,00–18,00)",
+                                                 "Điểm có dữ liệu": "20"}
+    assert rows["CKMB — Công khai, minh bạch"]["Dự báo 31/12 (khoảng)"] == "Chưa có dữ liệu"
+    assert rows["Tổng"]["Điểm có dữ liệu"] == "48" and rows["Tổng"]["Từ đầu năm"] == "39,73"  # 18 + 4,4 + 17,33

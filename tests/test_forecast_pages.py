@@ -36,3 +36,22 @@ def test_a_year_already_over_shows_no_forecast(monkeypatch, sample_db):
     no_exception(at)
     assert "Dự báo cuối năm" not in _markdown(at)
     assert "Dự báo cuối năm" not in " ".join(c.value for c in at.caption)
+
+
+def test_index_page_shows_the_year_end_forecast_of_the_groups(monkeypatch, sample_db):
+    from kpi.measures import forecast766
+
+    at = make_app(monkeypatch, sample_db, page="index766")  # Tháng 10/2024
+    no_exception(at)
+    expected = forecast766.rows(forecast766.for_warehouse(Warehouse(sample_db), 2024, dt.date(2024, 10, 31)))
+    assert "Dự báo cuối năm 2024" in [h.value for h in at.subheader]
+    shown = [t.value for t in at.dataframe if "Dự báo 31/12 (khoảng)" in t.value.columns]
+    assert len(shown) == 1
+    assert shown[0].to_dict("records") == expected
+    assert any("Mô phỏng từ dữ liệu của tỉnh" in c.value for c in at.caption)
+
+
+def test_index_page_has_no_forecast_once_the_year_is_over(monkeypatch, sample_db):
+    at = make_app(monkeypatch, sample_db, month="2025-12", page="index766")
+    no_exception(at)
+    assert not [h for h in at.subheader if h.value.startswith("Dự báo cuối năm")]

@@ -72,3 +72,28 @@ def test_published_scores_win_and_are_reconciled(monkeypatch, sample_copy, tmp_p
     assert row[T.COLUMNS["group"]] == "Tiến độ giải quyết" and row[T.COLUMNS["published"]] == "9,00"
     assert row[T.COLUMNS["ours"]] == T.score(ours.groups["TDGQ"].score, 2)
     assert row[T.COLUMNS["reason"]].startswith("Mẫu số khác: Cổng tính trên " + vi.num(int(on_time.denominator * 2)))
+
+
+def test_admin_enters_a_publication_figure_and_the_province_gets_ckmb(monkeypatch, sample_copy):
+    at = make_app(monkeypatch, sample_copy, page="index766")
+    at.selectbox(key="ix_entry_metric").set_value("PUBLISH_ON_TIME")
+    at.number_input(key="ix_entry_num").set_value(40)
+    at.number_input(key="ix_entry_den").set_value(80)
+    next(b for b in at.button if b.label == T.ENTRY_SAVE).click().run()
+    no_exception(at)
+    assert any("40 / 80" in s.value for s in at.success)
+    province = _province_report(sample_copy).province
+    assert province.groups["CKMB"].score == 3.0 and province.groups["CKMB"].source == "manual"
+    at.run()
+    table = next(d.value for d in at.dataframe if T.COLUMNS["inputs"] in d.value.columns)
+    ckmb = table[table[T.COLUMNS["group"]] == "Công khai, minh bạch"].iloc[0]
+    assert ckmb[T.COLUMNS["score"]] == "3,0 / 6 điểm có dữ liệu (tối đa 18)"
+    assert ckmb[T.COLUMNS["source"]] == T.SOURCE_LABELS["manual"]
+    log = Warehouse(sample_copy).query("SELECT user_name, target FROM audit_log WHERE action = 'index_entry'")
+    assert log == [("kiem-thu", "PUBLISH_ON_TIME")]
+
+
+def test_a_leader_sees_no_entry_form(monkeypatch, sample_db):
+    at = make_app(monkeypatch, sample_db, role="leader", page="index766")
+    no_exception(at)
+    assert not [b for b in at.button if b.label == T.ENTRY_SAVE]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.measures import metrics, periods, targets
+from kpi.measures import metrics, periods, precount, targets
 from kpi.measures import status as target_status
 from kpi.text import vi
 from kpi.access.permissions import User
@@ -199,6 +199,7 @@ def test_numbers_refresh_when_a_load_commits(monkeypatch, sample_copy):
     with wh.write() as con:  # a load that makes every October dossier overdue
         con.execute("UPDATE dossiers SET finished_date = due_date + 3 WHERE finished_date BETWEEN ? AND ?",
                     [PERIOD.start, PERIOD.end - dt.timedelta(days=3)])
+        precount.rebuild(con)  # a write outside the ETL keeps the pre-aggregated counts itself
     at.run()
     after = metric(at, vi.KPI_LABELS["on_time_rate"]).value
     assert after != before

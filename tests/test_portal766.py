@@ -5,6 +5,7 @@ of xã Phước An 20, of the province 20 × 5/7. The portal files are tests/por
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +143,39 @@ def test_etl_load_command_exit_codes(wh, tmp_path):
     assert ok.returncode == 0, ok.stderr
     refused = subprocess.run(run + [str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert refused.returncode == 2 and "Tệp JSON không đọc được" in refused.stderr
+
+
+# -- the upload page ----------------------------------------------------------------------
+def test_upload_page_previews_then_loads_portal_json(wh, monkeypatch):
+    from kpi.access.permissions import User
+    from tests.upload_helpers import button, metrics as page_metrics, no_exceptions, page, upload
+
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = page("upload", User("chuyenvien", "analyst"))
+    at.run()
+    at = upload(at, ("tien-do-thang-03-2024.json", json.dumps(F.progress_tree()).encode()))
+    no_exceptions(at)
+    assert _scores(wh) == 0  # nothing written before the confirmation
+    assert page_metrics(at)["Dòng bị loại"] == "0"
+    assert any("UBND xã Không Có" in i.value for i in at.info)  # the unmatched portal unit is named
+    preview = at.dataframe[0].value
+    assert "Sở Tư pháp - Tỉnh Đồng Nai" in set(preview["Đơn vị (trên Cổng)"])
+    button(at, "Xác nhận nạp").click().run()
+    no_exceptions(at)
+    assert _scores(wh) == 8
+    assert _unit(X.compute(wh, MARCH), SO).groups["TDGQ"].score == 15.5
+
+
+def test_upload_page_refuses_bad_json_and_asks_for_a_missing_period(wh, monkeypatch):
+    from kpi.access.permissions import User
+    from tests.upload_helpers import no_exceptions, page, upload
+
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = page("upload", User("chuyenvien", "analyst"))
+    at.run()
+    at = upload(at, ("hong.json", b'{"data": {"parent": '), ("chi-so.json", json.dumps(F.progress_tree()).encode()))
+    no_exceptions(at)
+    assert any("Tệp JSON không đọc được" in e.value for e in [*at.error, *at.warning])
+    assert any("Chưa rõ kỳ" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.label == "Xác nhận nạp"]
+    assert _scores(wh) == 0

@@ -39,3 +39,29 @@ def note(forecasts: dict) -> str | None:
         if text:
             return text
     return None
+
+
+def index_section(frame: Frame) -> None:
+    """The year-end forecast of the 766 groups (kpi.measures.forecast766) under the index page's groups."""
+    import pandas as pd
+    import streamlit as st
+
+    from kpi.measures import forecast766
+    from kpi.text import forecast as forecast_text
+
+    year = frame.period.end.year
+    first_day, data_date = frame.data_range
+    as_of = forecast.as_of_for(year, data_date, frame.period.end)
+    if as_of is None:
+        return
+    f = frame.filters
+    table = frame.table(("month", "level"), custom(forecast.history_start(year, first_day), as_of),
+                        Filters(unit_ids=f.unit_ids, fields=f.fields))
+    index = forecast766.forecast_index(table, year, as_of, level=f.level,
+                                       has_feedback=forecast766.has_feedback(frame.wh))
+    if not index.open:
+        return  # no data this year, or the year is over: the score above is final
+    st.subheader(forecast_text.INDEX_HEADING.format(year=year))
+    st.dataframe(pd.DataFrame(forecast766.rows(index)), hide_index=True, width="stretch")
+    first = next(s.rate for g in index.groups.values() for s in g.subs if s.rate is not None)
+    st.caption(forecast_text.INDEX_NOTE + " " + (forecast.method_note(first) or ""))

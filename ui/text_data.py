@@ -111,7 +111,7 @@ UPLOAD_INTRO = (
     "cho đến khi bạn bấm “Xác nhận nạp”."
 )
 UPLOAD_PICK = "Chọn một hoặc nhiều tệp (tối đa {mb} MB mỗi tệp)"
-UPLOAD_TYPES = ("xlsx", "xls", "csv", "txt", "tsv")  # .txt: Excel's "Unicode Text" (UTF-16, tab-separated)
+UPLOAD_TYPES = ("xlsx", "xls", "csv", "txt", "tsv", "json")  # .txt: Excel's "Unicode Text"; .json: QĐ 766 portal scores
 UPLOAD_CHECKING = "Đang đọc và kiểm tra tệp {name}…"
 UPLOAD_REFUSED = "Không nạp được tệp này: {reason}"
 UPLOAD_TOO_LARGE = "Tệp quá lớn ({size} MB, tối đa {mb} MB). Hãy xuất theo từng tháng hoặc từng đơn vị rồi nạp từng tệp."
@@ -258,3 +258,11 @@ def batch_label(batch: dict, kind_label: str) -> str:
         y, m, dd = d.split("-")
         when = f"{dd}/{m}/{y} {t}"
     return f"#{batch['id']} · {batch['file']} · {kind_label} · {when} · {batch.get('user') or '—'}"
+
+# -- QĐ 766 scores published by the national portal (etl/portal766.py) ----------------------------
+UPLOAD_PORTAL_INTRO = ("Điểm Chỉ số 766 tải từ Cổng Dịch vụ công quốc gia (tệp JSON kết quả đánh giá hoặc bảng Excel). "
+                       "Điểm công bố được dùng thay điểm mô phỏng ở trang Chỉ số 766, cho đúng kỳ đã chọn.")
+UPLOAD_PORTAL_SCOPE = "Điểm công bố của cả tỉnh chỉ tài khoản phạm vi toàn tỉnh được nạp."
+UPLOAD_PORTAL_UNMATCHED = "Đơn vị trên Cổng chưa có trong danh mục (điểm được giữ, chưa dùng; hãy gán tên ở Danh mục đơn vị): {names}"
+UPLOAD_PORTAL_COLUMNS = {"unit_name": "Đơn vị (trên Cổng)", "unit_type": "Loại", "grp": "Nhóm", "metric": "Chỉ tiêu thành phần",
+                         "score": "Điểm", "max_score": "Tối đa", "ratio": "Tỷ lệ (%)", "quality_status": "Cảnh báo dữ liệu"}

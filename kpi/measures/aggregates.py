@@ -26,6 +26,7 @@ units' figures came from the form (the page says so); ``agg_received`` /
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kpi.measures import grouping
@@ -74,6 +75,9 @@ def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope |
     Returns the group keys, every column of ``dossier_columns`` (zeros where the form
     has no such figure) and ``AGG_COLUMNS``. ``con`` is an open read connection.
     """
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM form06_rows)").fetchone()[0]:
+        # No form loaded (most warehouses): skip the query, whose rule 1 looks at the dossier rows.
+        return _no_forms(group_by, dossier_columns)
     periods_sql, params = grouping.periods_sql(period, group_by)
     where, wparams = where_clause(filters, scope, "d")
     time_keys = ["d.pstart AS period_start", "d.pend AS period_end"] if grouping.is_timed(group_by) else []
@@ -116,6 +120,13 @@ def aggregate_counts(con, period, filters: Filters | None = None, scope: Scope |
         if column not in frame.columns:
             frame[column] = 0
     return frame
+
+
+def _no_forms(group_by: tuple[str, ...], dossier_columns: tuple[str, ...]) -> pd.DataFrame:
+    """The empty result of ``aggregate_counts``, with its columns."""
+    names = grouping.key_columns(group_by) + list(dict.fromkeys(
+        list(_FLOW_SUMS) + list(_FIRST_STOCKS) + list(_LAST_STOCKS) + list(AGG_COLUMNS) + list(dossier_columns)))
+    return pd.DataFrame(np.zeros((0, len(names)), dtype="int64"), columns=names)
 
 
 def forms_left_out(con, period, filters: Filters | None = None, scope: Scope | None = None) -> int:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi.measures import forecast, index766
 from kpi.measures.filters import Filters, Scope
+from kpi.text import forecast as forecast_text, index766 as index_text, vi
 from kpi.warehouse.db import Warehouse
 
 SCORED_GROUPS = tuple(g for g in index766.GROUPS if g not in index766.RATES_ONLY_GROUPS)
@@ -142,3 +143,22 @@ def has_feedback(wh: Warehouse) -> bool:
     """Whether the warehouse holds any PAKN (else "6 when there is no PAKN" would reward missing data)."""
     with wh.read() as con:
         return bool(con.execute("SELECT EXISTS (SELECT 1 FROM feedback)").fetchone()[0])
+
+
+def _points_text(value: float | None) -> str:
+    return vi.num(value, 2)
+
+
+def rows(index: IndexForecast) -> list[dict]:
+    """The table the index page shows: one row per group, then the total; 'Chưa có dữ liệu' where none."""
+    columns = forecast_text.INDEX_COLUMNS
+
+    def row(name: str, item, covered: float) -> dict:
+        if item.value is None:
+            return dict(zip(columns, (name, vi.NO_DATA, vi.NO_DATA, "")))
+        interval = f"{_points_text(item.value)} ({_points_text(item.low)}–{_points_text(item.high)})"
+        return dict(zip(columns, (name, _points_text(item.so_far), interval, vi.num(covered, 0))))
+
+    out = [row(f"{g} — {index_text.GROUP_LABELS[g]}", gf, gf.max_covered) for g, gf in index.groups.items()]
+    out.append(row(forecast_text.INDEX_TOTAL, index, index.max_covered))
+    return out

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import config
-from kpi.measures import aggregates, grouping, units
+from kpi.measures import aggregates, grouping, precount, units
 from kpi.measures.indicators import Indicator, Selection
 from kpi.warehouse import schema
 from kpi.warehouse.db import Warehouse
@@ -242,21 +242,25 @@ SURVEY_AVAILABLE = {"level", "unit_id"}
 
 
 def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None = None, scope: Scope | None = None,
-                   group_by: tuple[str, ...] = (), con=None) -> pd.DataFrame:
-    """Dossier counts (DOSSIER_COUNT_COLUMNS) per period part and grouping."""
-    overdue_without_due = bool(config.get("no_due_in_progress_overdue"))
-    # A dossier matters to P when it was received by the end and not finished before the start.
-    live = "d.received_date <= p.pend AND coalesce(d.finished_date, DATE '9999-12-31') >= p.pstart"
-    # Withdrawn / cancelled dossiers are left out of every count (DOMAIN §4, assumed, configurable).
-    left_out = _withdrawn(wh, con)
-    prefilter = (
-        "(SELECT * FROM dossiers WHERE received_date <= ?::DATE AND coalesce(finished_date, DATE '9999-12-31') >= ?::DATE"
-        + (" AND NOT list_contains(?::VARCHAR[], coalesce(status, '')))" if left_out else ")")
-    )
-    table_params = [period.end, period.start] + ([left_out] if left_out else [])
-    sql, params = _counts_query(prefilter, table_params, _dossier_count_sql(overdue_without_due),
-                                period, filters, scope, group_by, DOSSIER_AVAILABLE, live, flags=DOSSIER_FLAGS,
-                                data_date=_data_date(wh, con))
+                   group_by: tuple[str, ...] = (), con=None, source: str = "auto") -> pd.DataFrame:
+    """Dossier counts (DOSSIER_COUNT_COLUMNS) per period part and grouping.
+
+    Counted by ``kpi.measures.precount``: from the pre-aggregated table when it is built and keeps
+    the grouping (``source`` 'auto'), else from the dossier rows with the same definitions;
+    ``source`` 'rows' / 'stored' forces one (tests compare them).
+    """
+    if con is None:
+        with wh.read() as own:
+            return dossier_counts(None, period, filters, scope, group_by, own, source)
+    where, wparams = where_clause(filters, scope, "d")
+    stored = source == "stored" or (source == "auto" and precount.usable(con, tuple(group_by)))
+    sql, params = precount.counts_query(
+        stored=stored, period=period, parts=grouping.parts(period, group_by), group_by=tuple(group_by),
+        where=where, wparams=wparams, data_date=_data_date(wh, con),
+        # Withdrawn / cancelled dossiers are left out of every count (DOMAIN §4, assumed, configurable).
+        left_out=bool(config.get("withdrawn_left_out")),
+        # An open dossier without due date is overdue only when the setting says so.
+        overdue_without_due=bool(config.get("no_due_in_progress_overdue")))
     return _run(wh, con, sql, params)
 
 
@@ -416,10 +420,16 @@ def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None
     return out
 
 
-def _sum_columns(frame: pd.DataFrame, expression: str) -> np.ndarray:
-    """Evaluate 'a + b + c' over count columns (every KPI side is a sum of counts)."""
-    names = [name.strip() for name in expression.strip("() ").split("+")]
-    return frame[names].to_numpy(dtype="int64").sum(axis=1)
+def _sum_columns(frame: pd.DataFrame, expression: str, arrays: dict | None = None) -> np.ndarray:
+    """Evaluate 'a + b + c' over count columns (every KPI side is a sum of counts). ``arrays`` caches
+    the columns as numpy arrays: selecting sub-frames costs more than the KPI query on small frames."""
+    arrays = {} if arrays is None else arrays
+    total = np.zeros(len(frame), dtype="int64")
+    for name in (name.strip() for name in expression.strip("() ").split("+")):
+        if name not in arrays:
+            arrays[name] = frame[name].to_numpy(dtype="int64")
+        total = total + arrays[name]
+    return total
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -429,9 +439,9 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     (the rows it could cover; see ``coverage``). Built as one block and joined once:
     adding forty columns one by one costs more than the query on small frames.
     """
-    columns = {}
+    columns, arrays = {}, {}
     for kpi in KPIS.values():
-        num, den = _sum_columns(frame, kpi.numerator), _sum_columns(frame, kpi.denominator)
+        num, den = _sum_columns(frame, kpi.numerator, arrays), _sum_columns(frame, kpi.denominator, arrays)
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = num / den
         # object dtype: a missing rate stays None ("no data"), never NaN.
@@ -440,7 +450,7 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
         columns[f"{kpi.key}__num"] = num
         columns[f"{kpi.key}__den"] = den
         if kpi.coverage_of:
-            columns[f"{kpi.key}__all"] = frame[kpi.coverage_of].to_numpy(dtype="int64")
+            columns[f"{kpi.key}__all"] = _sum_columns(frame, kpi.coverage_of, arrays)
     rates = pd.DataFrame(columns, index=frame.index)
     return pd.concat([frame.drop(columns=[c for c in columns if c in frame.columns]), rates], axis=1)
 
@@ -582,8 +592,13 @@ def units_frame(wh: Warehouse, scope: Scope | None = None) -> pd.DataFrame:
 
 def fields_list(wh: Warehouse, scope: Scope | None = None) -> list[str]:
     where, params = where_clause(None, scope, "d")
-    rows = wh.query(f"SELECT DISTINCT field FROM dossiers d WHERE field IS NOT NULL AND {where} ORDER BY field", params)
-    return [r[0] for r in rows]
+    with wh.read() as con:
+        if precount.usable(con, ("field",)):  # the month rows of the counts, not every dossier
+            sql = (f"SELECT field FROM {precount.TABLE} d WHERE grain = 'month' AND field IS NOT NULL AND {where} "
+                   "GROUP BY field HAVING sum(received) > 0 ORDER BY field")
+        else:
+            sql = f"SELECT DISTINCT field FROM dossiers d WHERE field IS NOT NULL AND {where} ORDER BY field"
+        return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
 def data_range(wh: Warehouse) -> tuple[dt.date | None, dt.date | None]:

@@ -89,10 +89,11 @@ DATA_DATE_SQL = """
 # Status texts that say a dossier was withdrawn or cancelled ("Công dân rút hồ sơ", "Đã hủy"): DOMAIN §4
 # (assumed, setting withdrawn_left_out) leaves those dossiers out of every count and rate. Matched on the
 # few distinct texts at write time; a regex per row on every page view costs seconds on millions of rows.
-WITHDRAWN_STATUS_SQL = r"""
+WITHDRAWN_MATCH = r"regexp_matches(strip_accents(lower({})), '\b(rut|huy)\b')"
+WITHDRAWN_STATUS_SQL = f"""
     SELECT coalesce(CAST(to_json(list(s ORDER BY s)) AS VARCHAR), '[]')
     FROM (SELECT DISTINCT status AS s FROM dossiers WHERE status IS NOT NULL)
-    WHERE regexp_matches(strip_accents(lower(s)), '\b(rut|huy)\b')
+    WHERE {WITHDRAWN_MATCH.format('s')}
 """
 
 MIGRATIONS: list[str] = [
@@ -405,6 +406,33 @@ MIGRATIONS: list[str] = [
       PRIMARY KEY (alert_key, recipient, channel)
     );
     """,
+    # 11: dossier counts kept pre-aggregated (kpi/measures/precount.py): per unit, level, field, channel,
+    # withdrawn flag and day ('day' rows) or month ('month' rows, day = its first day), what the dossiers
+    # add that day. Columns after the keys, each a sum over dossiers:
+    #   received*               received that day (online / direct / postal / digitized; *_known: flag stated)
+    #   resolved*, rated*       finished that day: early (before due), due_day (on the due day), overdue
+    #                           (after), no_due, e_result (+ _known), overdue_no_apology (apology = FALSE),
+    #                           rated (any rating), rated_satisfied_or_better (>= 3), rated_4 … rated_1
+    #   open*_change            change of a running total: open (+1 received, -1 finished), open_overdue (+1 the
+    #                           day after the due date, -1 finished), open_no_due, and their no-apology variants;
+    #                           the sum of the changes up to day t is the number open (and overdue) at t.
+    # Loads and undos append signed change rows in their transaction; `python -m etl rebuild-counts` compacts.
+    # meta 'counts_state' = 'built' when the table matches the dossiers, 'stale' otherwise (KPIs read rows).
+    f"""
+    CREATE TABLE IF NOT EXISTS dossier_counts (
+      grain VARCHAR NOT NULL, day DATE NOT NULL,
+      unit_id VARCHAR NOT NULL, level VARCHAR NOT NULL, field VARCHAR, channel VARCHAR, withdrawn BOOLEAN NOT NULL,
+      received BIGINT, received_online BIGINT, received_direct BIGINT, received_postal BIGINT,
+      received_digitized BIGINT, received_digitized_known BIGINT, received_channel_known BIGINT,
+      open_change BIGINT, open_no_due_change BIGINT, open_no_due_no_apology_change BIGINT,
+      resolved BIGINT, resolved_early BIGINT, resolved_due_day BIGINT, resolved_overdue BIGINT, resolved_no_due BIGINT,
+      resolved_e_result BIGINT, resolved_e_result_known BIGINT, resolved_overdue_no_apology BIGINT,
+      rated BIGINT, rated_satisfied_or_better BIGINT, rated_4 BIGINT, rated_3 BIGINT, rated_2 BIGINT, rated_1 BIGINT,
+      open_overdue_change BIGINT, open_overdue_no_apology_change BIGINT
+    );
+    INSERT OR REPLACE INTO meta SELECT 'counts_state',
+      CASE WHEN (SELECT count(*) FROM dossiers) = 0 THEN 'built' ELSE 'stale' END;
+    """,
 ]
 
 
@@ -421,6 +449,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     # scans per write instead of per page view.
     con.execute(f"INSERT OR REPLACE INTO meta SELECT 'data_date', CAST(({DATA_DATE_SQL}) AS VARCHAR)")
     con.execute(f"INSERT OR REPLACE INTO meta SELECT 'withdrawn_statuses', ({WITHDRAWN_STATUS_SQL})")
+    _check_counts(con)
     linked = con.execute("SELECT count(*) FROM surveys WHERE dossier_code IS NOT NULL").fetchone()[0]
     if not linked:
         return
@@ -432,6 +461,29 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
               AND code IN (SELECT dossier_code FROM surveys WHERE dossier_code IS NOT NULL)), FALSE)
         """
     )
+
+
+def _check_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """A write that changed the dossiers without keeping ``dossier_counts`` (not through the ETL) makes
+    the table stale: KPIs then read dossier rows until ``python -m etl rebuild-counts``. Cheap: a row
+    count against the month rows' sum of received."""
+    if counts_state(con) != "built":
+        return
+    rows, counted = con.execute(
+        "SELECT (SELECT count(*) FROM dossiers), (SELECT coalesce(sum(received), 0) FROM dossier_counts WHERE grain = 'month')"
+    ).fetchone()
+    if rows != counted:
+        set_counts_state(con, "stale")
+
+
+def counts_state(con: duckdb.DuckDBPyConnection) -> str | None:
+    """'built' when ``dossier_counts`` matches the dossiers, 'stale' when it must be rebuilt."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'counts_state'").fetchone()
+    return row[0] if row else None
+
+
+def set_counts_state(con: duckdb.DuckDBPyConnection, state: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('counts_state', ?)", [state])
 
 
 def data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:

@@ -1,0 +1,329 @@
+"""Dossier counts kept pre-aggregated (table ``dossier_counts``) and the one counting query.
+
+Belongs here: what each dossier adds to which day (``EVENTS``), the period query that turns
+those day sums into every dossier count of ``kpi.measures.metrics`` (``COUNTS``), and the
+upkeep of the table (``apply_change``, ``rebuild``). The same ``EVENTS`` and ``COUNTS`` run
+over the stored table (fast path) and over dossier rows computed on the fly (row path, for
+groupings the table does not keep, such as procedure): one definition, two FROMs.
+
+Why events: a period's in-progress figures depend on three dates of a dossier (received ≤
+as_of < finished, due < as_of). Kept as a change of a running total on one date axis, they
+stay exact by the day and cost units × days, not dossiers:
+- open: +1 on the reception day, −1 on max(received, finished);
+- open and overdue: +1 on o = max(received, due + 1), −1 on max(o, finished);
+  a dossier open at day t is overdue at t exactly when due < t;
+- open without due date (never overdue unless the setting says so), and the "no apology
+  letter" variants of both.
+The running total at day t is the sum of the changes dated ≤ t. ``as_of`` = min(end, data
+date): no record is dated after the data date, so the open set at the end of a period that
+runs past the data is the open set at the data date, and every in-progress figure is the
+running total at as_of (DOMAIN §4). Carried over = the running total the day before P.
+
+Rows of the table: grain 'day' (one calendar day) and grain 'month' (day = the month's
+first day, the sum of its days), per unit, level, field, channel and withdrawn flag.
+A query takes whole months from month rows and only the edges from day rows. Loads and
+undos append signed change rows in their own transaction (a replaced record adds −1 of its
+old version); ``rebuild`` recomputes and compacts (``python -m etl rebuild-counts``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from kpi.measures import grouping
+from kpi.warehouse import schema
+
+TABLE = "dossier_counts"
+STORED_KEYS = ("unit_id", "level", "field", "channel", "withdrawn")
+STORED_AVAILABLE = {"level", "unit_id", "field", "channel"}
+ROW_KEYS = STORED_KEYS + ("procedure",)
+
+_LATE_NO_APOLOGY = "d.apology = FALSE"  # NULL: the file did not say; only a stated 'no' counts
+# What each dossier adds, and on which day: (day expression, the rows it applies to, {measure: value}).
+EVENTS = (
+    ("d.received_date", "TRUE", {
+        "received": "1",
+        "received_online": "d.channel = 'online'",
+        "received_direct": "d.channel = 'direct'",
+        "received_postal": "d.channel = 'postal'",
+        "received_digitized": "d.digitized",
+        "received_digitized_known": "d.digitized IS NOT NULL",
+        "received_channel_known": "d.channel IS NOT NULL",
+        "open_change": "1",
+        "open_no_due_change": "d.due_date IS NULL",
+        "open_no_due_no_apology_change": f"d.due_date IS NULL AND {_LATE_NO_APOLOGY}",
+    }),
+    ("d.finished_date", "d.finished_date IS NOT NULL", {
+        "resolved": "1",
+        "resolved_early": "d.finished_date < d.due_date",
+        "resolved_due_day": "d.finished_date = d.due_date",
+        "resolved_overdue": "d.finished_date > d.due_date",
+        "resolved_no_due": "d.due_date IS NULL",
+        "resolved_e_result": "d.e_result",
+        "resolved_e_result_known": "d.e_result IS NOT NULL",
+        "resolved_overdue_no_apology": f"d.finished_date > d.due_date AND {_LATE_NO_APOLOGY}",
+        "rated": "d.rating IS NOT NULL",
+        "rated_satisfied_or_better": "d.rating >= 3",
+        "rated_4": "d.rating = 4",
+        "rated_3": "d.rating = 3",
+        "rated_2": "d.rating = 2",
+        "rated_1": "d.rating = 1",
+    }),
+    ("greatest(d.received_date, d.finished_date)", "d.finished_date IS NOT NULL", {
+        "open_change": "-1",
+        "open_no_due_change": "-(d.due_date IS NULL)::INTEGER",
+        "open_no_due_no_apology_change": f"-(d.due_date IS NULL AND {_LATE_NO_APOLOGY})::INTEGER",
+    }),
+    ("greatest(d.received_date, d.due_date + 1)", "d.due_date IS NOT NULL", {
+        "open_overdue_change": "1",
+        "open_overdue_no_apology_change": _LATE_NO_APOLOGY,
+    }),
+    ("greatest(d.received_date, d.due_date + 1, d.finished_date)", "d.due_date IS NOT NULL AND d.finished_date IS NOT NULL", {
+        "open_overdue_change": "-1",
+        "open_overdue_no_apology_change": f"-({_LATE_NO_APOLOGY})::INTEGER",
+    }),
+)
+MEASURES = tuple(dict.fromkeys(name for _, _, values in EVENTS for name in values))
+RUNNING = tuple(m for m in MEASURES if m.endswith("_change"))  # running totals: summed up to a day
+
+# Every dossier count of kpi.measures.metrics.DOSSIER_COUNT_COLUMNS: a sum of (window, measure) terms.
+# Windows: 'in' = the day lies in the part of P; 'before' = running total the day before it starts;
+# 'asof' = running total at the part's as_of. '+ND' terms apply when an open dossier without due
+# date counts as overdue (setting no_due_in_progress_overdue), '-ND' subtract then.
+COUNTS = {
+    "received": [("in", "received")],
+    "received_online": [("in", "received_online")],
+    "received_direct": [("in", "received_direct")],
+    "received_postal": [("in", "received_postal")],
+    "received_digitized": [("in", "received_digitized")],
+    "received_digitized_known": [("in", "received_digitized_known")],
+    "received_channel_known": [("in", "received_channel_known")],
+    "resolved_e_result_known": [("in", "resolved_e_result_known")],
+    "carried_over": [("before", "open_change")],
+    "resolved": [("in", "resolved")],
+    "resolved_early": [("in", "resolved_early")],
+    # finished on the due day, or without a due date
+    "resolved_on_time": [("in", "resolved_due_day"), ("in", "resolved_no_due")],
+    "resolved_overdue": [("in", "resolved_overdue")],
+    "resolved_no_due": [("in", "resolved_no_due")],
+    "resolved_e_result": [("in", "resolved_e_result")],
+    "in_progress": [("asof", "open_change")],
+    "in_progress_within": [("asof", "open_change"), ("asof", "-open_overdue_change"), ("asof", "-ND open_no_due_change")],
+    "in_progress_overdue": [("asof", "open_overdue_change"), ("asof", "+ND open_no_due_change")],
+    "in_progress_no_due": [("asof", "open_no_due_change")],
+    "overdue_no_apology": [("in", "resolved_overdue_no_apology"), ("asof", "open_overdue_no_apology_change"),
+                           ("asof", "+ND open_no_due_no_apology_change")],
+    "rated": [("in", "rated")],
+    "satisfied": [("in", "rated_satisfied_or_better")],
+    "rated_very_satisfied": [("in", "rated_4")],
+    "rated_satisfied": [("in", "rated_3")],
+    "rated_neutral": [("in", "rated_2")],
+    "rated_dissatisfied": [("in", "rated_1")],
+}
+
+# Columns of the table (schema migration 8 creates it; kept here in this order for INSERT … BY NAME).
+COLUMN_DOC = {
+    "grain": "'day' or 'month'",
+    "day": "the calendar day; for grain 'month' the month's first day (the row sums that month's days)",
+    "unit_id": "receiving unit", "level": "its level", "field": "lĩnh vực (NULL when unknown)",
+    "channel": "online / direct / postal / other, NULL when unknown",
+    "withdrawn": "status says withdrawn or cancelled (left out when withdrawn_left_out)",
+}
+
+
+def withdrawn_sql(alias: str = "d") -> str:
+    return f"coalesce({schema.WITHDRAWN_MATCH.format(f'{alias}.status')}, FALSE)"
+
+
+def _value(expr: str) -> str:
+    return f"({expr})::INTEGER"
+
+
+def events_sql(source_sql: str, keys: tuple[str, ...] = STORED_KEYS) -> str:
+    """One row per (dossier, event): ``keys``, ``day`` and every measure, times the source's ``_sign``.
+
+    ``source_sql`` yields dossier rows (alias d inside) with a ``_sign`` column (1, or −1 for a
+    version that is being taken away).
+    """
+    key_sql = ", ".join(withdrawn_sql() + " AS withdrawn" if k == "withdrawn" else f"d.{k}" for k in keys)
+    branches = []
+    for day, when, values in EVENTS:
+        measures = ", ".join(
+            f"{'d._sign * ' + _value(values[m]) if m in values else '0'} AS {m}" for m in MEASURES)
+        branches.append(f"SELECT {key_sql}, {day} AS day, {measures} FROM ({source_sql}) d WHERE {when}")
+    return "\nUNION ALL\n".join(branches)
+
+
+def _day_rows_sql(source_sql: str) -> str:
+    """The table's 'day' rows for a set of dossier rows: events summed per key and day."""
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
+    nonzero = " OR ".join(f"sum({m}) <> 0" for m in MEASURES)
+    keys = ", ".join(STORED_KEYS)
+    return (f"SELECT 'day' AS grain, day, {keys}, {sums} FROM ({events_sql(source_sql)}) e "
+            f"GROUP BY ALL HAVING {nonzero}")
+
+
+def apply_change(con, source_sql: str) -> None:
+    """Append the change rows of ``source_sql`` (dossier rows with ``_sign``) to the table, both grains.
+
+    Called inside the writer's transaction (loads, undos): the counts commit with the rows.
+    """
+    con.execute("DROP TABLE IF EXISTS count_source")
+    con.execute(f"CREATE TEMP TABLE count_source AS {source_sql}")
+    con.execute("DROP TABLE IF EXISTS count_change")
+    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql('SELECT * FROM count_source')}")
+    _append_grains(con, "count_change")
+    con.execute("DROP TABLE count_change")
+    con.execute("DROP TABLE count_source")
+
+
+def batch_change(batch_id: int, *, undo: bool) -> str:
+    """Dossier rows a load batch wrote (+1) and the versions it replaced (−1); the reverse for its undo."""
+    sign = -1 if undo else 1
+    return (f"SELECT *, {sign} AS _sign FROM dossiers WHERE batch_id = {int(batch_id)} UNION ALL BY NAME "
+            f"SELECT * EXCLUDE (replaced_by), {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
+
+
+def _append_grains(con, table: str, order: bool = False) -> None:
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
+    keys = ", ".join(STORED_KEYS)
+    order_sql = "ORDER BY day" if order else ""
+    con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}")
+    con.execute(f"INSERT INTO {TABLE} BY NAME SELECT 'month' AS grain, date_trunc('month', day)::DATE AS day, {keys}, "
+                f"{sums} FROM {table} GROUP BY ALL {order_sql}")
+
+
+def rebuild(con) -> int:
+    """Recompute the whole table from the dossier rows (recovery, compaction); returns its row count."""
+    con.execute(f"DELETE FROM {TABLE}")
+    con.execute("DROP TABLE IF EXISTS count_change")
+    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql('SELECT *, 1 AS _sign FROM dossiers')}")
+    _append_grains(con, "count_change", order=True)
+    con.execute("DROP TABLE count_change")
+    schema.set_counts_state(con, "built")
+    return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+
+def usable(con, group_by: tuple[str, ...]) -> bool:
+    """Whether a query can read the table: it is built and keeps every grouping asked for."""
+    wanted = {grouping.GROUPS[g] for g in group_by if g not in grouping.TIME_GROUPS}
+    return wanted <= STORED_AVAILABLE and schema.counts_state(con) == "built"
+
+
+# -- the period query ------------------------------------------------------------
+
+def _date(day: dt.date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def _windows(months: bool) -> dict[str, str]:
+    """SQL of each window over a row ``d`` (grain, day, me = last day of its month) and a part ``p``.
+
+    With month rows a day row counts only where its month row does not (the month is not whole
+    inside the window), so each dossier event is counted once.
+    """
+    def upto(t: str) -> str:
+        if not months:
+            return f"(d.grain = 'open' OR d.day <= {t})"
+        return (f"(d.grain = 'open' OR (d.grain = 'month' AND d.me <= {t}) "
+                f"OR (d.grain = 'day' AND d.day <= {t} AND d.me > {t}))")
+    if months:
+        inside = ("((d.grain = 'month' AND d.day >= p.pstart AND d.me <= p.pend) OR (d.grain = 'day' "
+                  "AND d.day BETWEEN p.pstart AND p.pend AND NOT (d.ms >= p.pstart AND d.me <= p.pend)))")
+    else:
+        inside = "(d.grain = 'day' AND d.day BETWEEN p.pstart AND p.pend)"
+    return {"in": inside, "before": upto("p.pstart - 1"), "asof": upto("p.cut")}
+
+
+def count_exprs(overdue_without_due: bool) -> str:
+    """The select list of every dossier count (COUNTS) over rows ``d`` carrying window flags w_<window>."""
+    out = []
+    for name, terms in COUNTS.items():
+        parts = []
+        for window, measure in terms:
+            sign = "+"
+            if measure.startswith(("+ND ", "-ND ")):
+                if not overdue_without_due:
+                    continue
+                sign, measure = measure[0], measure[4:]
+            elif measure.startswith("-"):
+                sign, measure = "-", measure[1:]
+            parts.append(f"{sign} coalesce(sum(d.{measure}) FILTER (WHERE d.w_{window}), 0)")
+        out.append(f"({' '.join(parts)})::BIGINT AS {name}")
+    return ",\n".join(out)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _edge_months(parts: list, cuts: list[dt.date]) -> list[dt.date]:
+    """Months whose day rows a query needs: those a window starts or ends inside of."""
+    days = [p.start for p in parts if p.start.day != 1]
+    days += [p.end for p in parts if p.end != _month_end(p.end)]
+    days += [c for c in cuts if c != _month_end(c)]
+    return sorted({_month_start(d) for d in days})
+
+
+def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...], where: str, wparams: list,
+                 data_date: dt.date | None, left_out: bool, overdue_without_due: bool) -> tuple[str, list]:
+    """(sql, params) of the dossier counts per part of P and grouping.
+
+    ``stored``: read the table; else compute the same day rows from dossier rows (``where``
+    applied to the dossiers). ``left_out``: withdrawn / cancelled dossiers are left out.
+    Every part's cuts are its day before start and its as_of = min(end, data date).
+    """
+    cuts = [min(p.end, data_date) if data_date else p.end for p in parts]
+    # Everything dated before the month of the earliest cut is summed once into 'open' rows.
+    opening = _month_start(min(min(p.start - dt.timedelta(days=1), c) for p, c in zip(parts, cuts)))
+    last = period.end
+    not_left = "NOT d.withdrawn" if left_out else "TRUE"
+    if stored:
+        edges = " OR ".join(f"d.day BETWEEN {_date(m)} AND {_date(_month_end(m))}" for m in _edge_months(parts, cuts))
+        source = (f"(SELECT * FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
+                  f"AND (d.grain = 'month' OR {edges or 'FALSE'}))")
+        available, months, params = STORED_AVAILABLE, True, list(wparams)
+    else:
+        live = (f"SELECT *, 1 AS _sign FROM dossiers d WHERE {where} AND d.received_date <= {_date(last)} "
+                f"AND (d.finished_date IS NULL OR greatest(d.received_date, d.finished_date) >= {_date(opening)})")
+        sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+        source = (f"(SELECT 'day' AS grain, {', '.join(ROW_KEYS)}, day, {sums} FROM ({events_sql(live, ROW_KEYS)}) d "
+                  f"WHERE {not_left} GROUP BY ALL)")
+        available, months = STORED_AVAILABLE | {"procedure"}, False
+        params = list(wparams) * len(EVENTS)  # the dossier rows are read once per kind of event
+    selects, names = grouping.group_columns(group_by, available)
+    group_sel = "".join(s + ", " for s in selects)
+    group_names = "".join(n + ", " for n in names)
+    # With month rows, the day rows before the opening month are in the month rows already.
+    keep = f"d.grain <> 'day' OR d.day >= {_date(opening)}" if months else "TRUE"
+    before_opening = ("d.grain = 'month' AND " if months else "") + f"d.day < {_date(opening)}"
+    sums = ", ".join(f"sum(d.{m}) AS {m}" for m in MEASURES)
+    values = ", ".join(f"({_date(p.start)}, {_date(p.end)}, {_date(c)})" for p, c in zip(parts, cuts))
+    windows = _windows(months)
+    flags = ", ".join(f"{sql} AS w_{name}" for name, sql in windows.items())
+    timed = grouping.is_timed(group_by)
+    time_keys = "d.pstart AS period_start, d.pend AS period_end, " if timed else ""
+    n_keys = len(names) + (2 if timed else 0)
+    group_sql = ("GROUP BY " + ", ".join(str(i + 1) for i in range(n_keys))) if n_keys else ""
+    sql = f"""
+        WITH p AS (SELECT * FROM (VALUES {values}) AS v(pstart, pend, cut)),
+        rows AS (
+            SELECT {group_sel}
+                   CASE WHEN {before_opening} THEN 'open' ELSE d.grain END AS grain,
+                   CASE WHEN {before_opening} THEN NULL ELSE d.day END AS day, {sums}
+            FROM {source} d
+            WHERE {keep}
+            GROUP BY ALL
+        ),
+        r AS (
+            SELECT p.pstart, p.pend, {flags}, d.*
+            FROM (SELECT *, date_trunc('month', day)::DATE AS ms, last_day(day) AS me FROM rows) d, p
+        )
+        SELECT {time_keys}{group_names}{count_exprs(overdue_without_due)}
+        FROM r d
+        {group_sql}
+    """
+    return sql, params
