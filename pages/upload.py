@@ -11,16 +11,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import columns as C, form06_reader, portal766, upload as U
+from etl import columns as etl_columns, form06_reader, portal766, upload as etl_upload
 from kpi import config
 from kpi.access import permissions
 from kpi.measures import units as units_mod
 from kpi.text import quality as quality_text
 from kpi.text.normalize import sort_key_vi
-from kpi.text.vi import (CHANNEL_LABELS, LEVEL_LABELS, LEVEL_SHORT, RATING_LABELS, num, rejects_file_name,
+from kpi.text.vi import (CHANNEL_LABELS, LEVEL_LABELS, RATING_LABELS, num, rejects_file_name,
                          sheets_line, unknown_channels_line)
-from ui import text_data as T
+from ui import text_data
 from ui.auth import require_page
+from ui.unit_names import UnitNames
 from ui.warehouse import get_warehouse
 
 PREVIEW_ROWS = 20
@@ -31,21 +32,20 @@ user = require_page("upload")
 wh = get_warehouse()
 limit_mb = int(config.get("max_upload_mb"))
 
-st.title(T.UPLOAD_TITLE)
-st.caption(T.UPLOAD_INTRO)
+st.title(text_data.UPLOAD_TITLE)
+st.caption(text_data.UPLOAD_INTRO)
 
 inspections: dict = st.session_state.setdefault("_upload_inspections", {})
 results: dict = st.session_state.setdefault("_upload_results", {})
 
-files = st.file_uploader(T.UPLOAD_PICK.format(mb=limit_mb), type=list(T.UPLOAD_TYPES), accept_multiple_files=True,
+files = st.file_uploader(text_data.UPLOAD_PICK.format(mb=limit_mb), type=list(text_data.UPLOAD_TYPES), accept_multiple_files=True,
                          key="upload_files", max_upload_size=limit_mb)
 if not files:
-    st.info(T.UPLOAD_NONE)
+    st.info(text_data.UPLOAD_NONE)
     st.stop()
 
-registry = units_mod.list_units(wh)
-unit_names = dict(zip(registry["unit_id"], registry["name"]))
-unit_levels = dict(zip(registry["unit_id"], registry["level"]))
+unit_directory = UnitNames.of(units_mod.list_units(wh))
+unit_names, unit_levels = unit_directory.names, unit_directory.levels
 allowed_units = sorted(
     (u for u in unit_names if permissions.can(user, "edit_units") or user.scope.allows_unit(u, unit_levels.get(u))),
     key=lambda u: sort_key_vi(unit_names[u]))
@@ -55,82 +55,78 @@ allowed_units = sorted(
 alias_scope = None if permissions.can(user, "edit_units") else user.scope
 
 
-def unit_label(unit_id: str) -> str:
-    return f"{unit_names.get(unit_id, unit_id)} ({LEVEL_SHORT.get(unit_levels.get(unit_id), '?')})"
-
-
-def check(key: str, uploaded, **kw) -> U.Inspection:
-    with st.spinner(T.UPLOAD_CHECKING.format(name=uploaded.name)):
-        ins = U.inspect(wh, uploaded.getvalue(), uploaded.name, scope=user.scope, user=user.name, **kw)
+def check(key: str, uploaded, **kw) -> etl_upload.Inspection:
+    with st.spinner(text_data.UPLOAD_CHECKING.format(name=uploaded.name)):
+        ins = etl_upload.inspect(wh, uploaded.getvalue(), uploaded.name, scope=user.scope, user=user.name, **kw)
     inspections[key] = ins
     return ins
 
 
-def counts_row(ins: U.Inspection) -> None:
-    labels = T.UPLOAD_COUNTS_FORM06 if ins.kind == form06_reader.KIND else T.UPLOAD_COUNTS
+def counts_row(ins: etl_upload.Inspection) -> None:
+    labels = text_data.UPLOAD_COUNTS_FORM06 if ins.kind == form06_reader.KIND else text_data.UPLOAD_COUNTS
     cols = st.columns(4)
     for col, name in zip(cols, ("new", "updated", "unchanged", "rejected")):
-        col.metric(labels[name], num(ins.counts.get(name, 0)), help=T.UPLOAD_COUNTS_HELP if name != "rejected" else None)
+        col.metric(labels[name], num(ins.counts.get(name, 0)), help=text_data.UPLOAD_COUNTS_HELP if name != "rejected" else None)
     if ins.counts.get("out_of_scope"):
-        st.info(T.UPLOAD_OUT_OF_SCOPE.format(n=num(ins.counts["out_of_scope"])))
+        st.info(text_data.UPLOAD_OUT_OF_SCOPE.format(n=num(ins.counts["out_of_scope"])))
     if ins.counts.get("outside_validity"):
-        st.caption(T.UPLOAD_OUTSIDE_VALIDITY.format(n=num(ins.counts["outside_validity"])))
+        st.caption(text_data.UPLOAD_OUTSIDE_VALIDITY.format(n=num(ins.counts["outside_validity"])))
 
 
 def rejects_block(key: str, rejects: pd.DataFrame, file_name: str) -> None:
     n = len(rejects[["sheet", "row_number"]].drop_duplicates()) if len(rejects) else 0
     if not n:
-        st.caption(T.UPLOAD_REJECTS_NONE)
+        st.caption(text_data.UPLOAD_REJECTS_NONE)
         return
-    with st.expander(T.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
-        st.dataframe(U.rejects_table(rejects), hide_index=True, width="stretch")
+    with st.expander(text_data.UPLOAD_REJECTS.format(n=num(n)), expanded=True):
+        st.dataframe(etl_upload.rejects_table(rejects), hide_index=True, width="stretch")
         detail = {"file": rejects_file_name(file_name), "source": file_name}
-        st.download_button(T.UPLOAD_REJECTS_DOWNLOAD,
-                           data=lambda: U.audited_rejects_xlsx(wh, user, U.rejects_report_prepared(rejects), detail),
+        st.download_button(text_data.UPLOAD_REJECTS_DOWNLOAD,
+                           data=lambda: etl_upload.audited_rejects_xlsx(wh, user, etl_upload.rejects_report_prepared(rejects), detail),
                            file_name=rejects_file_name(file_name), key=f"rej_{key}", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
-        st.caption(T.UPLOAD_REJECTS_HINT)
+        st.caption(text_data.UPLOAD_REJECTS_HINT)
 
 
-def confirm(key: str, ins: U.Inspection) -> None:
+def confirm(key: str, ins: etl_upload.Inspection) -> None:
     if not ins.ready:
-        st.warning(T.UPLOAD_NOTHING_TO_LOAD)
+        st.warning(text_data.UPLOAD_NOTHING_TO_LOAD)
         return
-    if st.button(T.UPLOAD_CONFIRM, key=f"confirm_{key}", type="primary", help=T.UPLOAD_CONFIRM_HELP):
-        bar = st.progress(0.0, text=T.UPLOAD_LOADING)
-        outcome = U.load(wh, ins, user=user, progress=lambda fraction, text: bar.progress(min(1.0, fraction), text=text))
+    if st.button(text_data.UPLOAD_CONFIRM, key=f"confirm_{key}", type="primary", help=text_data.UPLOAD_CONFIRM_HELP):
+        bar = st.progress(0.0, text=text_data.UPLOAD_LOADING)
+        outcome = etl_upload.load(wh, ins, user=user, progress=lambda fraction, text: bar.progress(min(1.0, fraction), text=text))
         results[key] = outcome
         inspections.pop(key, None)
         st.rerun()
 
 
-def mapping_table(ins: U.Inspection) -> None:
+def mapping_table(ins: etl_upload.Inspection) -> None:
     p = ins.prepared
-    labels = U.field_labels(p.kind)
-    required = U.required_fields(p.kind)
-    rows = [{T.UPLOAD_MAPPING_FIELD: labels[name] + (" *" if name in required else ""),
-             T.UPLOAD_MAPPING_SOURCE: p.mapping.get(name, T.UPLOAD_MAPPING_MISSING)}
+    labels = etl_upload.field_labels(p.kind)
+    required = etl_upload.required_fields(p.kind)
+    rows = [{text_data.UPLOAD_MAPPING_FIELD: labels[name] + (" *" if name in required else ""),
+             text_data.UPLOAD_MAPPING_SOURCE: p.mapping.get(name, text_data.UPLOAD_MAPPING_MISSING)}
             for name in labels if name in p.mapping or name in required]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def columns_block(p) -> None:
     """Every column of the file: the field it became and how sure, or ignored; the optional columns it lacks."""
-    absent = C.absent_sentences(p.kind, p.absent)
+    absent = etl_columns.absent_sentences(p.kind, p.absent)
     if absent:
         st.info("\n".join(f"- {sentence}" for sentence in absent))
     unsure = any(v.confidence == "maybe" or v.note for v in p.verdicts)
     with st.expander(quality_text.COLUMNS_TITLE, expanded=unsure):
-        st.dataframe(pd.DataFrame(C.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(etl_columns.column_rows(p.kind, p.verdicts)), hide_index=True, width="stretch")
 
 
-def unsure_block(key: str, uploaded, ins: U.Inspection) -> None:
+def unsure_block(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     """Columns mapped only 'có thể' (a tie, extra words): the analyst confirms or picks another, saved as a profile."""
     p = ins.prepared
     unsure = [v for v in p.verdicts if v.field and v.confidence == "maybe"]
     if not unsure:
         return
-    labels = U.field_labels(p.kind)
+    labels = etl_upload.field_labels(p.kind)
     options = list(p.source_columns)
     with st.form(f"unsure_{key}"):
         st.markdown(f"**{quality_text.UNSURE_TITLE}**")
@@ -140,7 +136,7 @@ def unsure_block(key: str, uploaded, ins: U.Inspection) -> None:
         submitted = st.form_submit_button(quality_text.UNSURE_APPLY)
     if submitted:
         try:
-            check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=T.UPLOAD_PROFILE_DEFAULT,
+            check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=text_data.UPLOAD_PROFILE_DEFAULT,
                   signature=ins.signature)
         except ValueError as error:  # kpi.warehouse.profiles.ProfileError
             st.error(str(error))
@@ -148,36 +144,36 @@ def unsure_block(key: str, uploaded, ins: U.Inspection) -> None:
         st.rerun()
 
 
-def column_option(ins: U.Inspection, column: str) -> str:
+def column_option(ins: etl_upload.Inspection, column: str) -> str:
     """A source column with its letter and sample values, so the analyst picks by content, not by name."""
     sample = ins.column_samples.get(column)
-    return T.mapping_option(sample) if sample else column
+    return text_data.mapping_option(sample) if sample else column
 
 
-def rows_figure(ins: U.Inspection) -> tuple[str, str]:
+def rows_figure(ins: etl_upload.Inspection) -> tuple[str, str]:
     """(label, value) of the rows box: before a manual mapping no row is validated yet, so say what lies under the header."""
     if ins.needs_mapping and ins.rows_found is not None:
-        return T.UPLOAD_ROWS_FOUND, num(ins.rows_found)
-    return T.UPLOAD_ROWS_READ, num(ins.prepared.rows_read)
+        return text_data.UPLOAD_ROWS_FOUND, num(ins.rows_found)
+    return text_data.UPLOAD_ROWS_READ, num(ins.prepared.rows_read)
 
 
-def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
+def manual_mapping(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     p = ins.prepared
-    labels = U.field_labels(p.kind)
+    labels = etl_upload.field_labels(p.kind)
     st.warning(p.refusal)
-    st.markdown(f"**{T.UPLOAD_MANUAL_TITLE}**")
-    st.caption(T.UPLOAD_MANUAL_INTRO)
+    st.markdown(f"**{text_data.UPLOAD_MANUAL_TITLE}**")
+    st.caption(text_data.UPLOAD_MANUAL_INTRO)
     used = set(p.mapping.values())
     options = [c for c in p.source_columns if c not in used] or list(p.source_columns)
     with st.form(f"manual_{key}"):
-        picks = {name: st.selectbox(labels[name], options, index=None, placeholder=T.UPLOAD_MANUAL_PICK,
+        picks = {name: st.selectbox(labels[name], options, index=None, placeholder=text_data.UPLOAD_MANUAL_PICK,
                                     format_func=lambda c: column_option(ins, c), key=f"map_{key}_{name}")
                  for name in p.unmapped}
-        profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=T.UPLOAD_PROFILE_DEFAULT, key=f"profile_{key}")
-        submitted = st.form_submit_button(T.UPLOAD_MANUAL_APPLY, type="primary")
+        profile_name = st.text_input(text_data.UPLOAD_PROFILE_NAME, value=text_data.UPLOAD_PROFILE_DEFAULT, key=f"profile_{key}")
+        submitted = st.form_submit_button(text_data.UPLOAD_MANUAL_APPLY, type="primary")
     if submitted:
         if any(v is None for v in picks.values()):
-            st.error(T.UPLOAD_MANUAL_INCOMPLETE)
+            st.error(text_data.UPLOAD_MANUAL_INCOMPLETE)
             return
         try:
             check(key, uploaded, mapping={**p.mapping, **picks}, kind=p.kind, profile_name=profile_name.strip(),
@@ -188,7 +184,7 @@ def manual_mapping(key: str, uploaded, ins: U.Inspection) -> None:
         st.rerun()
 
 
-def remember_unplaced_names(ins: U.Inspection) -> None:
+def remember_unplaced_names(ins: etl_upload.Inspection) -> None:
     """Names the registry does not know, rejected for a unit-scoped analyst: offered on the units page
     ('Ánh xạ tên đơn vị'), where kpi.measures.units.add_alias lets them map only to units in their scope."""
     rejects = ins.prepared.rejects
@@ -200,7 +196,7 @@ def remember_unplaced_names(ins: U.Inspection) -> None:
             st.session_state.get("pending_unit_names", []) + list(unplaced.dropna().unique()[:MAX_NEW_UNITS_SHOWN])))
 
 
-def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
+def new_units_block(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     remember_unplaced_names(ins)
     new_units = ins.prepared.new_units
     if new_units is None or new_units.empty:
@@ -208,11 +204,11 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
     st.session_state["pending_unit_names"] = list(dict.fromkeys(
         st.session_state.get("pending_unit_names", []) + list(new_units["name"])))
     if not allowed_units:
-        st.caption(T.UPLOAD_NEW_UNITS_ADDED.format(n=num(len(new_units)), names=", ".join(new_units["name"].head(12))))
+        st.caption(text_data.UPLOAD_NEW_UNITS_ADDED.format(n=num(len(new_units)), names=", ".join(new_units["name"].head(12))))
         return
     shown = new_units.head(MAX_NEW_UNITS_SHOWN)
-    with st.expander(T.UPLOAD_NEW_UNITS.format(n=num(len(new_units))), expanded=True):
-        st.caption(T.UPLOAD_NEW_UNITS_INTRO)
+    with st.expander(text_data.UPLOAD_NEW_UNITS.format(n=num(len(new_units))), expanded=True):
+        st.caption(text_data.UPLOAD_NEW_UNITS_INTRO)
         with st.form(f"units_{key}"):
             choices = {}
             for i, row in enumerate(shown.itertuples()):
@@ -223,9 +219,9 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
                 best = 1 if suggestions and suggestions[0]["score"] >= 90 else 0
                 choices[row.name] = st.selectbox(
                     f"{row.name} ({LEVEL_LABELS.get(row.level, row.level)})", options, index=best, key=f"unit_{key}_{i}",
-                    format_func=lambda u, sc=scores: T.UPLOAD_NEW_UNIT_OPTION if u is None else
-                    T.suggestion_label(unit_names[u], LEVEL_SHORT.get(unit_levels.get(u), "?"), sc.get(u)))
-            submitted = st.form_submit_button(T.UPLOAD_NEW_UNITS_APPLY)
+                    format_func=lambda u, sc=scores: text_data.UPLOAD_NEW_UNIT_OPTION if u is None else
+                    text_data.suggestion_label(unit_names[u], unit_directory.level_short(u), sc.get(u)))
+            submitted = st.form_submit_button(text_data.UPLOAD_NEW_UNITS_APPLY)
         if submitted:
             for name, unit_id in choices.items():
                 if unit_id is not None:
@@ -238,34 +234,34 @@ def new_units_block(key: str, uploaded, ins: U.Inspection) -> None:
             st.rerun()
 
 
-def value_readings_block(key: str, uploaded, ins: U.Inspection) -> None:
+def value_readings_block(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     """Channel texts that named no channel (loaded as 'Khác') and bare rating numbers: the analyst says what
     they mean once, saved in the source profile."""
     p = ins.prepared
     unknown = p.unknown_channels
     if not unknown and not p.unknown_scale_rows:
         return
-    with st.expander(T.UPLOAD_VALUES_TITLE, expanded=True):
+    with st.expander(text_data.UPLOAD_VALUES_TITLE, expanded=True):
         if unknown:
             st.caption(unknown_channels_line(unknown))
-        st.caption(T.UPLOAD_VALUES_INTRO)
+        st.caption(text_data.UPLOAD_VALUES_INTRO)
         channels = list(CHANNEL_LABELS)
         with st.form(f"values_{key}"):
-            picks = {text: st.selectbox(T.UPLOAD_CHANNEL_PICK.format(text=text, n=num(n)), channels,
+            picks = {text: st.selectbox(text_data.UPLOAD_CHANNEL_PICK.format(text=text, n=num(n)), channels,
                                         index=channels.index("other"), format_func=CHANNEL_LABELS.get,
                                         key=f"channel_{key}_{i}")
                      for i, (text, n) in enumerate(list(unknown.items())[:MAX_CHANNEL_TEXTS])}
             scale = None
             if p.unknown_scale_rows:
-                scale = st.selectbox(T.UPLOAD_RATING_SCALE.format(n=num(p.unknown_scale_rows)), list(T.UPLOAD_RATING_SCALES),
-                                     index=None, placeholder=T.UPLOAD_RATING_SCALE_PICK,
-                                     format_func=T.UPLOAD_RATING_SCALES.get, key=f"scale_{key}")
-            profile_name = st.text_input(T.UPLOAD_PROFILE_NAME, value=ins.profile or T.UPLOAD_PROFILE_DEFAULT,
+                scale = st.selectbox(text_data.UPLOAD_RATING_SCALE.format(n=num(p.unknown_scale_rows)), list(text_data.UPLOAD_RATING_SCALES),
+                                     index=None, placeholder=text_data.UPLOAD_RATING_SCALE_PICK,
+                                     format_func=text_data.UPLOAD_RATING_SCALES.get, key=f"scale_{key}")
+            profile_name = st.text_input(text_data.UPLOAD_PROFILE_NAME, value=ins.profile or text_data.UPLOAD_PROFILE_DEFAULT,
                                          key=f"vprofile_{key}")
-            submitted = st.form_submit_button(T.UPLOAD_VALUES_APPLY)
+            submitted = st.form_submit_button(text_data.UPLOAD_VALUES_APPLY)
         if submitted:
             try:
-                inspections[key] = U.save_value_readings(wh, ins, uploaded.getvalue(), profile_name=profile_name.strip(),
+                inspections[key] = etl_upload.save_value_readings(wh, ins, uploaded.getvalue(), profile_name=profile_name.strip(),
                                                          user=user.name, scope=user.scope, channel_map=picks,
                                                          rating_scale=scale)
             except ValueError as error:  # kpi.warehouse.profiles.ProfileError
@@ -274,27 +270,27 @@ def value_readings_block(key: str, uploaded, ins: U.Inspection) -> None:
             st.rerun()
 
 
-def records_section(key: str, uploaded, ins: U.Inspection) -> None:
+def records_section(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     p = ins.prepared
     c1, c2, c3, c4 = st.columns(4)
-    c1.markdown(f"**{T.UPLOAD_KIND}**  \n{ins.kind_label}")
-    c2.markdown(f"**{T.UPLOAD_SHEET}**  \n{p.sheet}")
-    c3.markdown(f"**{T.UPLOAD_HEADER_ROW}**  \n{p.header_row}")
+    c1.markdown(f"**{text_data.UPLOAD_KIND}**  \n{ins.kind_label}")
+    c2.markdown(f"**{text_data.UPLOAD_SHEET}**  \n{p.sheet}")
+    c3.markdown(f"**{text_data.UPLOAD_HEADER_ROW}**  \n{p.header_row}")
     c4.markdown("**{}**  \n{}".format(*rows_figure(ins)))
     if ins.profile:
-        st.info(T.UPLOAD_PROFILE_USED.format(name=ins.profile))
+        st.info(text_data.UPLOAD_PROFILE_USED.format(name=ins.profile))
     if ins.needs_mapping:
         mapping_table(ins)
         manual_mapping(key, uploaded, ins)
         return
     counts_row(ins)
-    with st.expander(T.UPLOAD_MAPPING):
+    with st.expander(text_data.UPLOAD_MAPPING):
         mapping_table(ins)
     if len(p.sheets) > 1 or p.skipped_sheets:
         st.caption(sheets_line(p.sheets, p.skipped_sheets))
     if p.duplicates:
-        st.caption(T.UPLOAD_DUPLICATES.format(n=num(p.duplicates)))
-    st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.data)))}**")
+        st.caption(text_data.UPLOAD_DUPLICATES.format(n=num(p.duplicates)))
+    st.markdown(f"**{text_data.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.data)))}**")
     preview = p.preview(PREVIEW_ROWS)
     preview = preview.drop(columns=[c for c in preview.columns if c == "Mã đơn vị" or str(c).endswith("_date")])
     dates = [c for c in preview.columns if str(c).startswith("Ngày") or str(c).startswith("Hạn")]
@@ -303,7 +299,7 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     for column, labels in (("Cấp", LEVEL_LABELS), ("Hình thức nộp", CHANNEL_LABELS), ("Mức độ hài lòng", RATING_LABELS)):
         if column in preview.columns:
             preview[column] = preview[column].map(lambda v, lb=labels: "" if v is None or pd.isna(v) else lb.get(v, v))
-    st.dataframe(U.display_frame(preview), hide_index=True, width="stretch")
+    st.dataframe(etl_upload.display_frame(preview), hide_index=True, width="stretch")
     columns_block(p)
     unsure_block(key, uploaded, ins)
     value_readings_block(key, uploaded, ins)
@@ -312,44 +308,44 @@ def records_section(key: str, uploaded, ins: U.Inspection) -> None:
     confirm(key, ins)
 
 
-def form06_section(key: str, uploaded, ins: U.Inspection) -> None:
+def form06_section(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     p = ins.prepared
-    st.markdown(f"**{T.UPLOAD_KIND}**: {ins.kind_label} · {T.UPLOAD_SHEET} «{p.sheet}» · "
-                f"dòng số thứ tự cột: {p.header_row} · {T.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
-    st.caption(T.UPLOAD_FORM06_INTRO)
+    st.markdown(f"**{text_data.UPLOAD_KIND}**: {ins.kind_label} · {text_data.UPLOAD_SHEET} «{p.sheet}» · "
+                f"dòng số thứ tự cột: {p.header_row} · {text_data.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
+    st.caption(text_data.UPLOAD_FORM06_INTRO)
     c1, c2, c3 = st.columns([2, 1, 1])
     options = [None] + allowed_units + ([p.unit_id] if p.unit_id and p.unit_id not in allowed_units else [])
-    unit = c1.selectbox(T.UPLOAD_FORM06_UNIT, options, index=options.index(p.unit_id) if p.unit_id in options else 0,
-                        format_func=lambda u: T.UPLOAD_FORM06_PICK_UNIT if u is None else unit_label(u), key=f"f06u_{key}")
-    start = c2.date_input(T.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"f06a_{key}")
-    end = c3.date_input(T.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"f06b_{key}")
+    unit = c1.selectbox(text_data.UPLOAD_FORM06_UNIT, options, index=options.index(p.unit_id) if p.unit_id in options else 0,
+                        format_func=lambda u: text_data.UPLOAD_FORM06_PICK_UNIT if u is None else unit_directory.label(u), key=f"f06u_{key}")
+    start = c2.date_input(text_data.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"f06a_{key}")
+    end = c3.date_input(text_data.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"f06b_{key}")
     period = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) else None
     if (unit is not None and unit != p.unit_id) or (period is not None and period != (p.period_from, p.period_to)):
         check(key, uploaded, form06_unit=unit, form06_period=period)
         st.rerun()
     for problem in p.problems:
         st.warning(problem)
-    with st.expander(T.UPLOAD_FORM06_IDENTITIES, expanded=bool(len(p.rejects))):
-        st.markdown(T.UPLOAD_FORM06_READING[p.received_reading])
+    with st.expander(text_data.UPLOAD_FORM06_IDENTITIES, expanded=bool(len(p.rejects))):
+        st.markdown(text_data.UPLOAD_FORM06_READING[p.received_reading])
         for ident in p.identities.values():
-            st.markdown("- " + T.identity_line(ident["formula"], ident["holds"], ident["fails"]))
+            st.markdown("- " + text_data.identity_line(ident["formula"], ident["holds"], ident["fails"]))
     counts_row(ins)
-    st.markdown(f"**{T.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.valid)))}**")
+    st.markdown(f"**{text_data.UPLOAD_PREVIEW.format(n=min(PREVIEW_ROWS, len(p.valid)))}**")
     preview = p.valid.head(PREVIEW_ROWS).drop(columns=["row_number"]).copy()
     preview["level"] = preview["level"].map(lambda v: LEVEL_LABELS.get(v, v))
-    st.dataframe(preview.rename(columns=T.UPLOAD_FORM06_COLUMNS), hide_index=True, width="stretch")
+    st.dataframe(preview.rename(columns=text_data.UPLOAD_FORM06_COLUMNS), hide_index=True, width="stretch")
     rejects_block(key, p.rejects, uploaded.name)
     confirm(key, ins)
 
 
-def portal_section(key: str, uploaded, ins: U.Inspection) -> None:
+def portal_section(key: str, uploaded, ins: etl_upload.Inspection) -> None:
     """QĐ 766 scores published by the portal: the period (from the file or chosen here), the rows, confirm."""
     p = ins.prepared
-    st.markdown(f"**{T.UPLOAD_KIND}**: {ins.kind_label} · {T.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
-    st.caption(T.UPLOAD_PORTAL_INTRO)
+    st.markdown(f"**{text_data.UPLOAD_KIND}**: {ins.kind_label} · {text_data.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
+    st.caption(text_data.UPLOAD_PORTAL_INTRO)
     c1, c2 = st.columns(2)
-    start = c1.date_input(T.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"p766a_{key}")
-    end = c2.date_input(T.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"p766b_{key}")
+    start = c1.date_input(text_data.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"p766a_{key}")
+    end = c2.date_input(text_data.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"p766b_{key}")
     period = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) and start <= end else None
     if period is not None and period != (p.period_from, p.period_to):
         check(key, uploaded, form06_period=period)
@@ -357,12 +353,12 @@ def portal_section(key: str, uploaded, ins: U.Inspection) -> None:
     for problem in p.problems:
         st.warning(problem)
     if p.unmatched:
-        st.info(T.UPLOAD_PORTAL_UNMATCHED.format(names=", ".join(p.unmatched)))
+        st.info(text_data.UPLOAD_PORTAL_UNMATCHED.format(names=", ".join(p.unmatched)))
     counts_row(ins)
-    shown = p.valid.head(PREVIEW_ROWS)[[c for c in T.UPLOAD_PORTAL_COLUMNS if c in p.valid.columns]]
-    st.dataframe(shown.rename(columns=T.UPLOAD_PORTAL_COLUMNS), hide_index=True, width="stretch")
+    shown = p.valid.head(PREVIEW_ROWS)[[c for c in text_data.UPLOAD_PORTAL_COLUMNS if c in p.valid.columns]]
+    st.dataframe(shown.rename(columns=text_data.UPLOAD_PORTAL_COLUMNS), hide_index=True, width="stretch")
     if not user.scope.is_province:
-        st.warning(T.UPLOAD_PORTAL_SCOPE)
+        st.warning(text_data.UPLOAD_PORTAL_SCOPE)
         return
     confirm(key, ins)
 
@@ -374,20 +370,20 @@ for uploaded in files:
         if key in results:
             outcome = results[key]
             if outcome.status == "loaded":
-                st.success(T.upload_done(outcome.batch_id, outcome.counts))
-                st.caption(T.UPLOAD_DONE_HINT)
+                st.success(text_data.upload_done(outcome.batch_id, outcome.counts))
+                st.caption(text_data.UPLOAD_DONE_HINT)
             else:
-                st.error(T.UPLOAD_DONE_REFUSED.format(reason=outcome.reason))
+                st.error(text_data.UPLOAD_DONE_REFUSED.format(reason=outcome.reason))
             continue
         if uploaded.size > limit_mb * 1024 * 1024:
-            st.error(T.UPLOAD_TOO_LARGE.format(size=num(uploaded.size / 1024 / 1024), mb=limit_mb))
+            st.error(text_data.UPLOAD_TOO_LARGE.format(size=num(uploaded.size / 1024 / 1024), mb=limit_mb))
             continue
         ins = inspections.get(key) or check(key, uploaded)
-        U.refresh_counts(wh, ins)
+        etl_upload.refresh_counts(wh, ins)
         if ins.refusal:
-            st.error(T.UPLOAD_REFUSED.format(reason=ins.refusal))
+            st.error(text_data.UPLOAD_REFUSED.format(reason=ins.refusal))
             if ins.read_summary:
-                st.caption(T.UPLOAD_READ_SUMMARY.format(summary=ins.read_summary))
+                st.caption(text_data.UPLOAD_READ_SUMMARY.format(summary=ins.read_summary))
         elif ins.kind == form06_reader.KIND:
             form06_section(key, uploaded, ins)
         elif ins.kind == portal766.KIND:

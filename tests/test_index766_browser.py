@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from etl.load import load_file
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import periods
 from kpi.text import index766 as T
 from kpi.text import vi
@@ -44,7 +44,7 @@ def server(sample_db, tmp_path_factory):
     for name, payload in (("chi-so-766-thang-10-2025.json", total), ("tien-do-thang-10-2025.json", progress)):
         (folder / name).write_text(json.dumps(payload), encoding="utf-8")
         assert load_file(wh, folder / name).status == "loaded"
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url
