@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.text import vi
 from ui import forecast as forecast_ui
+from ui import manual as manual_ui
 from ui import widgets
 from ui.kpi_page import kpi_page
 
@@ -35,6 +36,8 @@ for chunk in (vi.OVERVIEW_PLAN_KPIS[:4], vi.OVERVIEW_PLAN_KPIS[4:]):
                          forecast_lines=forecast_ui.tile_lines(frame, forecasts, kpi))
 if forecast_ui.note(forecasts):
     st.caption(forecast_ui.note(forecasts))
+
+manual_ui.section(frame)  # the plan's targets without dossier data, entered by hand
 
 province = frame.province_totals()
 if province is not None:

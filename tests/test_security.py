@@ -44,9 +44,9 @@ KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "p
 DATA_PAGES = ("upload", "history")
 ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")
 EXPECTED_NAV = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
-    "leader": set(KPI_PAGES) | {"meeting"},
-    "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting"},
-    "admin": set(KPI_PAGES) | set(DATA_PAGES) | set(ADMIN_PAGES) | {"meeting"},
+    "leader": set(KPI_PAGES) | {"meeting", "plan_tasks"},
+    "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting", "plan_tasks", "manual_kpis"},
+    "admin": set(KPI_PAGES) | set(DATA_PAGES) | set(ADMIN_PAGES) | {"meeting", "plan_tasks", "manual_kpis"},
 }
 
 LEADER = User("lanh-dao", "leader")

@@ -334,6 +334,10 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
                                        below_units=below))
     slides.extend(_below_slides(period, ranking, in_force, one_level))
     slides.append(_pakn_slide(period, total, prev_total, in_force, one_level, scope_label, judged))
+    from kpi.reports.manual_slide import manual_slide  # it builds a Slide: imported here, not at the top
+
+    manual = manual_slide(wh, period, scope, scope_label)
+    slides += [manual] if manual is not None else []
     # Units of an abolished level keep their overdue leftovers on the hot-spot list, named as such.
     abolished = {r["unit_id"] for r in current_units.to_dict("records") if verdict.abolished_in(period, r["level"])}
     marked = {u: f"{n} ({report_text.ABOLISHED_SHORT})" if u in abolished else n for u, n in names.items()}

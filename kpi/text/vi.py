@@ -132,6 +132,7 @@ NAV_GROUPS = {
     "overview": "Tổng quan",
     "kpi": "Chỉ số",
     "unit": "Đơn vị",
+    "plan": "Kế hoạch",
     "data": "Dữ liệu",
     "admin": "Quản trị",
     "meeting": "Giao ban",
@@ -156,6 +157,8 @@ PAGE_TITLES = {
     "admin_users": "Người dùng",
     "admin_audit": "Nhật ký",
     "meeting": "Giao ban",
+    "plan_tasks": "Nhiệm vụ kế hoạch",
+    "manual_kpis": "Chỉ tiêu nhập tay",
 }
 
 FILTERS_HEADER = "Bộ lọc"
