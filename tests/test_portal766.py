@@ -212,3 +212,16 @@ def test_upload_desk_previews_then_loads_portal_json(wh, monkeypatch):
     button(at, "Xác nhận nạp").click().run()
     no_exceptions(at)
     assert _scores(wh) == 8
+
+
+def test_history_names_a_portal_batch(wh, tmp_path, monkeypatch):
+    from kpi.access.permissions import User
+    from tests.upload_helpers import no_exceptions, page
+
+    load_file(wh, F.write(tmp_path / "tien-do-thang-03-2024.json", F.progress_tree()))
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = page("history", User("quan-tri", "admin"))
+    at.run()
+    no_exceptions(at)
+    table = at.dataframe[0].value
+    assert "Điểm Chỉ số 766 công bố trên Cổng DVCQG" in set(table.iloc[:, :].astype(str).stack())
