@@ -348,7 +348,7 @@ def test_province_totals_hidden_from_scoped_users_unless_allowed(monkeypatch, sa
     at = dashboard(monkeypatch, sample_db, world["analyst"])
     no_exception(at)
     tiles = metric_values(at)
-    differing = [k for k in vi.OVERVIEW_PLAN_KPIS if vi.pct(province[k]) != vi.pct(scoped[k])]
+    differing = [k for k in metrics.PLAN_KPIS if vi.pct(province[k]) != vi.pct(scoped[k])]
     assert differing, "the sample must tell the two apart"
     for kpi in differing:
         assert tiles[vi.KPI_LABELS[kpi]] == vi.pct(scoped[kpi]) != vi.pct(province[kpi])
