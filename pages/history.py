@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from etl import form06_reader, upload as etl_upload
+from etl import form06_reader, formats, upload as etl_upload
 from etl.headers import KIND_LABELS
 from etl.load import UndoError
 from kpi.access import permissions
@@ -26,7 +26,8 @@ if flash:
 def kind_label(kind: str | None) -> str:
     if kind == form06_reader.KIND:
         return "Biểu 06 (tổng hợp)"
-    return KIND_LABELS.get(kind or "", "—")
+    other = formats.by_name(kind)  # a later format (QĐ 766 portal scores): its registry label
+    return other.label if other is not None else KIND_LABELS.get(kind or "", "—")
 
 
 def status_text(batch: dict) -> str:

@@ -49,7 +49,7 @@ with right:
 left, right = st.columns(2)
 with left:
     charts.show(charts.stacked_months(monthly, {"in_progress_overdue": vi.COUNT_LABELS["in_progress_overdue"]},
-                                      {"in_progress_overdue": vi.NOT_MET_COLOR}, vi.IN_PROGRESS_OVERDUE_BY_MONTH),
+                                      {"in_progress_overdue": vi.OUTCOME_COLORS["resolved_overdue"]}, vi.IN_PROGRESS_OVERDUE_BY_MONTH),
                 key="ot_ipo")
 with right:
     charts.show(charts.kpi_trend(by_level, "progress_rate_766", widgets.level_targets(frame, "progress_rate_766"),

@@ -41,7 +41,7 @@ monthly = frame.table(("month",), period=window)
 monthly = monthly.assign(pakn_backlog_within=monthly["pakn_backlog"] - monthly["pakn_backlog_overdue"])
 charts.show(charts.stacked_months(monthly, vi.PAKN_BACKLOG_PARTS,
                                   {"pakn_backlog_within": vi.OUTCOME_COLORS["resolved_on_time"],
-                                   "pakn_backlog_overdue": vi.NOT_MET_COLOR}, vi.PAKN_BACKLOG_TITLE), key="pk_backlog")
+                                   "pakn_backlog_overdue": vi.OUTCOME_COLORS["resolved_overdue"]}, vi.PAKN_BACKLOG_TITLE), key="pk_backlog")
 
 widgets.ranking_section(frame, "pakn_on_time_rate", "resolved", "pk_rank", count_column="pakn_backlog")
 widgets.field_section(frame, "pakn_on_time_rate", "resolved", "pk_field")

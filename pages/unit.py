@@ -7,10 +7,11 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi.measures import verdict
+from kpi.measures import metrics, verdict
 from kpi.text import verdict as verdict_text, vi
 from kpi.measures.filters import Filters
-from kpi.measures.targets import MET, NOT_MET, pick
+from kpi.measures import status as target_status
+from kpi.measures.targets import pick
 from kpi.text.normalize import sort_key_vi
 from kpi.measures.units import lineage
 from ui import charts
@@ -43,9 +44,9 @@ st.caption(vi.LEVEL_LABELS[level])
 mine = Filters(unit_ids=(unit_id,), fields=f.fields)
 row = frame.totals(filters=mine)
 previous = frame.totals(frame.period.previous(), filters=mine)
-kpis = vi.OVERVIEW_PLAN_KPIS
-for chunk in (kpis[:4], kpis[4:]):
-    for column, kpi in zip(st.columns(4), chunk):
+kpis = tuple(metrics.PLAN_KPIS)
+for chunk in widgets.rows_of(kpis):
+    for column, kpi in zip(st.columns(widgets.TILES_PER_ROW), chunk):
         with column:
             widgets.tile(frame, kpi, row, previous, level, unit_id)
 
@@ -62,7 +63,7 @@ for kpi in kpis:
     else:
         text = vi.UNIT_RANK_VALUE.format(rank=position[0] + 1, n=len(ranked)) if len(position) else vi.NO_DATA
     cells.append(f"<td>{html.escape(text)}</td>")
-head = "".join(f"<th>{html.escape(vi.KPI_LABELS[k])}</th>" for k in kpis)
+head = widgets.kpi_headers(kpis)
 # A rank among fewer than three peers ("Hạng 1/1") says nothing: not shown.
 if len(peers) >= verdict.MIN_PEERS:
     st.subheader(vi.UNIT_RANK.format(n=vi.num(len(peers)), level=vi.LEVEL_LABELS[level].lower()))
@@ -91,8 +92,8 @@ for r in monthly.to_dict("records"):
         v = widgets.value(r, kpi)
         target = pick(frame.targets(pd.Timestamp(r["period_start"]).year), kpi, level, unit_id)
         status = verdict.cell_status(v, int(r.get(f"{kpi}__den", 0)), target, level_cell=False)
-        mark = {MET: " ✔", NOT_MET: " ✘"}.get(status, "")
-        cells.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+        mark = f" {verdict_text.STATUS_MARKS[status]}" if status in verdict_text.STATUS_MARKS else ""
+        cells.append(f"<td class='kpi-{status}' style='background:{target_status.FILLS[status]}'>"
                      f"{html.escape(verdict.rate_text(v, target))}{mark}</td>")
     rows.append(f"<tr>{''.join(cells)}</tr>")
 st.markdown(f"<table class='kpi-matrix'><thead><tr><th>{vi.UNIT_MONTH}</th>{head}</tr></thead>"
