@@ -6,48 +6,29 @@ import streamlit as st
 
 from kpi import config
 from kpi.access import accounts, permissions
-from kpi.measures.levels import LEVELS
 from kpi.measures import units as units_mod
-from kpi.text.vi import CHOOSE, LEVEL_LABELS
-from ui import meeting_links, text_auth
+from ui import flash, meeting_links, text_auth
 from ui.auth import require_page
+from ui.scope_picker import scope_picker as pick_scope
 from ui.unit_names import UnitNames
 from ui.warehouse import get_warehouse
 
+FLASH = "_users_flash"
 user = require_page("admin_users")
 wh = get_warehouse()
 
 st.title(text_auth.USERS_TITLE)
-flash = st.session_state.pop("_users_flash", None)
-if flash:
-    st.success(flash)
-
+flash.show(FLASH)
 unit_directory = UnitNames.of(units_mod.list_units(wh))
 unit_names = unit_directory.names
-unit_ids = unit_directory.ordered()
-
-
-def done(message: str) -> None:
-    st.session_state["_users_flash"] = message
-    st.rerun()
 
 
 def scope_picker(prefix: str, current: dict | None = None) -> dict | None:
-    """Kind, level and units pickers (all shown: a form cannot react before submit)."""
-    current = current or {"kind": "province"}
-    kinds = list(text_auth.SCOPE_KIND_LABELS)
-    kind = st.selectbox(text_auth.USER_SCOPE_KIND, kinds, index=kinds.index(current["kind"]),
-                        format_func=text_auth.SCOPE_KIND_LABELS.get, key=f"{prefix}_kind")
-    level = st.selectbox(text_auth.USER_SCOPE_LEVEL, LEVELS, format_func=LEVEL_LABELS.get, key=f"{prefix}_level",
-                         index=LEVELS.index(current["level"]) if current.get("level") in LEVELS else 1)
-    options = unit_ids + [u for u in current.get("unit_ids", []) if u not in unit_names]
-    chosen = st.multiselect(text_auth.USER_SCOPE_UNITS, options, default=current.get("unit_ids", []),
-                            format_func=unit_directory.label, key=f"{prefix}_units", placeholder=CHOOSE)
-    if kind == "province":
-        return {"kind": "province"}
-    if kind == "level":
-        return {"kind": "level", "level": level}
-    return {"kind": "units", "unit_ids": list(chosen)} if chosen else None
+    return pick_scope(unit_directory, prefix, current)
+
+
+def attempt(change, message: str) -> None:
+    flash.attempt(FLASH, change, message, (permissions.AuthError,))
 
 
 # -- the list -------------------------------------------------------------
@@ -92,7 +73,7 @@ with st.expander(text_auth.USER_ADD, expanded=not users):
             else:
                 for key in ("add_name", "add_email", "add_password", "add_again"):
                     st.session_state.pop(key, None)
-                done(text_auth.done("Đã tạo tài khoản", created.name))
+                flash.done(FLASH, text_auth.done("Đã tạo tài khoản", created.name))
 
 # -- edit -----------------------------------------------------------------
 if users:
@@ -113,17 +94,14 @@ if users:
         if new_scope is None:
             st.error(text_auth.USER_SCOPE_UNITS_EMPTY)
         else:
-            try:
+            def save_changes() -> None:
                 if new_role != target["role"]:
                     accounts.set_role(wh, picked, new_role, actor=user.name)
                 if permissions.parse_scope(new_scope) != permissions.parse_scope(target["scope"]):
                     accounts.set_scope(wh, picked, new_scope, actor=user.name)
                 if (new_email.strip().lower() or None) != target["email"]:
                     accounts.set_email(wh, picked, new_email or None, actor=user.name)
-            except permissions.AuthError as error:
-                st.error(str(error))
-            else:
-                done(text_auth.done("Đã lưu", picked))
+            attempt(save_changes, text_auth.done("Đã lưu", picked))
 
     with st.form(f"{prefix}_password", clear_on_submit=True):
         st.markdown(f"**{text_auth.USER_RESET_PASSWORD}**")
@@ -134,29 +112,18 @@ if users:
         if new_password != new_again:
             st.error(text_auth.PASSWORD_MISMATCH)
         else:
-            try:
-                accounts.set_password(wh, picked, new_password, actor=user.name)
-            except permissions.AuthError as error:
-                st.error(str(error))
-            else:
-                done(text_auth.done("Đã đặt lại mật khẩu", picked))
+            attempt(lambda: accounts.set_password(wh, picked, new_password, actor=user.name),
+                    text_auth.done("Đã đặt lại mật khẩu", picked))
 
     left, right = st.columns(2)
     if left.button(text_auth.USER_UNLOCK, key=f"{prefix}_unlock",
                    disabled=not (target["locked"] or target["failed_attempts"])):
-        accounts.unlock(wh, picked, actor=user.name)
-        done(text_auth.done("Đã mở khoá", picked))
+        attempt(lambda: accounts.unlock(wh, picked, actor=user.name), text_auth.done("Đã mở khoá", picked))
     if target["active"]:
         if right.button(text_auth.USER_DEACTIVATE, key=f"{prefix}_deactivate", disabled=picked == user.name):
-            try:
-                accounts.deactivate(wh, picked, actor=user.name)
-            except permissions.AuthError as error:
-                st.error(str(error))
-            else:
-                done(text_auth.done("Đã vô hiệu hoá", picked))
+            attempt(lambda: accounts.deactivate(wh, picked, actor=user.name), text_auth.done("Đã vô hiệu hoá", picked))
     elif right.button(text_auth.USER_ACTIVATE, key=f"{prefix}_activate"):
-        accounts.activate(wh, picked, actor=user.name)
-        done(text_auth.done("Đã kích hoạt lại", picked))
+        attempt(lambda: accounts.activate(wh, picked, actor=user.name), text_auth.done("Đã kích hoạt lại", picked))
 
 # -- meeting links: the meeting-room PC opens meeting mode without a password (issue 17) ----------
 meeting_links.panel(wh, user, scope_picker, lambda scope: text_auth.scope_label(scope, unit_names))

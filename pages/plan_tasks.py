@@ -116,10 +116,12 @@ if not mine:
     st.stop()
 by_id = {t.task_id: t for t in mine}
 task_id = st.selectbox(T.UPDATE_TASK, list(by_id), key="task_pick",
-                       format_func=lambda i: f"{by_id[i].number or ''} · {by_id[i].task} ({status_label(by_id[i])})")
+                       format_func=lambda i: f"{by_id[i].number or ''} · {by_id[i].title}")
 task = by_id[task_id]
-st.caption(T.UPDATE_LAST.format(who=task.updated_by, when=vi.datetime(task.updated_at)) if task.updated_by
-           else T.UPDATE_NEVER)
+# The status goes in the caption, not the picker's label: a label that changes on save is not redrawn.
+st.caption(T.UPDATE_STATE.format(status=status_label(task), deadline=task.deadline_text or "") + " "
+           + (T.UPDATE_LAST.format(who=task.updated_by, when=vi.datetime(task.updated_at)) if task.updated_by
+              else T.UPDATE_NEVER))
 stored = tasks_mod.evidence_file(wh, task.task_id, user.scope)
 if stored:
     st.download_button(T.EVIDENCE_DOWNLOAD.format(name=stored[0]), data=stored[1], file_name=stored[0],

@@ -50,21 +50,21 @@ def in_force_rows(in_force: list[targets_mod.Target]) -> pd.DataFrame:
     return current[mask].sort_values(["indicator", "level"], na_position="first")
 
 
-def table(frame: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
+def table(rows: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
     out = pd.DataFrame({
-        text_data.TARGETS_COLUMNS["indicator"]: [KPI_LABELS.get(i, i) for i in frame["indicator"]],
-        text_data.TARGETS_COLUMNS["level"]: [level_label(v) for v in frame["level"]],
-        text_data.TARGETS_COLUMNS["unit"]: [unit_names.get(u, u) if isinstance(u, str) else "" for u in frame["unit_id"]],
-        text_data.TARGETS_COLUMNS["target"]: [target_phrase(t, d) for t, d in zip(frame["threshold"], frame["direction"])],
-        **({text_data.TARGETS_COLUMNS["from_year"]: [from_year_label(int(y)) for y in frame["year"]]} if not with_history else {}),
-        text_data.TARGETS_COLUMNS["source"]: frame["source"].fillna(""),
-        text_data.TARGETS_COLUMNS["version"]: frame["version"].astype(int),
-        text_data.TARGETS_COLUMNS["created_by"]: frame["created_by"].fillna(""),
-        text_data.TARGETS_COLUMNS["created_at"]: [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else "" for v in frame["created_at"]],
+        text_data.TARGETS_COLUMNS["indicator"]: [KPI_LABELS.get(i, i) for i in rows["indicator"]],
+        text_data.TARGETS_COLUMNS["level"]: [level_label(v) for v in rows["level"]],
+        text_data.TARGETS_COLUMNS["unit"]: [unit_names.get(u, u) if isinstance(u, str) else "" for u in rows["unit_id"]],
+        text_data.TARGETS_COLUMNS["target"]: [target_phrase(t, d) for t, d in zip(rows["threshold"], rows["direction"])],
+        **({text_data.TARGETS_COLUMNS["from_year"]: [from_year_label(int(y)) for y in rows["year"]]} if not with_history else {}),
+        text_data.TARGETS_COLUMNS["source"]: rows["source"].fillna(""),
+        text_data.TARGETS_COLUMNS["version"]: rows["version"].astype(int),
+        text_data.TARGETS_COLUMNS["created_by"]: rows["created_by"].fillna(""),
+        text_data.TARGETS_COLUMNS["created_at"]: [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else "" for v in rows["created_at"]],
     })
     if with_history:
         out[text_data.TARGETS_COLUMNS["superseded_at"]] = [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else ""
-                                                   for v in frame["superseded_at"]]
+                                                   for v in rows["superseded_at"]]
     return out
 
 

@@ -10,11 +10,12 @@ from kpi.measures.levels import LEVELS, TWO_LEVEL_FROM
 from kpi.text import vi
 from kpi.text.normalize import fold
 from kpi.text.vi import CHOOSE, LEVEL_LABELS
-from ui import text_data
+from ui import flash, text_data
 from ui.auth import require_page
 from ui.unit_names import UnitNames
 from ui.warehouse import get_warehouse
 
+FLASH = "_units_flash"
 user = require_page("units")
 wh = get_warehouse()
 may_edit = permissions.can(user, "edit_units")
@@ -23,14 +24,11 @@ alias_scope = None if may_edit else user.scope  # kpi.measures.units.add_alias r
 
 st.title(text_data.UNITS_TITLE)
 st.caption(text_data.UNITS_INTRO)
-flash = st.session_state.pop("_units_flash", None)
-if flash:
-    st.success(flash)
+flash.show(FLASH)
 
 
-def done(message: str = text_data.SAVED) -> None:
-    st.session_state["_units_flash"] = message
-    st.rerun()
+def attempt(change, message: str = text_data.SAVED) -> None:
+    flash.attempt(FLASH, change, message, (units_mod.UnitError,))
 
 
 registry = units_mod.list_units(wh)
@@ -38,8 +36,6 @@ visible = units_mod.list_units(wh, user.scope)
 unit_directory = UnitNames.of(registry, none_label=text_data.NONE_OPTION)
 names, levels, label = unit_directory.names, unit_directory.levels, unit_directory.label
 ordered_ids = unit_directory.ordered()
-
-
 tabs = st.tabs([text_data.UNITS_TAB_LIST, text_data.UNITS_TAB_ALIASES] + ([text_data.UNITS_TAB_SUCCESSION, text_data.UNITS_TAB_ADD] if may_edit else []))
 
 # -- list ---------------------------------------------------------------------
@@ -88,13 +84,10 @@ with tabs[1]:
                                   format_func=lambda u: text_data.suggestion_label(names[u], unit_directory.level_short(u), scores.get(u)),
                                   help=None if suggestions else text_data.ALIAS_NO_SUGGESTION)
             if c3.button(text_data.ALIAS_SAVE, key=f"alias_save_{i}", type="primary") and picked:
-                try:
+                def save_alias() -> None:
                     units_mod.add_alias(wh, name, picked, user=user.name, scope=alias_scope)
-                except units_mod.UnitError as error:
-                    st.error(str(error))
-                else:
                     st.session_state["pending_unit_names"] = [n for n in st.session_state.get("pending_unit_names", []) if n != name]
-                    done(f"{text_data.SAVED} “{name}” → {names[picked]}")
+                attempt(save_alias, f"{text_data.SAVED} “{name}” → {names[picked]}")
     if may_alias and allowed_ids:
         with st.expander(text_data.ALIAS_MANUAL):
             with st.form("alias_manual"):
@@ -102,12 +95,7 @@ with tabs[1]:
                 picked = st.selectbox(text_data.ALIAS_PICK, allowed_ids, format_func=label, key="alias_manual_pick")
                 submitted = st.form_submit_button(text_data.ALIAS_SAVE)
             if submitted:
-                try:
-                    units_mod.add_alias(wh, alias, picked, user=user.name, scope=alias_scope)
-                except units_mod.UnitError as error:
-                    st.error(str(error))
-                else:
-                    done()
+                attempt(lambda: units_mod.add_alias(wh, alias, picked, user=user.name, scope=alias_scope))
     aliases = units_mod.aliases_frame(wh, alias_scope)
     if not aliases.empty:
         st.subheader(text_data.ALIAS_EXISTING)
@@ -128,20 +116,15 @@ if may_edit:
         if save:
             if not old or not (into or new_name.strip()):
                 st.error(text_data.SUCCESSION_NEED)
+            elif len(old) == 1 and not into:
+                attempt(lambda: units_mod.rename_unit(wh, old[0], new_name, on=on, user=user.name))
             else:
-                try:
-                    if len(old) == 1 and not into:
-                        units_mod.rename_unit(wh, old[0], new_name, on=on, user=user.name)
-                    else:
-                        units_mod.merge_units(wh, old, into or new_name, on=on, user=user.name)
-                except units_mod.UnitError as error:
-                    st.error(str(error))
-                else:
-                    done()
+                attempt(lambda: units_mod.merge_units(wh, old, into or new_name, on=on, user=user.name))
         if clear and old:
-            for unit_id in old:
-                units_mod.set_successor(wh, unit_id, None, valid_to=None, user=user.name)
-            done()
+            def clear_successors() -> None:
+                for unit_id in old:
+                    units_mod.set_successor(wh, unit_id, None, valid_to=None, user=user.name)
+            attempt(clear_successors)
 
     # -- add ------------------------------------------------------------------------------
     with tabs[3]:
@@ -152,9 +135,4 @@ if may_edit:
             parent = st.selectbox(text_data.ADD_PARENT, [None] + ordered_ids, format_func=label, key="add_unit_parent")
             submitted = st.form_submit_button(text_data.ADD_SUBMIT, type="primary")
         if submitted:
-            try:
-                units_mod.add_unit(wh, name, level, parent_id=parent, user=user.name)
-            except units_mod.UnitError as error:
-                st.error(str(error))
-            else:
-                done()
+            attempt(lambda: units_mod.add_unit(wh, name, level, parent_id=parent, user=user.name))

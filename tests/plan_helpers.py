@@ -20,7 +20,7 @@ PLAN_TASKS_SQL = """
 """
 
 
-def add_task(wh: Warehouse, number: str, task: str, lead: str, lead_unit_id: str | None,
+def add_task(wh: Warehouse, number: str, task: str | None, lead: str, lead_unit_id: str | None,
              deadline_to: dt.date | None, *, objective: str = "1. Nâng cao chất lượng giải quyết TTHC",
              deadline_text: str | None = None, status: str = "confirmed", position: int | None = None) -> int:
     with wh.write() as con:

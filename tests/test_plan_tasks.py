@@ -61,6 +61,14 @@ def test_overdue_is_derived_from_the_deadline_and_today_and_never_stored(wh):
     assert _numbers(tasks_mod.due_this_month(list(tasks.values()), TODAY)) == ["1.2"]
 
 
+def test_a_task_without_task_text_is_named_by_its_objective_cell(wh):
+    # Seed 001's appendix writes the task in the objective column and has no task column.
+    add_task(wh, "5.1", None, "Sở Tư pháp", SO, None, objective="Kiện toàn đội ngũ cán bộ đầu mối")
+    task = next(t for t in tasks_mod.list_tasks(wh, None) if t.number == "5.1")
+    assert task.title == "Kiện toàn đội ngũ cán bộ đầu mối"
+    assert tasks_export.cell_text(task, "task", TODAY) == "Kiện toàn đội ngũ cán bộ đầu mối"
+
+
 def test_progress_per_objective_in_the_plans_order(wh):
     tasks_mod.update(wh, ADMIN, _id(wh, "2.1"), tasks_mod.DONE, evidence_no="15/KH-UBND")
     tasks_mod.update(wh, ADMIN, _id(wh, "2.2"), tasks_mod.IN_PROGRESS)
@@ -169,6 +177,7 @@ def test_a_lead_agency_updates_its_task_on_the_page(wh):
     no_exceptions(at)
     assert at.success[0].value == "Đã lưu: nhiệm vụ 1.1 — Hoàn thành."
     assert metrics(at)["Quá hạn"] == "0" and metrics(at)["Hoàn thành"] == "1"
+    assert any(c.value.startswith("Trạng thái hiện tại: Hoàn thành") and "so lúc" in c.value for c in at.caption)
     task = tasks_mod.get_task(wh, _id(wh, "1.1"), None)
     assert (task.status, task.evidence_no, task.updated_by) == ("done", "12/QĐ-STP", "so")
     assert audit.read_log(wh, action="task.update").iloc[0]["user_name"] == "so"

@@ -495,11 +495,11 @@ def test_history_undo_offers_an_analyst_only_own_batches(monkeypatch, sample_cop
     no_exception(admin)
     assert len(admin.selectbox(key="history_undo_pick").options) >= 2
     # Undo of somebody else's batch is refused below the page too.
-    from etl import upload as U
+    from etl import upload as etl_upload
     from etl.load import UndoError
 
     with pytest.raises(UndoError):
-        U.undo(wh, other.batch_id, user=analyst)
+        etl_upload.undo(wh, other.batch_id, user=analyst)
     assert wh.query("SELECT count(*) FROM dossiers WHERE code = 'LS-2'")[0][0] == 1
 
 

@@ -119,12 +119,12 @@ def _month_axis(fig: go.Figure, months: list) -> None:
                             (last + pd.Timedelta(days=16)).strftime("%Y-%m-%d")])
 
 
-def honest_levels(frame: pd.DataFrame) -> pd.DataFrame:
+def honest_levels(table: pd.DataFrame) -> pd.DataFrame:
     """Drop district points from months after the reform (no district level then)."""
-    if "level" not in frame.columns or "period_start" not in frame.columns:
-        return frame
-    after = pd.to_datetime(frame["period_start"]) >= pd.Timestamp(TWO_LEVEL_FROM)
-    return frame[~((frame["level"] == DISTRICT) & after)]
+    if "level" not in table.columns or "period_start" not in table.columns:
+        return table
+    after = pd.to_datetime(table["period_start"]) >= pd.Timestamp(TWO_LEVEL_FROM)
+    return table[~((table["level"] == DISTRICT) & after)]
 
 
 def status_color(status: str | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.measures import verdict
+from kpi.measures import status as target_status
 from kpi.reports.manual_slide import table_rows
 from kpi.text import tracking as tracking_text
 from kpi.tracking import manual
@@ -18,7 +18,7 @@ def _fill(statuses: list[str]):
     def style(column: pd.Series) -> list[str]:
         if column.name != tracking_text.MANUAL_COLUMNS[3]:
             return [""] * len(column)
-        return [f"background-color: {verdict.STATUS_FILLS.get(s, '#ffffff')}" for s in statuses]
+        return [f"background-color: {target_status.FILLS.get(s, '#ffffff')}" for s in statuses]
     return style
 
 

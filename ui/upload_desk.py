@@ -332,32 +332,6 @@ class UploadDesk:
         self.rejects_block(key, p.rejects, uploaded.name)
         self.confirm(key, ins)
 
-
-    def portal_section(self, key: str, uploaded, ins: etl_upload.Inspection) -> None:
-        """QĐ 766 scores published by the portal: the period (from the file or chosen here), the rows, confirm."""
-        p = ins.prepared
-        st.markdown(f"**{text_data.UPLOAD_KIND}**: {ins.kind_label} · {text_data.UPLOAD_ROWS_READ.lower()}: "
-                    f"{num(p.rows_read)}")
-        st.caption(text_data.UPLOAD_PORTAL_INTRO)
-        c1, c2 = st.columns(2)
-        start = c1.date_input(text_data.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"p766a_{key}")
-        end = c2.date_input(text_data.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"p766b_{key}")
-        period = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) and start <= end else None
-        if period is not None and period != (p.period_from, p.period_to):
-            self.check(key, uploaded, form06_period=period)
-            st.rerun()
-        for problem in p.problems:
-            st.warning(problem)
-        if p.unmatched:
-            st.info(text_data.UPLOAD_PORTAL_UNMATCHED.format(names=", ".join(p.unmatched)))
-        self.counts_row(ins)
-        shown = p.valid.head(PREVIEW_ROWS)[[c for c in text_data.UPLOAD_PORTAL_COLUMNS if c in p.valid.columns]]
-        st.dataframe(shown.rename(columns=text_data.UPLOAD_PORTAL_COLUMNS), hide_index=True, width="stretch")
-        if not self.user.scope.is_province:
-            st.warning(text_data.UPLOAD_PORTAL_SCOPE)
-            return
-        self.confirm(key, ins)
-
     def form06_section(self, key: str, uploaded, ins: etl_upload.Inspection) -> None:
         p = ins.prepared
         st.markdown(f"**{text_data.UPLOAD_KIND}**: {ins.kind_label} · {text_data.UPLOAD_SHEET} «{p.sheet}» · "
@@ -385,4 +359,29 @@ class UploadDesk:
         preview["level"] = preview["level"].map(lambda v: LEVEL_LABELS.get(v, v))
         st.dataframe(preview.rename(columns=text_data.UPLOAD_FORM06_COLUMNS), hide_index=True, width="stretch")
         self.rejects_block(key, p.rejects, uploaded.name)
+        self.confirm(key, ins)
+
+
+    def portal_section(self, key: str, uploaded, ins: etl_upload.Inspection) -> None:
+        """QĐ 766 scores published by the portal: the period (from the file or chosen here), the rows, confirm."""
+        p = ins.prepared
+        st.markdown(f"**{text_data.UPLOAD_KIND}**: {ins.kind_label} · {text_data.UPLOAD_ROWS_READ.lower()}: {num(p.rows_read)}")
+        st.caption(text_data.UPLOAD_PORTAL_INTRO)
+        c1, c2 = st.columns(2)
+        start = c1.date_input(text_data.UPLOAD_FORM06_FROM, value=p.period_from, format="DD/MM/YYYY", key=f"p766a_{key}")
+        end = c2.date_input(text_data.UPLOAD_FORM06_TO, value=p.period_to, format="DD/MM/YYYY", key=f"p766b_{key}")
+        period = (start, end) if isinstance(start, dt.date) and isinstance(end, dt.date) and start <= end else None
+        if period is not None and period != (p.period_from, p.period_to):
+            self.check(key, uploaded, form06_period=period)
+            st.rerun()
+        for problem in p.problems:
+            st.warning(problem)
+        if p.unmatched:
+            st.info(text_data.UPLOAD_PORTAL_UNMATCHED.format(names=", ".join(p.unmatched)))
+        self.counts_row(ins)
+        shown = p.valid.head(PREVIEW_ROWS)[[c for c in text_data.UPLOAD_PORTAL_COLUMNS if c in p.valid.columns]]
+        st.dataframe(shown.rename(columns=text_data.UPLOAD_PORTAL_COLUMNS), hide_index=True, width="stretch")
+        if not self.user.scope.is_province:
+            st.warning(text_data.UPLOAD_PORTAL_SCOPE)
+            return
         self.confirm(key, ins)

@@ -182,6 +182,24 @@ def monthly(table: pd.DataFrame, year: int) -> Monthly:
     return Monthly(years, columns, values)
 
 
+def read_until(year: int, as_of: dt.date, data_date: dt.date) -> dt.date:
+    """The day the month × level table must be read to: a month's last day can share the table read to the
+    year's last known day (its earlier months are the same rows: flows by month, stocks at month ends);
+    a day inside a month needs its own (that month's counts stop at as_of)."""
+    year_end = min(data_date, dt.date(year, 12, 31))
+    month_end = as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]
+    if month_end and year_end.day == calendar.monthrange(year_end.year, year_end.month)[1]:
+        return year_end
+    return as_of
+
+
+def truncate(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The rows of a table read past as_of that as_of's own table has (months starting by as_of)."""
+    if not len(table):
+        return table
+    return table[pd.to_datetime(table["period_start"]) <= pd.Timestamp(as_of)].reset_index(drop=True)
+
+
 def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None,
                parts: tuple[str, str, str | None, str | None] | None = None) -> Components:
     """A KPI's monthly flows and stocks for one level (None: every level) from ``monthly_table``'s table;

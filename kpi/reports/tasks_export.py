@@ -22,7 +22,7 @@ def cell_text(task: Task, column: str, today: dt.date) -> str:
     """What one cell says: labels for the status, dd/mm/yyyy for dates, '' for nothing."""
     if column == "status":
         return tracking_text.TASK_STATUS_LABELS[task.shown_status(today)]
-    value = getattr(task, column)
+    value = task.title if column == "task" else getattr(task, column)
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
