@@ -10,6 +10,7 @@ import pytest
 from kpi.measures import forecast, periods
 from kpi.measures.targets import Target
 from kpi.reports import forecast_slide, pack, slides as slides_mod
+from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.report_data import build_report_db
 
@@ -23,8 +24,12 @@ def wh(tmp_path_factory) -> Warehouse:
 
 def test_the_deck_has_a_year_end_slide_equal_to_the_engine(wh):
     deck = slides_mod.build_slides(wh, OCTOBER)
-    assert [s.key for s in deck][-2:] == ["forecast", "hotspots"]
+    # 11 rows (three levels in 2024): 7 on the first screen, the rest on the next.
+    assert [s.key for s in deck][-3:] == ["forecast", "forecast:2", "hotspots"]
     slide = next(s for s in deck if s.key == "forecast")
+    rest = next(s for s in deck if s.key == "forecast:2")
+    assert len(slide.table["rows"]) == 7 and rest.title.endswith("(tiếp)")
+    slide.table["rows"] += rest.table["rows"]
     in_force = slides_mod.in_force_targets(wh, 2024)
     result, as_of = forecast.for_warehouse(wh, 2024, in_force, OCTOBER.end,
                                            slides_mod.DOSSIER_RATES + slides_mod.PAKN_RATES)
@@ -39,6 +44,12 @@ def test_the_deck_has_a_year_end_slide_equal_to_the_engine(wh):
     # Digitization has a target per level: one row per level; online_rate has no target: no row.
     assert [r[1] for r in slide.table["rows"] if r[0] == "Số hóa hồ sơ"] == ["Cấp tỉnh", "Cấp huyện", "Cấp xã"]
     assert not [r for r in slide.table["rows"] if r[0] == "Trực tuyến"]
+    # The 766 groups from the same read: the simulated total's year-end forecast closes the narrative.
+    from kpi.measures import forecast766
+
+    index = forecast766.for_warehouse(wh, 2024, OCTOBER.end)
+    assert slide.narrative.endswith(forecast_slide.index_sentence(index))
+    assert forecast_slide.index_sentence(index).startswith(f"Chỉ số 766 (mô phỏng) dự báo cuối năm {vi.num(index.value, 2)} điểm")
     met, total = slide.data["met"], slide.data["total"]
     assert slide.headline == f"{met}/{total}" and total == len(slide.table["rows"])
 
@@ -74,7 +85,6 @@ def test_the_pdf_pack_carries_the_year_end_page(wh, tmp_path):
     deck = slides_mod.build_slides(wh, OCTOBER)
     pack.build_pack(wh, OCTOBER, None, path, slides=deck)
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
-    slide = next(s for s in deck if s.key == "forecast")
     assert "Dự báo cuối năm 2024 và nhịp độ cần đạt" in text
-    for row in slide.table["rows"]:  # every row fits the page, all six columns
+    for row in [r for s in deck if s.kind == "forecast" for r in s.table["rows"]]:  # every row, all six columns
         assert row[3] in text and row[5] in text

@@ -25,6 +25,7 @@ as the portal shows them (every commune of Hà Nội carries the province's 0/79
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
@@ -32,6 +33,7 @@ import pandas as pd
 from kpi import config
 from kpi.measures import metrics, published
 from kpi.measures.filters import Filters, Scope
+from kpi.measures.indicators import Indicator
 from kpi.measures.levels import COMMUNE, DISTRICT, LEVELS, PROVINCE
 from kpi.measures.periods import Period
 from kpi.text import index766 as index_text
@@ -44,13 +46,15 @@ RATES_ONLY_GROUPS = ("CLGQ",)  # formula not public: rates, no score
 LINEAR, THRESHOLD, RATES_ONLY = "linear", "threshold", "rates_only"
 SIMULATED, PORTAL, MANUAL, MIXED = "simulated", "portal", "manual", "mixed"
 UNIT_TYPES = {PROVINCE: "AGENCY", DISTRICT: "DISTRICT", COMMUNE: "COMMUNE"}
-GROUP_COLOURS = {"CKMB": "#6a3d9a", "TDGQ": "#1f78b4", "CLGQ": "#33a02c", "TTTT": "#ff7f00", "MDHL": "#e31a1c",
-                 "MDSH": "#b15928"}
+# Okabe-Ito (colour-blind safe), without the met green and not-met vermillion of kpi.measures.status.
+GROUP_COLOURS = {"CKMB": "#CC79A7", "TDGQ": "#0072B2", "CLGQ": "#56B4E9", "TTTT": "#E69F00", "MDHL": "#000000",
+                 "MDSH": "#F0E442"}
 
 
 @dataclass(frozen=True)
-class SubIndicator:
-    """One sub-indicator of the index, with the same metadata shape as a KPI definition."""
+class SubIndicator(Indicator):
+    """One sub-indicator of the index: an ``Indicator`` like a KPI definition (key, words, family =
+    its group, maximum = its points, direction, colour = its group's), plus how it is scored."""
 
     key: str            # the portal's metric code
     group: str
@@ -64,14 +68,19 @@ class SubIndicator:
     full_when_empty: bool = False  # full marks when the unit had nothing to handle ("6 when there is no PAKN")
     inherited: bool = False        # a commune / district takes the province's figure (CKMB publication)
     drill: tuple[str, ...] = ()    # metrics.DRILL_SETS behind the points it loses
-    direction: str = "up"
+    direction: str = ">="  # higher is better
+    target_kind = "points"  # not a field: every sub-indicator is scored in points
 
     @property
-    def label(self) -> str:
-        return index_text.SUB_LABELS[self.key]
+    def family(self) -> str:
+        return self.group
 
     @property
-    def colour(self) -> str:
+    def words(self):
+        return index_text.sub_words(self.key)
+
+    @property
+    def color(self) -> str:
         return GROUP_COLOURS[self.group]
 
     @property
@@ -126,11 +135,16 @@ def per_hundred(total: float | None, covered: float) -> float | None:
     return None if total is None or covered <= 0 else 100.0 * total / covered
 
 
+@functools.lru_cache(maxsize=8)
+def _bands(setting: str) -> tuple[float, ...]:
+    return tuple(float(b) for b in setting.split(",") if b.strip())
+
+
 def grade(total: float | None, covered: float) -> int | None:
     """Index into ``kpi.text.index766.GRADE_LABELS`` of total / covered points (setting index_grade_bands)."""
     if total is None or covered <= 0:
         return None
-    bands = [float(b) for b in str(config.get("index_grade_bands")).split(",") if b.strip()]
+    bands = _bands(str(config.get("index_grade_bands")))
     share = 100.0 * total / covered
     return next((i for i, band in enumerate(bands) if share >= band - 1e-9), len(bands))
 

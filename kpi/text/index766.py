@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from kpi.text.vi import LOCALE, NO_DATA
+from kpi.text.vi import LOCALE, NO_DATA, KpiWords
 
 TITLE = "Chỉ số 766"
 PROVINCE_NAME = "Toàn tỉnh"
@@ -43,6 +43,13 @@ SUB_LABELS = {
     "CITIZEN_DATA_CONNECTED_FORMALITY": "Tỷ lệ TTHC triển khai kết nối, chia sẻ dữ liệu dân cư",
     "ELECTRONIC_CERTIFIED_COPY": "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính",
 }
+
+
+def sub_words(key: str) -> KpiWords:
+    """A sub-indicator's words in the shape of a KPI's (kpi.measures.indicators): the portal's name."""
+    return KpiWords(SUB_LABELS[key], SUB_LABELS[key], SUB_LABELS[key])
+
+
 UNIT_TYPE_LABELS = {
     "ADMINISTRATIVE_UNIT": "Tỉnh",
     "AGENCY": "Sở, ban, ngành",
@@ -159,3 +166,13 @@ def signed(points: float | None) -> str:
     if points is None:
         return NO_DATA
     return ("+" if points >= 0 else "−") + score(abs(points), 2 if abs(points) < 1 else 1)
+
+ENTRY_HEADING = "Nhập số liệu công khai, minh bạch (CKMB) theo công bố của Cổng"
+ENTRY_INTRO = ("Phần mềm Một cửa không có số liệu công bố, công khai TTHC: quản trị nhập tử số / mẫu số Cổng DVCQG công bố "
+               "cho kỳ đang xem. Số liệu của tỉnh dùng cho các xã (như Cổng); sở, ngành dùng số liệu riêng nếu có.")
+ENTRY_METRIC = "Chỉ tiêu"
+ENTRY_UNIT = "Áp dụng cho"
+ENTRY_NUMERATOR = "Tử số"
+ENTRY_DENOMINATOR = "Mẫu số"
+ENTRY_SAVE = "Lưu số liệu"
+ENTRY_SAVED = "Đã lưu {metric}: {numerator} / {denominator} cho {period}."
