@@ -167,12 +167,20 @@ def events_sql(source_sql: str, keys: tuple[str, ...] = STORED_KEYS) -> str:
 
 
 def _day_rows_sql(source_sql: str) -> str:
-    """The table's 'day' rows for a set of flagged dossier rows: events summed per key and day."""
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
-    nonzero = " OR ".join(f"sum({m}) <> 0" for m in MEASURES)
-    keys = ", ".join(STORED_KEYS)
-    return (f"SELECT 'day' AS grain, day, {keys}, {sums} FROM ({events_sql(source_sql)}) e "
-            f"GROUP BY ALL HAVING {nonzero}")
+    """The table's 'day' rows for a set of flagged dossier rows: events summed per key and day.
+
+    Each kind of event is summed on its own (only its measures), then the kinds are put together:
+    fewer columns per group-by than summing every measure over every event row.
+    """
+    keys = ", ".join(f"d.{k}" for k in STORED_KEYS)
+    parts = []
+    for day, when, values in EVENTS:
+        sums = ", ".join(f"sum(d._sign * {_value(v)}) AS {m}" for m, v in values.items())
+        parts.append(f"SELECT {keys}, {day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
+    totals = ", ".join(f"coalesce(sum({m}), 0)::BIGINT AS {m}" for m in MEASURES)
+    nonzero = " OR ".join(f"coalesce(sum({m}), 0) <> 0" for m in MEASURES)
+    return (f"SELECT 'day' AS grain, day, {', '.join(STORED_KEYS)}, {totals} "
+            f"FROM ({' UNION ALL BY NAME '.join(parts)}) e GROUP BY ALL HAVING {nonzero}")
 
 
 def apply_change(con, source_sql: str) -> None:
@@ -194,8 +202,9 @@ def apply_change(con, source_sql: str) -> None:
 def batch_change(batch_id: int, *, undo: bool) -> str:
     """Dossier rows a load batch wrote (+1) and the versions it replaced (−1); the reverse for its undo."""
     sign = -1 if undo else 1
-    return (f"SELECT *, {sign} AS _sign FROM dossiers WHERE batch_id = {int(batch_id)} UNION ALL BY NAME "
-            f"SELECT * EXCLUDE (replaced_by), {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
+    columns = ", ".join((*[k for k in STORED_KEYS if k != "withdrawn"], "status", *EVENT_COLUMNS))
+    return (f"SELECT {columns}, {sign} AS _sign FROM dossiers WHERE batch_id = {int(batch_id)} UNION ALL "
+            f"SELECT {columns}, {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
 
 
 def _append_grains(con, table: str, order: bool = False) -> None:
