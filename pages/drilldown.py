@@ -13,12 +13,12 @@ from kpi.reports.drill_export import audited_xlsx
 from kpi.measures.filters import Filters
 from ui import frame as frame_mod
 from ui import errors, text_errors
-from ui import widgets as W
+from ui import widgets
 
 LIMIT, SHOWN = 50_000, 2_000
 
 frame = frame_mod.current()
-W.style()
+widgets.style()
 params = dict(st.query_params) or dict(st.session_state.get("drill") or {})
 params.pop("trinhchieu", None)
 names = frame.unit_names()

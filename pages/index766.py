@@ -58,3 +58,5 @@ if not reconciled.empty:
     st.dataframe(V.reconciliation_table(reconciled), hide_index=True, width="stretch")
 if report.unmatched and frame.scope.is_province:  # portal names, not units of a scope
     st.caption(T.UNMATCHED_UNITS.format(names=", ".join(report.unmatched)))
+
+V.ckmb_entry(frame)

@@ -5,24 +5,18 @@ import streamlit as st
 
 from kpi.text import vi
 from ui import charts
-from ui import frame as frame_mod
-from ui import widgets as W
+from ui import widgets
+from ui.kpi_page import kpi_page
 
-frame = frame_mod.current()
-W.style()
-frame_mod.header(frame, vi.PAGE_TITLES["online"])
-f = frame.filters
-unit_id = f.unit_ids[0] if f.unit_ids else None
-row = frame.totals()
-previous = frame.totals(frame.period.previous())
+frame, selected, unit_id, row, previous = kpi_page("online")
 channels = {"received_online": vi.CHANNEL_LABELS["online"], "received_direct": vi.CHANNEL_LABELS["direct"],
             "received_postal": vi.CHANNEL_LABELS["postal"]}
 colors = {"received_online": vi.OKABE_ITO[0], "received_direct": vi.OKABE_ITO[1], "received_postal": vi.OKABE_ITO[4]}
 
 c = st.columns([1, 2, 2])
 with c[0]:
-    W.tile(frame, "online_rate", row, previous, f.level, unit_id)
-    if W.pick(frame.targets(), "online_rate", f.level, unit_id) is None:
+    widgets.tile(frame, "online_rate", row, previous, selected.level, unit_id)
+    if widgets.pick(frame.targets(), "online_rate", selected.level, unit_id) is None:
         st.caption(vi.NO_TARGET_NOTE)
 with c[1]:
     by_level = frame.table(("level",))
@@ -30,14 +24,14 @@ with c[1]:
     by_level["name"] = [vi.LEVEL_LABELS[level] for level in by_level["level"]]
     charts.show(charts.share_bars(by_level, "name", channels, colors, vi.CHANNEL_TITLE), key="on_levels")
 with c[2]:
-    window = W.trend_period(frame)
+    window = widgets.trend_period(frame)
     monthly = frame.table(("month", "level"), period=window)
     levels = tuple(sorted(set(monthly["level"])))
-    charts.show(charts.kpi_trend(monthly, "online_rate", W.level_targets(frame, "online_rate", levels),
+    charts.show(charts.kpi_trend(monthly, "online_rate", widgets.level_targets(frame, "online_rate", levels),
                                  vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["online_rate"])), key="on_trend")
 
 fields = frame.table(("field",))
 fields = fields[(fields["received"] > 0) & fields["field"].notna()].sort_values("online_rate", key=lambda s: s.astype(float))
 charts.show(charts.share_bars(fields, "field", channels, colors, vi.CHANNEL_FIELD_TITLE), key="on_fields")
-W.ranking_section(frame, "online_rate", "received", "on_rank")
-W.field_section(frame, "online_rate", "received", "on_field")
+widgets.ranking_section(frame, "online_rate", "received", "on_rank")
+widgets.field_section(frame, "online_rate", "received", "on_field")

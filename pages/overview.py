@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi.measures import metrics
 from kpi.text import vi
 from ui import forecast as forecast_ui
-from ui import frame as frame_mod
-from ui import widgets as W
+from ui import manual as manual_ui
+from ui import widgets
+from ui.kpi_page import kpi_page
 
-frame = frame_mod.current()
-W.style()
-frame_mod.header(frame, vi.PAGE_TITLES["overview"])
-
-f = frame.filters
-unit_id = f.unit_ids[0] if f.unit_ids else None
-level = f.level
+frame, selected, unit_id, row, previous = kpi_page("overview")
+level = selected.level
 if unit_id and not level:
     level = frame.units().set_index("unit_id")["level"].get(unit_id)
-row = frame.totals()
-previous = frame.totals(frame.period.previous())
 # One verdict (kpi.measures.verdict) for the headline, the tiles and the matrix: they cannot disagree.
-judged = W.selection_verdict(frame)
+judged = widgets.selection_verdict(frame)
 
 # Five-second answer: how many targets are met, which are not, and what is left out of the count.
 st.markdown("### " + judged.headline())
@@ -34,24 +29,27 @@ for note in judged.notes():
     st.caption(note)
 
 st.caption(vi.ON_TIME_PAIR)
-forecasts, _ = forecast_ui.selection_forecast(frame, vi.OVERVIEW_PLAN_KPIS, level)
-for chunk in (vi.OVERVIEW_PLAN_KPIS[:4], vi.OVERVIEW_PLAN_KPIS[4:]):
-    for column, kpi in zip(st.columns(4), chunk):
+plan_kpis = tuple(metrics.PLAN_KPIS)
+forecasts, _ = forecast_ui.selection_forecast(frame, plan_kpis, level)
+for chunk in widgets.rows_of(plan_kpis):
+    for column, kpi in zip(st.columns(widgets.TILES_PER_ROW), chunk):
         with column:
-            W.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi],
-                   forecast_lines=forecast_ui.tile_lines(frame, forecasts, kpi))
+            widgets.tile(frame, kpi, row, previous, level, unit_id, kv=judged.kpis[kpi],
+                         forecast_lines=forecast_ui.tile_lines(frame, forecasts, kpi))
 if forecast_ui.note(forecasts):
     st.caption(forecast_ui.note(forecasts))
+
+manual_ui.section(frame)  # the plan's targets without dossier data, entered by hand
 
 province = frame.province_totals()
 if province is not None:
     # Only aggregates of the whole province, for comparison, where the admin allows it.
     st.subheader(vi.PROVINCE_COMPARE_TITLE)
     st.caption(vi.PROVINCE_COMPARE_NOTE)
-    for column, kpi in zip(st.columns(len(vi.OVERVIEW_PLAN_KPIS)), vi.OVERVIEW_PLAN_KPIS):
+    for column, kpi in zip(st.columns(len(plan_kpis)), plan_kpis):
         column.metric(vi.KPI_LABELS[kpi], vi.pct(province[kpi]))
 
 st.subheader(vi.MATRIX_TITLE)
-st.markdown(W.level_matrix(frame, judged, vi.OVERVIEW_PLAN_KPIS), unsafe_allow_html=True)
+st.markdown(widgets.level_matrix(frame, judged, plan_kpis), unsafe_allow_html=True)
 
-W.attention_section(frame)
+widgets.attention_section(frame)

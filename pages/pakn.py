@@ -5,22 +5,16 @@ import streamlit as st
 
 from kpi.text import vi
 from ui import charts
-from ui import frame as frame_mod
-from ui import widgets as W
+from ui import widgets
+from ui.kpi_page import kpi_page
 
-frame = frame_mod.current()
-W.style()
-frame_mod.header(frame, vi.PAGE_TITLES["pakn"])
-f = frame.filters
-unit_id = f.unit_ids[0] if f.unit_ids else None
-row = frame.totals()
-previous = frame.totals(frame.period.previous())
+frame, selected, unit_id, row, previous = kpi_page("pakn")
 
 c = st.columns(4)
 with c[0]:
-    W.tile(frame, "pakn_on_time_rate", row, previous, f.level, unit_id)
+    widgets.tile(frame, "pakn_on_time_rate", row, previous, selected.level, unit_id)
 with c[1]:
-    W.tile(frame, "pakn_satisfaction_rate", row, previous, f.level, unit_id)
+    widgets.tile(frame, "pakn_satisfaction_rate", row, previous, selected.level, unit_id)
 with c[2], st.container(border=True):
     st.metric(vi.PAKN_COUNTS["pakn_backlog"], vi.num(row["pakn_backlog"]), help=vi.PAKN_BACKLOG_HELP)
     st.caption(f"{vi.PAKN_COUNTS['pakn_backlog_overdue']}: {vi.num(row['pakn_backlog_overdue'])}")
@@ -30,16 +24,16 @@ with c[3], st.container(border=True):
 if int(row["pakn_due_assumed"]):
     st.caption(vi.PAKN_DUE_ASSUMED.format(n=vi.num(row["pakn_due_assumed"])))
 
-window = W.trend_period(frame)
+window = widgets.trend_period(frame)
 monthly_level = frame.table(("month", "level"), period=window)
 levels = tuple(sorted(set(monthly_level["level"])))
 left, right = st.columns(2)
 with left:
-    charts.show(charts.kpi_trend(monthly_level, "pakn_on_time_rate", W.level_targets(frame, "pakn_on_time_rate", levels),
+    charts.show(charts.kpi_trend(monthly_level, "pakn_on_time_rate", widgets.level_targets(frame, "pakn_on_time_rate", levels),
                                  vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["pakn_on_time_rate"])), key="pk_trend")
 with right:
     charts.show(charts.kpi_trend(monthly_level, "pakn_satisfaction_rate",
-                                 W.level_targets(frame, "pakn_satisfaction_rate", levels),
+                                 widgets.level_targets(frame, "pakn_satisfaction_rate", levels),
                                  vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["pakn_satisfaction_rate"])), key="pk_sat")
 monthly = frame.table(("month",), period=window)
 # The same count as the tile, month by month: the backlog at each month's end, split into
@@ -47,7 +41,7 @@ monthly = frame.table(("month",), period=window)
 monthly = monthly.assign(pakn_backlog_within=monthly["pakn_backlog"] - monthly["pakn_backlog_overdue"])
 charts.show(charts.stacked_months(monthly, vi.PAKN_BACKLOG_PARTS,
                                   {"pakn_backlog_within": vi.OUTCOME_COLORS["resolved_on_time"],
-                                   "pakn_backlog_overdue": vi.NOT_MET_COLOR}, vi.PAKN_BACKLOG_TITLE), key="pk_backlog")
+                                   "pakn_backlog_overdue": vi.OUTCOME_COLORS["resolved_overdue"]}, vi.PAKN_BACKLOG_TITLE), key="pk_backlog")
 
-W.ranking_section(frame, "pakn_on_time_rate", "resolved", "pk_rank", count_column="pakn_backlog")
-W.field_section(frame, "pakn_on_time_rate", "resolved", "pk_field")
+widgets.ranking_section(frame, "pakn_on_time_rate", "resolved", "pk_rank", count_column="pakn_backlog")
+widgets.field_section(frame, "pakn_on_time_rate", "resolved", "pk_field")

@@ -5,21 +5,15 @@ import streamlit as st
 
 from kpi.text import vi
 from ui import charts
-from ui import frame as frame_mod
-from ui import widgets as W
+from ui import widgets
+from ui.kpi_page import kpi_page
 
-frame = frame_mod.current()
-W.style()
-frame_mod.header(frame, vi.PAGE_TITLES["satisfaction"])
-f = frame.filters
-unit_id = f.unit_ids[0] if f.unit_ids else None
-row = frame.totals()
-previous = frame.totals(frame.period.previous())
+frame, selected, unit_id, row, previous = kpi_page("satisfaction")
 colors = {k: vi.RATING_COLORS[r] for k, r in zip(vi.RATINGS_COLUMNS, (4, 3, 2, 1))}
 
 c = st.columns([1, 2, 2])
 with c[0]:
-    W.tile(frame, "satisfaction_rate", row, previous, f.level, unit_id)
+    widgets.tile(frame, "satisfaction_rate", row, previous, selected.level, unit_id)
     if int(row["survey_rated"]):
         st.caption(vi.SURVEY_NOTE.format(n=vi.num(row["survey_rated"])))
 with c[1]:
@@ -28,11 +22,11 @@ with c[1]:
     by_level["name"] = [vi.LEVEL_LABELS[level] for level in by_level["level"]]
     charts.show(charts.share_bars(by_level, "name", vi.RATINGS_COLUMNS, colors, vi.RATINGS_TITLE), key="sa_ratings")
 with c[2]:
-    window = W.trend_period(frame)
+    window = widgets.trend_period(frame)
     monthly = frame.table(("month", "level"), period=window)
     levels = tuple(sorted(set(monthly["level"])))
-    charts.show(charts.kpi_trend(monthly, "satisfaction_rate", W.level_targets(frame, "satisfaction_rate", levels),
+    charts.show(charts.kpi_trend(monthly, "satisfaction_rate", widgets.level_targets(frame, "satisfaction_rate", levels),
                                  vi.TREND_TITLE.format(kpi=vi.KPI_LABELS["satisfaction_rate"])), key="sa_trend")
 
-W.ranking_section(frame, "satisfaction_rate", "resolved", "sa_rank")
-W.field_section(frame, "satisfaction_rate", "resolved", "sa_field")
+widgets.ranking_section(frame, "satisfaction_rate", "resolved", "sa_rank")
+widgets.field_section(frame, "satisfaction_rate", "resolved", "sa_field")

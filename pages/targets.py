@@ -7,41 +7,41 @@ import pandas as pd
 import streamlit as st
 
 from kpi.access import permissions
-from kpi.measures import targets as TG
+from kpi.measures import targets as targets_mod
 from kpi.measures.levels import LEVELS
 from kpi.measures.metrics import KPIS
 from kpi.text.vi import KPI_LABELS, LEVEL_LABELS, datetime as fmt_datetime, plan_year_note, target_phrase
-from ui import text_data as T
+from ui import text_data
 from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
 user = require_page("targets")
 wh = get_warehouse()
-TG.ensure_seeded(wh)
+targets_mod.ensure_seeded(wh)
 may_edit = permissions.can(user, "edit_targets")
 
-st.title(T.TARGETS_TITLE)
-st.caption(T.TARGETS_INTRO)
+st.title(text_data.TARGETS_TITLE)
+st.caption(text_data.TARGETS_INTRO)
 flash = st.session_state.pop("_targets_flash", None)
 if flash:
     st.success(flash)
 
-history = TG.targets_frame(wh, include_history=True)
+history = targets_mod.targets_frame(wh, include_history=True)
 unit_names = dict(wh.query("SELECT unit_id, name FROM units"))
 this_year = dt.date.today().year
-years = TG.years_offered(wh)
-year = st.selectbox(T.TARGETS_YEAR, years, index=years.index(this_year), key="targets_year")
+years = targets_mod.years_offered(wh)
+year = st.selectbox(text_data.TARGETS_YEAR, years, index=years.index(this_year), key="targets_year")
 
 
 def level_label(level) -> str:
-    return LEVEL_LABELS.get(level, T.TARGETS_ALL_LEVELS) if isinstance(level, str) else T.TARGETS_ALL_LEVELS
+    return LEVEL_LABELS.get(level, text_data.TARGETS_ALL_LEVELS) if isinstance(level, str) else text_data.TARGETS_ALL_LEVELS
 
 
 def from_year_label(source_year: int) -> str:
-    return T.TARGETS_OWN.format(year=year) if source_year == year else T.TARGETS_INHERITED.format(year=source_year)
+    return text_data.TARGETS_OWN.format(year=year) if source_year == year else text_data.TARGETS_INHERITED.format(year=source_year)
 
 
-def in_force_rows(in_force: list[TG.Target]) -> pd.DataFrame:
+def in_force_rows(in_force: list[targets_mod.Target]) -> pd.DataFrame:
     """The current rows of the targets in force for the year, inherited ones included (their own year kept)."""
     current = history[history["superseded_at"].isna()]
     keys = {(t.source_year, t.indicator, t.level or "", t.unit_id or "") for t in in_force}
@@ -50,70 +50,70 @@ def in_force_rows(in_force: list[TG.Target]) -> pd.DataFrame:
     return current[mask].sort_values(["indicator", "level"], na_position="first")
 
 
-def table(frame: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
+def table(rows: pd.DataFrame, with_history: bool = False) -> pd.DataFrame:
     out = pd.DataFrame({
-        T.TARGETS_COLUMNS["indicator"]: [KPI_LABELS.get(i, i) for i in frame["indicator"]],
-        T.TARGETS_COLUMNS["level"]: [level_label(v) for v in frame["level"]],
-        T.TARGETS_COLUMNS["unit"]: [unit_names.get(u, u) if isinstance(u, str) else "" for u in frame["unit_id"]],
-        T.TARGETS_COLUMNS["target"]: [target_phrase(t, d) for t, d in zip(frame["threshold"], frame["direction"])],
-        **({T.TARGETS_COLUMNS["from_year"]: [from_year_label(int(y)) for y in frame["year"]]} if not with_history else {}),
-        T.TARGETS_COLUMNS["source"]: frame["source"].fillna(""),
-        T.TARGETS_COLUMNS["version"]: frame["version"].astype(int),
-        T.TARGETS_COLUMNS["created_by"]: frame["created_by"].fillna(""),
-        T.TARGETS_COLUMNS["created_at"]: [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else "" for v in frame["created_at"]],
+        text_data.TARGETS_COLUMNS["indicator"]: [KPI_LABELS.get(i, i) for i in rows["indicator"]],
+        text_data.TARGETS_COLUMNS["level"]: [level_label(v) for v in rows["level"]],
+        text_data.TARGETS_COLUMNS["unit"]: [unit_names.get(u, u) if isinstance(u, str) else "" for u in rows["unit_id"]],
+        text_data.TARGETS_COLUMNS["target"]: [target_phrase(t, d) for t, d in zip(rows["threshold"], rows["direction"])],
+        **({text_data.TARGETS_COLUMNS["from_year"]: [from_year_label(int(y)) for y in rows["year"]]} if not with_history else {}),
+        text_data.TARGETS_COLUMNS["source"]: rows["source"].fillna(""),
+        text_data.TARGETS_COLUMNS["version"]: rows["version"].astype(int),
+        text_data.TARGETS_COLUMNS["created_by"]: rows["created_by"].fillna(""),
+        text_data.TARGETS_COLUMNS["created_at"]: [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else "" for v in rows["created_at"]],
     })
     if with_history:
-        out[T.TARGETS_COLUMNS["superseded_at"]] = [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else ""
-                                                   for v in frame["superseded_at"]]
+        out[text_data.TARGETS_COLUMNS["superseded_at"]] = [fmt_datetime(v.to_pydatetime()) if pd.notna(v) else ""
+                                                   for v in rows["superseded_at"]]
     return out
 
 
-in_force = TG.targets_for_year(wh, year)
-plan = TG.plan_year(in_force, year)
+in_force = targets_mod.targets_for_year(wh, year)
+plan = targets_mod.plan_year(in_force, year)
 note = plan_year_note(plan)
 if not in_force:
-    st.info(T.TARGETS_NONE)
+    st.info(text_data.TARGETS_NONE)
 else:
     if note:
-        st.info(T.TARGETS_UNCONFIRMED.format(year=year, applied=note, button=T.TARGETS_CONFIRM.format(year=year)))
-        if may_edit and st.button(T.TARGETS_CONFIRM.format(year=year), key="targets_confirm",
-                                  help=T.TARGETS_CONFIRM_HELP):
-            copied = TG.confirm_year(wh, int(year), user=user.name)
-            st.session_state["_targets_flash"] = T.TARGETS_CONFIRMED.format(n=copied, year=year)
+        st.info(text_data.TARGETS_UNCONFIRMED.format(year=year, applied=note, button=text_data.TARGETS_CONFIRM.format(year=year)))
+        if may_edit and st.button(text_data.TARGETS_CONFIRM.format(year=year), key="targets_confirm",
+                                  help=text_data.TARGETS_CONFIRM_HELP):
+            copied = targets_mod.confirm_year(wh, int(year), user=user.name)
+            st.session_state["_targets_flash"] = text_data.TARGETS_CONFIRMED.format(n=copied, year=year)
             st.rerun()
     st.dataframe(table(in_force_rows(in_force)), hide_index=True, width="stretch")
 
 if may_edit:
-    st.subheader(T.TARGETS_EDIT)
+    st.subheader(text_data.TARGETS_EDIT)
     with st.form("target_edit"):
         c1, c2, c3 = st.columns(3)
-        indicator = c1.selectbox(T.TARGETS_INDICATOR, list(KPIS), format_func=lambda k: KPI_LABELS.get(k, k), key="t_indicator")
-        level = c2.selectbox(T.TARGETS_LEVEL, [None, *LEVELS], format_func=level_label, key="t_level")
-        unit = c3.selectbox(T.TARGETS_UNIT, [None, *sorted(unit_names, key=lambda u: unit_names[u])],
-                            format_func=lambda u: T.NONE_OPTION if u is None else unit_names[u], key="t_unit")
+        indicator = c1.selectbox(text_data.TARGETS_INDICATOR, list(KPIS), format_func=lambda k: KPI_LABELS.get(k, k), key="t_indicator")
+        level = c2.selectbox(text_data.TARGETS_LEVEL, [None, *LEVELS], format_func=level_label, key="t_level")
+        unit = c3.selectbox(text_data.TARGETS_UNIT, [None, *sorted(unit_names, key=lambda u: unit_names[u])],
+                            format_func=lambda u: text_data.NONE_OPTION if u is None else unit_names[u], key="t_unit")
         c4, c5, c6 = st.columns([1, 1, 2])
-        threshold = c4.number_input(T.TARGETS_THRESHOLD, min_value=0.0, max_value=100.0, value=97.0, step=0.5,
+        threshold = c4.number_input(text_data.TARGETS_THRESHOLD, min_value=0.0, max_value=100.0, value=97.0, step=0.5,
                                     format="%.1f", key="t_threshold")
-        direction = c5.selectbox(T.TARGETS_DIRECTION, TG.DIRECTIONS, format_func=T.TARGETS_DIRECTIONS.get, key="t_direction")
-        source = c6.text_input(T.TARGETS_SOURCE, key="t_source")
-        submitted = st.form_submit_button(T.TARGETS_SAVE, type="primary")
+        direction = c5.selectbox(text_data.TARGETS_DIRECTION, targets_mod.DIRECTIONS, format_func=text_data.TARGETS_DIRECTIONS.get, key="t_direction")
+        source = c6.text_input(text_data.TARGETS_SOURCE, key="t_source")
+        submitted = st.form_submit_button(text_data.TARGETS_SAVE, type="primary")
     if submitted:
         unit_level = None
         if unit:
             unit_level = wh.query("SELECT level FROM units WHERE unit_id = ?", [unit])[0][0]
         try:
-            version = TG.set_target(wh, int(year), indicator, float(threshold) / 100.0, level=level or unit_level,
+            version = targets_mod.set_target(wh, int(year), indicator, float(threshold) / 100.0, level=level or unit_level,
                                     unit_id=unit, direction=direction, source=source.strip(), user=user.name)
         except ValueError as error:
             st.error(str(error))
         else:
-            st.session_state["_targets_flash"] = T.TARGETS_SAVED.format(
+            st.session_state["_targets_flash"] = text_data.TARGETS_SAVED.format(
                 indicator=KPI_LABELS.get(indicator, indicator), year=year,
                 target=target_phrase(float(threshold) / 100.0, direction), version=version)
             st.rerun()
 else:
-    st.caption(T.TARGETS_READ_ONLY)
+    st.caption(text_data.TARGETS_READ_ONLY)
 
-with st.expander(T.TARGETS_HISTORY):
+with st.expander(text_data.TARGETS_HISTORY):
     past = history[history["year"] == year].sort_values(["indicator", "level", "version"], na_position="first")
     st.dataframe(table(past, with_history=True), hide_index=True, width="stretch")

@@ -7,19 +7,20 @@ import html
 import pandas as pd
 import streamlit as st
 
-from kpi.measures import verdict
+from kpi.measures import metrics, verdict
 from kpi.text import verdict as verdict_text, vi
 from kpi.measures.filters import Filters
-from kpi.measures.targets import MET, NOT_MET, pick
+from kpi.measures import status as target_status
+from kpi.measures.targets import pick
 from kpi.text.normalize import sort_key_vi
 from kpi.measures.units import lineage
 from ui import charts
 from ui import filters as filters_ui
 from ui import frame as frame_mod
-from ui import widgets as W
+from ui import widgets
 
 frame = frame_mod.current()
-W.style()
+widgets.style()
 frame_mod.header(frame, vi.PAGE_TITLES["unit"])
 f = frame.filters
 units = frame.units().set_index("unit_id")
@@ -43,11 +44,11 @@ st.caption(vi.LEVEL_LABELS[level])
 mine = Filters(unit_ids=(unit_id,), fields=f.fields)
 row = frame.totals(filters=mine)
 previous = frame.totals(frame.period.previous(), filters=mine)
-kpis = vi.OVERVIEW_PLAN_KPIS
-for chunk in (kpis[:4], kpis[4:]):
-    for column, kpi in zip(st.columns(4), chunk):
+kpis = tuple(metrics.PLAN_KPIS)
+for chunk in widgets.rows_of(kpis):
+    for column, kpi in zip(st.columns(widgets.TILES_PER_ROW), chunk):
         with column:
-            W.tile(frame, kpi, row, previous, level, unit_id)
+            widgets.tile(frame, kpi, row, previous, level, unit_id)
 
 # Rank among the units of the same level.
 peers = frame.table(("unit",), filters=Filters(level=level, fields=f.fields))
@@ -62,7 +63,7 @@ for kpi in kpis:
     else:
         text = vi.UNIT_RANK_VALUE.format(rank=position[0] + 1, n=len(ranked)) if len(position) else vi.NO_DATA
     cells.append(f"<td>{html.escape(text)}</td>")
-head = "".join(f"<th>{html.escape(vi.KPI_LABELS[k])}</th>" for k in kpis)
+head = widgets.kpi_headers(kpis)
 # A rank among fewer than three peers ("Hạng 1/1") says nothing: not shown.
 if len(peers) >= verdict.MIN_PEERS:
     st.subheader(vi.UNIT_RANK.format(n=vi.num(len(peers)), level=vi.LEVEL_LABELS[level].lower()))
@@ -74,7 +75,7 @@ st.subheader(vi.UNIT_SCORECARD)
 history_ids = lineage(zip(units.index, units["successor_id"]), unit_id)
 if len(history_ids) > 1:
     st.caption(vi.UNIT_LINEAGE.format(names=", ".join(sorted((names[u] for u in history_ids[1:]), key=sort_key_vi))))
-window = W.trend_period(frame)
+window = widgets.trend_period(frame)
 monthly = frame.table(("month",), period=window, filters=Filters(unit_ids=history_ids, fields=f.fields))
 left, right = st.columns(2)
 with left:
@@ -88,18 +89,18 @@ rows = []
 for r in monthly.to_dict("records"):
     cells = [f"<td>{vi.month_short(pd.Timestamp(r['period_start']).date())}</td>"]
     for kpi in kpis:
-        v = W.value(r, kpi)
+        v = widgets.value(r, kpi)
         target = pick(frame.targets(pd.Timestamp(r["period_start"]).year), kpi, level, unit_id)
         status = verdict.cell_status(v, int(r.get(f"{kpi}__den", 0)), target, level_cell=False)
-        mark = {MET: " ✔", NOT_MET: " ✘"}.get(status, "")
-        cells.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+        mark = f" {verdict_text.STATUS_MARKS[status]}" if status in verdict_text.STATUS_MARKS else ""
+        cells.append(f"<td class='kpi-{status}' style='background:{target_status.FILLS[status]}'>"
                      f"{html.escape(verdict.rate_text(v, target))}{mark}</td>")
     rows.append(f"<tr>{''.join(cells)}</tr>")
 st.markdown(f"<table class='kpi-matrix'><thead><tr><th>{vi.UNIT_MONTH}</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows[::-1])}</tbody></table>", unsafe_allow_html=True)
 
 # Where the overdue dossiers are.
-month = W.period_month_param(frame.period)
+month = widgets.period_month_param(frame.period)
 for group, title, key in (("field", vi.UNIT_OVERDUE_FIELDS, "un_fd"), ("procedure", vi.UNIT_OVERDUE_PROCEDURES, "un_pr")):
     st.subheader(title)
     table = frame.table((group,), filters=mine)
@@ -121,5 +122,5 @@ for group, title, key in (("field", vi.UNIT_OVERDUE_FIELDS, "un_fd"), ("procedur
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         chosen = left.selectbox(vi.DRILL_PICK_FIELD, options, key=f"{key}_pick")
         with right:
-            W.drill_button(vi.DRILL_RESOLVED_OVERDUE, f"{key}_go", "resolved_overdue", unit=unit_id, field=chosen,
+            widgets.drill_button(vi.DRILL_RESOLVED_OVERDUE, f"{key}_go", "resolved_overdue", unit=unit_id, field=chosen,
                            month=month, disabled=not chosen)

@@ -20,7 +20,7 @@ PLAN_TASKS_SQL = """
 """
 
 
-def add_task(wh: Warehouse, number: str, task: str, lead: str, lead_unit_id: str | None,
+def add_task(wh: Warehouse, number: str, task: str | None, lead: str, lead_unit_id: str | None,
              deadline_to: dt.date | None, *, objective: str = "1. Nâng cao chất lượng giải quyết TTHC",
              deadline_text: str | None = None, status: str = "confirmed", position: int | None = None) -> int:
     with wh.write() as con:
@@ -34,3 +34,16 @@ def add_task(wh: Warehouse, number: str, task: str, lead: str, lead_unit_id: str
             [position, number, objective, task, lead, lead_unit_id,
              deadline_text or (f"Trước ngày {deadline_to:%d/%m/%Y}" if deadline_to else "Thường xuyên"),
              None, deadline_to, status]).fetchone()[0]
+
+
+def add_manual_target(wh: Warehouse, key: str, threshold: float | None, year: int = 2024, *, level: str = "province",
+                      reference: str = "Kế hoạch 170/KH-UBND", section: str = "I.2") -> None:
+    """A confirmed non-data target, as kpi.plan's confirmation leaves it."""
+    with wh.write() as con:
+        doc = con.execute("SELECT doc_id FROM plan_documents WHERE reference = ? AND year = ?", [reference, year]).fetchone()
+        doc_id = doc[0] if doc else con.execute(
+            "INSERT INTO plan_documents (year, file_name, sha256, reference, status) VALUES (?, 'kh.docx', 'ab', ?,"
+            " 'confirmed') RETURNING doc_id", [year, reference]).fetchone()[0]
+        con.execute("INSERT INTO plan_manual_targets (doc_id, year, key, label, level, threshold, section, quote,"
+                    " status) VALUES (?, ?, ?, ?, ?, ?, ?, 'trích dẫn', 'confirmed')",
+                    [doc_id, year, key, key, level, threshold, section])

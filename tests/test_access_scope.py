@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import form06_reader, load as etl_load, upload as U
+from etl import form06_reader, load as etl_load, upload as etl_upload
 from kpi.access import permissions
 from kpi.measures import metrics, periods, units as units_mod
 from kpi.access.permissions import User
@@ -120,10 +120,10 @@ def test_out_of_scope_rows_are_counted_apart_from_errors(sample_copy, tmp_path):
             dossier_row("OS-6", unit=COMMUNE_NAME, received="31/02/2024")]            # our error
     path = write_table(tmp_path / "toan-tinh.xlsx", HEADERS, rows)
     data = path.read_bytes()
-    ins = U.inspect(wh, data, path.name, scope=analyst.scope)
+    ins = etl_upload.inspect(wh, data, path.name, scope=analyst.scope)
     assert ins.counts["out_of_scope"] == 3 and ins.counts["rejected"] == 1 and ins.counts["new"] == 2
     assert list(ins.prepared.rejects["raw_value"].unique()) == ["31/02/2024"]
-    outcome = U.load(wh, ins, user=analyst)
+    outcome = etl_upload.load(wh, ins, user=analyst)
     assert outcome.counts["out_of_scope"] == 3 and outcome.counts["rows_rejected"] == 1
     stored = wh.query("SELECT DISTINCT row_number FROM rejected_rows WHERE batch_id = ?", [outcome.batch_id])
     assert stored == [(7,)], "another unit's rows are not kept in rejected_rows"
@@ -245,10 +245,10 @@ def test_history_shows_an_analyst_only_batches_of_their_scope(sample_copy, tmp_p
                                              [dossier_row("HS-3", unit=COMMUNE_NAME)]), user=analyst.name,
                              scope=analyst.scope)
     refused = etl_load.record_refusal(wh, "khac-huyen-bi-tu-choi.xlsx", "Tệp rỗng")
-    seen = {b["id"] for b in U.batches(wh, analyst)}
+    seen = {b["id"] for b in etl_upload.batches(wh, analyst)}
     assert {ours.batch_id, own.batch_id} <= seen
     assert theirs.batch_id not in seen and refused.batch_id not in seen
-    assert {theirs.batch_id, refused.batch_id} <= {b["id"] for b in U.batches(wh, ADMIN)}
+    assert {theirs.batch_id, refused.batch_id} <= {b["id"] for b in etl_upload.batches(wh, ADMIN)}
     at = page("history", analyst).run()
     no_exceptions(at)
     at.toggle(key="history_mine").set_value(False).run()

@@ -13,7 +13,7 @@ from kpi.warehouse import audit
 from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
-from ui import text_auth as T
+from ui import text_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = Path(__file__).resolve().parent / "apps" / "auth_app.py"
@@ -56,13 +56,13 @@ def as_user(at: AppTest, user: User, idle_minutes: float = 0) -> AppTest:
 
 def test_first_run_creates_the_admin(wh):
     at = app().run()
-    assert [t.value for t in at.title] == [T.FIRST_RUN_TITLE]
+    assert [t.value for t in at.title] == [text_auth.FIRST_RUN_TITLE]
     assert not any(t.startswith("OK") for t in texts(at))
     at.text_input(key="auth_first_name").input("quantri")
     at.text_input(key="auth_first_password").input(PASSWORD)
     at.text_input(key="auth_first_again").input(PASSWORD + "x")
     at.button(key="auth_first_submit").click().run()
-    assert [e.value for e in at.error] == [T.PASSWORD_MISMATCH]
+    assert [e.value for e in at.error] == [text_auth.PASSWORD_MISMATCH]
     assert not accounts.has_users(wh)
 
     at.text_input(key="auth_first_name").input("quantri")
@@ -75,7 +75,7 @@ def test_first_run_creates_the_admin(wh):
     assert [(u["name"], u["role"]) for u in accounts.list_users(wh)] == [("quantri", "admin")]
     # Once an account exists, the first-run form is gone for everybody.
     fresh = app().run()
-    assert [t.value for t in fresh.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in fresh.title] == [text_auth.LOGIN_TITLE]
 
 
 def test_first_run_enforces_minimum_length(wh):
@@ -91,8 +91,8 @@ def test_first_run_enforces_minimum_length(wh):
 def test_login_success_and_failure(wh):
     accounts.create_user(wh, "an", PASSWORD, "analyst", "level:district")
     at = app().run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
-    assert [w.label for w in at.text_input] == [T.LOGIN_NAME, T.LOGIN_PASSWORD]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
+    assert [w.label for w in at.text_input] == [text_auth.LOGIN_NAME, text_auth.LOGIN_PASSWORD]
     login(at, "an", "sai-mat-khau-roi")
     assert [e.value for e in at.error] == [accounts.GENERIC_LOGIN_ERROR]
     assert "user" not in at.session_state
@@ -134,8 +134,8 @@ def test_expired_session_returns_to_login(wh, monkeypatch):
     monkeypatch.setenv("TTHC_SESSION_MINUTES", "30")
     accounts.create_user(wh, "an", PASSWORD, "leader")
     at = as_user(app(), User("an", "leader"), idle_minutes=31).run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
-    assert [i.value for i in at.info] == [T.SESSION_EXPIRED]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
+    assert [i.value for i in at.info] == [text_auth.SESSION_EXPIRED]
     assert "user" not in at.session_state
     assert not any(t.startswith("OK") for t in texts(at))
     assert audit.read_log(wh, action="logout")["detail"].iloc[0] == '{"reason": "expired"}'
@@ -150,7 +150,7 @@ def test_deactivated_account_is_logged_out_at_next_run(wh):
     assert "OK an" in texts(at)
     accounts.deactivate(wh, "an", actor="quantri")
     at.run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
     assert "user" not in at.session_state
 
 
@@ -158,7 +158,7 @@ def test_logout_button(wh):
     accounts.create_user(wh, "an", PASSWORD, "leader")
     at = as_user(app(), User("an", "leader")).run()
     at.sidebar.button(key="auth_logout").click().run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
     assert "user" not in at.session_state
     assert list(audit.read_log(wh, action="logout")["user_name"]) == ["an"]
 
@@ -169,7 +169,7 @@ def test_single_sign_on_maps_email_to_account(wh):
     at = app()
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
     at.run()
-    assert T.LOGIN_SSO in [b.label for b in at.button]  # offered next to the password form
+    assert text_auth.LOGIN_SSO in [b.label for b in at.button]  # offered next to the password form
     at.user = {"is_logged_in": True, "email": "An@Tinh.gov.vn"}
     at.run()
     assert "OK an" in texts(at)
@@ -187,7 +187,7 @@ def test_single_sign_on_maps_email_to_account(wh):
 def test_no_sso_button_without_auth_secrets(wh):
     accounts.create_user(wh, "an", PASSWORD, "leader")
     at = app().run()
-    assert T.LOGIN_SSO not in [b.label for b in at.button]
+    assert text_auth.LOGIN_SSO not in [b.label for b in at.button]
 
 
 # -- the admin pages -----------------------------------------------------
@@ -201,14 +201,14 @@ def test_admin_pages_refuse_non_admins(wh, page, role):
     accounts.create_user(wh, "quantri", PASSWORD, "admin")
     at = as_user(app(page), User("x", role)).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [T.NOT_ALLOWED]
+    assert [e.value for e in at.error] == [text_auth.NOT_ALLOWED]
     assert not at.dataframe and not at.text_input
 
 
 def test_admin_pages_require_login(wh):
     accounts.create_user(wh, "quantri", PASSWORD, "admin")
     at = app(USERS_PAGE).run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
     assert not at.dataframe
 
 
@@ -220,9 +220,9 @@ def test_users_page_lists_adds_and_unlocks(wh, monkeypatch):
     admin = User("quantri", "admin")
     at = as_user(app(USERS_PAGE), admin).run()
     assert not at.exception
-    assert at.title[0].value == T.USERS_TITLE
+    assert at.title[0].value == text_auth.USERS_TITLE
     table = at.dataframe[0].value
-    assert list(table[T.USERS_COLUMNS["name"]]) == ["quantri"]
+    assert list(table[text_auth.USERS_COLUMNS["name"]]) == ["quantri"]
 
     at.text_input(key="add_name").input("an")
     at.text_input(key="add_email").input("an@tinh.gov.vn")
@@ -234,12 +234,12 @@ def test_users_page_lists_adds_and_unlocks(wh, monkeypatch):
     at.button(key="add_submit").click().run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    assert at.success[0].value == T.done("Đã tạo tài khoản", "an")
+    assert at.success[0].value == text_auth.done("Đã tạo tài khoản", "an")
     user = accounts.authenticate(wh, "an", PASSWORD)
     assert user.scope == Scope(kind="units", unit_ids=("huyen-a", "xa-a1"))
     created = audit.read_log(wh, action="user.create", user="quantri")
     assert list(created["target"]) == ["an"]
-    assert "Đơn vị: UBND huyện A" in list(at.dataframe[0].value[T.USERS_COLUMNS["scope"]])
+    assert "Đơn vị: UBND huyện A" in list(at.dataframe[0].value[text_auth.USERS_COLUMNS["scope"]])
 
     monkeypatch.setenv("TTHC_LOCKOUT_ATTEMPTS", "1")
     with pytest.raises(permissions.AuthError):
@@ -277,13 +277,13 @@ def test_audit_page_shows_and_filters_the_log(wh):
         accounts.authenticate(wh, "quantri", "sai-mat-khau-roi")
     at = as_user(app(AUDIT_PAGE), User("quantri", "admin")).run()
     assert not at.exception
-    assert at.title[0].value == T.AUDIT_TITLE
+    assert at.title[0].value == text_auth.AUDIT_TITLE
     table = at.dataframe[0].value
     assert len(table) == 3
-    assert set(table[T.AUDIT_COLUMNS["action"]]) == {T.action_label("login"), T.action_label("user.create")}
+    assert set(table[text_auth.AUDIT_COLUMNS["action"]]) == {text_auth.action_label("login"), text_auth.action_label("user.create")}
     at.selectbox(key="audit_action").select("login").run()
     assert len(at.dataframe[0].value) == 2
     at.checkbox(key="audit_failed").check().run()
-    assert list(at.dataframe[0].value[T.AUDIT_COLUMNS["success"]]) == [False]
+    assert list(at.dataframe[0].value[text_auth.AUDIT_COLUMNS["success"]]) == [False]
     at.selectbox(key="audit_user").select("cli:ops").run()
-    assert [i.value for i in at.info] == [T.AUDIT_NONE]
+    assert [i.value for i in at.info] == [text_auth.AUDIT_NONE]

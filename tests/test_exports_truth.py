@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import truth_exports as T
+from tests import truth_exports
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIODS = [(dt.date(2024, m, 1), (dt.date(2024, m + 1, 1) - dt.timedelta(days=1))) for m in range(1, 6)] + [
@@ -37,8 +37,8 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("truth")
-    records = T.make_dossiers()
-    exports = T.write_exports(folder, records)
+    records = truth_exports.make_dossiers()
+    exports = truth_exports.write_exports(folder, records)
     db = folder / "kho.duckdb"
     codes = {}
     for export in exports:
@@ -50,7 +50,7 @@ def loaded(tmp_path_factory):
                     "--json")
         assert done.returncode == 0, done.stderr
         summaries[(start, end)] = json.loads(done.stdout)
-    return T.final_states(exports), codes, summaries
+    return truth_exports.final_states(exports), codes, summaries
 
 
 def test_every_file_exits_as_a_person_expects(loaded):
@@ -62,15 +62,15 @@ def test_every_file_exits_as_a_person_expects(loaded):
 @pytest.mark.parametrize("period", PERIODS, ids=[f"{a:%Y%m%d}-{b:%Y%m%d}" for a, b in PERIODS])
 def test_every_kpi_matches_the_truth(loaded, period):
     final, _, summaries = loaded
-    got, want = summaries[period], T.truth(final, *period)
+    got, want = summaries[period], truth_exports.truth(final, *period)
     assert (got["as_of"], got["data_date"]) == (want["as_of"], want["data_date"])
     mismatches = []
     for scope, expected, actual in [("total", want["total"], got["total"])] + [
-            (level, want["levels"][level], got["levels"][level]) for level in T.LEVELS]:
-        for key in T.COUNTS:
+            (level, want["levels"][level], got["levels"][level]) for level in truth_exports.LEVELS]:
+        for key in truth_exports.COUNTS:
             if actual[key] != expected[key]:
                 mismatches.append((scope, key, actual[key], expected[key]))
-        for key in T.RATES:
+        for key in truth_exports.RATES:
             a, e = actual[key], expected[key]
             if (a is None) != (e is None) or (e is not None and abs(a - e) > 1e-9):
                 mismatches.append((scope, key, a, e))
@@ -80,13 +80,13 @@ def test_every_kpi_matches_the_truth(loaded, period):
 def test_the_truth_exercises_every_case(loaded):
     """The generated data holds each case the truth distinguishes (else the comparison proves less)."""
     final, _, _ = loaded
-    half = T.truth(final, dt.date(2024, 1, 1), dt.date(2024, 6, 30))["total"]
-    assert min(half[k] for k in T.COUNTS) > 0
+    half = truth_exports.truth(final, dt.date(2024, 1, 1), dt.date(2024, 6, 30))["total"]
+    assert min(half[k] for k in truth_exports.COUNTS) > 0
     assert any(d.due is None and d.finished for d in final) and any(d.due is None and not d.finished for d in final)
     assert any(d.channel == "other" for d in final)
     for flag in ("e_result", "rating", "digitized"):
         assert any(flag not in d.known for d in final) and any(flag in d.known for d in final)
-    past = T.truth(final, dt.date(2024, 4, 1), dt.date(2024, 9, 30))
+    past = truth_exports.truth(final, dt.date(2024, 4, 1), dt.date(2024, 9, 30))
     assert past["as_of"] == "2024-06-27"
 
 

@@ -370,3 +370,24 @@ def test_cli_text_and_errors(wh, capsys):
     assert "Chưa có dữ liệu năm 2026" in capsys.readouterr().out
     assert main(["forecast", "--db", str(wh.path), "--year", "2025", "--as-of", "31/01/2025"]) == 2
     assert "Lỗi" in capsys.readouterr().err
+
+
+# -- one read for every month end of a year ---------------------------------------------------------
+
+def test_read_until_shares_a_year_read_only_between_month_ends():
+    data_date = dt.date(2025, 12, 31)
+    assert F.read_until(2025, dt.date(2025, 9, 30), data_date) == dt.date(2025, 12, 31)
+    assert F.read_until(2025, dt.date(2025, 9, 15), data_date) == dt.date(2025, 9, 15)  # a day inside a month
+    assert F.read_until(2025, dt.date(2025, 9, 30), dt.date(2025, 11, 20)) == dt.date(2025, 9, 30)  # data ends mid-month
+    assert F.read_until(2024, dt.date(2024, 9, 30), data_date) == dt.date(2024, 12, 31)
+
+
+def test_a_table_read_to_the_year_end_truncated_to_a_month_end_is_that_month_end_table(sample_db):
+    import pandas as pd
+
+    wh = Warehouse(sample_db)
+    full, _ = F.monthly_table(wh, 2025, dt.date(2025, 12, 31))
+    own, _ = F.monthly_table(wh, 2025, dt.date(2025, 9, 30))
+    shared = F.truncate(full, dt.date(2025, 9, 30))
+    pd.testing.assert_frame_equal(shared.drop(columns=["period_end"]).reset_index(drop=True),
+                                  own.drop(columns=["period_end"]).reset_index(drop=True), check_dtype=False)

@@ -91,8 +91,8 @@ def test_a_closed_year_forecasts_exactly_the_index_engine(sample_db):
 def test_the_index_page_rows():
     f = forecast766.forecast_index(table(2, **BASE), YEAR, dt.date(YEAR, 2, 28))
     rows = {r["Nhóm"]: r for r in forecast766.rows(f)}
-    assert rows["TDGQ — Tiến độ giải quyết"] == {"Nhóm": "TDGQ — Tiến độ giải quyết", "Đến nay": "18,00",
+    assert rows["TDGQ — Tiến độ giải quyết"] == {"Nhóm": "TDGQ — Tiến độ giải quyết", "Từ đầu năm": "18,00",
                                                  "Dự báo 31/12 (khoảng)": "18,00 (18,00–18,00)",
                                                  "Điểm có dữ liệu": "20"}
     assert rows["CKMB — Công khai, minh bạch"]["Dự báo 31/12 (khoảng)"] == "Chưa có dữ liệu"
-    assert rows["Tổng"]["Điểm có dữ liệu"] == "48" and rows["Tổng"]["Đến nay"] == "39,73"  # 18 + 4,4 + 17,33
+    assert rows["Tổng"]["Điểm có dữ liệu"] == "48" and rows["Tổng"]["Từ đầu năm"] == "39,73"  # 18 + 4,4 + 17,33

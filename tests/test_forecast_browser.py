@@ -13,9 +13,10 @@ import pytest
 
 from kpi.access import accounts
 from kpi.measures import forecast, targets
+from kpi.text import index766 as index_text
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
-from tests.browser_support import chromium, login, new_tab, require_chromium, settle, streamlit_server
+from tests.browser_support import NAV_LINKS, chromium, login, new_tab, require_chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -62,4 +63,14 @@ def test_overview_tiles_show_the_forecast_of_an_open_year(server):
                                   "{overflow:visible!important;height:auto!important;position:static!important}")
         tab.wait_for_timeout(300)
         tab.screenshot(path=str(SHOTS / "overview_forecast.png"), full_page=True)
+        assert tab.locator("[data-testid='stException']").count() == 0
+
+        # The index page, same month (the filters are shared): the groups' year-end forecast.
+        tab.locator(NAV_LINKS).filter(has_text=index_text.TITLE).first.click()
+        heading = tab.get_by_text("Dự báo cuối năm 2025", exact=True).first
+        heading.wait_for()
+        settle(tab)
+        tab.wait_for_timeout(500)
+        tab.screenshot(path=str(SHOTS / "index766_forecast.png"), full_page=True)
+        assert "Mô phỏng từ dữ liệu của tỉnh" in _main_text(tab)
         assert tab.locator("[data-testid='stException']").count() == 0

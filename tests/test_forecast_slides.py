@@ -23,8 +23,12 @@ def wh(tmp_path_factory) -> Warehouse:
 
 def test_the_deck_has_a_year_end_slide_equal_to_the_engine(wh):
     deck = slides_mod.build_slides(wh, OCTOBER)
-    assert [s.key for s in deck][-2:] == ["forecast", "hotspots"]
+    # 11 rows (three levels in 2024): 7 on the first screen, the rest on the next.
+    assert [s.key for s in deck][-3:] == ["forecast", "forecast:2", "hotspots"]
     slide = next(s for s in deck if s.key == "forecast")
+    rest = next(s for s in deck if s.key == "forecast:2")
+    assert len(slide.table["rows"]) == 7 and rest.title.endswith("(tiếp)")
+    slide.table["rows"] += rest.table["rows"]
     in_force = slides_mod.in_force_targets(wh, 2024)
     result, as_of = forecast.for_warehouse(wh, 2024, in_force, OCTOBER.end,
                                            slides_mod.DOSSIER_RATES + slides_mod.PAKN_RATES)
@@ -74,7 +78,6 @@ def test_the_pdf_pack_carries_the_year_end_page(wh, tmp_path):
     deck = slides_mod.build_slides(wh, OCTOBER)
     pack.build_pack(wh, OCTOBER, None, path, slides=deck)
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
-    slide = next(s for s in deck if s.key == "forecast")
     assert "Dự báo cuối năm 2024 và nhịp độ cần đạt" in text
-    for row in slide.table["rows"]:  # every row fits the page, all six columns
+    for row in [r for s in deck if s.kind == "forecast" for r in s.table["rows"]]:  # every row, all six columns
         assert row[3] in text and row[5] in text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import form06_reader, upload as U
+from etl import form06_reader, upload as etl_upload
 from kpi.measures import metrics, periods
 from kpi.reports import form06
 from kpi.access.permissions import User
@@ -134,12 +134,12 @@ def test_reupload_newest_wins_same_file_unchanged_and_undo_restores(wh, tmp_path
     _, r2 = load(wh, write_form06(tmp_path / "v2.xlsx", [["Hộ tịch", 12, 6, 5, 1, 10, 5, 4, 1, 2, 2, 0]]))
     assert r2.rows_updated == 1
     assert metrics.counts(wh, Q1).iloc[0]["received"] == 11
-    U.undo(wh, r2.batch_id, user=ADMIN)
+    etl_upload.undo(wh, r2.batch_id, user=ADMIN)
     assert metrics.summary(wh, Q1) == before
     status = dict(wh.query("SELECT batch_id, status FROM load_batches"))
     assert status[r2.batch_id] == "undone" and wh.query("SELECT kind FROM load_batches LIMIT 1")[0][0] == "form06"
-    with pytest.raises(U.UndoError):
-        U.undo(wh, r2.batch_id, user=ADMIN)
+    with pytest.raises(etl_upload.UndoError):
+        etl_upload.undo(wh, r2.batch_id, user=ADMIN)
 
 
 def test_rows_of_a_unit_outside_the_scope_are_rejected(wh, tmp_path):

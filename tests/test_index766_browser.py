@@ -14,9 +14,9 @@ import shutil
 import pytest
 
 from etl.load import load_file
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.measures import periods
-from kpi.text import index766 as T
+from kpi.text import index766 as index766_text
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, require_chromium, settle, \
@@ -44,7 +44,7 @@ def server(sample_db, tmp_path_factory):
     for name, payload in (("chi-so-766-thang-10-2025.json", total), ("tien-do-thang-10-2025.json", progress)):
         (folder / name).write_text(json.dumps(payload), encoding="utf-8")
         assert load_file(wh, folder / name).status == "loaded"
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(db, tmp_path_factory.mktemp("log")) as url:
         yield url
@@ -86,14 +86,14 @@ def test_index_page(server, size):
         settle(tab)
         _pick_october(tab)
         tab.locator(NAV_LINKS).filter(has_text=vi.PAGE_TITLES["index766"]).first.click()
-        tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=T.TITLE).first.wait_for()
+        tab.locator("[data-testid='stMainBlockContainer'] h1").filter(has_text=index766_text.TITLE).first.wait_for()
         settle(tab)
         tab.wait_for_timeout(1000)
         main = tab.locator("[data-testid='stMainBlockContainer']")
         text = main.inner_text()
-        assert "68,4 / 100 điểm" in text and T.SOURCE_LABELS["portal"] in text
-        assert T.GAINS_HEADING in text and "Nếu 5 đơn vị này" in text
-        assert T.RECONCILE_HEADING in text  # its rows are drawn on a canvas: AppTest checks them
+        assert "68,4 / 100 điểm" in text and index766_text.SOURCE_LABELS["portal"] in text
+        assert index766_text.GAINS_HEADING in text and "Nếu 5 đơn vị này" in text
+        assert index766_text.RECONCILE_HEADING in text  # its rows are drawn on a canvas: AppTest checks them
         assert "-0,0" not in text and "−0,0" not in text
         _shots(tab, f"index766-{size}")
         assert _cut_metric_values(tab) == []
@@ -101,7 +101,7 @@ def test_index_page(server, size):
             const col = p.closest('[data-testid="stColumn"]') || p.closest('[data-testid="stVerticalBlock"]');
             return p.getBoundingClientRect().width / col.getBoundingClientRect().width; })""")
         assert widths and min(widths) >= 0.9
-        tab.get_by_role("button", name=T.GAINS_GO).click()
+        tab.get_by_role("button", name=index766_text.GAINS_GO).click()
         tab.locator("[data-testid='stMainBlockContainer'] h1").filter(
             has_text=vi.PAGE_TITLES["drilldown"]).first.wait_for()
         settle(tab)

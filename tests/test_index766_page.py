@@ -7,7 +7,7 @@ from pathlib import Path
 from etl.load import load_file
 from kpi.measures import index766
 from kpi.measures.filters import Filters
-from kpi.text import index766 as T
+from kpi.text import index766 as index766_text
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.test_pages import PERIOD, figures, make_app, metric, no_exception
@@ -22,19 +22,19 @@ def _province_report(db):
 def test_page_shows_the_simulated_score_partial_and_labelled(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db, page="index766")
     no_exception(at)
-    assert at.title[0].value == T.TITLE
+    assert at.title[0].value == index766_text.TITLE
     province = _province_report(sample_db).province
-    assert metric(at, T.TOTAL_TILE).value == T.total_line(province.total, province.max_covered, True)
-    assert "điểm có dữ liệu" in metric(at, T.TOTAL_TILE).value
-    assert T.SOURCE_LABELS["simulated"] in [c.value for c in at.caption]
+    assert metric(at, index766_text.TOTAL_TILE).value == index766_text.total_line(province.total, province.max_covered, True)
+    assert "điểm có dữ liệu" in metric(at, index766_text.TOTAL_TILE).value
+    assert index766_text.SOURCE_LABELS["simulated"] in [c.value for c in at.caption]
     bullets = next(f for f in figures(at) if f["data"][0].get("orientation") == "h")  # the bullet bars
     texts = bullets["data"][1]["text"]
     assert vi.NO_DATA in texts  # CKMB, TTTT without data: said, never 0
     tdgq = province.groups["TDGQ"].score
-    assert f"{T.score(tdgq)} / 20" in texts
+    assert f"{index766_text.score(tdgq)} / 20" in texts
     headings = [h.value for h in at.subheader]
-    assert {T.GAINS_HEADING, T.RANKING_HEADING, T.LOSING_HEADING} <= set(headings)
-    assert T.RECONCILE_HEADING not in headings  # nothing published yet
+    assert {index766_text.GAINS_HEADING, index766_text.RANKING_HEADING, index766_text.LOSING_HEADING} <= set(headings)
+    assert index766_text.RECONCILE_HEADING not in headings  # nothing published yet
     levers = "\n".join(m.value for m in at.markdown)
     assert "Nếu 5 đơn vị này" in levers and "Tiến độ giải quyết (TDGQ) +" in levers
 
@@ -64,11 +64,36 @@ def test_published_scores_win_and_are_reconciled(monkeypatch, sample_copy, tmp_p
         assert load_file(wh, path).status == "loaded"
     at = make_app(monkeypatch, sample_copy, page="index766")
     no_exception(at)
-    assert metric(at, T.TOTAL_TILE).value == "77,4 / 100 điểm"
-    assert T.SOURCE_LABELS["portal"] in [c.value for c in at.caption]
-    assert T.RECONCILE_HEADING in [h.value for h in at.subheader]
-    table = next(d.value for d in at.dataframe if T.COLUMNS["reason"] in d.value.columns)
+    assert metric(at, index766_text.TOTAL_TILE).value == "77,4 / 100 điểm"
+    assert index766_text.SOURCE_LABELS["portal"] in [c.value for c in at.caption]
+    assert index766_text.RECONCILE_HEADING in [h.value for h in at.subheader]
+    table = next(d.value for d in at.dataframe if index766_text.COLUMNS["reason"] in d.value.columns)
     row = table.iloc[0]
-    assert row[T.COLUMNS["group"]] == "Tiến độ giải quyết" and row[T.COLUMNS["published"]] == "9,00"
-    assert row[T.COLUMNS["ours"]] == T.score(ours.groups["TDGQ"].score, 2)
-    assert row[T.COLUMNS["reason"]].startswith("Mẫu số khác: Cổng tính trên " + vi.num(int(on_time.denominator * 2)))
+    assert row[index766_text.COLUMNS["group"]] == "Tiến độ giải quyết" and row[index766_text.COLUMNS["published"]] == "9,00"
+    assert row[index766_text.COLUMNS["ours"]] == index766_text.score(ours.groups["TDGQ"].score, 2)
+    assert row[index766_text.COLUMNS["reason"]].startswith("Mẫu số khác: Cổng tính trên " + vi.num(int(on_time.denominator * 2)))
+
+
+def test_admin_enters_a_publication_figure_and_the_province_gets_ckmb(monkeypatch, sample_copy):
+    at = make_app(monkeypatch, sample_copy, page="index766")
+    at.selectbox(key="ix_entry_metric").set_value("PUBLISH_ON_TIME")
+    at.number_input(key="ix_entry_num").set_value(40)
+    at.number_input(key="ix_entry_den").set_value(80)
+    next(b for b in at.button if b.label == index766_text.ENTRY_SAVE).click().run()
+    no_exception(at)
+    assert any("40 / 80" in s.value for s in at.success)
+    province = _province_report(sample_copy).province
+    assert province.groups["CKMB"].score == 3.0 and province.groups["CKMB"].source == "manual"
+    at.run()
+    table = next(d.value for d in at.dataframe if index766_text.COLUMNS["inputs"] in d.value.columns)
+    ckmb = table[table[index766_text.COLUMNS["group"]] == "Công khai, minh bạch"].iloc[0]
+    assert ckmb[index766_text.COLUMNS["score"]] == "3,0 / 6 điểm có dữ liệu (tối đa 18)"
+    assert ckmb[index766_text.COLUMNS["source"]] == index766_text.SOURCE_LABELS["manual"]
+    log = Warehouse(sample_copy).query("SELECT user_name, target FROM audit_log WHERE action = 'index_entry'")
+    assert log == [("kiem-thu", "PUBLISH_ON_TIME")]
+
+
+def test_a_leader_sees_no_entry_form(monkeypatch, sample_db):
+    at = make_app(monkeypatch, sample_db, role="leader", page="index766")
+    no_exception(at)
+    assert not [b for b in at.button if b.label == index766_text.ENTRY_SAVE]

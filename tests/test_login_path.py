@@ -179,7 +179,7 @@ def test_login_form_applies_the_throttle_before_hashing(tmp_path, monkeypatch):
     from argon2 import PasswordHasher
     from streamlit.testing.v1 import AppTest
 
-    from ui import text_auth as T
+    from ui import text_auth
 
     monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     monkeypatch.setattr(throttle, "LOGINS", throttle.Throttle())
@@ -194,7 +194,7 @@ def test_login_form_applies_the_throttle_before_hashing(tmp_path, monkeypatch):
         at.text_input(key="auth_login_password").input("sai-mat-khau-roi")
         at.button(key="auth_login_submit").click().run()
     errors = [e.value for e in at.error]
-    assert errors and errors[0].startswith(T.LOGIN_THROTTLED.split("{")[0]), errors
+    assert errors and errors[0].startswith(text_auth.LOGIN_THROTTLED.split("{")[0]), errors
     assert len(audit.read_log(wh, action="login")) == 3, "the fourth attempt never reached the password check"
 
 

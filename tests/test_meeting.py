@@ -65,7 +65,7 @@ def test_every_slide_renders_and_next_previous_work(env):
         at = at.button(key="meeting_next").click().run()
         assert not at.exception
     assert seen == ["summary", "level:province", "level:district", "level:commune", "below", "pakn", "forecast",
-                    "hotspots"]
+                    "forecast:2", "hotspots"]
     # Wrapped around to the first slide; previous goes to the last.
     assert expected[0].title in _html(at)
     at = at.button(key="meeting_prev").click().run()

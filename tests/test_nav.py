@@ -15,11 +15,11 @@ from ui import nav, text_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEW = {"overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown",
-        "targets", "units", "quality", "meeting"}
-EXPECTED = {  # by hand from PERMISSIONS: leader view+export, analyst adds upload, admin everything
+        "index766", "targets", "units", "quality", "meeting", "plan_tasks"}
+EXPECTED = {  # by hand from PERMISSIONS: leader view+export, analyst adds upload and figures by hand, admin everything
     "leader": VIEW,
-    "analyst": VIEW | {"upload", "history"},
-    "admin": VIEW | {"upload", "history", "admin_users", "admin_audit", "plan_import"},
+    "analyst": VIEW | {"upload", "history", "manual_kpis"},
+    "admin": VIEW | {"upload", "history", "admin_users", "admin_audit", "plan_import", "manual_kpis"},
 }
 
 

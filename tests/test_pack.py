@@ -39,14 +39,14 @@ def built(wh):
 @needs_tools
 def test_one_page_per_slide(built):
     path, deck, result = built
-    assert result["pages"] == result["slides"] == len(deck) == 8  # with the year-end forecast
+    assert result["pages"] == result["slides"] == len(deck) == 9  # with the year-end forecast (2 pages)
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(OUT / "trang")], check=True)
     pngs = sorted(OUT.glob("trang-*.png"))
     assert len(pngs) == len(deck)
     assert all(p.stat().st_size > 10_000 for p in pngs)  # charts and text, not blank pages
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in info.splitlines())}
-    assert fields["Pages"] == "8"
+    assert fields["Pages"] == "9"
     assert fields["Page size"].startswith("841.89 x 595.28")  # A4 landscape
 
 

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.measures import metrics, periods, precount, targets
+from kpi.measures import status as target_status
 from kpi.text import vi
 from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
@@ -125,7 +126,7 @@ def test_overview_tiles_equal_engine(monkeypatch, sample_db):
     at = make_app(monkeypatch, sample_db)
     no_exception(at)
     row = metrics.kpi_table(Warehouse(sample_db), PERIOD).iloc[0]
-    for kpi in vi.OVERVIEW_PLAN_KPIS:
+    for kpi in metrics.PLAN_KPIS:
         assert metric(at, vi.KPI_LABELS[kpi]).value == vi.pct(row[kpi]), kpi
     captions = [c.value for c in at.caption]
     assert vi.counts_phrase("on_time_rate", int(row["on_time_rate__num"]), int(row["on_time_rate__den"])) in captions
@@ -158,7 +159,7 @@ def test_gap_sentence_and_target(monkeypatch, sample_db):
         gap = targets.gap_count(int(row["on_time_rate__num"]), int(row["on_time_rate__den"]), target.threshold)
         assert vi.gap_phrase("on_time_rate", gap, target.threshold) in texts
     else:
-        assert vi.MET_BADGE in texts
+        assert target_status.badge(target_status.MET) in texts
 
 
 def test_changing_a_filter_changes_the_numbers(monkeypatch, sample_db):

@@ -179,3 +179,49 @@ def test_upload_page_refuses_bad_json_and_asks_for_a_missing_period(wh, monkeypa
     assert any("Chưa rõ kỳ" in w.value for w in at.warning)
     assert not [b for b in at.button if b.label == "Xác nhận nạp"]
     assert _scores(wh) == 0
+
+
+def _desk_app():
+    """The upload desk (ui/upload_desk.py) alone, as pages/upload.py will draw it."""
+    import os
+
+    import streamlit as st
+
+    from kpi.access.permissions import User
+    from kpi.warehouse.db import Warehouse
+    from ui.upload_desk import UploadDesk
+
+    desk = UploadDesk.open(Warehouse(os.environ["TTHC_DB"]), User("chuyenvien", "analyst"))
+    for uploaded in st.file_uploader("Tệp", accept_multiple_files=True, key="files") or []:
+        desk.file_section(uploaded, 200)
+
+
+def test_upload_desk_previews_then_loads_portal_json(wh, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.upload_helpers import button, no_exceptions
+
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = AppTest.from_function(_desk_app, default_timeout=60)
+    at.run()
+    at.file_uploader[0].set_value([("tien-do-thang-03-2024.json", json.dumps(F.progress_tree()).encode(),
+                                    "application/json")])
+    at.run()
+    no_exceptions(at)
+    assert _scores(wh) == 0 and any("UBND xã Không Có" in i.value for i in at.info)
+    button(at, "Xác nhận nạp").click().run()
+    no_exceptions(at)
+    assert _scores(wh) == 8
+
+
+def test_history_names_a_portal_batch(wh, tmp_path, monkeypatch):
+    from kpi.access.permissions import User
+    from tests.upload_helpers import no_exceptions, page
+
+    load_file(wh, F.write(tmp_path / "tien-do-thang-03-2024.json", F.progress_tree()))
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = page("history", User("quan-tri", "admin"))
+    at.run()
+    no_exceptions(at)
+    table = at.dataframe[0].value
+    assert "Điểm Chỉ số 766 công bố trên Cổng DVCQG" in set(table.iloc[:, :].astype(str).stack())

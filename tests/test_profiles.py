@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl import upload as U
+from etl import upload as etl_upload
 from kpi.warehouse import audit
 from kpi.warehouse import profiles
 from kpi.warehouse.db import Warehouse
@@ -48,15 +48,15 @@ def test_manual_mapping_is_saved_and_reused_for_the_next_file(wh, tmp_path):
     first = write_messy(tmp_path / "thang1.xlsx", make_rows(30, seed=1), Traits(title_rows=3, headers=ODD))
     second = write_messy(tmp_path / "thang2.xlsx", make_rows(40, seed=2, code_prefix="H34"),
                          Traits(title_rows=3, headers=ODD, shuffle=True, header_case="upper"))
-    ins = U.inspect(wh, first.read_bytes(), first.name)
+    ins = etl_upload.inspect(wh, first.read_bytes(), first.name)
     assert ins.needs_mapping and set(ins.prepared.unmapped) == {"code", "received_at"}
     assert not ins.ready
     picked = {"code": "ID giao dịch", "received_at": "Cột T"}
-    ins = U.inspect(wh, first.read_bytes(), first.name, mapping={**ins.prepared.mapping, **picked},
+    ins = etl_upload.inspect(wh, first.read_bytes(), first.name, mapping={**ins.prepared.mapping, **picked},
                     kind=ins.prepared.kind, profile_name="Một cửa – chi tiết", user="an", signature=ins.signature)
     assert ins.ready and ins.counts["new"] == 30 and ins.profile == "Một cửa – chi tiết"
 
-    again = U.inspect(wh, second.read_bytes(), second.name)  # upper-case headers, other column order
+    again = etl_upload.inspect(wh, second.read_bytes(), second.name)  # upper-case headers, other column order
     assert again.profile == "Một cửa – chi tiết"
     assert not again.needs_mapping and again.ready
     assert again.counts["new"] == 40 and again.prepared.mapping["code"].upper() == "ID GIAO DỊCH"

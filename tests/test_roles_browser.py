@@ -28,14 +28,15 @@ ACCOUNTS = {  # role → (name, scope)
     "analyst": ("phan-tich-tan-phu", {"kind": "units", "unit_ids": [DISTRICT]}),
     "admin": ("quan-tri", {"kind": "province"}),
 }
-KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
+KPI = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "index766", "unit", "drilldown")
 READ = ("targets", "units", "quality", "meeting")  # need only "view": leaders read targets, units, data quality
 DATA = ("upload", "history")
 ADMIN = ("admin_users", "admin_audit", "plan_import")
+PLAN = ("plan_tasks",)  # every role follows the plan's tasks; analysts and admins also enter figures
 EXPECTED = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
-    "leader": set(KPI) | set(READ),
-    "analyst": set(KPI) | set(READ) | set(DATA),
-    "admin": set(KPI) | set(READ) | set(DATA) | set(ADMIN),
+    "leader": set(KPI) | set(READ) | set(PLAN),
+    "analyst": set(KPI) | set(READ) | set(DATA) | set(PLAN) | {"manual_kpis"},
+    "admin": set(KPI) | set(READ) | set(DATA) | set(ADMIN) | set(PLAN) | {"manual_kpis"},
 }
 
 

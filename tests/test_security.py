@@ -44,9 +44,9 @@ KPI_PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "p
 DATA_PAGES = ("upload", "history")
 ADMIN_PAGES = ("admin_users", "admin_audit", "plan_import")
 EXPECTED_NAV = {  # the menu follows each page's permission (ui.nav.PAGES, issue 13)
-    "leader": set(KPI_PAGES) | {"meeting"},
-    "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting"},
-    "admin": set(KPI_PAGES) | set(DATA_PAGES) | set(ADMIN_PAGES) | {"meeting"},
+    "leader": set(KPI_PAGES) | {"meeting", "plan_tasks"},
+    "analyst": set(KPI_PAGES) | set(DATA_PAGES) | {"meeting", "plan_tasks", "manual_kpis"},
+    "admin": set(KPI_PAGES) | set(DATA_PAGES) | set(ADMIN_PAGES) | {"meeting", "plan_tasks", "manual_kpis"},
 }
 
 LEADER = User("lanh-dao", "leader")
@@ -348,7 +348,7 @@ def test_province_totals_hidden_from_scoped_users_unless_allowed(monkeypatch, sa
     at = dashboard(monkeypatch, sample_db, world["analyst"])
     no_exception(at)
     tiles = metric_values(at)
-    differing = [k for k in vi.OVERVIEW_PLAN_KPIS if vi.pct(province[k]) != vi.pct(scoped[k])]
+    differing = [k for k in metrics.PLAN_KPIS if vi.pct(province[k]) != vi.pct(scoped[k])]
     assert differing, "the sample must tell the two apart"
     for kpi in differing:
         assert tiles[vi.KPI_LABELS[kpi]] == vi.pct(scoped[kpi]) != vi.pct(province[kpi])
@@ -495,11 +495,11 @@ def test_history_undo_offers_an_analyst_only_own_batches(monkeypatch, sample_cop
     no_exception(admin)
     assert len(admin.selectbox(key="history_undo_pick").options) >= 2
     # Undo of somebody else's batch is refused below the page too.
-    from etl import upload as U
+    from etl import upload as etl_upload
     from etl.load import UndoError
 
     with pytest.raises(UndoError):
-        U.undo(wh, other.batch_id, user=analyst)
+        etl_upload.undo(wh, other.batch_id, user=analyst)
     assert wh.query("SELECT count(*) FROM dossiers WHERE code = 'LS-2'")[0][0] == 1
 
 

@@ -17,7 +17,7 @@ from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
 from tests.report_data import build_report_db
 from ui import session_token
-from ui import text_auth as T
+from ui import text_auth
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH_APP = Path(__file__).resolve().parent / "apps" / "auth_app.py"
@@ -109,7 +109,7 @@ def test_password_login_survives_a_reload_until_logout(wh, monkeypatch):
 
     again.sidebar.button(key="auth_logout").click().run()  # logout revokes the token
     after = reload(monkeypatch, token).run()
-    assert [t.value for t in after.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in after.title] == [text_auth.LOGIN_TITLE]
     assert any("tthc_phien=; Path=/; Max-Age=0" in s for s in cookie_scripts(after))  # and clears the cookie
 
 
@@ -119,11 +119,11 @@ def test_expired_or_deactivated_token_asks_for_the_password(wh, monkeypatch):
     monkeypatch.setenv("TTHC_SESSION_MINUTES", "30")
     old = sessions.issue_login(wh, "an", now=dt.datetime.now() - dt.timedelta(minutes=31))
     at = reload(monkeypatch, old).run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
     fresh = sessions.issue_login(wh, "an")
     accounts.deactivate(wh, "an", actor="quantri")
     at = reload(monkeypatch, fresh).run()
-    assert [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
 
 
 # -- the meeting link (AppTest, the real entry script) ---------------------------------------------
@@ -172,11 +172,11 @@ def test_revoked_or_expired_meeting_link_opens_nothing(monkeypatch, report_db):
     sessions.revoke_meeting_link(wh, link.session_id, "quantri")
     at.run()                                               # the open screen is out at its next rerun
     assert "user" not in at.session_state or not isinstance(at.session_state["user"], User)
-    assert any(T.MEETING_LINK_INVALID in i.value for i in at.info)
+    assert any(text_auth.MEETING_LINK_INVALID in i.value for i in at.info)
     expired, _ = sessions.issue_meeting_link(wh, "quantri", {"kind": "province"}, hours=1,
                                              now=dt.datetime.now() - dt.timedelta(hours=2))
     at = meeting_pc(monkeypatch, report_db, expired).run()
-    assert any(T.MEETING_LINK_INVALID in i.value for i in at.info)
+    assert any(text_auth.MEETING_LINK_INVALID in i.value for i in at.info)
     assert "user" not in at.session_state
 
 
@@ -189,7 +189,7 @@ def test_admin_makes_and_revokes_a_link_on_the_users_page(wh):
     assert not at.exception
     at.text_input(key="ml_label").input("Phòng họp tầng 3")
     at.number_input(key="ml_hours").set_value(3)
-    [submit] = [b for b in at.button if b.label == T.MEETING_LINK_CREATE]
+    [submit] = [b for b in at.button if b.label == text_auth.MEETING_LINK_CREATE]
     submit.click().run()
     assert not at.exception
     url = at.code[0].value
@@ -207,7 +207,7 @@ def test_admin_makes_and_revokes_a_link_on_the_users_page(wh):
 def test_no_cookie_in_a_bare_run_means_the_login_form(wh):
     accounts.create_user(wh, "an", PASSWORD, "leader")
     at = AppTest.from_file(str(AUTH_APP), default_timeout=30).run()   # st.context without a browser
-    assert not at.exception and [t.value for t in at.title] == [T.LOGIN_TITLE]
+    assert not at.exception and [t.value for t in at.title] == [text_auth.LOGIN_TITLE]
     assert sessions.resolve(wh, None, sessions.LOGIN) is None and sessions.resolve(wh, 42, sessions.LOGIN) is None
 
 

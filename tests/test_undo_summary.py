@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl import upload as U
+from etl import upload as etl_upload
 from etl.load import UndoError
 from kpi.measures import metrics, periods
 from kpi.access.permissions import User
@@ -16,9 +16,9 @@ PERIOD = periods.custom(periods.parse_iso("2024-01-01"), periods.parse_iso("2024
 
 
 def load(wh, path, user=ANALYST):
-    ins = U.inspect(wh, path.read_bytes(), path.name, scope=user.scope)
+    ins = etl_upload.inspect(wh, path.read_bytes(), path.name, scope=user.scope)
     assert ins.ready
-    return U.load(wh, ins, user=user)
+    return etl_upload.load(wh, ins, user=user)
 
 
 def test_undo_b_then_a_gives_back_each_summary_exactly(tmp_path):
@@ -39,14 +39,14 @@ def test_undo_b_then_a_gives_back_each_summary_exactly(tmp_path):
     assert metrics.summary(wh, PERIOD) != after_a
 
     with pytest.raises(UndoError, match=f"#{result_b.batch_id}"):
-        U.undo(wh, result_a.batch_id, user=ANALYST)          # B replaced some of A: B first
+        etl_upload.undo(wh, result_a.batch_id, user=ANALYST)          # B replaced some of A: B first
     with pytest.raises(UndoError, match="chính mình"):
-        U.undo(wh, result_b.batch_id, user=User("nguoikhac", "analyst"))
+        etl_upload.undo(wh, result_b.batch_id, user=User("nguoikhac", "analyst"))
 
-    U.undo(wh, result_b.batch_id, user=ANALYST)
+    etl_upload.undo(wh, result_b.batch_id, user=ANALYST)
     assert metrics.summary(wh, PERIOD) == after_a
     assert metrics.kpi_table(wh, PERIOD, group_by=("unit", "month")).equals(by_unit_a)
-    U.undo(wh, result_a.batch_id, user=ADMIN)                # an admin may undo anybody's batch
+    etl_upload.undo(wh, result_a.batch_id, user=ADMIN)                # an admin may undo anybody's batch
     assert metrics.summary(wh, PERIOD) == empty
     assert wh.query("SELECT count(*) FROM dossiers")[0][0] == 0
     assert wh.query("SELECT count(*) FROM dossiers_replaced")[0][0] == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl import describe, upload as U
+from etl import describe, upload as etl_upload
 from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from tests.upload_helpers import HEADERS, dossier_row, no_exceptions, page, upload, write_table
@@ -28,7 +28,7 @@ def odd_file(tmp_path):
 
 def test_inspection_carries_column_letters_samples_and_rows_under_the_header(wh, tmp_path):
     path = odd_file(tmp_path)
-    ins = U.inspect(wh, path.read_bytes(), path.name)
+    ins = etl_upload.inspect(wh, path.read_bytes(), path.name)
     assert ins.needs_mapping and ins.prepared.rows_read == 0
     assert ins.rows_found == 3
     assert ins.column_samples["ID giao dịch"] == describe.ColumnSample("A", "ID giao dịch", ("H01", "H02"))

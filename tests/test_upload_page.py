@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from etl import upload as U
+from etl import upload as etl_upload
 from kpi.warehouse import audit
 from kpi.measures import metrics, periods
 from kpi.access.permissions import User
@@ -110,8 +110,8 @@ def test_rejects_shown_downloaded_fixed_and_reuploaded(wh, tmp_path):
     confirm(at)
     batch = wh.query("SELECT max(batch_id) FROM load_batches")[0][0]
 
-    report = U.batch_rejects_report(wh, batch)
-    data = U.rejects_xlsx(report)
+    report = etl_upload.batch_rejects_report(wh, batch)
+    data = etl_upload.rejects_xlsx(report)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml                        # no cell became a formula
@@ -245,7 +245,7 @@ def test_unknown_channel_texts_are_listed_mapped_and_saved_in_the_profile(wh, tm
     assert not any("Kiosk" in c.value for c in at.caption)  # mapped: no longer listed
     confirm(at)
     assert dict(wh.query("SELECT channel, count(*) FROM dossiers GROUP BY channel")) == {"direct": 3, "online": 2}
-    again = U.inspect(wh, path.read_bytes(), "kiosk-thang2.xlsx")  # the next file of the same source
+    again = etl_upload.inspect(wh, path.read_bytes(), "kiosk-thang2.xlsx")  # the next file of the same source
     assert again.profile and again.prepared.unknown_channels == {}
     assert set(again.prepared.data["channel"]) == {"direct", "online"}
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from kpi.measures import periods, verdict
+from kpi.measures import metrics, periods, verdict
 from kpi.reports import slides as slides_mod
 from kpi.text import report as report_text, verdict as verdict_text, vi
 from kpi.warehouse.db import Warehouse
@@ -131,7 +131,7 @@ def test_headline_matrix_and_slides_agree_on_every_period_of_2025(sample_db, per
 
     wh = Warehouse(sample_db)
     in_force = slides_mod.in_force_targets(wh, period.end.year)
-    kpis = vi.OVERVIEW_PLAN_KPIS
+    kpis = metrics.PLAN_KPIS
     for level in LEVEL_CHOICES:
         judged = verdict.for_selection(wh, period, in_force, kpis, filters=Filters(level=level))
         # The headline counts what the per-KPI statuses say.
@@ -184,8 +184,8 @@ def october(sample_copy) -> Warehouse:
 def test_october_2025_leftovers_do_not_flip_the_verdict(sample_db, october):
     period = periods.month(2025, 10)
     in_force = slides_mod.in_force_targets(october, 2025)
-    before = verdict.for_selection(Warehouse(sample_db), period, in_force, vi.OVERVIEW_PLAN_KPIS)
-    after = verdict.for_selection(october, period, in_force, vi.OVERVIEW_PLAN_KPIS)
+    before = verdict.for_selection(Warehouse(sample_db), period, in_force, metrics.PLAN_KPIS)
+    after = verdict.for_selection(october, period, in_force, metrics.PLAN_KPIS)
     assert after.apart_levels == ("district",)
     assert after.cell("on_time_rate", "district").den == 8 and after.cell("on_time_rate", "district").value == 0.0
     assert {k: v.status for k, v in after.kpis.items()} == {k: v.status for k, v in before.kpis.items()}
@@ -211,10 +211,9 @@ def test_one_palette_for_met_and_not_met():
     from kpi.reports import pack, slide_charts
     from ui import charts  # noqa: F401 - the dashboard charts take their colours from kpi.measures.verdict too
 
-    assert slide_charts.STATUS_COLORS[MET] == verdict.STATUS_COLORS[MET] == vi.MET_COLOR == "#009E73"
-    assert slide_charts.STATUS_COLORS[NOT_MET] == verdict.STATUS_COLORS[NOT_MET] == vi.NOT_MET_COLOR
-    assert pack.STATUS_RGB[MET] == (0x00, 0x9E, 0x73)
-    assert verdict_text.BADGES[MET].startswith(":green-badge") and vi.MET_BADGE == verdict_text.BADGES[MET]
+    assert slide_charts.STATUS_COLORS[MET] == verdict.STATUS_COLORS[MET] == "#009E73"
+    assert slide_charts.STATUS_COLORS[NOT_MET] == verdict.STATUS_COLORS[NOT_MET] == "#D55E00"
+    assert pack.headline_rgb(MET) == (0x00, 0x9E, 0x73)
     assert verdict.STATUS_COLORS[NO_DATA] == verdict.STATUS_COLORS[verdict.FEW]
 
 

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from kpi.access import accounts
-from kpi.measures import periods, verdict
+from kpi.measures import metrics, periods, verdict
 from kpi.reports import slides as slides_mod
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
@@ -96,7 +96,7 @@ def _shots(tab, name: str, parts: int = 4) -> None:
 def test_overview_and_on_time_page(server, size):
     url, wh = server
     in_force = slides_mod.in_force_targets(wh, 2025)
-    judged = verdict.for_selection(wh, OCTOBER, in_force, vi.OVERVIEW_PLAN_KPIS)
+    judged = verdict.for_selection(wh, OCTOBER, in_force, metrics.PLAN_KPIS)
     with chromium() as browser:
         tab = new_tab(browser, VIEWPORTS[size])
         login(tab, url, ADMIN, PASSWORD, vi.PAGE_TITLES["overview"])

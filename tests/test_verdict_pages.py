@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.measures import periods, verdict
+from kpi.measures import metrics, periods, verdict
+from kpi.measures import status as target_status
 from kpi.reports import slides as slides_mod
 from kpi.text import verdict as verdict_text, vi
 from kpi.access.permissions import User
@@ -50,7 +51,7 @@ def october(sample_copy) -> Path:
 def test_overview_headline_tiles_and_matrix_say_the_verdict(monkeypatch, sample_db, month):
     wh = Warehouse(sample_db)
     period = periods.from_param(month)
-    judged = verdict.for_selection(wh, period, slides_mod.in_force_targets(wh, period.end.year), vi.OVERVIEW_PLAN_KPIS)
+    judged = verdict.for_selection(wh, period, slides_mod.in_force_targets(wh, period.end.year), metrics.PLAN_KPIS)
     at = overview(monkeypatch, sample_db, month)
     text = markdown(at)
     assert "### " + judged.headline() in text
@@ -58,9 +59,9 @@ def test_overview_headline_tiles_and_matrix_say_the_verdict(monkeypatch, sample_
         assert judged.missed_sentence() in text
     # Each tile's badge is its KPI's verdict; a met badge never sits on a KPI the matrix shows red.
     badges = [m.value for m in at.markdown if m.value.startswith((":green-badge", ":orange-badge", ":gray-badge"))]
-    expected = [verdict_text.BADGES[judged.status(k)] for k in vi.OVERVIEW_PLAN_KPIS if judged.status(k) in verdict_text.BADGES]
+    expected = [target_status.badge(judged.status(k)) for k in metrics.PLAN_KPIS if target_status.badge(judged.status(k))]
     assert [b.split("]")[0] + "]" for b in badges] == expected
-    for kpi in vi.OVERVIEW_PLAN_KPIS:
+    for kpi in metrics.PLAN_KPIS:
         for cell in judged.kpis[kpi].cells:
             assert f"<td class='kpi-{cell.status}'" in text
 
@@ -69,7 +70,7 @@ def test_overview_october_2025_shows_the_abolished_backlog_apart(monkeypatch, sa
     wh = Warehouse(october)
     period = periods.month(2025, 10)
     in_force = slides_mod.in_force_targets(wh, 2025)
-    clean = verdict.for_selection(Warehouse(sample_db), period, in_force, vi.OVERVIEW_PLAN_KPIS)
+    clean = verdict.for_selection(Warehouse(sample_db), period, in_force, metrics.PLAN_KPIS)
     at = overview(monkeypatch, october, "2025-10")
     text = markdown(at)
     assert "### " + clean.headline() in text  # the leftovers do not change the verdict

@@ -13,7 +13,7 @@ import streamlit
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from etl import upload as U
+from etl import upload as etl_upload
 from kpi.warehouse import audit
 from kpi.measures import targets
 from kpi.text import vi
@@ -113,7 +113,7 @@ def test_reject_report_writes_real_dates_and_numeric_stt():
         {"STT": ["7"], "Mã hồ sơ": ["000123"], "Ngày tiếp nhận": ["05/03/2024 08:30"],
          "Ngày hẹn trả": ["2024-03-15 00:00:00"], "Ngày có kết quả": ["31/02/2024"], "Lỗi": ["Ngày không hợp lệ"]},
         index=pd.Index([9], name="Dòng"))
-    ws = load_workbook(io.BytesIO(U.rejects_xlsx(report))).active
+    ws = load_workbook(io.BytesIO(etl_upload.rejects_xlsx(report))).active
     assert [c.value for c in ws[1]] == ["Dòng", "STT", "Mã hồ sơ", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Lỗi"]
     row = ws[2]
     assert row[0].value == 9 and row[1].value == 7                      # numbers
@@ -125,7 +125,7 @@ def test_reject_report_writes_real_dates_and_numeric_stt():
 
 
 def test_preview_never_shows_none():
-    shown = U.display_frame(pd.DataFrame({"Trạng thái": [None, "Đã trả kết quả", pd.NA], "Số": [1, 2, 3]}))
+    shown = etl_upload.display_frame(pd.DataFrame({"Trạng thái": [None, "Đã trả kết quả", pd.NA], "Số": [1, 2, 3]}))
     assert list(shown["Trạng thái"]) == ["", "Đã trả kết quả", ""]
 
 

@@ -28,7 +28,7 @@ from kpi import config
 from kpi.access import accounts, permissions, sessions, throttle
 from kpi.warehouse import audit
 from kpi.access.permissions import AuthError, User
-from ui import nav, session_token, text_auth as T
+from ui import nav, session_token, text_auth
 from ui.warehouse import get_warehouse
 
 USER_KEY = "user"
@@ -94,42 +94,42 @@ def _sso_user(wh) -> User | None:
         except AuthError as error:
             st.session_state[_SSO_REFUSED_KEY] = (email, str(error))
             refused = st.session_state[_SSO_REFUSED_KEY]
-    st.title(T.LOGIN_TITLE)
+    st.title(text_auth.LOGIN_TITLE)
     st.error(refused[1])
-    if st.button(T.SSO_SIGN_OUT, key="auth_sso_logout"):
+    if st.button(text_auth.SSO_SIGN_OUT, key="auth_sso_logout"):
         st.session_state.pop(_SSO_REFUSED_KEY, None)
         st.logout()
     st.stop()
 
 
 def _sso_button() -> None:
-    if st.button(T.LOGIN_SSO, key="auth_sso_login"):
+    if st.button(text_auth.LOGIN_SSO, key="auth_sso_login"):
         from streamlit.auth_util import is_authlib_installed
 
         if not is_authlib_installed():
-            st.warning(T.LOGIN_SSO_MISSING)
+            st.warning(text_auth.LOGIN_SSO_MISSING)
         else:
             st.login()
 
 
 # -- forms ---------------------------------------------------------------
 def _login_form(wh, sso: bool) -> User | None:
-    st.title(T.LOGIN_TITLE)
+    st.title(text_auth.LOGIN_TITLE)
     notice = st.session_state.get(_NOTICE_KEY)
     if notice:
         st.info(notice)
     if sso:
         _sso_button()
     with st.form("auth_login", clear_on_submit=True):
-        name = st.text_input(T.LOGIN_NAME, key="auth_login_name", autocomplete="username",
+        name = st.text_input(text_auth.LOGIN_NAME, key="auth_login_name", autocomplete="username",
                              max_chars=int(config.get("max_username_length")))
-        password = st.text_input(T.LOGIN_PASSWORD, type="password", key="auth_login_password",
+        password = st.text_input(text_auth.LOGIN_PASSWORD, type="password", key="auth_login_password",
                                  autocomplete="current-password", max_chars=int(config.get("max_password_length")))
-        submitted = st.form_submit_button(T.LOGIN_SUBMIT, type="primary", key="auth_login_submit")
+        submitted = st.form_submit_button(text_auth.LOGIN_SUBMIT, type="primary", key="auth_login_submit")
     if not submitted:
         return None
     if not name.strip() or not password:
-        st.error(T.LOGIN_EMPTY)
+        st.error(text_auth.LOGIN_EMPTY)
         return None
     return _throttled_login(wh, name, password)
 
@@ -152,7 +152,7 @@ def _throttled_login(wh, name: str, password: str) -> User | None:
     keys = _client_keys()
     wait = throttle.LOGINS.wait_seconds(keys)
     if wait > 0:
-        st.error(T.LOGIN_THROTTLED.format(seconds=math.ceil(wait)))
+        st.error(text_auth.LOGIN_THROTTLED.format(seconds=math.ceil(wait)))
         return None
     try:
         user = accounts.authenticate(wh, name, password)
@@ -166,20 +166,20 @@ def _throttled_login(wh, name: str, password: str) -> User | None:
 
 def _first_run_form(wh) -> User | None:
     minimum = int(config.get("min_password_length"))
-    st.title(T.FIRST_RUN_TITLE)
-    st.info(T.FIRST_RUN_INTRO)
+    st.title(text_auth.FIRST_RUN_TITLE)
+    st.info(text_auth.FIRST_RUN_INTRO)
     with st.form("auth_first_run", clear_on_submit=True):
-        name = st.text_input(T.LOGIN_NAME, key="auth_first_name", autocomplete="username")
-        password = st.text_input(T.LOGIN_PASSWORD, type="password", key="auth_first_password",
-                                 autocomplete="new-password", help=T.password_hint(minimum))
-        again = st.text_input(T.PASSWORD_AGAIN, type="password", key="auth_first_again",
+        name = st.text_input(text_auth.LOGIN_NAME, key="auth_first_name", autocomplete="username")
+        password = st.text_input(text_auth.LOGIN_PASSWORD, type="password", key="auth_first_password",
+                                 autocomplete="new-password", help=text_auth.password_hint(minimum))
+        again = st.text_input(text_auth.PASSWORD_AGAIN, type="password", key="auth_first_again",
                               autocomplete="new-password")
-        st.caption(T.password_hint(minimum))
-        submitted = st.form_submit_button(T.FIRST_RUN_SUBMIT, type="primary", key="auth_first_submit")
+        st.caption(text_auth.password_hint(minimum))
+        submitted = st.form_submit_button(text_auth.FIRST_RUN_SUBMIT, type="primary", key="auth_first_submit")
     if not submitted:
         return None
     if password != again:
-        st.error(T.PASSWORD_MISMATCH)
+        st.error(text_auth.PASSWORD_MISMATCH)
         return None
     try:
         user = accounts.create_first_admin(wh, name, password)
@@ -202,13 +202,13 @@ def require_user() -> User:
             if method == "sso":
                 st.logout()
                 st.stop()
-            st.session_state[_NOTICE_KEY] = T.SESSION_EXPIRED
+            st.session_state[_NOTICE_KEY] = text_auth.SESSION_EXPIRED
         elif st.session_state.get(METHOD_KEY) == MEETING_LINK:
             if session_token.meeting_link_valid(get_warehouse(), now):
                 st.session_state[LAST_SEEN_KEY] = now
                 return user
             _end_session(user, "revoked")
-            st.session_state[_NOTICE_KEY] = T.MEETING_LINK_INVALID
+            st.session_state[_NOTICE_KEY] = text_auth.MEETING_LINK_INVALID
         else:
             fresh = accounts.refresh_user(get_warehouse(), user)
             if fresh is not None:
@@ -242,7 +242,7 @@ def require_user() -> User:
 def require_permission(user: User, action: str) -> None:
     """Stop the page with an error unless ``user`` may do ``action``."""
     if not permissions.can(user, action):
-        st.error(T.NOT_ALLOWED)
+        st.error(text_auth.NOT_ALLOWED)
         st.stop()
 
 
@@ -259,8 +259,8 @@ def logout_button() -> None:
     user = st.session_state.get(USER_KEY)
     if not isinstance(user, User):
         return
-    st.sidebar.caption(f"{user.name} · {T.ROLE_LABELS.get(user.role, user.role)}")
-    if st.sidebar.button(T.LOGOUT, key="auth_logout"):
+    st.sidebar.caption(f"{user.name} · {text_auth.ROLE_LABELS.get(user.role, user.role)}")
+    if st.sidebar.button(text_auth.LOGOUT, key="auth_logout"):
         method = _end_session(user, "logout")
         if method == "sso":
             st.logout()

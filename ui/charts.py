@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from kpi.measures import verdict
+from kpi.measures import metrics, status as target_status, verdict
 from kpi.text import verdict as verdict_text, vi
 from kpi.measures.levels import DISTRICT, LEVELS, TWO_LEVEL_FROM
 from kpi.measures.targets import NOT_MET
@@ -119,15 +119,25 @@ def _month_axis(fig: go.Figure, months: list) -> None:
                             (last + pd.Timedelta(days=16)).strftime("%Y-%m-%d")])
 
 
-def honest_levels(frame: pd.DataFrame) -> pd.DataFrame:
+def honest_levels(table: pd.DataFrame) -> pd.DataFrame:
     """Drop district points from months after the reform (no district level then)."""
-    if "level" not in frame.columns or "period_start" not in frame.columns:
-        return frame
-    after = pd.to_datetime(frame["period_start"]) >= pd.Timestamp(TWO_LEVEL_FROM)
-    return frame[~((frame["level"] == DISTRICT) & after)]
+    if "level" not in table.columns or "period_start" not in table.columns:
+        return table
+    after = pd.to_datetime(table["period_start"]) >= pd.Timestamp(TWO_LEVEL_FROM)
+    return table[~((table["level"] == DISTRICT) & after)]
+
+
+def status_color(status: str | None) -> str:
+    """A bar's colour by its status (kpi.measures.status); grey when it has none."""
+    return target_status.COLORS.get(status, target_status.COLORS[target_status.NO_DATA])
 
 
 # -- the KPI vs target chart -------------------------------------------------------
+def line_color(kpi: str, level: str | None) -> str:
+    """A level's colour on a chart with one line per level, else the KPI's own (its definition)."""
+    return vi.LEVEL_COLORS[level] if level in vi.LEVEL_COLORS and level is not None else metrics.KPIS[kpi].color
+
+
 def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None = None, height: int = 430) -> go.Figure:
     """A KPI month by month against its target(s).
 
@@ -150,7 +160,7 @@ def kpi_trend(monthly: pd.DataFrame, kpi: str, targets: dict, title: str | None 
         fig.add_trace(go.Scatter(
             x=pd.to_datetime(part["period_start"]).dt.strftime("%Y-%m-%d").tolist(), y=values.astype(object).where(values.notna(), None).tolist(), mode="lines+markers",
             name=vi.LEVEL_LABELS.get(level, vi.KPI_LABELS[kpi]),
-            line={"color": vi.LEVEL_COLORS.get(level, vi.OKABE_ITO[0]), "width": 4}, marker={"size": 10},
+            line={"color": line_color(kpi, level), "width": 4}, marker={"size": 10},
             customdata=custom, connectgaps=False,
             hovertemplate="%{x|T%m/%Y}: %{customdata[0]}<br>%{customdata[1]} / %{customdata[2]}<extra>%{fullData.name}</extra>",
         ))
@@ -189,7 +199,7 @@ def ranking(rows: pd.DataFrame, kpi: str, title: str | None = None) -> go.Figure
     rows = rows[pd.to_numeric(rows[kpi], errors="coerce").notna()].copy()
     rows["value"] = pd.to_numeric(rows[kpi])
     status = list(rows["status"])
-    colors = [verdict.STATUS_COLORS.get(s, vi.NO_DATA_COLOR) for s in status]
+    colors = [status_color(s) for s in status]
     text = [(f"✘ {verdict.rate_text(v, t)} · {verdict_text.GAP_SHORT.format(n=vi.num(g))}" if s == NOT_MET
              else verdict.rate_text(v, t)) for v, t, s, g in zip(rows["value"], rows["target"], status, rows["gap"])]
     custom = [[vi.num(n), vi.num(d), verdict.status_label(s or "")] for n, d, s in
@@ -260,7 +270,7 @@ def level_bars(by_level: pd.DataFrame, kpi: str, targets: dict, title: str | Non
         names.append("<br>".join(lines))
     fig = go.Figure(go.Bar(
         x=names, y=values, name=vi.KPI_LABELS[kpi],
-        marker={"color": [verdict.STATUS_COLORS.get(s, vi.NO_DATA_COLOR) for s in status]},
+        marker={"color": [status_color(s) for s in status]},
         hovertemplate="%{y:.1%}<extra></extra>",
     ))
     for i, level in enumerate(levels):

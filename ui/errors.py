@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from kpi.warehouse.db import WarehouseBusy, WarehouseError
-from ui import text_errors as T
+from ui import text_errors
 
 log = logging.getLogger("tthc.incident")
 
@@ -43,7 +43,7 @@ def boundary(last: bool = False):
     except Exception:  # noqa: BLE001 - the boundary: everything else becomes an incident
         incident = incident_id()
         log.exception("incident %s on page run", incident)
-        st.error(T.INCIDENT.format(incident=incident))
+        st.error(text_errors.INCIDENT.format(incident=incident))
     else:
         if last:
             st.session_state.pop(_BUSY_KEY, None)
@@ -54,11 +54,11 @@ def _busy() -> None:
     attempt = int(st.session_state.get(_BUSY_KEY, 0)) + 1
     if attempt > BUSY_RETRIES:
         st.session_state.pop(_BUSY_KEY, None)
-        st.warning(T.BUSY_GAVE_UP)
-        st.button(T.RETRY, key="busy_retry")
+        st.warning(text_errors.BUSY_GAVE_UP)
+        st.button(text_errors.RETRY, key="busy_retry")
         return
     st.session_state[_BUSY_KEY] = attempt
-    st.info(T.BUSY.format(attempt=attempt, limit=BUSY_RETRIES))
+    st.info(text_errors.BUSY.format(attempt=attempt, limit=BUSY_RETRIES))
     time.sleep(BUSY_WAIT_S)
     st.rerun()
 
@@ -67,7 +67,7 @@ def bad_param(name: str, value, what: str) -> None:
     """A notice that a URL parameter was ignored (the value is shortened: URLs come from anyone)."""
     shown = str(value)
     shown = shown if len(shown) <= 40 else shown[:40] + "…"
-    st.warning(T.BAD_PARAM.format(name=name, value=shown, what=what))
+    st.warning(text_errors.BAD_PARAM.format(name=name, value=shown, what=what))
 
 
 def guarded(run, last: bool = False):

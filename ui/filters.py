@@ -98,14 +98,14 @@ def levels_in(period: Period) -> tuple[str, ...]:
 
 def units_in(wh: Warehouse, scope: Scope | None, period: Period, level: str | None, version: int | None = None):
     """(unit_id, name) of units valid in the period, of a level, in Vietnamese order."""
-    frame = cache.units_frame(wh, scope, version)
+    units = cache.units_frame(wh, scope, version)
     if level:
-        frame = frame[frame["level"] == level]
-    valid_from = pd.to_datetime(frame["valid_from"])
-    valid_to = pd.to_datetime(frame["valid_to"])
+        units = units[units["level"] == level]
+    valid_from = pd.to_datetime(units["valid_from"])
+    valid_to = pd.to_datetime(units["valid_to"])
     alive = (valid_from.isna() | (valid_from <= pd.Timestamp(period.end))) & (valid_to.isna() | (valid_to >= pd.Timestamp(period.start)))
-    frame = frame[alive]
-    pairs = list(zip(frame["unit_id"], frame["name"]))
+    units = units[alive]
+    pairs = list(zip(units["unit_id"], units["name"]))
     return sorted(pairs, key=lambda pair: sort_key_vi(pair[1]))
 
 
@@ -113,47 +113,10 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
            where=None) -> tuple[Period, Filters]:
     """Draw the filters (in the sidebar unless ``where`` is given) and return the selection."""
     where = where or st.sidebar
-    first, last = data_range
-    default = periods.default_month(first, last)
-    # Switching Tháng → Quý keeps the time in view: the new picker starts at the last period shown.
-    anchor = st.session_state.get(ANCHOR)
-    if isinstance(anchor, dt.date) and first <= anchor <= last:
-        default = periods.month(anchor.year, anchor.month)
     where.header(vi.FILTERS_HEADER)
-
-    kinds = list(vi.PERIOD_KINDS)
-    _restore(KIND, kinds, "month")
-    kind = where.segmented_control(vi.PERIOD_KIND_LABEL, kinds, format_func=vi.PERIOD_KINDS.get, key=KIND,
-                                   selection_mode="single") or "month"
-    if kind == "custom":
-        _restore(CUSTOM, None, (default.start, default.end))
-        picked = where.date_input(vi.PERIOD_PICK_LABEL["custom"], key=CUSTOM, min_value=first, max_value=max(last, first),
-                                  format="DD/MM/YYYY")
-        if isinstance(picked, (tuple, list)) and len(picked) == 2:
-            period = periods.custom(picked[0], picked[1])
-        else:
-            where.caption(vi.CUSTOM_INCOMPLETE)
-            start = picked[0] if isinstance(picked, (tuple, list)) and picked else default.start
-            period = periods.custom(start, max(start, default.end))
-    else:
-        key = {"month": MONTH, "quarter": QUARTER, "half": HALF, "year": YEAR, "cutoff": CUTOFF}[kind]
-        options = _options(kind, first, last)
-        _restore(key, options, _default_value(kind, default) if _default_value(kind, default) in options else options[0])
-        value = where.selectbox(vi.PERIOD_PICK_LABEL[kind], options, key=key, format_func=lambda v: _label(kind, v))
-        period = parse_period(kind, value)
-
+    period = _period_picker(where, data_range)
     st.session_state[ANCHOR] = period.start
-    level_options = [level for level in levels_in(period) if scope.kind != "level" or level == scope.level]
-    if scope.kind == "units":  # only the levels the scope's units have (no "Cấp tỉnh" for a district)
-        held = set(cache.units_frame(wh, scope, version)["level"])
-        level_options = [level for level in level_options if level in held]
-    if scope.kind != "level":
-        level_options = [ALL] + level_options
-    all_label = vi.ALL_PROVINCE if scope.is_province else vi.ALL_IN_SCOPE
-    _restore(LEVEL, level_options, level_options[0])
-    level = where.selectbox(vi.LEVEL_FILTER_LABEL, level_options, key=LEVEL,
-                            format_func=lambda v: vi.LEVEL_LABELS.get(v, all_label))
-    level = None if level in (ALL, None) else level
+    level = _level_picker(where, wh, scope, period, version)
 
     units = units_in(wh, scope, period, level, version)
     names = dict(units)
@@ -170,3 +133,46 @@ def render(wh: Warehouse, scope: Scope, data_range: tuple[dt.date, dt.date], ver
     _keep(*KEYS)
     return period, Filters(level=level, unit_ids=(unit,) if unit not in (ALL, None) else (),
                            fields=(field,) if field not in (ALL, None) else ())
+
+
+def _period_picker(where, data_range: tuple[dt.date, dt.date]) -> Period:
+    """Kind (month, quarter, …, custom) and the period of that kind; starts at the latest full month."""
+    first, last = data_range
+    default = periods.default_month(first, last)
+    # Switching Tháng → Quý keeps the time in view: the new picker starts at the last period shown.
+    anchor = st.session_state.get(ANCHOR)
+    if isinstance(anchor, dt.date) and first <= anchor <= last:
+        default = periods.month(anchor.year, anchor.month)
+    kinds = list(vi.PERIOD_KINDS)
+    _restore(KIND, kinds, "month")
+    kind = where.segmented_control(vi.PERIOD_KIND_LABEL, kinds, format_func=vi.PERIOD_KINDS.get, key=KIND,
+                                   selection_mode="single") or "month"
+    if kind == "custom":
+        _restore(CUSTOM, None, (default.start, default.end))
+        picked = where.date_input(vi.PERIOD_PICK_LABEL["custom"], key=CUSTOM, min_value=first, max_value=max(last, first),
+                                  format="DD/MM/YYYY")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            return periods.custom(picked[0], picked[1])
+        where.caption(vi.CUSTOM_INCOMPLETE)
+        start = picked[0] if isinstance(picked, (tuple, list)) and picked else default.start
+        return periods.custom(start, max(start, default.end))
+    key = {"month": MONTH, "quarter": QUARTER, "half": HALF, "year": YEAR, "cutoff": CUTOFF}[kind]
+    options = _options(kind, first, last)
+    _restore(key, options, _default_value(kind, default) if _default_value(kind, default) in options else options[0])
+    value = where.selectbox(vi.PERIOD_PICK_LABEL[kind], options, key=key, format_func=lambda v: _label(kind, v))
+    return parse_period(kind, value)
+
+
+def _level_picker(where, wh: Warehouse, scope: Scope, period: Period, version: int | None) -> str | None:
+    """The levels of the period the scope holds ('all' first unless the scope is one level); None for all."""
+    level_options = [level for level in levels_in(period) if scope.kind != "level" or level == scope.level]
+    if scope.kind == "units":  # only the levels the scope's units have (no "Cấp tỉnh" for a district)
+        held = set(cache.units_frame(wh, scope, version)["level"])
+        level_options = [level for level in level_options if level in held]
+    if scope.kind != "level":
+        level_options = [ALL] + level_options
+    all_label = vi.ALL_PROVINCE if scope.is_province else vi.ALL_IN_SCOPE
+    _restore(LEVEL, level_options, level_options[0])
+    level = where.selectbox(vi.LEVEL_FILTER_LABEL, level_options, key=LEVEL,
+                            format_func=lambda v: vi.LEVEL_LABELS.get(v, all_label))
+    return None if level in (ALL, None) else level

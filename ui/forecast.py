@@ -19,13 +19,23 @@ def selection_forecast(frame: Frame, kpis: tuple[str, ...], unit_level: str | No
     if as_of is None:
         return {}, None
     f = frame.filters
-    # The level is a row of the table, not a filter: as verdict.judge reads it.
-    table = frame.table(("month", "level"), custom(forecast.history_start(year, first_day), as_of),
-                        Filters(unit_ids=f.unit_ids, fields=f.fields))
+    table = _table(frame, year, as_of)
     unit_id = f.unit_ids[0] if len(f.unit_ids) == 1 else None
     result = forecast.forecast_selection(table, year, as_of, frame.targets(year), kpis,
                                          level=f.level or unit_level, unit_id=unit_id)
     return result, as_of
+
+
+def _table(frame: Frame, year: int, as_of: dt.date):
+    """The month × level table of the selection to as_of, through the frame's cache. Every month end of a
+    year shares one read (kpi.measures.forecast.read_until): going from month to month costs no query."""
+    first_day, data_date = frame.data_range
+    f = frame.filters
+    until = forecast.read_until(year, as_of, data_date)
+    # The level is a row of the table, not a filter: as verdict.judge reads it.
+    table = frame.table(("month", "level"), custom(forecast.history_start(year, first_day), until),
+                        Filters(unit_ids=f.unit_ids, fields=f.fields))
+    return forecast.truncate(table, as_of)
 
 
 def tile_lines(frame: Frame, forecasts: dict, kpi: str) -> list[str]:
@@ -55,8 +65,7 @@ def index_section(frame: Frame) -> None:
     if as_of is None:
         return
     f = frame.filters
-    table = frame.table(("month", "level"), custom(forecast.history_start(year, first_day), as_of),
-                        Filters(unit_ids=f.unit_ids, fields=f.fields))
+    table = _table(frame, year, as_of)
     index = forecast766.forecast_index(table, year, as_of, level=f.level,
                                        has_feedback=forecast766.has_feedback(frame.wh))
     if not index.open:

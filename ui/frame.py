@@ -53,16 +53,14 @@ class Frame:
                                self.scope, tuple(group_by), self.version)
 
     def totals(self, period: Period | None = None, filters: Filters | None = None) -> dict:
-        frame = self.table((), period, filters)
-        return frame.iloc[0].to_dict()
+        return self.table((), period, filters).iloc[0].to_dict()
 
     def province_totals(self) -> dict | None:
         """Province-wide totals for a scoped user, only where the admin allows it (setting
         ``scoped_sees_province``): aggregates, never unit or dossier rows. None otherwise."""
         if self.scope.is_province or not permissions.sees_province_totals(self.user):
             return None
-        frame = cache.kpi_table(self.wh, self.period, Filters(), PROVINCE_SCOPE, (), self.version)
-        return frame.iloc[0].to_dict()
+        return cache.kpi_table(self.wh, self.period, Filters(), PROVINCE_SCOPE, (), self.version).iloc[0].to_dict()
 
     def targets(self, year: int | None = None) -> list[targets_mod.Target]:
         return cache.targets_for_year(self.wh, year or self.period.end.year, self.version)

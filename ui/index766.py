@@ -184,3 +184,32 @@ def reconciliation_table(rows: pd.DataFrame) -> pd.DataFrame:
 def trend_window(frame: Frame) -> Period:
     window = W.trend_period(frame)
     return custom(window.start, window.end)
+
+
+def ckmb_entry(frame: Frame) -> None:
+    """An admin enters a CKMB publication figure for the period (kpi.measures.published.save_entry)."""
+    from kpi.access import permissions
+    from kpi.measures import published
+
+    if not permissions.can(frame.user, "edit_targets"):
+        return
+    metrics_ = [sub.key for sub in index766.SUBS if sub.group == "CKMB"]
+    units = [None, *sorted(frame.unit_names(), key=frame.unit_names().get)]
+    with st.expander(T.ENTRY_HEADING), st.form("ix_entry"):
+        st.caption(T.ENTRY_INTRO)
+        left, right = st.columns(2)
+        metric = left.selectbox(T.ENTRY_METRIC, metrics_, format_func=T.SUB_LABELS.get, key="ix_entry_metric")
+        unit = right.selectbox(T.ENTRY_UNIT, units, key="ix_entry_unit",
+                               format_func=lambda u: vi.ALL_PROVINCE if u is None else frame.unit_names()[u])
+        left, right = st.columns(2)
+        numerator = left.number_input(T.ENTRY_NUMERATOR, min_value=0, step=1, key="ix_entry_num")
+        denominator = right.number_input(T.ENTRY_DENOMINATOR, min_value=1, step=1, key="ix_entry_den")
+        if st.form_submit_button(T.ENTRY_SAVE):
+            try:
+                published.save_entry(frame.wh, frame.period, metric, "CKMB", numerator, denominator, unit_id=unit,
+                                     user=frame.user.name)
+            except ValueError as error:
+                st.error(str(error))
+                return
+            st.success(T.ENTRY_SAVED.format(metric=T.SUB_LABELS[metric], numerator=vi.num(numerator),
+                                            denominator=vi.num(denominator), period=frame.period.label))

@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from kpi.measures import periods, verdict
+from kpi.measures import periods
+from kpi.measures import status as target_status
 from kpi.measures.filters import Scope
 from kpi.measures.levels import LEVELS
 from kpi.measures.periods import Period
@@ -24,7 +25,6 @@ SCREEN_TABLE_ROWS = 5       # table rows on the wall; the PDF pack shows more
 SCREEN_CHART_WITH_TABLE = 420
 SLIDE_KEY = "meeting_slide"
 CHANGED_KEY = "meeting_changed_at"
-STATUS_COLORS = verdict.STATUS_COLORS  # one palette: kpi.measures.verdict
 
 CSS = """
 <style>
@@ -134,7 +134,7 @@ def table_html(table: dict) -> str:
 
 
 def draw_slide(slide) -> None:
-    color = STATUS_COLORS.get(slide.status, "#1a1a1a")
+    color = target_status.text_color(slide.status)  # one palette: kpi.measures.status
     st.markdown(f"<div class='mt-title'>{html.escape(slide.title)}</div>"
                 f"<div class='mt-sub'>{html.escape(slide.subtitle)}</div>", unsafe_allow_html=True)
     left, right = st.columns([2, 3], gap="large")

@@ -44,6 +44,8 @@ PAGES = (
     PageSpec("index766", "kpi", ":material/leaderboard:", "view", True),
     PageSpec("unit", "unit", ":material/apartment:", "view", True),
     PageSpec("drilldown", "unit", ":material/search:", "view", True),
+    PageSpec("plan_tasks", "plan", ":material/task_alt:", "view", False),
+    PageSpec("manual_kpis", "plan", ":material/edit_note:", "enter_manual", False),
     PageSpec("upload", "data", ":material/upload_file:", "upload", False),
     PageSpec("history", "data", ":material/history:", "upload", False),
     PageSpec("targets", "data", ":material/flag:", "view", False),

@@ -22,7 +22,7 @@ from kpi import config
 from kpi.access import accounts, permissions, sessions
 from kpi.warehouse import audit
 from kpi.access.permissions import User
-from ui import text_auth as T
+from ui import text_auth
 
 COOKIE = "tthc_phien"
 MEETING_PARAM = "giaoban"
@@ -87,7 +87,7 @@ def restore(wh, now: dt.datetime) -> tuple[User, str] | None:
     if token:
         found = sessions.resolve(wh, token, sessions.MEETING, now)
         if found is None:
-            st.session_state["_auth_notice"] = T.MEETING_LINK_INVALID
+            st.session_state["_auth_notice"] = text_auth.MEETING_LINK_INVALID
             return None
         user = _meeting_user(wh, found)
         audit.record(wh, user.name, "login", user.name, {"method": "meeting_link"})

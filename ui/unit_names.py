@@ -17,15 +17,23 @@ from kpi.text.vi import LEVEL_SHORT
 class UnitNames:
     names: dict[str, str]
     levels: dict[str, str]
+    none_label: str = ""  # what a picker's "no unit" option (None) reads
 
     @classmethod
-    def of(cls, registry: pd.DataFrame) -> "UnitNames":
+    def of(cls, registry: pd.DataFrame, none_label: str = "") -> "UnitNames":
         """From ``kpi.measures.units.list_units`` (columns unit_id, name, level)."""
-        return cls(dict(zip(registry["unit_id"], registry["name"])), dict(zip(registry["unit_id"], registry["level"])))
+        return cls(dict(zip(registry["unit_id"], registry["name"])), dict(zip(registry["unit_id"], registry["level"])),
+                   none_label)
 
-    def label(self, unit_id: str) -> str:
-        """'Name (Xã)'; an id the registry does not know is shown as itself, with '?' for its level."""
-        return f"{self.names.get(unit_id, unit_id)} ({LEVEL_SHORT.get(self.levels.get(unit_id), '?')})"
+    def level_short(self, unit_id: str) -> str:
+        """'Tỉnh', 'Huyện', 'Xã'; '?' for an id the registry does not know."""
+        return LEVEL_SHORT.get(self.levels.get(unit_id), "?")
+
+    def label(self, unit_id: str | None) -> str:
+        """'Name (Xã)'; an id the registry does not know is shown as itself; None as ``none_label``."""
+        if unit_id is None:
+            return self.none_label
+        return f"{self.names.get(unit_id, unit_id)} ({self.level_short(unit_id)})"
 
     def ordered(self) -> list[str]:
         """Unit ids by level (province, district, commune) then name in Vietnamese order."""

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.measures import metrics, periods, verdict
+from kpi.measures import status as target_status
 from kpi.text import plan as plan_text
 from kpi.text import verdict as verdict_text
 from kpi.text import vi
@@ -55,7 +56,7 @@ def unit_level(frame: Frame, unit_id: str | None) -> str | None:
     return frame.units().set_index("unit_id")["level"].get(unit_id)
 
 
-def selection_verdict(frame: Frame, kpis: tuple[str, ...] = vi.OVERVIEW_PLAN_KPIS,
+def selection_verdict(frame: Frame, kpis: tuple[str, ...] = metrics.PLAN_KPIS,
                       filters: Filters | None = None) -> verdict.Verdict:
     """The verdict of the page's selection (kpi.measures.verdict.judge on the cached per-level table)."""
     f = frame.filters if filters is None else filters
@@ -66,7 +67,7 @@ def selection_verdict(frame: Frame, kpis: tuple[str, ...] = vi.OVERVIEW_PLAN_KPI
 
 
 def badge(status: str) -> str:
-    return verdict_text.BADGES.get(status, "")
+    return target_status.badge(status)
 
 
 def _cell_line(cell: verdict.Cell, period: Period) -> str:
@@ -78,6 +79,20 @@ def _cell_line(cell: verdict.Cell, period: Period) -> str:
 
 
 # -- tiles -----------------------------------------------------------------------
+TILES_PER_ROW = 4  # four tiles of 2,6 rem figures fit a 1366 px laptop
+
+
+def rows_of(kpis, per_row: int = TILES_PER_ROW) -> list[tuple[str, ...]]:
+    """The KPIs in rows of tiles: (8 KPIs → 4 + 4; a ninth starts a third row)."""
+    kpis = tuple(kpis)
+    return [kpis[i:i + per_row] for i in range(0, len(kpis), per_row)]
+
+
+def kpi_headers(kpis) -> str:
+    """Table headers of narrow KPI columns: the short label, the long one on hover."""
+    return "".join(f"<th title='{html.escape(vi.KPI_LABELS[k])}'>{html.escape(vi.KPI_SHORT[k])}</th>" for k in kpis)
+
+
 def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | None = None, unit_id: str | None = None,
          label: str | None = None, kv: verdict.KpiVerdict | None = None, forecast_lines: list[str] = ()) -> None:
     """One plan KPI: value, its target(s) for the selection, the verdict, change, counts, gap in dossiers,
@@ -94,7 +109,7 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
     with st.container(border=True):
         st.metric(label or vi.KPI_LABELS[kpi], verdict.rate_text(v, target), delta=vi.signed_points(delta),
                   delta_description=f"so với {frame.period.previous().label}" if delta is not None else None,
-                  delta_color="off" if unchanged else ("normal" if (target is None or target.direction == ">=") else "inverse"),
+                  delta_color="off" if unchanged else ("normal" if _higher_is_better(kpi, target) else "inverse"),
                   delta_arrow="off" if unchanged else "auto",
                   help=vi.KPI_HELP[kpi])
         if forecast_lines:
@@ -113,7 +128,7 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
             if any(c.den for c in kv.apart):
                 st.markdown("  \n".join(_cell_line(c, frame.period) for c in kv.apart if c.den))
         else:
-            st.markdown(f"{vi.NO_DATA_BADGE if v is None else ''} {vi.NO_TARGET}".strip())
+            st.markdown(f"{badge(verdict.NO_DATA) if v is None else ''} {vi.NO_TARGET}".strip())
         st.caption(vi.counts_phrase(kpi, num, den))
         coverage = vi.coverage_note(metrics.coverage(row, kpi))  # unknown is not "no": say what the rate covers
         if coverage:
@@ -121,6 +136,11 @@ def tile(frame: Frame, kpi: str, row: dict, previous: dict | None, level: str | 
         if target is not None and kv.status == verdict.NOT_MET:
             cell = kv.cells[0]
             st.markdown(f"**{vi.gap_phrase(kpi, cell.gap, target.threshold)}**")
+
+
+def _higher_is_better(kpi: str, target) -> bool:
+    """The target's direction when there is one, else the KPI's own (its definition)."""
+    return target.direction == ">=" if target is not None else metrics.KPIS[kpi].higher_is_better
 
 
 # -- levels × KPIs ------------------------------------------------------------------
@@ -141,7 +161,7 @@ def level_matrix(frame: Frame, judged: verdict.Verdict, kpis: tuple[str, ...]) -
                 if c is not None and c.target else ""
             note = f"<span class='kpi-target'>{html.escape(verdict_text.FEW_NOTE)}</span>" if status == verdict.FEW else ""
             text = c.text if c is not None else vi.NO_DATA
-            tds.append(f"<td class='kpi-{status}' style='background:{verdict.STATUS_FILLS[status]}'>"
+            tds.append(f"<td class='kpi-{status}' style='background:{target_status.FILLS[status]}'>"
                        f"{html.escape(text)}{(' ' + mark) if mark else ''}{target}{note}</td>")
         name = vi.level_label_in(level, frame.period) if level in judged.apart_levels else vi.LEVEL_LABELS[level]
         body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")

@@ -188,14 +188,3 @@ def resolve_scope(wh: Warehouse, scope_json: str | dict | None) -> Scope:
     if data["kind"] == "level":
         return Scope(kind="level", level=data["level"])
     return Scope(kind="units", unit_ids=expand_units(_load_units(wh), data["unit_ids"]))
-
-
-def unit_options(wh: Warehouse) -> list[dict]:
-    """Units for the scope picker: id, name, level, parent, whether still valid."""
-    rows = wh.query(
-        "SELECT unit_id, name, level, parent_id, valid_to FROM units ORDER BY level, name"
-    )
-    return [
-        {"unit_id": r[0], "name": r[1], "level": r[2], "parent_id": r[3], "valid_to": r[4]}
-        for r in rows
-    ]

@@ -136,7 +136,7 @@ def overdue_tasks(wh: Warehouse, today: dt.date) -> list[Alert]:
 
     alerts = []
     for task in tasks_mod.overdue(wh, today):
-        text = alerts_text.TASK_OVERDUE.format(lead=task.lead or "", task=task.task, deadline=task.deadline_text
+        text = alerts_text.TASK_OVERDUE.format(lead=task.lead or "", task=task.title, deadline=task.deadline_text
                                                or vi.date(task.deadline_to))
         alerts.append(Alert(f"task_overdue:{task.task_id}:{task.deadline_to:%Y-%m-%d}", "task_overdue", text,
                             task.lead_unit_id, task.lead_level,

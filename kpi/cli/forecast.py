@@ -99,7 +99,7 @@ def render(result: dict, year: int, as_of, data_date, index: forecast766.IndexFo
     if as_of is None:
         return forecast_text.CLI_NO_DATA.format(year=year)
     lines = [forecast_text.CLI_TITLE.format(year=year, as_of=vi.date(as_of)), ""]
-    widths = (32, 10, 10, 13, 15, 12, 0)
+    widths = (32, 10, 12, 13, 15, 12, 0)
     lines.append("".join(f"{h:<{w}}" if w else h for h, w in zip(forecast_text.CLI_COLUMNS, widths)))
     for kpi, sf in result.items():
         rows = [(forecast_text.ALL_SCOPE, sf.total)] + [(vi.LEVEL_LABELS[lv], f) for lv, f in sf.levels.items()]

@@ -22,8 +22,8 @@ carried forward from as_of as it stands (naive; its within-deadline share too).
   shift keeps that, a ratio of numerators compounds it; recent months rather than the whole
   year follow a break such as the 01/07/2025 reform within a quarter.
 - *linear*, without one: a least-squares line through this year's monthly numerators and
-  denominators (a partial month counts as its pace, weighted by its share of the month), flat
-  below ``LINEAR_MIN_MONTHS`` months.
+  denominators (a partial month counts as its pace, weighted by its share of the month; months
+  before the data starts are unknown, not zero), flat below ``LINEAR_MIN_MONTHS`` months.
 statsmodels' exponential smoothing or SARIMA needs two or more full seasons to fit and would add
 a heavy dependency; these rules have no parameter fitted to the data and ``bench/forecast.py``
 measures them (2025 on the sample: mean absolute error 0,43 point against 0,72 for "the year ends
@@ -35,8 +35,8 @@ the 80th percentile of the method's own backtest errors on each earlier complete
 selection's data, from the end of each of its months 1–11, each divided by the share then to
 come (needs ``MIN_RESIDUALS`` errors); and 1.28 standard deviations of the last 12 monthly rates.
 One or two earlier years give few, correlated errors: the second estimate keeps the interval
-from being narrower than the months themselves vary (the backtest measures how often it holds
-the final value). With neither, only what is possible at all. Every interval is
+from being narrower than the months themselves vary (2025 on the sample: it held the final value
+in 83% of the backtest forecasts). With neither, only what is possible at all. Every interval is
 clipped to what is possible (0% or 100% of the dossiers left).
 
 **Required pace** = (target × expected year denominator − numerator so far) / expected
@@ -64,7 +64,7 @@ from kpi.text import forecast as forecast_text, vi
 from kpi.measures.levels import LEVELS, levels_on
 from kpi.measures.filters import Filters, Scope
 from kpi.measures.periods import custom
-from kpi.measures.targets import MET, NOT_MET, Target, assess, pick
+from kpi.measures.targets import Target, assess, pick
 from kpi.warehouse.db import Warehouse
 
 YEARS_BACK = 3            # earlier years read for seasonality
@@ -180,6 +180,24 @@ def monthly(table: pd.DataFrame, year: int) -> Monthly:
     values[0] = np.nansum(values[1:], axis=0)
     values[0][np.isnan(values[1:]).all(axis=0)] = np.nan
     return Monthly(years, columns, values)
+
+
+def read_until(year: int, as_of: dt.date, data_date: dt.date) -> dt.date:
+    """The day the month × level table must be read to: a month's last day can share the table read to the
+    year's last known day (its earlier months are the same rows: flows by month, stocks at month ends);
+    a day inside a month needs its own (that month's counts stop at as_of)."""
+    year_end = min(data_date, dt.date(year, 12, 31))
+    month_end = as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]
+    if month_end and year_end.day == calendar.monthrange(year_end.year, year_end.month)[1]:
+        return year_end
+    return as_of
+
+
+def truncate(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The rows of a table read past as_of that as_of's own table has (months starting by as_of)."""
+    if not len(table):
+        return table
+    return table[pd.to_datetime(table["period_start"]) <= pd.Timestamp(as_of)].reset_index(drop=True)
 
 
 def components(table: pd.DataFrame | Monthly, kpi: str, year: int, level: str | None = None,
@@ -561,7 +579,3 @@ def tile_lines(sf: SelectionForecast | None, data_date: dt.date | None = None) -
         pace = pace_line(f, data_date)
         lines += [forecast_line(f, label), f"**{pace}**" if pace and f.pace == IMPOSSIBLE else pace]
     return [line for line in lines if line]
-
-
-__all__ = ["Forecast", "SelectionForecast", "forecast_selection", "for_warehouse", "forecast_kpi", "monthly_table",
-           "required_rate", "pace_status", "MET", "NOT_MET"]

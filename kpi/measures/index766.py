@@ -25,6 +25,7 @@ as the portal shows them (every commune of Hà Nội carries the province's 0/79
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
@@ -126,11 +127,16 @@ def per_hundred(total: float | None, covered: float) -> float | None:
     return None if total is None or covered <= 0 else 100.0 * total / covered
 
 
+@functools.lru_cache(maxsize=8)
+def _bands(setting: str) -> tuple[float, ...]:
+    return tuple(float(b) for b in setting.split(",") if b.strip())
+
+
 def grade(total: float | None, covered: float) -> int | None:
     """Index into ``kpi.text.index766.GRADE_LABELS`` of total / covered points (setting index_grade_bands)."""
     if total is None or covered <= 0:
         return None
-    bands = [float(b) for b in str(config.get("index_grade_bands")).split(",") if b.strip()]
+    bands = _bands(str(config.get("index_grade_bands")))
     share = 100.0 * total / covered
     return next((i for i, band in enumerate(bands) if share >= band - 1e-9), len(bands))
 

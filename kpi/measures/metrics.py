@@ -37,6 +37,7 @@ import pandas as pd
 
 from kpi import config
 from kpi.measures import aggregates, grouping, precount, units
+from kpi.measures.indicators import Indicator, Selection
 from kpi.warehouse import schema
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Filters, Scope, where_clause
@@ -44,42 +45,62 @@ from kpi.measures.levels import LEVELS
 from kpi.measures.periods import Period
 
 
-@dataclass(frozen=True)
-class KPI:
-    key: str
+@dataclass(frozen=True, kw_only=True)
+class KPI(Indicator):
+    """A rate: numerator / denominator over count columns, with what it says about itself
+    (``kpi.measures.indicators.Indicator``: family, direction, colour, words by key).
+
+    A new KPI is one entry of ``KPIS`` plus its words in ``kpi.text.vi.KPI_WORDS``: the
+    overview, the matrix, the slides, the narrative, the pack and ``kpi summary`` read both."""
+
     numerator: str  # SQL over the count columns
     denominator: str
-    family: str  # dossier | satisfaction | feedback
     numerator_count: str  # the column that names what the numerator counts (for "cần thêm N …")
     # The count the denominator is a known part of (unknown is not "no"): coverage = denominator / this.
     coverage_of: str | None = None
+    # A plan KPI: its place on the overview, the level matrix and the slides; None: not a plan KPI.
+    plan_order: int | None = None
+    in_summary: bool = True  # printed by `kpi summary` (--json keys and the table)
 
 
 KPIS: dict[str, KPI] = {
     k.key: k
     for k in (
         # TT 01/2020 report: (early + on time) / resolved.
-        KPI("on_time_rate", "resolved_early + resolved_on_time", "resolved", "dossier", "resolved_in_time"),
+        KPI(key="on_time_rate", numerator="resolved_early + resolved_on_time", denominator="resolved",
+            family="dossier", numerator_count="resolved_in_time", plan_order=1, color="#000000"),
         # Decision 766 progress: (early + on time + in progress within deadline) / all dossiers
         # to handle in P (received in P + carried over = resolved + in progress).
-        KPI("progress_rate_766", "resolved_early + resolved_on_time + in_progress_within", "resolved + in_progress", "dossier", "in_time_766"),
+        KPI(key="progress_rate_766", numerator="resolved_early + resolved_on_time + in_progress_within",
+            denominator="resolved + in_progress", family="dossier", numerator_count="in_time_766", plan_order=2,
+            color="#56B4E9"),
         # Over the rows whose flag is known: a file without the column, and Biểu 06 (which has
         # no digitization / e-result figures), stay out of numerator and denominator.
-        KPI("digitization_rate", "received_digitized", "received_digitized_known", "dossier", "received_digitized",
-            "received"),
-        KPI("e_result_rate", "resolved_e_result", "resolved_e_result_known", "dossier", "resolved_e_result", "resolved"),
-        KPI("online_rate", "received_online", "received_channel_known", "dossier", "received_online", "received"),
-        KPI("satisfaction_rate", "satisfied", "rated", "satisfaction", "satisfied"),
-        KPI("pakn_on_time_rate", "pakn_on_time", "pakn_handled", "feedback", "pakn_on_time"),
-        KPI("pakn_satisfaction_rate", "pakn_satisfied", "pakn_rated", "feedback", "pakn_satisfied"),
+        KPI(key="digitization_rate", numerator="received_digitized", denominator="received_digitized_known",
+            family="dossier", numerator_count="received_digitized", coverage_of="received", plan_order=3,
+            color="#CC79A7"),
+        KPI(key="e_result_rate", numerator="resolved_e_result", denominator="resolved_e_result_known",
+            family="dossier", numerator_count="resolved_e_result", coverage_of="resolved", plan_order=4,
+            color="#E69F00"),
+        KPI(key="online_rate", numerator="received_online", denominator="received_channel_known",
+            family="dossier", numerator_count="received_online", coverage_of="received", plan_order=5,
+            color="#56B4E9"),
+        KPI(key="satisfaction_rate", numerator="satisfied", denominator="rated", family="satisfaction",
+            numerator_count="satisfied", plan_order=6, color="#CC79A7"),
+        KPI(key="pakn_on_time_rate", numerator="pakn_on_time", denominator="pakn_handled", family="feedback",
+            numerator_count="pakn_on_time", plan_order=7, color="#000000"),
+        KPI(key="pakn_satisfaction_rate", numerator="pakn_satisfied", denominator="pakn_rated", family="feedback",
+            numerator_count="pakn_satisfied", plan_order=8, color="#E69F00"),
     )
 }
 
+# Chart colours: Okabe-Ito (colour-blind safe) without the status colours of kpi.measures.verdict
+# (a line is never read as "met"); one chart shows one KPI, so KPIs of different pages may share one.
+# Lists of KPIs, read from the definitions at each use (``Selection``).
+# The plan KPIs, in their order on the overview, the level matrix and the unit page.
+PLAN_KPIS = Selection(KPIS, lambda k: k.plan_order is not None, lambda k: k.plan_order)
 # The rates `kpi summary --json` prints, in its order.
-SUMMARY_RATES = (
-    "on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
-    "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate",
-)
+SUMMARY_RATES = Selection(KPIS, lambda k: k.in_summary)
 SUMMARY_COUNTS = (
     "received", "resolved", "resolved_early", "resolved_on_time", "resolved_overdue",
     "in_progress", "in_progress_overdue",
@@ -446,7 +467,7 @@ def coverage(row: dict, key: str) -> tuple[int, int] | None:
     return int(row[f"{key}__den"]), int(row[f"{key}__all"])
 
 
-COVERAGE_RATES = tuple(k.key for k in KPIS.values() if k.coverage_of)
+COVERAGE_RATES = Selection(KPIS, lambda k: k.coverage_of is not None)
 
 
 def coverages(row: dict | None, keys=COVERAGE_RATES) -> dict[str, tuple[int, int]]:

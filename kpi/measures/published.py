@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from kpi.measures.periods import Period
+from kpi.warehouse import audit
 from kpi.warehouse.db import Warehouse
 
 PROVINCE_TYPE = "ADMINISTRATIVE_UNIT"
@@ -65,3 +66,6 @@ def save_entry(wh: Warehouse, period: Period, metric: str, group: str, numerator
                    ratio, source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?)""",
             [period.start, period.end, unit_id, unit_type, group, metric, numerator, denominator,
              numerator / denominator, user, dt.datetime.now()])
+        audit.record(con, user, "index_entry", metric, {"period": [str(period.start), str(period.end)],
+                                                        "unit_id": unit_id, "numerator": numerator,
+                                                        "denominator": denominator})

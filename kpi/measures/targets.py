@@ -26,10 +26,10 @@ import pandas as pd
 from kpi.config import DATA_DIR
 from kpi.warehouse.db import Warehouse
 from kpi.measures.metrics import KPIS
+from kpi.measures.status import MET, NO_DATA, NOT_MET, assess  # noqa: F401 - re-exported
 
 SEED_FILE = DATA_DIR / "targets.csv"
 DIRECTIONS = (">=", "<=")
-MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
 
 
 @dataclass(frozen=True)
@@ -228,15 +228,6 @@ def pick(targets: list[Target], indicator: str, level: str | None = None, unit_i
         if found:
             return found[0]
     return None
-
-
-def assess(value: float | None, threshold: float, direction: str = ">=") -> str:
-    """met / not_met / no_data. A tiny tolerance keeps 0.97 from failing 97/100 on float noise."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA
-    if direction == ">=":
-        return MET if value >= threshold - 1e-12 else NOT_MET
-    return MET if value <= threshold + 1e-12 else NOT_MET
 
 
 def gap_count(numerator: int, denominator: int, threshold: float, direction: str = ">=") -> int | None:

@@ -31,18 +31,14 @@ from kpi.text import verdict as verdict_text, vi
 from kpi.measures.filters import Filters, Scope
 from kpi.measures.levels import LEVELS, levels_on
 from kpi.measures.periods import Period
-from kpi.measures.targets import MET, NO_DATA, NOT_MET, Target, assess, gap_count, pick
+from kpi.measures.status import (ABOLISHED, FEW, JUDGED, MET, NO_DATA, NO_TARGET, NOT_MET, assess,  # noqa: F401
+                                 combine)
+from kpi.measures import status as target_status
+from kpi.measures.targets import Target, gap_count, pick
 from kpi.text.normalize import sort_key_vi
 
-NO_TARGET, FEW, ABOLISHED = "no_target", "few", "abolished"
-JUDGED = (MET, NOT_MET)
-
-# One palette for every surface (Okabe-Ito, colour-blind safe): met is green, not met vermillion.
-STATUS_COLORS = {MET: "#009E73", NOT_MET: "#D55E00", NO_DATA: "#999999", NO_TARGET: "#0072B2",
-                 FEW: "#999999", ABOLISHED: "#999999"}
-# Light backgrounds of the same hues, for table cells.
-STATUS_FILLS = {MET: "#d4efe6", NOT_MET: "#fbd9c4", NO_DATA: "#f0f0f0", NO_TARGET: "#ffffff",
-                FEW: "#f0f0f0", ABOLISHED: "#f0f0f0"}
+# The statuses, their roll-up (``combine``) and their colours live in kpi.measures.status.
+STATUS_COLORS, STATUS_FILLS = target_status.COLORS, target_status.FILLS
 
 
 @dataclass(frozen=True)
@@ -180,14 +176,6 @@ def cell_status(value: float | None, den: int, target: Target | None, *, level_c
     if level_cell and den < min_dossiers():
         return FEW
     return assess(value, target.threshold, target.direction)
-
-
-def combine(statuses: list[str]) -> str:
-    """The status of a KPI over several cells."""
-    for status in (NOT_MET, MET, FEW, NO_DATA, ABOLISHED):
-        if status in statuses:
-            return status
-    return NO_TARGET
 
 
 def _value(row: dict | None, kpi: str) -> tuple[float | None, int, int]:

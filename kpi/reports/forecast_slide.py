@@ -9,6 +9,8 @@ from kpi.measures.periods import Period
 from kpi.text import forecast as forecast_text, vi
 from kpi.warehouse.db import Warehouse
 
+ROWS_PER_SLIDE = 7
+
 
 def rows_for(result: dict, scope_label: str) -> list[tuple[str, str, forecast.Forecast]]:
     """(KPI label, scope label, forecast) per table row: the selection when its KPI has one target,
@@ -79,13 +81,21 @@ def forecast_slides(wh: Warehouse, period: Period, in_force: list[tg.Target], kp
     if not items:
         return []
     met = sum(1 for _, _, f in items if tg.assess(f.value, f.target.threshold, f.target.direction) == tg.MET)
-    return [Slide(key="forecast", kind="forecast", title=forecast_text.SLIDE_TITLE.format(year=year),
-                  headline=f"{met}/{len(items)}", headline_label=forecast_text.SLIDE_HEADLINE_LABEL,
-                  subtitle=forecast_text.SLIDE_SUBTITLE.format(year=year, as_of=vi.date(as_of),
-                                                               method=_method(items[0][2]),
-                                                               level=round(forecast.INTERVAL_LEVEL * 100)),
-                  narrative=narrative(items),
-                  status=tg.MET if met == len(items) else tg.NOT_MET, figure=None,
-                  table={"columns": list(forecast_text.SLIDE_COLUMNS), "rows": [_row(*item) for item in items],
-                         "widths": list(forecast_text.SLIDE_COLUMN_WIDTHS)},
-                  data={"year": year, "as_of": as_of.isoformat(), "met": met, "total": len(items)})]
+    rows = [_row(*item) for item in items]
+    subtitle = forecast_text.SLIDE_SUBTITLE.format(year=year, as_of=vi.date(as_of), method=_method(items[0][2]),
+                                                   level=round(forecast.INTERVAL_LEVEL * 100))
+    data = {"year": year, "as_of": as_of.isoformat(), "met": met, "total": len(items)}
+    slides = []
+    # At most ROWS_PER_SLIDE rows a screen (1080 px at 24 px type); the rest follow on the next slide.
+    for number, first in enumerate(range(0, len(rows), ROWS_PER_SLIDE), start=1):
+        chunk = rows[first:first + ROWS_PER_SLIDE]
+        slides.append(Slide(
+            key="forecast" if number == 1 else f"forecast:{number}", kind="forecast",
+            title=forecast_text.SLIDE_TITLE.format(year=year) + ("" if number == 1 else forecast_text.SLIDE_CONTINUED),
+            headline=f"{met}/{len(items)}", headline_label=forecast_text.SLIDE_HEADLINE_LABEL, subtitle=subtitle,
+            narrative=narrative(items) if number == 1 else forecast_text.SLIDE_CONTINUED_NOTE.format(year=year),
+            status=tg.MET if met == len(items) else tg.NOT_MET, figure=None,
+            table={"columns": list(forecast_text.SLIDE_COLUMNS), "rows": chunk,
+                   "widths": list(forecast_text.SLIDE_COLUMN_WIDTHS)},
+            data=dict(data, rows_from=first + 1)))
+    return slides

@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from kpi.measures import verdict
 from kpi.text import report as report_text, verdict as verdict_text, vi
-from kpi.measures.targets import MET, NO_DATA, NOT_MET, assess, gap_count
+from kpi.measures.status import MET, NO_DATA, NO_TARGET, NOT_MET, assess
+from kpi.measures.targets import gap_count
 
 MAX_NAMES = 5
 
@@ -84,7 +85,7 @@ def status(rate: dict) -> str:
     if _missing(rate.get("value")):
         return NO_DATA
     if _missing(rate.get("threshold")):
-        return "no_target"
+        return NO_TARGET
     return assess(rate["value"], rate["threshold"], rate.get("direction") or ">=")
 
 

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from kpi.measures import metrics, verdict
+from kpi.measures import metrics, status
 from kpi.reports import slide_charts, slides as slides_mod
 from kpi.text import report as report_text, vi
 from kpi.warehouse.db import Warehouse
@@ -34,10 +34,7 @@ FONT_CANDIDATES = (
 )
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 CHART_WIDTH_PX = 1100
-# The verdict's colours (kpi.measures.verdict.STATUS_COLORS) as RGB; no verdict prints in ink.
-STATUS_RGB = {s: tuple(int(verdict.STATUS_COLORS[s][i:i + 2], 16) for i in (1, 3, 5))
-              for s in ("met", "not_met", "few", "abolished", "no_data")}
-INK = (26, 26, 26)
+INK = status.rgb(status.INK)
 GREY = (85, 85, 85)
 
 # Page geometry (mm), A4 landscape.
@@ -50,6 +47,11 @@ CHART_W = PAGE_W - MARGIN - CHART_X
 BODY_TOP = 34
 BODY_BOTTOM = PAGE_H - 16
 TABLE_CHART_SHARE = 0.52  # of the body height, on slides that also carry a table
+
+
+def headline_rgb(slide_status: str) -> tuple[int, int, int]:
+    """The headline figure's colour (kpi.measures.status.text_color): its status's, else ink."""
+    return status.rgb(status.text_color(slide_status))
 
 
 class PackError(RuntimeError):
@@ -198,7 +200,7 @@ def _write_slide(pdf, slide, png: bytes | None, png_ratio: float | None) -> None
     pdf.multi_cell(LEFT_W, 6, slide.headline_label, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(MARGIN)
     pdf.set_font("vn", "B", 40 if len(slide.headline) <= 8 else 24)
-    pdf.set_text_color(*STATUS_RGB.get(slide.status, INK))
+    pdf.set_text_color(*headline_rgb(slide.status))
     pdf.cell(LEFT_W, 18, slide.headline, new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(MARGIN)
     pdf.set_font("vn", "", 12.5)

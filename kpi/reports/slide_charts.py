@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kpi.measures import verdict
+from kpi.measures import status, verdict
 from kpi.text import report as report_text, verdict as verdict_text, vi
 
 OKABE_ITO = {
@@ -17,8 +17,8 @@ OKABE_ITO = {
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
     "grey": "#999999",
 }
-# The verdict's colours (kpi.measures.verdict), plus "info" for a rate without target.
-STATUS_COLORS = dict(verdict.STATUS_COLORS, info=OKABE_ITO["blue"])
+# The status colours (kpi.measures.status), "info" (a rate without target) included.
+STATUS_COLORS = status.COLORS
 FONT = "DejaVu Sans, Noto Sans, Arial, sans-serif"
 # Wall screen (1920×1080, read from 5 m): no chart text under 24 px (titles, ticks, in-bar values).
 MIN_SCREEN_PX = 24
@@ -63,7 +63,7 @@ def _rates_figure(spec: dict, size: dict, height: int | None = None) -> go.Figur
     values = [None if i["value"] is None else i["value"] * 100 for i in items]
     texts = [i.get("text") or verdict.rate_text_for(i["value"], i["threshold"], i.get("direction") or ">=")
              for i in items]
-    colors = [STATUS_COLORS.get(i["status"], STATUS_COLORS["info"]) for i in items]
+    colors = [STATUS_COLORS.get(i["status"], STATUS_COLORS[status.INFO]) for i in items]
     # Long bars carry their value inside (white) at their start, far from the target tick near their end.
     positions = ["inside" if v is not None and v >= 25 else "outside" for v in values]
     text_colors = ["white" if p == "inside" else "#1a1a1a" for p in positions]

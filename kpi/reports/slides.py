@@ -17,18 +17,22 @@ from dataclasses import dataclass, field as dc_field
 
 import pandas as pd
 
-from kpi.measures import metrics, targets as tg, verdict
+from kpi.measures import metrics, status as target_status, targets as tg, verdict
 from kpi.reports import narrative
 from kpi.text import report as report_text, verdict as verdict_text, vi
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Filters, Scope
+from kpi.measures.indicators import Selection
 from kpi.measures.levels import LEVELS
 from kpi.measures.periods import Period
 
-# The plan KPIs on the summary and level slides (PAKN has its own slide).
-DOSSIER_RATES = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
-                 "satisfaction_rate")
-PAKN_RATES = ("pakn_on_time_rate", "pakn_satisfaction_rate")
+# The plan KPIs on the summary and level slides, in their overview order; PAKN has its own slide.
+# Read from the definitions (kpi.measures.metrics.KPIS) at each use.
+PAKN_FAMILY = "feedback"
+DOSSIER_RATES = Selection(metrics.KPIS, lambda k: k.plan_order is not None and k.family != PAKN_FAMILY,
+                          lambda k: k.plan_order)
+PAKN_RATES = Selection(metrics.KPIS, lambda k: k.plan_order is not None and k.family == PAKN_FAMILY,
+                       lambda k: k.plan_order)
 HEADLINE = "on_time_rate"
 MAX_UNITS_CHART = 6      # bars on the "below target" chart: thick enough for 24 px values
 FIRST_TABLE_ROWS = 5    # rows under the chart of the first "below target" slide (fits 1080 px)
@@ -86,7 +90,7 @@ def _rate(key: str, row: dict | None, prev: dict | None, in_force, level=None, u
     value = _none(row.get(key)) if row else None
     previous = _none(prev.get(key)) if prev else None
     rate = {
-        "key": key, "label": vi.KPI_LABELS[key],
+        "key": key, "label": metrics.KPIS[key].label,
         "value": None if value is None else float(value),
         "previous": None if previous is None else float(previous),
         "threshold": target.threshold if target else None,
@@ -118,7 +122,7 @@ def _by_level(frame: pd.DataFrame) -> dict[str, dict]:
 
 def _status_of(rate: dict) -> str:
     status = narrative.status(rate)
-    return "info" if status == verdict.NO_TARGET else status
+    return target_status.INFO if status == target_status.NO_TARGET else status
 
 
 def _target_subtitle(rate: dict) -> str:
@@ -238,9 +242,8 @@ def _below_slides(period: Period, ranking: verdict.Ranking, in_force, level) -> 
 
 
 def _pakn_slide(period: Period, row, prev, in_force, level, scope_label, judged: verdict.Verdict) -> Slide:
-    on_time = _rate("pakn_on_time_rate", row, prev, in_force, level, judged=judged.kpis["pakn_on_time_rate"])
-    satisfaction = _rate("pakn_satisfaction_rate", row, prev, in_force, level,
-                         judged=judged.kpis["pakn_satisfaction_rate"])
+    rates = {k: _rate(k, row, prev, in_force, level, judged=judged.kpis[k]) for k in PAKN_RATES}
+    on_time, satisfaction = rates["pakn_on_time_rate"], rates["pakn_satisfaction_rate"]
     data = {"period_label": period.label, "period_kind": period.kind,
             "pakn_received": int(row.get("pakn_received", 0)) if row else 0,
             "pakn_handled": int(row.get("pakn_handled", 0)) if row else 0,
@@ -254,7 +257,7 @@ def _pakn_slide(period: Period, row, prev, in_force, level, scope_label, judged:
                  headline=verdict.rate_text_for(on_time["value"], on_time["threshold"], on_time["direction"]),
                  headline_label=report_text.HEADLINE_PAKN, subtitle=" · ".join(p for p in sub if p),
                  narrative=narrative.for_slide("pakn", data), status=_status_of(on_time),
-                 figure=_rates_spec([on_time, satisfaction]), data=data)
+                 figure=_rates_spec(list(rates.values())), data=data)
 
 
 def _overdue_items(frame: pd.DataFrame, column: str, names: dict | None = None) -> list[dict]:
@@ -314,7 +317,7 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
     total, prev_total = _total_row(current), _total_row(prev)
     names = {r.unit_id: r.name for r in metrics.units_frame(wh, scope).itertuples()}
     # One verdict (kpi.measures.verdict) for every slide, the same the overview shows.
-    judged = verdict.judge(period, current, in_force, DOSSIER_RATES + PAKN_RATES, scope=scope, filters=filters)
+    judged = verdict.judge(period, current, in_force, tuple(DOSSIER_RATES) + tuple(PAKN_RATES), scope=scope, filters=filters)
     ranking = verdict.rank_units(period, current_units, HEADLINE, in_force, names)
 
     view_levels = [lv for lv in LEVELS if lv in judged.levels or lv in judged.apart_levels]
@@ -334,6 +337,10 @@ def build_slides(wh: Warehouse, period: Period, scope: Scope | None = None, leve
                                        below_units=below))
     slides.extend(_below_slides(period, ranking, in_force, one_level))
     slides.append(_pakn_slide(period, total, prev_total, in_force, one_level, scope_label, judged))
+    from kpi.reports.manual_slide import manual_slide  # it builds a Slide: imported here, not at the top
+
+    manual = manual_slide(wh, period, scope, scope_label)
+    slides += [manual] if manual is not None else []
     # Units of an abolished level keep their overdue leftovers on the hot-spot list, named as such.
     abolished = {r["unit_id"] for r in current_units.to_dict("records") if verdict.abolished_in(period, r["level"])}
     marked = {u: f"{n} ({report_text.ABOLISHED_SHORT})" if u in abolished else n for u, n in names.items()}

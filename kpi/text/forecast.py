@@ -24,7 +24,7 @@ METHOD_NOTE = ("Dự báo cuối năm {year} tính đến ngày {as_of}, {method
 # python -m kpi forecast
 CLI_TITLE = "Dự báo cuối năm {year} (số liệu đến ngày {as_of})"
 CLI_NO_DATA = "Chưa có dữ liệu năm {year}: không dự báo."
-CLI_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Đến nay", "Dự báo 31/12", "Khoảng", "Chỉ tiêu KH", "Nhịp độ cần đạt")
+CLI_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Từ đầu năm", "Dự báo 31/12", "Khoảng", "Chỉ tiêu KH", "Nhịp độ cần đạt")
 ALL_SCOPE = "Toàn bộ"
 CLI_INDEX_TITLE = "Chỉ số 766 dự báo cuối năm {year} (mô phỏng từ dữ liệu của tỉnh):"
 CLI_INDEX_ROW = "{value} ({low}–{high}) / {covered} điểm có dữ liệu"
@@ -45,16 +45,18 @@ PACE_SHORT_NEEDED = "cần {rate}/tháng"
 PACE_SHORT_CEILING = "giữ dưới {rate}/tháng"
 PACE_SHORT_IMPOSSIBLE = "không thể đạt (cần {rate})"
 PACE_SHORT_CERTAIN = "đã chắc chắn đạt"
-SLIDE_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Đến nay", "Dự báo 31/12 (khoảng)", "Chỉ tiêu KH", "Cần đạt/tháng đến 31/12")
+SLIDE_COLUMNS = ("Chỉ tiêu", "Phạm vi", "Từ đầu năm", "Dự báo 31/12 (khoảng)", "Chỉ tiêu KH", "Cần đạt/tháng đến 31/12")
 SLIDE_HEADLINE_LABEL = "Chỉ tiêu dự báo đạt cả năm"
+SLIDE_CONTINUED = " (tiếp)"
+SLIDE_CONTINUED_NOTE = "Tiếp bảng dự báo cuối năm {year}: các chỉ tiêu còn lại."
 SLIDE_SUBTITLE = "Năm {year} · số liệu đến ngày {as_of} · dự báo {method} · khoảng tin cậy {level}%"
 SLIDE_METHOD_SEASONAL = "theo mùa vụ {years}"
 SLIDE_METHOD_LINEAR = "theo xu hướng năm {year}"
-SLIDE_COLUMN_WIDTHS = (0.26, 0.10, 0.09, 0.21, 0.11, 0.23)
+SLIDE_COLUMN_WIDTHS = (0.24, 0.09, 0.12, 0.21, 0.11, 0.23)
 
 # The index page (Chỉ số 766).
 INDEX_HEADING = "Dự báo cuối năm {year}"
-INDEX_COLUMNS = ("Nhóm", "Đến nay", "Dự báo 31/12 (khoảng)", "Điểm có dữ liệu")
+INDEX_COLUMNS = ("Nhóm", "Từ đầu năm", "Dự báo 31/12 (khoảng)", "Điểm có dữ liệu")
 INDEX_TOTAL = "Tổng"
 INDEX_NOTE = ("Mô phỏng từ dữ liệu của tỉnh: mỗi nhóm là công thức của nhóm áp vào dự báo cuối năm của các tỷ lệ "
               "đầu vào (TDGQ = 20 × tỷ lệ tiến độ dự báo …); khoảng trong ngoặc là điểm ở hai đầu khoảng dự báo "

@@ -159,3 +159,13 @@ def signed(points: float | None) -> str:
     if points is None:
         return NO_DATA
     return ("+" if points >= 0 else "−") + score(abs(points), 2 if abs(points) < 1 else 1)
+
+ENTRY_HEADING = "Nhập số liệu công khai, minh bạch (CKMB) theo công bố của Cổng"
+ENTRY_INTRO = ("Phần mềm Một cửa không có số liệu công bố, công khai TTHC: quản trị nhập tử số / mẫu số Cổng DVCQG công bố "
+               "cho kỳ đang xem. Số liệu của tỉnh dùng cho các xã (như Cổng); sở, ngành dùng số liệu riêng nếu có.")
+ENTRY_METRIC = "Chỉ tiêu"
+ENTRY_UNIT = "Áp dụng cho"
+ENTRY_NUMERATOR = "Tử số"
+ENTRY_DENOMINATOR = "Mẫu số"
+ENTRY_SAVE = "Lưu số liệu"
+ENTRY_SAVED = "Đã lưu {metric}: {numerator} / {denominator} cho {period}."

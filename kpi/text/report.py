@@ -5,6 +5,8 @@ form, the slides, the PDF pack and the CLI say the same thing the same way.
 """
 from __future__ import annotations
 
+from kpi.text import vi
+
 # -- Biểu số 06/VPCP/KSTT (TT 01/2020/TT-VPCP) --------------------------------
 FORM06_CODE = "Biểu số 06/VPCP/KSTT"
 FORM06_BASIS = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020"
@@ -55,16 +57,7 @@ PREVIOUS_BY_KIND = {"month": "tháng trước", "quarter": "quý trước", "hal
                     "year": "năm trước", "custom": "kỳ trước"}
 
 # -- indicator names in running text ("Tỷ lệ … đạt 96,8%") -----------------
-RATE_NAMES = {
-    "on_time_rate": "Tỷ lệ giải quyết đúng hạn",
-    "progress_rate_766": "Tỷ lệ tiến độ giải quyết (QĐ 766)",
-    "digitization_rate": "Tỷ lệ số hóa hồ sơ",
-    "e_result_rate": "Tỷ lệ cấp kết quả điện tử",
-    "online_rate": "Tỷ lệ nộp hồ sơ trực tuyến",
-    "satisfaction_rate": "Tỷ lệ hài lòng",
-    "pakn_on_time_rate": "Tỷ lệ PAKN xử lý đúng hạn",
-    "pakn_satisfaction_rate": "Tỷ lệ hài lòng về xử lý PAKN",
-}
+RATE_NAMES = vi.KPI_REPORT_NAMES  # each KPI's own words (kpi.text.vi.KPI_WORDS)
 
 # -- slides ----------------------------------------------------------------
 SLIDE_SUMMARY_TITLE = "Kết quả so với chỉ tiêu — {scope}"

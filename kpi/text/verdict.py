@@ -14,14 +14,6 @@ STATUS_LABELS = {
     "abolished": "Đã giải thể, không kết luận",
 }
 STATUS_MARKS = {"met": "✔", "not_met": "✘"}
-# Streamlit markdown badges, coloured like STATUS_COLORS (green met, orange not met).
-BADGES = {
-    "met": ":green-badge[✔ Đạt]",
-    "not_met": ":orange-badge[✘ Chưa đạt]",
-    "no_data": ":gray-badge[Chưa có dữ liệu]",
-    "few": ":gray-badge[Ít hồ sơ, không kết luận]",
-    "abolished": ":gray-badge[Đã giải thể, không kết luận]",
-}
 FEW_NOTE = "ít hồ sơ, không kết luận"
 FEW_DETAIL = "{kpi}: {levels} {what} (dưới {min}), ít hồ sơ, không kết luận"
 ABOLISHED_NOTE = ("Hồ sơ còn tồn của các huyện đã giải thể từ {date}: hiển thị riêng, "

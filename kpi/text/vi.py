@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from babel.numbers import format_decimal, format_percent
 
@@ -20,27 +22,74 @@ CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal
 RATING_LABELS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
 STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": NO_DATA}
 
-KPI_LABELS = {
-    "on_time_rate": "Giải quyết đúng hạn (TT 01)",
-    "progress_rate_766": "Tiến độ giải quyết (QĐ 766)",
-    "digitization_rate": "Số hóa hồ sơ",
-    "e_result_rate": "Kết quả điện tử",
-    "online_rate": "Nộp trực tuyến",
-    "satisfaction_rate": "Mức độ hài lòng",
-    "pakn_on_time_rate": "PAKN xử lý đúng hạn",
-    "pakn_satisfaction_rate": "Hài lòng về xử lý PAKN",
+
+@dataclass(frozen=True)
+class KpiWords:
+    """Everything a KPI (or 766 sub-indicator) is called, kept with its key in ``KPI_WORDS``."""
+
+    label: str                 # long label: tiles, matrix, tables
+    short: str                 # short label: narrow table headers
+    report_name: str           # in running text: "Tỷ lệ … đạt 96,8%"
+    counts: tuple[str, str]    # what its numerator and denominator count ("12.345 / 12.701 hồ sơ …")
+    help: str                  # how it is computed, under the tile's (?)
+
+
+class _WordsColumn(Mapping):
+    """One kind of word of every KPI (``KPI_LABELS`` = the labels), read from ``KPI_WORDS`` at each use."""
+
+    def __init__(self, attribute: str):
+        self._attribute = attribute
+
+    def __getitem__(self, key: str) -> str:
+        return getattr(KPI_WORDS[key], self._attribute)
+
+    def __iter__(self):
+        return iter(KPI_WORDS)
+
+    def __len__(self) -> int:
+        return len(KPI_WORDS)
+
+
+KPI_WORDS: dict[str, KpiWords] = {
+    "on_time_rate": KpiWords(
+        "Giải quyết đúng hạn (TT 01)", "Đúng hạn (TT 01)", "Tỷ lệ giải quyết đúng hạn",
+        ("hồ sơ đúng hạn", "hồ sơ đã giải quyết"),
+        "TT 01/2020/TT-VPCP: (trước hạn + đúng hạn) / hồ sơ đã giải quyết trong kỳ."),
+    "progress_rate_766": KpiWords(
+        "Tiến độ giải quyết (QĐ 766)", "Tiến độ (QĐ 766)", "Tỷ lệ tiến độ giải quyết (QĐ 766)",
+        ("hồ sơ trong hạn", "hồ sơ phải giải quyết"),
+        "QĐ 766/QĐ-TTg: (trước hạn + đúng hạn + đang giải quyết trong hạn) / hồ sơ phải giải quyết trong kỳ."),
+    "digitization_rate": KpiWords(
+        "Số hóa hồ sơ", "Số hóa", "Tỷ lệ số hóa hồ sơ",
+        ("hồ sơ số hóa", "hồ sơ tiếp nhận"),
+        "Hồ sơ được số hóa khi tiếp nhận / hồ sơ tiếp nhận trong kỳ."),
+    "e_result_rate": KpiWords(
+        "Kết quả điện tử", "KQ điện tử", "Tỷ lệ cấp kết quả điện tử",
+        ("kết quả điện tử", "hồ sơ đã giải quyết"),
+        "Hồ sơ trả kết quả điện tử / hồ sơ đã giải quyết trong kỳ."),
+    "online_rate": KpiWords(
+        "Nộp trực tuyến", "Trực tuyến", "Tỷ lệ nộp hồ sơ trực tuyến",
+        ("hồ sơ trực tuyến", "hồ sơ tiếp nhận"),
+        "Hồ sơ nộp trực tuyến / hồ sơ tiếp nhận trong kỳ."),
+    "satisfaction_rate": KpiWords(
+        "Mức độ hài lòng", "Hài lòng", "Tỷ lệ hài lòng",
+        ("đánh giá hài lòng", "lượt đánh giá"),
+        "(Rất hài lòng + Hài lòng) / lượt đánh giá trong kỳ."),
+    "pakn_on_time_rate": KpiWords(
+        "PAKN xử lý đúng hạn", "PAKN đúng hạn", "Tỷ lệ PAKN xử lý đúng hạn",
+        ("PAKN đúng hạn", "PAKN đã xử lý"),
+        "PAKN xử lý đúng hạn / PAKN đã xử lý trong kỳ."),
+    "pakn_satisfaction_rate": KpiWords(
+        "Hài lòng về xử lý PAKN", "PAKN hài lòng", "Tỷ lệ hài lòng về xử lý PAKN",
+        ("PAKN hài lòng", "PAKN được đánh giá"),
+        "PAKN được đánh giá hài lòng / PAKN được đánh giá trong kỳ."),
 }
+KPI_LABELS = _WordsColumn("label")
+KPI_SHORT = _WordsColumn("short")
+KPI_REPORT_NAMES = _WordsColumn("report_name")
 # What a KPI's numerator and denominator count, for "12.345 / 12.701 hồ sơ" and gap sentences.
-KPI_UNITS = {
-    "on_time_rate": ("hồ sơ đúng hạn", "hồ sơ đã giải quyết"),
-    "progress_rate_766": ("hồ sơ trong hạn", "hồ sơ phải giải quyết"),
-    "digitization_rate": ("hồ sơ số hóa", "hồ sơ tiếp nhận"),
-    "e_result_rate": ("kết quả điện tử", "hồ sơ đã giải quyết"),
-    "online_rate": ("hồ sơ trực tuyến", "hồ sơ tiếp nhận"),
-    "satisfaction_rate": ("đánh giá hài lòng", "lượt đánh giá"),
-    "pakn_on_time_rate": ("PAKN đúng hạn", "PAKN đã xử lý"),
-    "pakn_satisfaction_rate": ("PAKN hài lòng", "PAKN được đánh giá"),
-}
+KPI_UNITS = _WordsColumn("counts")
+KPI_HELP = _WordsColumn("help")
 COUNT_LABELS = {
     "received": "Tiếp nhận",
     "resolved": "Đã giải quyết",
@@ -132,6 +181,7 @@ NAV_GROUPS = {
     "overview": "Tổng quan",
     "kpi": "Chỉ số",
     "unit": "Đơn vị",
+    "plan": "Kế hoạch",
     "data": "Dữ liệu",
     "admin": "Quản trị",
     "meeting": "Giao ban",
@@ -156,6 +206,8 @@ PAGE_TITLES = {
     "admin_users": "Người dùng",
     "admin_audit": "Nhật ký",
     "meeting": "Giao ban",
+    "plan_tasks": "Nhiệm vụ kế hoạch",
+    "manual_kpis": "Chỉ tiêu nhập tay",
 }
 
 FILTERS_HEADER = "Bộ lọc"
@@ -180,15 +232,12 @@ EMPTY_BODY = (
 )
 EMPTY_PERIOD = "Kỳ {period} không có hồ sơ nào trong phạm vi đã chọn. Hãy chọn kỳ hoặc đơn vị khác."
 NO_TARGET = "Chưa có chỉ tiêu"
-MET_BADGE = ":green-badge[✔ Đạt]"  # the colours of kpi.measures.verdict.STATUS_COLORS
-NOT_MET_BADGE = ":orange-badge[✘ Chưa đạt]"
-NO_DATA_BADGE = ":gray-badge[Chưa có dữ liệu]"
 TWO_LEVEL_SWITCH = "Chính quyền 2 cấp từ 01/07/2025"
 ABOLISHED_SHORT = "đã giải thể"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 LEVEL_COLORS = {"province": "#0072B2", "district": "#E69F00", "commune": "#009E73", None: "#000000"}
-# Met green, not met vermillion: the same as kpi.measures.verdict.STATUS_COLORS (slides, PDF).
-MET_COLOR, NOT_MET_COLOR, NO_DATA_COLOR, TARGET_COLOR = "#009E73", "#D55E00", "#999999", "#222222"
+# Status colours (met, not met …) are in kpi.measures.status, the one place every surface reads.
+TARGET_COLOR = "#222222"
 OUTCOME_COLORS = {"resolved_early": "#009E73", "resolved_on_time": "#56B4E9", "resolved_overdue": "#D55E00"}
 RATING_COLORS = {4: "#009E73", 3: "#56B4E9", 2: "#E69F00", 1: "#D55E00"}
 
@@ -271,16 +320,6 @@ HALF_LABELS = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
 TARGET_BY_LEVEL = "Chỉ tiêu theo từng cấp (xem bảng theo cấp)"
 TARGET_TEXT = "Chỉ tiêu {target}"
 ON_TIME_PAIR = "Hai cách tính tỷ lệ đúng hạn: **TT 01/2020** (đúng hạn / đã giải quyết) và **QĐ 766** (đúng hạn + đang giải quyết trong hạn / phải giải quyết)."
-KPI_HELP = {
-    "on_time_rate": "TT 01/2020/TT-VPCP: (trước hạn + đúng hạn) / hồ sơ đã giải quyết trong kỳ.",
-    "progress_rate_766": "QĐ 766/QĐ-TTg: (trước hạn + đúng hạn + đang giải quyết trong hạn) / hồ sơ phải giải quyết trong kỳ.",
-    "digitization_rate": "Hồ sơ được số hóa khi tiếp nhận / hồ sơ tiếp nhận trong kỳ.",
-    "e_result_rate": "Hồ sơ trả kết quả điện tử / hồ sơ đã giải quyết trong kỳ.",
-    "online_rate": "Hồ sơ nộp trực tuyến / hồ sơ tiếp nhận trong kỳ.",
-    "satisfaction_rate": "(Rất hài lòng + Hài lòng) / lượt đánh giá trong kỳ.",
-    "pakn_on_time_rate": "PAKN xử lý đúng hạn / PAKN đã xử lý trong kỳ.",
-    "pakn_satisfaction_rate": "PAKN được đánh giá hài lòng / PAKN được đánh giá trong kỳ.",
-}
 MATRIX_TITLE = "Chỉ số theo cấp, so với chỉ tiêu của từng cấp"
 MATRIX_LEVEL = "Cấp"
 WORST_NONE = "Không có đơn vị nào dưới chỉ tiêu giải quyết đúng hạn trong kỳ này."
@@ -311,8 +350,6 @@ def signed_points(delta: float | None) -> str | None:
 def _all_zero(text: str) -> bool:
     """Whether a formatted number shows only zeros ('0,0 điểm')."""
     return not any(ch in "123456789" for ch in text)
-OVERVIEW_PLAN_KPIS = ("on_time_rate", "progress_rate_766", "digitization_rate", "e_result_rate", "online_rate",
-                      "satisfaction_rate", "pakn_on_time_rate", "pakn_satisfaction_rate")
 PLAN_YEAR_APPLIED = "Chỉ tiêu năm {applied} áp dụng cho {year}"
 PLAN_YEAR_PARTLY = " ({own} chỉ tiêu đã đặt riêng cho năm {year})"
 

@@ -55,6 +55,12 @@ class Task:
     updated_by: str | None = None
     updated_at: dt.datetime | None = None
 
+    @property
+    def title(self) -> str:
+        """What the task is: its task text, else the objective cell (plans such as seed 001 write the task
+        there and leave no separate task column), else its product."""
+        return self.task or self.objective or self.product or (self.number or "")
+
     def shown_status(self, today: dt.date) -> str:
         """The stored status, or ``overdue`` when not done and the last deadline day is before today."""
         if self.status != DONE and self.deadline_to is not None and self.deadline_to < today:

@@ -1,0 +1,152 @@
+"""Nhiệm vụ kế hoạch: the plan's tasks by objective and lead agency, their status (overdue derived from the
+deadline and today), evidence, who updated them; overdue and due-this-month lists; progress per objective;
+Excel export. Lead agencies see and update only their own tasks (thin over kpi.tracking.tasks)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kpi.access import permissions
+from kpi.reports.tasks_export import audited_tasks_xlsx, cell_text
+from kpi.text import tracking as tracking_text, vi
+from kpi.tracking import tasks as tasks_mod
+from ui import frame as frame_mod, text_tracking as T
+from ui.auth import require_page
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_COLUMNS = ("number", "task", "lead", "deadline_text", "deadline_to", "status", "evidence_no", "updated_by",
+                "updated_at")
+
+user = require_page("plan_tasks")
+frame = frame_mod.current(require_data=False)
+wh = frame.wh
+today = dt.date.today()
+
+st.title(T.TASKS_TITLE)
+st.markdown(f"**{frame_mod.scope_line(frame)}**")
+st.caption(T.TASKS_INTRO.format(today=vi.date(today)))
+flash = st.session_state.pop("_tasks_flash", None)
+if flash:
+    st.success(flash)
+
+all_tasks = tasks_mod.list_tasks(wh, user.scope)
+if not all_tasks:
+    st.info(T.TASKS_NONE, icon="ℹ️")
+    st.stop()
+
+
+def status_label(task: tasks_mod.Task) -> str:
+    return tracking_text.TASK_STATUS_LABELS[task.shown_status(today)]
+
+
+def task_table(items: list[tasks_mod.Task]) -> pd.DataFrame:
+    """The tasks as text columns in Vietnamese (the same cells the Excel export writes)."""
+    return pd.DataFrame({tracking_text.TASK_COLUMNS[c]: [cell_text(t, c, today) for t in items] for c in LIST_COLUMNS})
+
+
+def show(items: list[tasks_mod.Task], key: str) -> None:
+    st.dataframe(task_table(items), hide_index=True, width="stretch", key=key,
+                 column_config={tracking_text.TASK_COLUMNS["task"]: st.column_config.TextColumn(width="large")})
+
+
+# -- filters ------------------------------------------------------------------------------------
+c1, c2, c3 = st.columns(3)
+objectives = list(dict.fromkeys(t.objective or "" for t in all_tasks))
+leads = sorted({t.lead or "" for t in all_tasks})
+objective = c1.selectbox(T.FILTER_OBJECTIVE, [None, *objectives], format_func=lambda o: T.ALL if o is None else o,
+                         key="tasks_objective")
+lead = c2.selectbox(T.FILTER_LEAD, [None, *leads], format_func=lambda o: T.ALL if o is None else o, key="tasks_lead")
+status = c3.selectbox(T.FILTER_STATUS, [None, *tasks_mod.SHOWN_STATUSES],
+                      format_func=lambda s: T.ALL if s is None else tracking_text.TASK_STATUS_LABELS[s],
+                      key="tasks_status")
+tasks = [t for t in all_tasks if (objective is None or (t.objective or "") == objective)
+         and (lead is None or (t.lead or "") == lead) and (status is None or t.shown_status(today) == status)]
+
+overdue = [t for t in tasks if t.shown_status(today) == tasks_mod.OVERDUE]
+due_month = tasks_mod.due_this_month(tasks, today)
+shown = [t.shown_status(today) for t in tasks]
+m = st.columns(5)
+m[0].metric(T.METRIC_TOTAL, vi.num(len(tasks)))
+m[1].metric(T.METRIC_DONE, vi.num(shown.count(tasks_mod.DONE)))
+m[2].metric(T.METRIC_IN_PROGRESS, vi.num(shown.count(tasks_mod.IN_PROGRESS)))
+m[3].metric(T.METRIC_OVERDUE, vi.num(len(overdue)))
+m[4].metric(T.METRIC_DUE_MONTH, vi.num(len(due_month)))
+
+# -- progress per objective ---------------------------------------------------------------------
+st.subheader(T.PROGRESS_TITLE)
+progress = tasks_mod.progress_by_objective(tasks, today)
+st.dataframe(pd.DataFrame({
+    T.PROGRESS_COLUMNS["objective"]: [p.objective for p in progress],
+    T.PROGRESS_COLUMNS["total"]: [p.total for p in progress],
+    T.PROGRESS_COLUMNS["done"]: [p.done for p in progress],
+    T.PROGRESS_COLUMNS["in_progress"]: [p.in_progress for p in progress],
+    T.PROGRESS_COLUMNS["overdue"]: [p.overdue for p in progress],
+    T.PROGRESS_COLUMNS["share"]: [vi.pct(p.share_done, 0) for p in progress],
+}), hide_index=True, width="stretch", key="tasks_progress")
+
+# -- the lists ----------------------------------------------------------------------------------
+st.subheader(T.OVERDUE_TITLE.format(n=vi.num(len(overdue))))
+if overdue:
+    show(overdue, "tasks_overdue")
+else:
+    st.caption(T.OVERDUE_NONE)
+st.subheader(T.DUE_MONTH_TITLE.format(month=f"{today:%m/%Y}", n=vi.num(len(due_month))))
+if due_month:
+    show(due_month, "tasks_due_month")
+else:
+    st.caption(T.DUE_MONTH_NONE)
+st.subheader(T.ALL_TITLE.format(n=vi.num(len(tasks))))
+show(tasks, "tasks_all")
+if permissions.can(user, "export"):
+    file_name = tracking_text.TASKS_FILE.format(day=today)
+    st.download_button(T.DOWNLOAD, data=lambda: audited_tasks_xlsx(wh, user, tasks, today, file_name),
+                       icon=":material/download:", on_click="ignore", file_name=file_name, mime=XLSX_MIME,
+                       key="tasks_download")
+
+# -- updating a task ----------------------------------------------------------------------------
+st.subheader(T.UPDATE_TITLE)
+if not permissions.can(user, "update_tasks"):
+    st.caption(T.READ_ONLY)
+    st.stop()
+mine = [t for t in all_tasks if tasks_mod.can_update(user, t)]
+if not mine:
+    st.caption(T.UPDATE_NONE)
+    st.stop()
+by_id = {t.task_id: t for t in mine}
+task_id = st.selectbox(T.UPDATE_TASK, list(by_id), key="task_pick",
+                       format_func=lambda i: f"{by_id[i].number or ''} · {by_id[i].title}")
+task = by_id[task_id]
+# The status goes in the caption, not the picker's label: a label that changes on save is not redrawn.
+st.caption(T.UPDATE_STATE.format(status=status_label(task), deadline=task.deadline_text or "") + " "
+           + (T.UPDATE_LAST.format(who=task.updated_by, when=vi.datetime(task.updated_at)) if task.updated_by
+              else T.UPDATE_NEVER))
+stored = tasks_mod.evidence_file(wh, task.task_id, user.scope)
+if stored:
+    st.download_button(T.EVIDENCE_DOWNLOAD.format(name=stored[0]), data=stored[1], file_name=stored[0],
+                       on_click="ignore", key="task_evidence_download", icon=":material/attach_file:")
+with st.form(f"task_update_{task.task_id}"):
+    new_status = st.selectbox(T.UPDATE_STATUS, tasks_mod.STATUSES, index=tasks_mod.STATUSES.index(task.status),
+                              format_func=tracking_text.TASK_STATUS_LABELS.get, key="task_status")
+    c1, c2 = st.columns(2)
+    evidence_no = c1.text_input(T.UPDATE_EVIDENCE_NO, value=task.evidence_no or "", key="task_evidence_no")
+    evidence_link = c2.text_input(T.UPDATE_EVIDENCE_LINK, value=task.evidence_link or "", key="task_evidence_link")
+    upload = st.file_uploader(T.UPDATE_EVIDENCE_FILE, key="task_evidence_file")
+    note = st.text_area(T.UPDATE_NOTE, value=task.note or "", key="task_note")
+    saved = st.form_submit_button(T.UPDATE_SAVE, type="primary")
+if saved:
+    link = evidence_link.strip()
+    if link and not link.lower().startswith(("http://", "https://")):
+        st.error(T.BAD_LINK)
+        st.stop()
+    try:
+        after = tasks_mod.update(wh, user, task.task_id, new_status, evidence_no=evidence_no, evidence_link=link,
+                                 evidence_file_name=upload.name if upload else None,
+                                 evidence_file=upload.getvalue() if upload else None, note=note)
+    except permissions.AuthError as error:
+        st.error(str(error))
+    else:
+        st.session_state["_tasks_flash"] = T.UPDATE_SAVED.format(number=after.number or after.task_id,
+                                                                 status=status_label(after))
+        st.rerun()
