@@ -8,13 +8,14 @@ and nothing else; the tests find it on the overview (AppTest), on a meeting slid
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pytest
 
 from kpi import __main__ as kpi_cli
-from kpi.measures import indicators, metrics, periods, verdict
+from kpi.measures import index766, indicators, metrics, periods, verdict
 from kpi.reports import narrative, slides as slides_mod
-from kpi.text import report as report_text, vi
+from kpi.text import index766 as index_text, report as report_text, vi
 from kpi.warehouse.db import Warehouse
 from tests.test_pages import MONTH, PERIOD, make_app, metric, no_exception
 
@@ -72,15 +73,38 @@ def test_every_kpi_has_its_words_and_a_chart_colour_that_is_no_status_colour():
         assert kpi.color.upper() in {c.upper() for c in vi.OKABE_ITO} - statuses, kpi.key
 
 
+@dataclass(frozen=True)
+class Plain(indicators.Indicator):
+    key: str
+    family: str
+    maximum: float = 1.0
+
+
 def test_selection_reads_the_registry_at_each_use():
     registry = {}
     chosen = indicators.Selection(registry, lambda i: i.family == "a", lambda i: -i.maximum)
     assert chosen == () and len(chosen) == 0
-    registry["x"] = indicators.Indicator(key="x", family="a", maximum=1.0)
-    registry["y"] = indicators.Indicator(key="y", family="b")
-    registry["z"] = indicators.Indicator(key="z", family="a", maximum=20.0)
+    registry["x"] = Plain("x", "a", 1.0)
+    registry["y"] = Plain("y", "b")
+    registry["z"] = Plain("z", "a", 20.0)
     assert chosen == ("z", "x") and chosen[0] == "z" and chosen[1:] == ("x",) and "y" not in chosen
-    assert hash(chosen) == hash(("z", "x"))
+    assert hash(chosen) == hash(("z", "x")) and chosen + ("w",) == ("z", "x", "w")
+
+
+def test_a_766_sub_indicator_has_the_shape_of_a_kpi():
+    """key, words, family (its group), maximum (its points), direction, target kind, colour."""
+    groups = {}
+    for sub in index766.SUBS:
+        assert isinstance(sub, indicators.Indicator)
+        assert sub.label == sub.short_label == sub.report_name == index_text.SUB_LABELS[sub.key]
+        assert sub.family == sub.group and sub.target_kind == "points" and sub.higher_is_better
+        assert sub.color.upper() in {c.upper() for c in vi.OKABE_ITO}
+        assert sub.color not in (verdict.STATUS_COLORS["met"], verdict.STATUS_COLORS["not_met"])
+        groups.setdefault(sub.group, set()).add(sub.color)
+    assert all(len(colours) == 1 for colours in groups.values())  # one colour per group …
+    assert len({next(iter(c)) for c in groups.values()}) == len(index766.GROUPS)  # … and a different one each
+    on_time = index766.SUB_BY_KEY["ON_TIME"]
+    assert (on_time.family, on_time.maximum, on_time.label) == ("TDGQ", 20, "Tỷ lệ hồ sơ đúng hạn, trong hạn")
 
 
 def test_fake_kpi_in_kpi_summary(fake_kpi, sample_db, capsys):

@@ -12,8 +12,10 @@ import shutil
 import pytest
 
 from kpi.access import accounts
+from kpi.measures import periods
 from kpi.measures import units as units_mod
 from kpi.plan import store
+from kpi.reports import slides as slides_mod
 from kpi.tracking import manual, tasks as tasks_mod
 from kpi.warehouse.db import Warehouse
 from tests.browser_support import NAV_LINKS, ROOT, chromium, login, new_tab, require_chromium, settle, streamlit_server
@@ -141,3 +143,20 @@ def test_a_figure_entered_by_hand_shows_on_the_overview(server, browser):
     _no_exception(tab)
     tab.screenshot(path=str(SHOTS / "overview_manual.png"))
     tab.screenshot(path=str(SHOTS / "overview_full.png"), full_page=True)
+
+
+def test_the_manual_slide_on_the_wall_screen(server, browser):
+    """After the figure above: the meeting slide of December 2025 lists every manual target, nhập tay."""
+    url, wh = server
+    deck = slides_mod.build_slides(wh, periods.month(2025, 12))
+    number = [s.key for s in deck].index("manual") + 1
+    tab = new_tab(browser)
+    login(tab, f"{url}/?trinhchieu=1&ky=2025-12&slide={number}", ADMIN, PASSWORD)
+    tab.locator(".mt-title", has_text="Chỉ tiêu không có dữ liệu hồ sơ (nhập tay)").wait_for()
+    tab.wait_for_timeout(600)
+    tab.screenshot(path=str(SHOTS / "meeting_manual_slide.png"))
+    rows = tab.locator(".mt-table tbody tr")
+    assert rows.count() == len(deck[number - 1].table["rows"]) == 8
+    assert "99,3% (412/415)" in rows.nth(0).inner_text()
+    last = rows.nth(rows.count() - 1).bounding_box()
+    assert last["y"] + last["height"] <= 1080  # the whole table on the wall, no scrolling

@@ -33,6 +33,7 @@ import pandas as pd
 from kpi import config
 from kpi.measures import metrics, published
 from kpi.measures.filters import Filters, Scope
+from kpi.measures.indicators import Indicator
 from kpi.measures.levels import COMMUNE, DISTRICT, LEVELS, PROVINCE
 from kpi.measures.periods import Period
 from kpi.text import index766 as index_text
@@ -45,13 +46,15 @@ RATES_ONLY_GROUPS = ("CLGQ",)  # formula not public: rates, no score
 LINEAR, THRESHOLD, RATES_ONLY = "linear", "threshold", "rates_only"
 SIMULATED, PORTAL, MANUAL, MIXED = "simulated", "portal", "manual", "mixed"
 UNIT_TYPES = {PROVINCE: "AGENCY", DISTRICT: "DISTRICT", COMMUNE: "COMMUNE"}
-GROUP_COLOURS = {"CKMB": "#6a3d9a", "TDGQ": "#1f78b4", "CLGQ": "#33a02c", "TTTT": "#ff7f00", "MDHL": "#e31a1c",
-                 "MDSH": "#b15928"}
+# Okabe-Ito (colour-blind safe), without the met green and not-met vermillion of kpi.measures.status.
+GROUP_COLOURS = {"CKMB": "#CC79A7", "TDGQ": "#0072B2", "CLGQ": "#56B4E9", "TTTT": "#E69F00", "MDHL": "#000000",
+                 "MDSH": "#F0E442"}
 
 
 @dataclass(frozen=True)
-class SubIndicator:
-    """One sub-indicator of the index, with the same metadata shape as a KPI definition."""
+class SubIndicator(Indicator):
+    """One sub-indicator of the index: an ``Indicator`` like a KPI definition (key, words, family =
+    its group, maximum = its points, direction, colour = its group's), plus how it is scored."""
 
     key: str            # the portal's metric code
     group: str
@@ -65,14 +68,19 @@ class SubIndicator:
     full_when_empty: bool = False  # full marks when the unit had nothing to handle ("6 when there is no PAKN")
     inherited: bool = False        # a commune / district takes the province's figure (CKMB publication)
     drill: tuple[str, ...] = ()    # metrics.DRILL_SETS behind the points it loses
-    direction: str = "up"
+    direction: str = ">="  # higher is better
+    target_kind = "points"  # not a field: every sub-indicator is scored in points
 
     @property
-    def label(self) -> str:
-        return index_text.SUB_LABELS[self.key]
+    def family(self) -> str:
+        return self.group
 
     @property
-    def colour(self) -> str:
+    def words(self):
+        return index_text.sub_words(self.key)
+
+    @property
+    def color(self) -> str:
         return GROUP_COLOURS[self.group]
 
     @property

@@ -17,9 +17,11 @@ carrying everything the surfaces need:
   label, the name in running text, what numerator and denominator count, help):
   ``label``, ``short_label`` and ``report_name`` read them.
 
-A 766 sub-indicator subclasses ``Indicator`` (``@dataclass(frozen=True, kw_only=True)``)
-and adds its group, formula kind, threshold and input KPI; its words go in the same
-table. Words live in the text room, the rest here: text modules hold words, no lists.
+A 766 sub-indicator (``kpi.measures.index766.SubIndicator``) is an ``Indicator`` too: its
+family is its group (TDGQ, MDHL …), its maximum its points, its target kind ``"points"``,
+its colour its group's; it adds formula kind, threshold and input KPI, and its words come
+from ``kpi.text.index766``. Words live in the text room, the rest here: text modules hold
+words, no lists.
 
 Lists of indicators (the plan KPIs on the overview, the rates of ``kpi summary``, the
 rates of a slide) are ``Selection``s: live views over the definitions, read at each
@@ -28,16 +30,18 @@ use, so an indicator registered later (a test's fake KPI) appears everywhere at 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-
 from kpi.text import vi
 
 DIRECTIONS = (">=", "<=")
 TARGET_KINDS = ("rate", "points")
 
 
-@dataclass(frozen=True, kw_only=True)
 class Indicator:
+    """The shape every indicator shares. A subclass is a frozen dataclass that defines the
+    attributes below (as fields, or as properties like a sub-indicator's ``family``, its
+    group); this class derives the words from them. ``words`` looks the key up in
+    ``vi.KPI_WORDS``; a subclass whose words live elsewhere overrides it."""
+
     key: str
     family: str
     direction: str = ">="

@@ -53,6 +53,8 @@ class KPI(Indicator):
     A new KPI is one entry of ``KPIS`` plus its words in ``kpi.text.vi.KPI_WORDS``: the
     overview, the matrix, the slides, the narrative, the pack and ``kpi summary`` read both."""
 
+    key: str
+    family: str  # dossier | satisfaction | feedback: which records it counts
     numerator: str  # SQL over the count columns
     denominator: str
     numerator_count: str  # the column that names what the numerator counts (for "cần thêm N …")
@@ -61,6 +63,10 @@ class KPI(Indicator):
     # A plan KPI: its place on the overview, the level matrix and the slides; None: not a plan KPI.
     plan_order: int | None = None
     in_summary: bool = True  # printed by `kpi summary` (--json keys and the table)
+    direction: str = ">="  # higher is better; "<=" lower is
+    maximum: float = 1.0
+    target_kind: str = "rate"  # a plan target is a share, 0–100%
+    color: str = "#000000"  # chart colour (Okabe-Ito, never a status colour)
 
 
 KPIS: dict[str, KPI] = {

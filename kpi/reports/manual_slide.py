@@ -19,7 +19,7 @@ def table_rows(figures: list[manual.Figure]) -> list[list[str]]:
     rows = []
     for fig in figures:
         mark = verdict_text.STATUS_MARKS.get(fig.status)
-        words = verdict_text.STATUS_LABELS.get(fig.status, "")
+        words = "—" if fig.status == manual.NO_TARGET else verdict_text.STATUS_LABELS.get(fig.status, "")
         rows.append([fig.label, fig.value_text(), fig.target.phrase() if fig.target else tracking_text.MANUAL_NO_TARGET,
                      f"{mark} {words}" if mark else words, fig.provenance() or tracking_text.PROVENANCE_WORD])
     return rows
@@ -49,6 +49,6 @@ def manual_slide(wh: Warehouse, period: Period, scope: Scope | None, scope_label
                  subtitle=" · ".join([period.label, scope_label, tracking_text.PROVENANCE_WORD]),
                  narrative=narrative_text(figures), status=status,
                  table={"columns": list(tracking_text.MANUAL_COLUMNS), "rows": table_rows(figures),
-                        "widths": [0.34, 0.16, 0.12, 0.12, 0.26]},
+                        "widths": [0.28, 0.17, 0.11, 0.13, 0.31]},
                  data={"figures": [{"key": f.key, "numerator": f.numerator, "denominator": f.denominator,
                                     "status": f.status} for f in figures]})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from kpi.text.vi import LOCALE, NO_DATA
+from kpi.text.vi import LOCALE, NO_DATA, KpiWords
 
 TITLE = "Chỉ số 766"
 PROVINCE_NAME = "Toàn tỉnh"
@@ -43,6 +43,13 @@ SUB_LABELS = {
     "CITIZEN_DATA_CONNECTED_FORMALITY": "Tỷ lệ TTHC triển khai kết nối, chia sẻ dữ liệu dân cư",
     "ELECTRONIC_CERTIFIED_COPY": "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính",
 }
+
+
+def sub_words(key: str) -> KpiWords:
+    """A sub-indicator's words in the shape of a KPI's (kpi.measures.indicators): the portal's name."""
+    return KpiWords(SUB_LABELS[key], SUB_LABELS[key], SUB_LABELS[key])
+
+
 UNIT_TYPE_LABELS = {
     "ADMINISTRATIVE_UNIT": "Tỉnh",
     "AGENCY": "Sở, ban, ngành",

@@ -56,4 +56,4 @@ MANUAL_SLIDE_NARRATIVE = "{met} trên {judged} chỉ tiêu nhập tay có số l
 MANUAL_SLIDE_MISSED = " Chưa đạt: {names}."
 MANUAL_SLIDE_MISSING = " Chưa nhập số liệu: {n} chỉ tiêu."
 MANUAL_COLUMNS = ("Chỉ tiêu", "Kết quả", "Chỉ tiêu KH", "Đánh giá", "Nguồn")
-MANUAL_NO_TARGET = "Không có chỉ tiêu"
+MANUAL_NO_TARGET = "—"  # a count followed without a target

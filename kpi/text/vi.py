@@ -30,8 +30,8 @@ class KpiWords:
     label: str                 # long label: tiles, matrix, tables
     short: str                 # short label: narrow table headers
     report_name: str           # in running text: "Tỷ lệ … đạt 96,8%"
-    counts: tuple[str, str]    # what its numerator and denominator count ("12.345 / 12.701 hồ sơ …")
-    help: str                  # how it is computed, under the tile's (?)
+    counts: tuple[str, str] = ("", "")  # what its numerator and denominator count ("12.345 / 12.701 hồ sơ …")
+    help: str = ""             # how it is computed, under the tile's (?)
 
 
 class _WordsColumn(Mapping):
