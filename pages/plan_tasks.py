@@ -12,7 +12,7 @@ from kpi.access import permissions
 from kpi.reports.tasks_export import audited_tasks_xlsx, cell_text
 from kpi.text import tracking as tracking_text, vi
 from kpi.tracking import tasks as tasks_mod
-from ui import frame as frame_mod, text_tracking as T
+from ui import flash, frame as frame_mod, text_tracking as T
 from ui.auth import require_page
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,9 +27,7 @@ today = dt.date.today()
 st.title(T.TASKS_TITLE)
 st.markdown(f"**{frame_mod.scope_line(frame)}**")
 st.caption(T.TASKS_INTRO.format(today=vi.date(today)))
-flash = st.session_state.pop("_tasks_flash", None)
-if flash:
-    st.success(flash)
+flash.show("_tasks_flash")
 
 all_tasks = tasks_mod.list_tasks(wh, user.scope)
 if not all_tasks:
@@ -147,6 +145,4 @@ if saved:
     except permissions.AuthError as error:
         st.error(str(error))
     else:
-        st.session_state["_tasks_flash"] = T.UPDATE_SAVED.format(number=after.number or after.task_id,
-                                                                 status=status_label(after))
-        st.rerun()
+        flash.done("_tasks_flash", T.UPDATE_SAVED.format(number=after.number or after.task_id, status=status_label(after)))

@@ -10,6 +10,7 @@ import pytest
 from kpi.measures import forecast, periods
 from kpi.measures.targets import Target
 from kpi.reports import forecast_slide, pack, slides as slides_mod
+from kpi.text import vi
 from kpi.warehouse.db import Warehouse
 from tests.report_data import build_report_db
 
@@ -43,6 +44,12 @@ def test_the_deck_has_a_year_end_slide_equal_to_the_engine(wh):
     # Digitization has a target per level: one row per level; online_rate has no target: no row.
     assert [r[1] for r in slide.table["rows"] if r[0] == "Số hóa hồ sơ"] == ["Cấp tỉnh", "Cấp huyện", "Cấp xã"]
     assert not [r for r in slide.table["rows"] if r[0] == "Trực tuyến"]
+    # The 766 groups from the same read: the simulated total's year-end forecast closes the narrative.
+    from kpi.measures import forecast766
+
+    index = forecast766.for_warehouse(wh, 2024, OCTOBER.end)
+    assert slide.narrative.endswith(forecast_slide.index_sentence(index))
+    assert forecast_slide.index_sentence(index).startswith(f"Chỉ số 766 (mô phỏng) dự báo cuối năm {vi.num(index.value, 2)} điểm")
     met, total = slide.data["met"], slide.data["total"]
     assert slide.headline == f"{met}/{total}" and total == len(slide.table["rows"])
 

@@ -215,3 +215,15 @@ def test_no_tasks_says_what_to_do(tmp_path, monkeypatch):
     at.run()
     no_exceptions(at)
     assert "Chưa có nhiệm vụ kế hoạch" in at.info[0].value
+
+
+def test_an_evidence_file_uploaded_on_the_page_is_kept_and_offered_back(wh, downloads):
+    at = page("plan_tasks", SO_ANALYST)
+    at.run()
+    at.get("file_uploader")[0].set_value([("qd-12.pdf", b"%PDF-1.4 quyet dinh", "application/pdf")])
+    button(at, "Lưu cập nhật").click().run()
+    no_exceptions(at)
+    task = tasks_mod.get_task(wh, _id(wh, "1.1"), None)
+    assert task.evidence_file_name == "qd-12.pdf"
+    assert tasks_mod.evidence_file(wh, task.task_id, SO_ANALYST.scope) == ("qd-12.pdf", b"%PDF-1.4 quyet dinh")
+    assert ("qd-12.pdf", b"%PDF-1.4 quyet dinh") in downloads  # 'Tải tệp minh chứng' serves it back

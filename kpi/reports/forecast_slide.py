@@ -3,7 +3,7 @@
 like any other. No slide when the year of the period is over or has no data."""
 from __future__ import annotations
 
-from kpi.measures import forecast, targets as tg
+from kpi.measures import forecast, forecast766, targets as tg
 from kpi.measures.filters import Filters, Scope
 from kpi.measures.periods import Period
 from kpi.text import forecast as forecast_text, vi
@@ -70,13 +70,28 @@ def narrative(items: list[tuple[str, str, forecast.Forecast]]) -> str:
     return " ".join(sentences)
 
 
+def index_sentence(index: forecast766.IndexForecast) -> str:
+    """'Chỉ số 766 (mô phỏng) dự báo cuối năm 37,28 điểm (37,04–37,52) trên 48 điểm có dữ liệu.' or ''."""
+    if index.value is None or not index.open:
+        return ""
+    return forecast_text.NARRATIVE_INDEX.format(value=vi.num(index.value, 2), low=vi.num(index.low, 2),
+                                                high=vi.num(index.high, 2), covered=vi.num(index.max_covered, 0))
+
+
 def forecast_slides(wh: Warehouse, period: Period, in_force: list[tg.Target], kpis: tuple[str, ...],
                     scope_label: str, filters: Filters | None = None, scope: Scope | None = None) -> list:
     """[the year-end slide] for the period's year as of min(end of the period, data date); [] when nothing is open."""
     from kpi.reports.slides import Slide  # slides builds the deck and imports this module
 
     year = period.end.year
-    result, as_of = forecast.for_warehouse(wh, year, in_force, period.end, kpis, filters, scope)
+    filters = filters or Filters()
+    # One read for the plan KPIs and the 766 groups.
+    table, as_of = forecast.monthly_table(wh, year, period.end, Filters(unit_ids=filters.unit_ids,
+                                                                        fields=filters.fields), scope)
+    unit_id = filters.unit_ids[0] if len(filters.unit_ids) == 1 else None
+    result = forecast.forecast_selection(table, year, as_of, in_force, kpis, level=filters.level, unit_id=unit_id)
+    index = forecast766.forecast_index(table, year, as_of, level=filters.level,
+                                       has_feedback=forecast766.has_feedback(wh))
     items = rows_for(result, scope_label)
     if not items:
         return []
@@ -93,7 +108,8 @@ def forecast_slides(wh: Warehouse, period: Period, in_force: list[tg.Target], kp
             key="forecast" if number == 1 else f"forecast:{number}", kind="forecast",
             title=forecast_text.SLIDE_TITLE.format(year=year) + ("" if number == 1 else forecast_text.SLIDE_CONTINUED),
             headline=f"{met}/{len(items)}", headline_label=forecast_text.SLIDE_HEADLINE_LABEL, subtitle=subtitle,
-            narrative=narrative(items) if number == 1 else forecast_text.SLIDE_CONTINUED_NOTE.format(year=year),
+            narrative=(" ".join(t for t in (narrative(items), index_sentence(index)) if t) if number == 1
+                       else forecast_text.SLIDE_CONTINUED_NOTE.format(year=year)),
             status=tg.MET if met == len(items) else tg.NOT_MET, figure=None,
             table={"columns": list(forecast_text.SLIDE_COLUMNS), "rows": chunk,
                    "widths": list(forecast_text.SLIDE_COLUMN_WIDTHS)},

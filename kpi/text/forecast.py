@@ -13,13 +13,11 @@ PACE_IMPOSSIBLE = "Không thể đạt chỉ tiêu {target} cả năm (cần {ra
 PACE_CERTAIN = "Đã chắc chắn đạt chỉ tiêu {target} cả năm"
 SPAN_FROM_NOW = "từ nay đến 31/12"
 SPAN_FROM_DAY = "từ {day} đến 31/12"
-NO_FORECAST = "Chưa có dữ liệu năm {year} để dự báo"
-FINAL = "Cả năm {year}: {value} (đã hết năm, không dự báo)"
 
 METHOD_SEASONAL = "theo mùa vụ các năm {years}"
 METHOD_LINEAR = "theo xu hướng từ đầu năm {year} (chưa có năm trước đủ 12 tháng)"
-METHOD_NOTE = ("Dự báo cuối năm {year} tính đến ngày {as_of}, {method}; khoảng trong ngoặc chứa giá trị "
-               "cuối năm khoảng {level}% số lần khi kiểm tra lại trên số liệu các năm trước.")
+METHOD_NOTE = ("Dự báo cuối năm {year} tính đến ngày {as_of}, {method}; khoảng trong ngoặc là khoảng tin cậy "
+               "{level}%, ước lượng từ sai số khi dự báo lại các năm trước và độ dao động của các tháng gần nhất.")
 
 # python -m kpi forecast
 CLI_TITLE = "Dự báo cuối năm {year} (số liệu đến ngày {as_of})"
@@ -32,13 +30,12 @@ CLI_INDEX_TOTAL = "Tổng"
 
 # The meeting slides and the PDF pack.
 SLIDE_TITLE = "Dự báo cuối năm {year} và nhịp độ cần đạt"
-SLIDE_LEAD = "Dự báo cuối năm {year}"
 NARRATIVE_IMPOSSIBLE = "Theo nhịp độ hiện nay, không thể đạt cả năm: {names}."
 NARRATIVE_NEEDED = "Cần tăng tốc: {items}."
 NARRATIVE_NEEDED_ITEM = "{kpi} cần {rate}/tháng"
 NARRATIVE_ON_TRACK = "Theo nhịp độ hiện nay, mọi chỉ tiêu đều dự báo đạt cả năm."
 NARRATIVE_REST_ON_TRACK = "Còn lại dự báo đạt."
-NARRATIVE_NONE = "Chưa đủ dữ liệu để dự báo cuối năm."
+NARRATIVE_INDEX = "Chỉ số 766 (mô phỏng) dự báo cuối năm {value} điểm ({low}–{high}) trên {covered} điểm có dữ liệu."
 
 # Short forms for a table cell (the slides and the PDF pack).
 PACE_SHORT_NEEDED = "cần {rate}/tháng"
