@@ -41,6 +41,14 @@ SETTLED = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
            " || !/Running|Stop/.test(document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)")
 
 
+def first_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+
+
+def note(run: "Run", text: str) -> None:
+    print(f"[{time.monotonic() - run.started:6.1f} s] {text}", flush=True)
+
+
 class Run:
     """What the sessions saw: page times, errors, lock messages, and when the load committed."""
 
@@ -50,6 +58,7 @@ class Run:
         self.errors: list[str] = []
         self.locks = 0
         self.load_started = self.load_done = None
+        self.started = time.monotonic()
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -82,10 +91,13 @@ async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Ev
     context = await browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
     tab = await context.new_page()
     try:
-        await login(tab, url, f"lanh-dao-{number}", vi.PAGE_TITLES["overview"])
-        ready.append(number)
-        if len(ready) == total:
-            logged_in.set()
+        try:
+            await login(tab, url, f"lanh-dao-{number}", vi.PAGE_TITLES["overview"])
+        finally:  # the others do not wait for a session whose login failed
+            ready.append(number)
+            if len(ready) == total:
+                note(run, f"{total} sessions logged in")
+                logged_in.set()
         await asyncio.wait_for(logged_in.wait(), timeout=max(1, run.left()))
         done_after_load = 0
         for step in range(rounds * len(PAGES)):
@@ -99,7 +111,7 @@ async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Ev
                     has_text=vi.PAGE_TITLES[name]).first.wait_for(timeout=30_000)
                 await settle(tab, 30_000)
             except Exception as error:  # a timeout is an error of the run, not of the bench
-                run.errors.append(f"session {number} {name}: {type(error).__name__}: {str(error).splitlines()[0]}")
+                run.errors.append(f"session {number} {name}: {first_line(error)}")
                 continue
             run.times.append((started, time.monotonic() - started, name))
             texts, locks = await problems(tab)
@@ -108,7 +120,7 @@ async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Ev
             if run.load_done is not None and started > run.load_done:
                 done_after_load += 1
     except Exception as error:
-        run.errors.append(f"session {number}: {type(error).__name__}: {str(error).splitlines()[0]}")
+        run.errors.append(f"session {number}: {first_line(error)}")
     finally:
         await context.close()
 
@@ -125,12 +137,14 @@ async def uploader(browser, url: str, path: Path, run: Run, logged_in: asyncio.E
         confirm = tab.get_by_role("button", name="Xác nhận nạp")
         await confirm.wait_for(timeout=int(max(1, run.left()) * 1000))
         await settle(tab, 300_000)
+        note(run, "upload checked, confirming")
         run.load_started = time.monotonic()
         await confirm.click()
         await tab.get_by_text("Đã nạp xong lượt").first.wait_for(timeout=int(max(1, run.left()) * 1000))
         run.load_done = time.monotonic()
+        note(run, f"upload committed in {run.load_done - run.load_started:.1f} s")
     except Exception as error:
-        run.errors.append(f"upload: {type(error).__name__}: {str(error).splitlines()[0]}")
+        run.errors.append(f"upload: {first_line(error)}")
         run.load_done = time.monotonic()
     finally:
         await context.close()
@@ -145,7 +159,10 @@ async def drive(url: str, path: Path, sessions: int, rounds: int, run: Run) -> N
             logged_in, ready = asyncio.Event(), []
             tasks = [viewer(browser, url, i, run, logged_in, ready, rounds, sessions) for i in range(sessions)]
             tasks.append(uploader(browser, url, path, run, logged_in))
-            await asyncio.wait_for(asyncio.gather(*tasks), timeout=max(1, run.left()) + 30)
+            try:
+                await asyncio.wait_for(asyncio.gather(*tasks), timeout=max(1, run.left()) + 30)
+            except TimeoutError:
+                run.errors.append("bench: the time bound (--minutes) ended the run")
         finally:
             await browser.close()
 

@@ -125,3 +125,12 @@ def test_no_other_module_defines_a_status_colour(folder):
         if path == ROOT / "kpi" / "measures" / "status.py":
             continue
         assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+def test_the_words_of_a_status_are_in_one_text_module():
+    """'Đạt' / 'Chưa đạt' for met / not met: only kpi/text/verdict.py maps a status to its words."""
+    pattern = re.compile(r"""(\bMET\b|["']met["']|\bNOT_MET\b|["']not_met["'])\s*:\s*["'](Đạt|Chưa đạt)""")
+    for folder in ("kpi", "ui", "pages"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path != ROOT / "kpi" / "text" / "verdict.py":
+                assert not pattern.search(path.read_text(encoding="utf-8")), path

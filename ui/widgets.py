@@ -305,7 +305,7 @@ def breakdown_frame(frame: Frame, table: pd.DataFrame, kpi: str, name_col: str) 
             vi.BREAKDOWN_COLUMNS["num"]: vi.num(r[f"{kpi}__num"]),
             vi.BREAKDOWN_COLUMNS["den"]: vi.num(r[f"{kpi}__den"]),
             vi.BREAKDOWN_COLUMNS["target"]: vi.target_phrase(target.threshold, target.direction) if target else "",
-            vi.BREAKDOWN_COLUMNS["status"]: vi.STATUS_LABELS.get(status, "") if status else "",
+            vi.BREAKDOWN_COLUMNS["status"]: verdict.status_label(status) if status else "",
             vi.BREAKDOWN_COLUMNS["gap"]: vi.num(gap_count(int(r[f"{kpi}__num"]), int(r[f"{kpi}__den"]), target.threshold,
                                                        target.direction)) if target and status == NOT_MET else "",
         })

@@ -7,7 +7,7 @@ import json
 import sys
 
 from kpi.measures import metrics, targets
-from kpi.text import vi
+from kpi.text import verdict as verdict_text, vi
 from kpi.warehouse.db import Warehouse, WarehouseError
 from kpi.measures.periods import custom, parse_iso
 
@@ -65,7 +65,7 @@ def render_table(result: dict, in_force: list, period) -> str:
             target = targets.pick(in_force, rate, level)
             cell = vi.pct(values[rate])
             if target:
-                cell += f" / ≥{vi.pct(target.threshold, 0)} {vi.STATUS_LABELS[target.assess(values[rate])]}"
+                cell += f" / ≥{vi.pct(target.threshold, 0)} {verdict_text.STATUS_LABELS[target.assess(values[rate])]}"
             cells.append(f"{cell:>34}")
         lines.append(f"{vi.KPI_LABELS[rate]:<32}" + "".join(cells))
     coverage = result.get("coverage", {}).get("total", {})

@@ -266,7 +266,8 @@ def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None
         # Withdrawn / cancelled dossiers are left out of every count (DOMAIN §4, assumed, configurable).
         left_out=bool(config.get("withdrawn_left_out")),
         # An open dossier without due date is overdue only when the setting says so.
-        overdue_without_due=bool(config.get("no_due_in_progress_overdue")))
+        overdue_without_due=bool(config.get("no_due_in_progress_overdue")),
+        withdrawn_statuses=[] if stored else schema.withdrawn_statuses(con))
     return _run(wh, con, sql, params)
 
 
@@ -287,7 +288,10 @@ def feedback_counts(wh: Warehouse | None, period: Period, filters: Filters | Non
         count(*) FILTER (WHERE {in_p_hdl} AND d.due_assumed) AS pakn_due_assumed
     """
     live = "d.received_date <= p.pend AND coalesce(d.handled_date, DATE '9999-12-31') >= p.pstart"
-    sql, params = _counts_query("feedback", [], exprs, period, filters, scope, group_by, FEEDBACK_AVAILABLE, live,
+    # Only the PAKN that matter to P reach the per-part join (the same condition as ``live``, over all of P).
+    prefilter = "(SELECT * FROM feedback WHERE received_date <= ?::DATE AND coalesce(handled_date, DATE '9999-12-31') >= ?::DATE)"
+    sql, params = _counts_query(prefilter, [period.end, period.start], exprs, period, filters, scope, group_by,
+                                FEEDBACK_AVAILABLE, live,
                                 data_date=_data_date(wh, con))
     return _run(wh, con, sql, params)
 

@@ -130,21 +130,34 @@ COLUMN_DOC = {
 }
 
 
-def withdrawn_sql(alias: str = "d") -> str:
-    return f"coalesce({schema.WITHDRAWN_MATCH.format(f'{alias}.status')}, FALSE)"
+# The dossier columns the events read (besides the keys): a change or a row-path query copies only these.
+EVENT_COLUMNS = ("received_date", "finished_date", "due_date", "digitized", "e_result", "rating", "apology")
 
 
 def _value(expr: str) -> str:
     return f"({expr})::INTEGER"
 
 
+def _withdrawn_statuses_sql(source_sql: str) -> str:
+    """The distinct status texts of ``source_sql`` that say withdrawn / cancelled (a regex per text, not per row)."""
+    return (f"SELECT s FROM (SELECT DISTINCT status AS s FROM ({source_sql}) WHERE status IS NOT NULL) "
+            f"WHERE {schema.WITHDRAWN_MATCH.format('s')}")
+
+
+def flagged_sql(source_sql: str, statuses_sql: str, keys: tuple[str, ...] = ROW_KEYS) -> str:
+    """``source_sql``'s rows reduced to what the events read, with ``withdrawn`` from ``statuses_sql``."""
+    columns = ", ".join(f"d.{c}" for c in (*[k for k in keys if k != "withdrawn"], *EVENT_COLUMNS, "_sign"))
+    return (f"SELECT {columns}, coalesce(d.status IN ({statuses_sql}), FALSE) AS withdrawn "
+            f"FROM ({source_sql}) d")
+
+
 def events_sql(source_sql: str, keys: tuple[str, ...] = STORED_KEYS) -> str:
     """One row per (dossier, event): ``keys``, ``day`` and every measure, times the source's ``_sign``.
 
-    ``source_sql`` yields dossier rows (alias d inside) with a ``_sign`` column (1, or −1 for a
-    version that is being taken away).
+    ``source_sql`` yields dossier rows (alias d inside) with ``withdrawn`` and a ``_sign`` column
+    (1, or −1 for a version that is being taken away); see ``flagged_sql``.
     """
-    key_sql = ", ".join(withdrawn_sql() + " AS withdrawn" if k == "withdrawn" else f"d.{k}" for k in keys)
+    key_sql = ", ".join(f"d.{k}" for k in keys)
     branches = []
     for day, when, values in EVENTS:
         measures = ", ".join(
@@ -154,12 +167,20 @@ def events_sql(source_sql: str, keys: tuple[str, ...] = STORED_KEYS) -> str:
 
 
 def _day_rows_sql(source_sql: str) -> str:
-    """The table's 'day' rows for a set of dossier rows: events summed per key and day."""
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
-    nonzero = " OR ".join(f"sum({m}) <> 0" for m in MEASURES)
-    keys = ", ".join(STORED_KEYS)
-    return (f"SELECT 'day' AS grain, day, {keys}, {sums} FROM ({events_sql(source_sql)}) e "
-            f"GROUP BY ALL HAVING {nonzero}")
+    """The table's 'day' rows for a set of flagged dossier rows: events summed per key and day.
+
+    Each kind of event is summed on its own (only its measures), then the kinds are put together:
+    fewer columns per group-by than summing every measure over every event row.
+    """
+    keys = ", ".join(f"d.{k}" for k in STORED_KEYS)
+    parts = []
+    for day, when, values in EVENTS:
+        sums = ", ".join(f"sum(d._sign * {_value(v)}) AS {m}" for m, v in values.items())
+        parts.append(f"SELECT {keys}, {day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
+    totals = ", ".join(f"coalesce(sum({m}), 0)::BIGINT AS {m}" for m in MEASURES)
+    nonzero = " OR ".join(f"coalesce(sum({m}), 0) <> 0" for m in MEASURES)
+    return (f"SELECT 'day' AS grain, day, {', '.join(STORED_KEYS)}, {totals} "
+            f"FROM ({' UNION ALL BY NAME '.join(parts)}) e GROUP BY ALL HAVING {nonzero}")
 
 
 def apply_change(con, source_sql: str) -> None:
@@ -169,8 +190,10 @@ def apply_change(con, source_sql: str) -> None:
     """
     con.execute("DROP TABLE IF EXISTS count_source")
     con.execute(f"CREATE TEMP TABLE count_source AS {source_sql}")
+    flagged = flagged_sql("SELECT * FROM count_source", _withdrawn_statuses_sql("SELECT status FROM count_source"),
+                          STORED_KEYS)
     con.execute("DROP TABLE IF EXISTS count_change")
-    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql('SELECT * FROM count_source')}")
+    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql(flagged)}")
     _append_grains(con, "count_change")
     con.execute("DROP TABLE count_change")
     con.execute("DROP TABLE count_source")
@@ -179,8 +202,9 @@ def apply_change(con, source_sql: str) -> None:
 def batch_change(batch_id: int, *, undo: bool) -> str:
     """Dossier rows a load batch wrote (+1) and the versions it replaced (−1); the reverse for its undo."""
     sign = -1 if undo else 1
-    return (f"SELECT *, {sign} AS _sign FROM dossiers WHERE batch_id = {int(batch_id)} UNION ALL BY NAME "
-            f"SELECT * EXCLUDE (replaced_by), {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
+    columns = ", ".join((*[k for k in STORED_KEYS if k != "withdrawn"], "status", *EVENT_COLUMNS))
+    return (f"SELECT {columns}, {sign} AS _sign FROM dossiers WHERE batch_id = {int(batch_id)} UNION ALL "
+            f"SELECT {columns}, {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
 
 
 def _append_grains(con, table: str, order: bool = False) -> None:
@@ -196,7 +220,9 @@ def rebuild(con) -> int:
     """Recompute the whole table from the dossier rows (recovery, compaction); returns its row count."""
     con.execute(f"DELETE FROM {TABLE}")
     con.execute("DROP TABLE IF EXISTS count_change")
-    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql('SELECT *, 1 AS _sign FROM dossiers')}")
+    flagged = flagged_sql("SELECT *, 1 AS _sign FROM dossiers", _withdrawn_statuses_sql("SELECT status FROM dossiers"),
+                          STORED_KEYS)
+    con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql(flagged)}")
     _append_grains(con, "count_change", order=True)
     con.execute("DROP TABLE count_change")
     schema.set_counts_state(con, "built")
@@ -269,11 +295,13 @@ def _edge_months(parts: list, cuts: list[dt.date]) -> list[dt.date]:
 
 
 def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...], where: str, wparams: list,
-                 data_date: dt.date | None, left_out: bool, overdue_without_due: bool) -> tuple[str, list]:
+                 data_date: dt.date | None, left_out: bool, overdue_without_due: bool,
+                 withdrawn_statuses: list[str] = ()) -> tuple[str, list]:
     """(sql, params) of the dossier counts per part of P and grouping.
 
     ``stored``: read the table; else compute the same day rows from dossier rows (``where``
-    applied to the dossiers). ``left_out``: withdrawn / cancelled dossiers are left out.
+    applied to the dossiers; ``withdrawn_statuses`` are the status texts that say withdrawn, kept at
+    write time). ``left_out``: withdrawn / cancelled dossiers are left out.
     Every part's cuts are its day before start and its as_of = min(end, data date).
     """
     cuts = [min(p.end, data_date) if data_date else p.end for p in parts]
@@ -285,15 +313,17 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
         edges = " OR ".join(f"d.day BETWEEN {_date(m)} AND {_date(_month_end(m))}" for m in _edge_months(parts, cuts))
         source = (f"(SELECT * FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
                   f"AND (d.grain = 'month' OR {edges or 'FALSE'}))")
-        available, months, params = STORED_AVAILABLE, True, list(wparams)
+        available, months, params, live = STORED_AVAILABLE, True, list(wparams), ""
     else:
-        live = (f"SELECT *, 1 AS _sign FROM dossiers d WHERE {where} AND d.received_date <= {_date(last)} "
+        # The dossiers that matter to P, read once (materialized) for every kind of event.
+        rows = (f"SELECT *, 1 AS _sign FROM dossiers d WHERE {where} AND d.received_date <= {_date(last)} "
                 f"AND (d.finished_date IS NULL OR greatest(d.received_date, d.finished_date) >= {_date(opening)})")
+        statuses = "SELECT unnest(?::VARCHAR[])"  # withdrawn_statuses: the texts kept at write time
+        live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses)}),"
         sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-        source = (f"(SELECT 'day' AS grain, {', '.join(ROW_KEYS)}, day, {sums} FROM ({events_sql(live, ROW_KEYS)}) d "
-                  f"WHERE {not_left} GROUP BY ALL)")
-        available, months = STORED_AVAILABLE | {"procedure"}, False
-        params = list(wparams) * len(EVENTS)  # the dossier rows are read once per kind of event
+        source = (f"(SELECT 'day' AS grain, {', '.join(ROW_KEYS)}, day, {sums} "
+                  f"FROM ({events_sql('SELECT * FROM live', ROW_KEYS)}) d WHERE {not_left} GROUP BY ALL)")
+        available, months, params = STORED_AVAILABLE | {"procedure"}, False, [list(withdrawn_statuses)] + list(wparams)
     selects, names = grouping.group_columns(group_by, available)
     group_sel = "".join(s + ", " for s in selects)
     group_names = "".join(n + ", " for n in names)
@@ -309,7 +339,8 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
     n_keys = len(names) + (2 if timed else 0)
     group_sql = ("GROUP BY " + ", ".join(str(i + 1) for i in range(n_keys))) if n_keys else ""
     sql = f"""
-        WITH p AS (SELECT * FROM (VALUES {values}) AS v(pstart, pend, cut)),
+        WITH {live}
+        p AS (SELECT * FROM (VALUES {values}) AS v(pstart, pend, cut)),
         rows AS (
             SELECT {group_sel}
                    CASE WHEN {before_opening} THEN 'open' ELSE d.grain END AS grain,

@@ -20,7 +20,6 @@ LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commun
 LEVEL_SHORT = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
 CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "postal": "Bưu chính", "other": "Khác"}
 RATING_LABELS = {4: "Rất hài lòng", 3: "Hài lòng", 2: "Bình thường", 1: "Không hài lòng"}
-STATUS_LABELS = {"met": "Đạt", "not_met": "Chưa đạt", "no_data": NO_DATA}
 
 
 @dataclass(frozen=True)
