@@ -118,3 +118,8 @@ def test_spark_sql_is_transpiled_from_the_duckdb_sql():
     spark_sql = engines.to_spark_sql(
         "SELECT coalesce(sum(n) FILTER (WHERE d <= ?::DATE), 0)::BIGINT AS x FROM g GROUP BY ALL", [dt.date(2024, 3, 1)])
     assert "CAST('2024-03-01' AS DATE)" in spark_sql and "AS BIGINT" in spark_sql
+
+
+def test_materialized_hint_is_dropped_for_spark():
+    assert engines.to_spark_sql("WITH live AS MATERIALIZED (SELECT 1 AS a) SELECT * FROM live") == \
+        "WITH live AS (SELECT 1 AS a) SELECT * FROM live"

@@ -137,9 +137,18 @@ def _parse(sql: str, params=None):
     return sqlglot.parse_one(inline_parameters(sql, params), read="duckdb")
 
 
+def _spark_text(tree) -> str:
+    """Spark SQL of a parsed DuckDB statement. ``WITH … AS MATERIALIZED`` is a DuckDB planning hint
+    Spark's parser does not know: dropped (the result is the same)."""
+    for cte in tree.find_all(sqlglot.exp.CTE):
+        if cte.args.get("materialized") is not None:
+            cte.set("materialized", None)
+    return tree.sql(dialect="spark")
+
+
 def to_spark_sql(sql: str, params=None) -> str:
     """A DuckDB statement of ``kpi.measures.metrics`` as Spark SQL (SQLGlot)."""
-    return _parse(sql, params).sql(dialect="spark")
+    return _spark_text(_parse(sql, params))
 
 
 class _SparkResult:
@@ -193,7 +202,7 @@ class SparkConnection:
         for table in tree.find_all(sqlglot.exp.Table):
             if table.name in read and table.name in self.names:
                 table.set("this", sqlglot.exp.to_identifier(self.names[table.name]))
-        return _SparkResult(self.spark.sql(tree.sql(dialect="spark")))
+        return _SparkResult(self.spark.sql(_spark_text(tree)))
 
 
 SPARK_CONF = {
