@@ -7,56 +7,56 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.measures import index766_insight as insight
-from kpi.text import index766 as T
+from kpi.text import index766 as index_text
 from ui import charts
 from ui import forecast as forecast_ui
 from ui import frame as frame_mod
-from ui import index766 as V
-from ui import widgets as W
+from ui import index766 as index_view
+from ui import widgets
 
 frame = frame_mod.current()
-W.style()
-frame_mod.header(frame, T.TITLE)
-st.caption(T.INTRO)
-report = V.report(frame)
+widgets.style()
+frame_mod.header(frame, index_text.TITLE)
+st.caption(index_text.INTRO)
+report = index_view.report(frame)
 province = report.province
 
 left, right = st.columns([2, 3])
 with left, st.container(border=True):
-    V.total_tiles(province)
+    index_view.total_tiles(province)
 with right:
-    charts.show(V.group_bullets(province), key="ix_bullets")
+    charts.show(index_view.group_bullets(province), key="ix_bullets")
 
-st.subheader(T.GROUPS_HEADING)
-st.dataframe(V.groups_table(province), hide_index=True, width="stretch")
+st.subheader(index_text.GROUPS_HEADING)
+st.dataframe(index_view.groups_table(province), hide_index=True, width="stretch")
 forecast_ui.index_section(frame)  # where the year ends at this pace (simulated)
 
-charts.show(V.trend(V.monthly(frame, V.trend_window(frame))), key="ix_trend")
+charts.show(index_view.trend(index_view.monthly(frame, index_view.trend_window(frame))), key="ix_trend")
 
-st.subheader(T.GAINS_HEADING)
-V.gains_section(frame, insight.gains(report), province)
+st.subheader(index_text.GAINS_HEADING)
+index_view.gains_section(frame, insight.gains(report), province)
 
 if report.levels and not frame.filters.unit_ids:
-    st.subheader(T.LEVELS_HEADING)
-    st.dataframe(V.levels_table(report), hide_index=True, width="stretch")
+    st.subheader(index_text.LEVELS_HEADING)
+    st.dataframe(index_view.levels_table(report), hide_index=True, width="stretch")
 
 ranked = insight.ranking(report)
 if not ranked.empty:
-    st.subheader(T.RANKING_HEADING)
-    st.caption(V.peers_caption(ranked) + " · " + T.RANKING_NOTE)
-    st.dataframe(V.ranking_table(ranked), hide_index=True, width="stretch", height=420)
+    st.subheader(index_text.RANKING_HEADING)
+    st.caption(index_view.peers_caption(ranked) + " · " + index_text.RANKING_NOTE)
+    st.dataframe(index_view.ranking_table(ranked), hide_index=True, width="stretch", height=420)
 
 losing = insight.losing_units(report)
 if not losing.empty:
-    st.subheader(T.LOSING_HEADING)
-    st.caption(T.LOSING_CAPTION)
-    st.dataframe(V.losing_table(losing), hide_index=True, width="stretch")
+    st.subheader(index_text.LOSING_HEADING)
+    st.caption(index_text.LOSING_CAPTION)
+    st.dataframe(index_view.losing_table(losing), hide_index=True, width="stretch")
 
 reconciled = insight.reconciliation(report)
 if not reconciled.empty:
-    st.subheader(T.RECONCILE_HEADING)
-    st.dataframe(V.reconciliation_table(reconciled), hide_index=True, width="stretch")
+    st.subheader(index_text.RECONCILE_HEADING)
+    st.dataframe(index_view.reconciliation_table(reconciled), hide_index=True, width="stretch")
 if report.unmatched and frame.scope.is_province:  # portal names, not units of a scope
-    st.caption(T.UNMATCHED_UNITS.format(names=", ".join(report.unmatched)))
+    st.caption(index_text.UNMATCHED_UNITS.format(names=", ".join(report.unmatched)))
 
-V.ckmb_entry(frame)
+index_view.ckmb_entry(frame)

@@ -13,7 +13,7 @@ from kpi.measures import periods
 from kpi.reports.manual_slide import table_rows
 from kpi.text import tracking as tracking_text, vi
 from kpi.tracking import manual
-from ui import frame as frame_mod, text_tracking as T
+from ui import frame as frame_mod, text_tracking as page_text
 from ui.auth import require_page
 
 KINDS = ("month", "quarter", "half", "year")
@@ -22,9 +22,9 @@ user = require_page("manual_kpis")
 frame = frame_mod.current(require_data=False)
 wh = frame.wh
 
-st.title(T.MANUAL_TITLE)
+st.title(page_text.MANUAL_TITLE)
 st.markdown(f"**{frame_mod.scope_line(frame)}**")
-st.caption(T.MANUAL_INTRO)
+st.caption(page_text.MANUAL_INTRO)
 flash = st.session_state.pop("_manual_flash", None)
 if flash:
     st.success(flash)
@@ -32,17 +32,17 @@ if flash:
 # -- which period -------------------------------------------------------------------------------
 today = dt.date.today()
 c1, c2, c3 = st.columns(3)
-kind = c1.selectbox(T.MANUAL_PERIOD_KIND, KINDS, format_func=vi.PERIOD_KINDS.get, key="manual_kind")
-year = c2.selectbox(T.MANUAL_YEAR, list(range(today.year, today.year - 6, -1)), key="manual_year")
+kind = c1.selectbox(page_text.MANUAL_PERIOD_KIND, KINDS, format_func=vi.PERIOD_KINDS.get, key="manual_kind")
+year = c2.selectbox(page_text.MANUAL_YEAR, list(range(today.year, today.year - 6, -1)), key="manual_year")
 if kind == "month":
-    number = c3.selectbox(T.MANUAL_NUMBER["month"], range(1, 13), index=today.month - 1, key="manual_month")
+    number = c3.selectbox(page_text.MANUAL_NUMBER["month"], range(1, 13), index=today.month - 1, key="manual_month")
     period = periods.month(year, number)
 elif kind == "quarter":
-    number = c3.selectbox(T.MANUAL_NUMBER["quarter"], range(1, 5), index=(today.month - 1) // 3,
+    number = c3.selectbox(page_text.MANUAL_NUMBER["quarter"], range(1, 5), index=(today.month - 1) // 3,
                           format_func=lambda q: periods.quarter(year, q).label, key="manual_quarter")
     period = periods.quarter(year, number)
 elif kind == "half":
-    number = c3.selectbox(T.MANUAL_NUMBER["half"], (1, 2), format_func=T.MANUAL_HALVES.get, key="manual_half")
+    number = c3.selectbox(page_text.MANUAL_NUMBER["half"], (1, 2), format_func=page_text.MANUAL_HALVES.get, key="manual_half")
     period = periods.half(year, number)
 else:
     period = periods.year(year)
@@ -59,26 +59,26 @@ def indicator_text(key: str) -> str:
     target = in_force.get(key)
     if target is None or target.threshold is None:
         return manual.label(key)
-    return T.MANUAL_TARGET_OF.format(label=manual.label(key), target=target.phrase())
+    return page_text.MANUAL_TARGET_OF.format(label=manual.label(key), target=target.phrase())
 
 
-st.subheader(T.MANUAL_FORM)
+st.subheader(page_text.MANUAL_FORM)
 if not unit_choices:
-    st.info(T.MANUAL_NO_UNITS)
+    st.info(page_text.MANUAL_NO_UNITS)
     st.stop()
 with st.form("manual_entry"):
-    key = st.selectbox(T.MANUAL_INDICATOR, keys, format_func=indicator_text, key="manual_indicator")
-    unit_id = st.selectbox(T.MANUAL_UNIT, unit_choices, key="manual_unit",
-                           format_func=lambda u: T.MANUAL_PROVINCE if u is None else unit_names.get(u, u))
+    key = st.selectbox(page_text.MANUAL_INDICATOR, keys, format_func=indicator_text, key="manual_indicator")
+    unit_id = st.selectbox(page_text.MANUAL_UNIT, unit_choices, key="manual_unit",
+                           format_func=lambda u: page_text.MANUAL_PROVINCE if u is None else unit_names.get(u, u))
     c1, c2 = st.columns(2)
-    numerator = c1.number_input(T.MANUAL_NUMERATOR, min_value=0.0, step=1.0, format="%.0f", key="manual_numerator")
-    denominator = c2.number_input(T.MANUAL_DENOMINATOR, min_value=0.0, step=1.0, format="%.0f",
+    numerator = c1.number_input(page_text.MANUAL_NUMERATOR, min_value=0.0, step=1.0, format="%.0f", key="manual_numerator")
+    denominator = c2.number_input(page_text.MANUAL_DENOMINATOR, min_value=0.0, step=1.0, format="%.0f",
                                   key="manual_denominator")
-    evidence = st.text_input(T.MANUAL_EVIDENCE, key="manual_evidence")
-    saved = st.form_submit_button(T.MANUAL_SAVE, type="primary")
+    evidence = st.text_input(page_text.MANUAL_EVIDENCE, key="manual_evidence")
+    saved = st.form_submit_button(page_text.MANUAL_SAVE, type="primary")
 if saved:
     if not evidence.strip():
-        st.error(T.MANUAL_NEED_EVIDENCE)
+        st.error(page_text.MANUAL_NEED_EVIDENCE)
     else:
         try:
             entry = manual.enter(wh, user, key, period, numerator, denominator or None, evidence=evidence,
@@ -87,27 +87,27 @@ if saved:
             st.error(str(error))
         else:
             shown = manual.figure(key, [entry], in_force.get(key)).value_text()
-            st.session_state["_manual_flash"] = T.MANUAL_SAVED.format(label=manual.label(key), period=period.label,
+            st.session_state["_manual_flash"] = page_text.MANUAL_SAVED.format(label=manual.label(key), period=period.label,
                                                                       value=shown)
             st.rerun()
 
 # -- what the period shows, and the year's entries ----------------------------------------------
-st.subheader(T.MANUAL_FIGURES.format(period=period.label))
+st.subheader(page_text.MANUAL_FIGURES.format(period=period.label))
 figures = manual.figures(wh, period, user.scope)
 if figures:
     st.dataframe(pd.DataFrame(table_rows(figures), columns=list(tracking_text.MANUAL_COLUMNS)), hide_index=True,
                  width="stretch", key="manual_figures")
 else:
-    st.info(T.MANUAL_NONE.format(year=year))
+    st.info(page_text.MANUAL_NONE.format(year=year))
 
 history = manual.entries(wh, user.scope, within=periods.year(year), include_history=True)
 if history:
-    st.subheader(T.MANUAL_HISTORY.format(year=year))
-    C = T.MANUAL_HISTORY_COLUMNS
+    st.subheader(page_text.MANUAL_HISTORY.format(year=year))
+    C = page_text.MANUAL_HISTORY_COLUMNS
     st.dataframe(pd.DataFrame({
         C["indicator"]: [manual.label(e.key) for e in history],
         C["period"]: [f"{vi.date(e.period_from)} – {vi.date(e.period_to)}" for e in history],
-        C["unit"]: [T.MANUAL_PROVINCE if e.unit_id is None else unit_names.get(e.unit_id, e.unit_id) for e in history],
+        C["unit"]: [page_text.MANUAL_PROVINCE if e.unit_id is None else unit_names.get(e.unit_id, e.unit_id) for e in history],
         C["numerator"]: [vi.num(e.numerator) for e in history],
         C["denominator"]: ["" if e.denominator is None else vi.num(e.denominator) for e in history],
         C["evidence"]: [e.evidence or "" for e in history],

@@ -12,10 +12,10 @@ from ui import charts
 from ui import frame as frame_mod
 from ui import national as national_ui
 from ui import nav
-from ui import widgets as W
+from ui import widgets
 
 frame = frame_mod.current()
-W.style()
+widgets.style()
 st.title(lake_text.PAGE_HEADING)
 lake = national_ui.configured()
 if not nav.national_shown(frame.user):

@@ -54,6 +54,13 @@ def test_the_deck_has_a_year_end_slide_equal_to_the_engine(wh):
     assert slide.headline == f"{met}/{total}" and total == len(slide.table["rows"])
 
 
+@pytest.mark.parametrize("period", [periods.month(2023, 6), periods.month(2024, 8)], ids=["year-before", "month-before"])
+def test_a_period_before_the_data_has_no_year_end_slide_and_does_not_fail(wh, period):
+    """The data starts on 01/09/2024: a deck of a period before it used to raise 'Kỳ không hợp lệ'."""
+    deck = slides_mod.build_slides(wh, period)
+    assert deck and "forecast" not in [s.key for s in deck]
+
+
 def test_no_year_end_slide_once_the_year_is_over(sample_db):
     deck = slides_mod.build_slides(Warehouse(sample_db), periods.month(2025, 12))  # the data ends on 31/12/2025
     assert "forecast" not in [s.key for s in deck]

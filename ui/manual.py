@@ -12,7 +12,7 @@ from kpi.reports.manual_slide import table_rows
 from kpi.text import tracking as tracking_text
 from kpi.tracking import manual
 from kpi.warehouse.db import Warehouse
-from ui import text_tracking as T
+from ui import text_tracking as page_text
 from ui.frame import Frame
 
 
@@ -37,7 +37,7 @@ def section(frame: Frame) -> None:
     if not figures:
         return
     st.subheader(tracking_text.MANUAL_SECTION_TITLE)
-    st.caption(T.MANUAL_OVERVIEW_NOTE)
+    st.caption(page_text.MANUAL_OVERVIEW_NOTE)
     table = pd.DataFrame(table_rows(figures), columns=list(tracking_text.MANUAL_COLUMNS))
     st.dataframe(table.style.apply(_fill([f.status for f in figures])), hide_index=True, width="stretch",
                  key="overview_manual")

@@ -145,7 +145,7 @@ def monthly_table(wh: Warehouse, year: int, as_of: dt.date | None = None, filter
     """(counts and rates by month × level from ``history_start`` to as_of, as_of). Empty without data in the year."""
     first_day, data_date = metrics.data_range(wh)
     day = as_of_for(year, data_date, as_of)
-    if day is None:
+    if day is None or (first_day is not None and day < first_day):  # a year (or a day) before the data begins
         return pd.DataFrame(), None
     period = custom(history_start(year, first_day), day)
     return metrics.kpi_table(wh, period, filters, scope, ("month", "level")), day
