@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rebuild-counts", help="tính lại bảng số liệu tổng hợp (dossier_counts) từ các hồ sơ")
     p.add_argument("--db", default=None)
+    p.add_argument("--if-stale", action="store_true",
+                   help="chỉ tính lại khi bảng không khớp hồ sơ (kho nâng cấp từ bản cũ; lệnh chạy ứng dụng dùng)")
     p.set_defaults(func=cmd_rebuild_counts)
     return parser
 

@@ -132,7 +132,14 @@ def cmd_rebuild_counts(args) -> int:
 
     from kpi.measures import precount
 
+    from kpi.warehouse import schema
+
     wh = Warehouse(str(config.db_path(args.db)))
+    with wh.read() as con:
+        state = schema.counts_state(con)
+    if getattr(args, "if_stale", False) and state != "stale":
+        print(f"Bảng số liệu tổng hợp {precount.TABLE} khớp hồ sơ: giữ nguyên.")
+        return OK
     started = time.perf_counter()
     with wh.write() as con:
         rows = precount.rebuild(con)

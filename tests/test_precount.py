@@ -206,10 +206,20 @@ def test_a_write_outside_the_etl_marks_the_table_stale_and_the_kpis_read_rows(tm
         assert not precount.usable(con, ())
     after = metrics.dossier_counts(wh, year)  # read from the rows: the new dossier counts
     assert int(after["received"].iloc[0]) == int(before["received"].iloc[0]) + 1
-    assert etl_main(["rebuild-counts", "--db", str(wh.path)]) == 0
+    assert etl_main(["rebuild-counts", "--if-stale", "--db", str(wh.path)]) == 0  # the start command's step
     with wh.read() as con:
         assert schema.counts_state(con) == "built"
+        rows_after_rebuild = con.execute(f"SELECT count(*) FROM {precount.TABLE}").fetchone()[0]
     assert int(metrics.dossier_counts(wh, year, source="stored")["received"].iloc[0]) == int(after["received"].iloc[0])
+    import contextlib
+    import io
+
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        assert etl_main(["rebuild-counts", "--if-stale", "--db", str(wh.path)]) == 0  # built: nothing to do
+    assert "giữ nguyên" in said.getvalue()
+    with wh.read() as con:
+        assert con.execute(f"SELECT count(*) FROM {precount.TABLE}").fetchone()[0] == rows_after_rebuild
 
 
 def test_a_grouping_the_table_does_not_keep_reads_rows(tmp_path):
