@@ -122,7 +122,8 @@ st.caption(page_text.UPDATE_STATE.format(status=status_label(task), deadline=tas
               else page_text.UPDATE_NEVER))
 stored = tasks_mod.evidence_file(wh, task.task_id, user.scope)
 if stored:
-    st.download_button(page_text.EVIDENCE_DOWNLOAD.format(name=stored[0]), data=stored[1], file_name=stored[0],
+    st.download_button(page_text.EVIDENCE_DOWNLOAD.format(name=stored[0]), file_name=stored[0],
+                       data=lambda: tasks_mod.audited_evidence_file(wh, user, task.task_id),
                        on_click="ignore", key="task_evidence_download", icon=":material/attach_file:")
 with st.form(f"task_update_{task.task_id}"):
     new_status = st.selectbox(page_text.UPDATE_STATUS, tasks_mod.STATUSES, index=tasks_mod.STATUSES.index(task.status),

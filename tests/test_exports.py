@@ -243,4 +243,4 @@ def test_each_format_is_one_registry_entry(tmp_path, wh):
     assert wh.query("SELECT field, received_total, resolved_early FROM form06_rows") == [("Hộ tịch", 10, 2)]
     found = formats.detect(read_file(C.per_unit_workbook(tmp_path)))
     assert found[0].name == "records" and len(found[1].sheets) == 3
-    assert [f.name for f in formats.FORMATS] == ["form06", "records"]
+    assert [f.name for f in formats.FORMATS] == ["portal766", "form06", "records"]  # most specific first

@@ -112,6 +112,11 @@ def test_an_update_is_a_new_row_audited_and_evidence_given_once_stays(wh):
     assert '"to": "done"' in log.iloc[0]["detail"] and '"from": "in_progress"' in log.iloc[0]["detail"]
     assert tasks_mod.evidence_file(wh, task_id, SO_ANALYST.scope) == ("qd.pdf", b"%PDF-1.4 qd")
     assert tasks_mod.evidence_file(wh, task_id, HUYEN_ANALYST.scope) is None  # not theirs to read
+    assert tasks_mod.audited_evidence_file(wh, SO_ANALYST, task_id) == b"%PDF-1.4 qd"
+    taken = audit.read_log(wh, action="export")
+    assert (taken["target"] == f"evidence:{task_id}").sum() == 1
+    with pytest.raises(AuthError):
+        tasks_mod.audited_evidence_file(wh, HUYEN_ANALYST, task_id)
 
 
 def test_an_evidence_file_over_the_limit_is_refused(wh, monkeypatch):

@@ -11,7 +11,7 @@ import pytest
 
 from kpi.access import accounts
 from kpi.measures import periods
-from kpi.reports import form06
+from kpi.reports import form06, slides as slides_mod
 from kpi.warehouse.db import Warehouse
 from tests.report_data import build_report_db
 
@@ -110,7 +110,8 @@ def test_pack_writes_a_pdf(db, tmp_path):
     result = run("pack", "--from", "2024-10-01", "--to", "2024-10-31", "--db", str(db), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
-    assert "Đã lập tài liệu giao ban kỳ Tháng 10/2024" in result.stdout and "7 trang" in result.stdout
+    deck = slides_mod.build_slides(Warehouse(db), periods.month(2024, 10))  # one page per slide
+    assert "Đã lập tài liệu giao ban kỳ Tháng 10/2024" in result.stdout and f"({len(deck)} trang" in result.stdout
     from kpi.warehouse import audit
 
     assert audit.read_log(Warehouse(db), action="export")["target"].str.startswith("pack:").any()

@@ -191,6 +191,15 @@ def update(wh: Warehouse, user: User, task_id: int, status: str, *, evidence_no:
     return get_task(wh, task_id, user.scope)
 
 
+def audited_evidence_file(wh: Warehouse, user: User, task_id: int) -> bytes:
+    """The evidence file's bytes for a download, with an ``export`` audit row (who took which task's evidence)."""
+    stored = evidence_file(wh, task_id, user.scope)
+    if stored is None:
+        raise AuthError("Không có tệp minh chứng của nhiệm vụ này trong phạm vi của bạn.")
+    audit.record(wh, user.name, "export", f"evidence:{task_id}", {"file": stored[0], "set": "plan_task_evidence"})
+    return stored[1]
+
+
 def evidence_file(wh: Warehouse, task_id: int, scope: Scope | None) -> tuple[str, bytes] | None:
     """The latest uploaded evidence file of a task the scope may see: (name, bytes)."""
     if get_task(wh, task_id, scope) is None:
