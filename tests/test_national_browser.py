@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from etl.sample_lake import simulate_lake
-from kpi.access import auth
+from kpi.access import accounts
 from kpi.lake import engines, national
 from kpi.measures import periods
 from kpi.text import lake as lake_text
@@ -31,7 +31,7 @@ def server(tmp_path_factory):
     simulate_lake(root / "lake", provinces=PROVINCES, scale=0.005, seed=11, keep=root / "warehouses")
     db = root / "warehouses" / "01.duckdb"  # the office runs its own province's dashboard: Hà Nội here
     wh = Warehouse(db)
-    auth.create_user(wh, ADMIN, PASSWORD, "admin")
+    accounts.create_user(wh, ADMIN, PASSWORD, "admin")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(db, tmp_path_factory.mktemp("log"), env={"TTHC_LAKE": str(root / "lake")}) as url:
         yield url, root / "lake"
