@@ -3,7 +3,8 @@
     .venv/bin/python bench/pages.py                 # builds a scale-0.2 sample in a temp dir
     .venv/bin/python bench/pages.py --db data/warehouse.duckdb   # the full sample (python -m etl sample)
 
-Target: under 2 s per page once the cache is warm.
+Every page an admin's menu lists (``ui.nav.pages_for``), in menu order. Targets (issue 16, on a
+50-million-dossier warehouse): ≤ 0.5 s once the cache is warm, ≤ 2 s on the first run.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn", "unit", "drilldown")
+WARM_TARGET_S, COLD_TARGET_S = 0.5, 2.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,10 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     import streamlit as st
 
     from kpi.access.permissions import User
+    from ui.nav import pages_for
 
     print(f"{'page':<14}{'first (s)':>11}{'cached (s)':>12}")
-    worst = 0.0
-    for page in PAGES:
+    worst, worst_cold = 0.0, 0.0
+    for page in [spec.name for spec in pages_for(User("bench", "admin"))]:
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
         at.session_state["user"] = User("bench", "admin")
@@ -69,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
             if at.exception:
                 print(f"{page}: {at.exception[0].message}", file=sys.stderr)
                 return 1
-        worst = max(worst, times[1])
+        worst, worst_cold = max(worst, times[1]), max(worst_cold, times[0])
         print(f"{page:<14}{times[0]:>11.2f}{times[1]:>12.2f}")
-    print(f"slowest cached page: {worst:.2f} s ({'OK' if worst < 2 else 'over'} the 2 s target)")
+    print(f"slowest cached page: {worst:.2f} s ({'met' if worst <= WARM_TARGET_S else 'over'} the "
+          f"{WARM_TARGET_S} s target); slowest first run: {worst_cold:.2f} s "
+          f"({'met' if worst_cold <= COLD_TARGET_S else 'over'} the {COLD_TARGET_S} s target)")
     return 0
 
 

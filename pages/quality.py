@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.measures import quality
 from kpi.text import quality as quality_text
+from ui import cache
 from ui.auth import require_page
 from ui.warehouse import get_warehouse
 
@@ -14,7 +14,7 @@ wh = get_warehouse()
 
 st.title(quality_text.QUALITY_TITLE)
 st.caption(quality_text.QUALITY_INTRO)
-report = quality.unit_quality(wh, user.scope)
+report = cache.unit_quality(wh, user.scope)
 if not report.units:
     st.info(quality_text.QUALITY_NONE)
     st.stop()

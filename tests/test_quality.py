@@ -107,3 +107,19 @@ def test_quality_page_is_scoped(wh, monkeypatch):
     at.run()
     no_exceptions(at)
     assert list(at.dataframe[0].value["Đơn vị"]) == ["UBND xã A"]
+
+
+def test_the_page_reads_the_report_once_per_data_version(wh, monkeypatch):
+    """The report scans every record (5 s on 50M dossiers): the page reads it through ui.cache, keyed by version."""
+    import streamlit as st
+
+    from ui import cache
+
+    calls = []
+    real = quality.unit_quality
+    monkeypatch.setattr(quality, "unit_quality", lambda w, scope=None: calls.append(scope) or real(w, scope))
+    st.cache_data.clear()
+    first = cache.unit_quality(wh, None, version=1)
+    assert cache.unit_quality(wh, None, version=1).units == first.units and len(calls) == 1
+    cache.unit_quality(wh, None, version=2)  # a load committed: read again
+    assert len(calls) == 2

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.measures import metrics, targets
+from kpi.measures import metrics, quality, targets
 from kpi.reports import slides as slides_mod
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Filters, Scope
@@ -74,6 +74,11 @@ def _slides(db: str, version: int, period: Period, scope: Scope | None, level: s
     return slides_mod.build_slides(Warehouse(db), period, scope, level)
 
 
+@st.cache_data(show_spinner=False, max_entries=64, ttl=_TTL)
+def _unit_quality(db: str, version: int, scope: Scope | None):
+    return quality.unit_quality(Warehouse(db), scope)
+
+
 def _key(wh: Warehouse, version: int | None) -> tuple[str, int]:
     return str(wh.path), (wh.data_version() if version is None else version)
 
@@ -122,3 +127,8 @@ def slides(wh: Warehouse, period: Period, scope: Scope | None = None, level: str
            version: int | None = None) -> list:
     """The meeting deck (kpi.reports.slides) of a period, scope and level."""
     return _slides(*_key(wh, version), period, scope, level)
+
+
+def unit_quality(wh: Warehouse, scope: Scope | None = None, version: int | None = None):
+    """Data completeness per unit (kpi.measures.quality): a scan of every record, so cached per data version."""
+    return _unit_quality(*_key(wh, version), scope)
