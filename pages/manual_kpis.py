@@ -42,7 +42,7 @@ elif kind == "quarter":
                           format_func=lambda q: periods.quarter(year, q).label, key="manual_quarter")
     period = periods.quarter(year, number)
 elif kind == "half":
-    number = c3.selectbox(page_text.MANUAL_NUMBER["half"], (1, 2), format_func=page_text.MANUAL_HALVES.get, key="manual_half")
+    number = c3.selectbox(page_text.MANUAL_NUMBER["half"], (1, 2), format_func=vi.HALF_LABELS.get, key="manual_half")
     period = periods.half(year, number)
 else:
     period = periods.year(year)

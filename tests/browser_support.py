@@ -128,3 +128,17 @@ def sidebar_links(tab) -> list[str]:
     drawn before the title, is left out)."""
     return [t.strip().splitlines()[-1].strip() for t in tab.locator(NAV_LINKS).all_inner_texts()
             if t.strip()]
+
+
+def page_shots(tab, folder: Path, name: str, parts: int = 4) -> None:
+    """Screenshots ``folder/name-1.png``… of a page from the top down, at most ``parts``, then back to the top
+    (Streamlit scrolls its own container, not the window)."""
+    scroller = "document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement"
+    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")
+    for i in range(parts):
+        tab.wait_for_timeout(400)
+        tab.screenshot(path=str(folder / f"{name}-{i + 1}.png"))
+        if tab.evaluate(f"() => {{ const s = {scroller}; const before = s.scrollTop;"
+                        f" s.scrollTop += window.innerHeight * 0.85; return s.scrollTop === before; }}"):
+            break
+    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")

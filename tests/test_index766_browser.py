@@ -19,8 +19,8 @@ from kpi.measures import periods
 from kpi.text import index766 as index766_text
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
-from tests.browser_support import NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, require_chromium, settle, \
-    streamlit_server
+from tests.browser_support import (NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, page_shots,
+                                   require_chromium, settle, streamlit_server)
 
 pytestmark = pytest.mark.browser
 
@@ -59,18 +59,6 @@ def _pick_october(tab) -> None:
     tab.get_by_text(f"Kỳ: {OCTOBER.label}").first.wait_for()
 
 
-def _shots(tab, name: str, parts: int = 6) -> None:
-    scroller = "document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement"
-    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")
-    for i in range(parts):
-        tab.wait_for_timeout(400)
-        tab.screenshot(path=str(SHOTS / f"{name}-{i + 1}.png"))
-        if tab.evaluate(f"() => {{ const s = {scroller}; const before = s.scrollTop;"
-                        f" s.scrollTop += window.innerHeight * 0.85; return s.scrollTop === before; }}"):
-            break
-    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")
-
-
 def _cut_metric_values(tab) -> list[str]:
     return tab.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')]
         .flatMap(e => [e, ...e.querySelectorAll('*')])
@@ -95,7 +83,7 @@ def test_index_page(server, size):
         assert index766_text.GAINS_HEADING in text and "Nếu 5 đơn vị này" in text
         assert index766_text.RECONCILE_HEADING in text  # its rows are drawn on a canvas: AppTest checks them
         assert "-0,0" not in text and "−0,0" not in text
-        _shots(tab, f"index766-{size}")
+        page_shots(tab, SHOTS, f"index766-{size}", parts=6)
         assert _cut_metric_values(tab) == []
         widths = tab.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
             const col = p.closest('[data-testid="stColumn"]') || p.closest('[data-testid="stVerticalBlock"]');

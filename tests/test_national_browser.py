@@ -14,8 +14,8 @@ from kpi.measures import periods
 from kpi.text import lake as lake_text
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
-from tests.browser_support import NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, require_chromium, settle, \
-    streamlit_server
+from tests.browser_support import (NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, page_shots,
+                                   require_chromium, settle, streamlit_server)
 
 pytestmark = pytest.mark.browser
 
@@ -37,18 +37,6 @@ def server(tmp_path_factory):
         yield url, root / "lake"
 
 
-def _shots(tab, name: str, parts: int = 4) -> None:
-    """Screenshots from the top down (Streamlit scrolls its own container, not the window)."""
-    scroller = "document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement"
-    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")
-    for i in range(parts):
-        tab.wait_for_timeout(400)
-        tab.screenshot(path=str(SHOTS / f"{name}-{i + 1}.png"))
-        if tab.evaluate(f"() => {{ const s = {scroller}; const before = s.scrollTop;"
-                        f" s.scrollTop += window.innerHeight * 0.85; return s.scrollTop === before; }}"):
-            break
-
-
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_national_page_ranks_the_provinces(server, size):
     url, lake = server
@@ -67,7 +55,7 @@ def test_national_page_ranks_the_provinces(server, size):
         text = main.inner_text()
         assert lake_text.PERIOD_LINE.format(period=month.label, n=PROVINCES).split(" · ")[1] in text
         assert "-0,0" not in text and "−0,0" not in text
-        _shots(tab, f"national-{size}")
+        page_shots(tab, SHOTS, f"national-{size}")
         # Every national tile shows its whole value and title (no ellipsis on a laptop screen).
         cut = tab.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')]
             .flatMap(e => [e, ...e.querySelectorAll('*')])

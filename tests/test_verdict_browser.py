@@ -18,8 +18,8 @@ from kpi.measures import metrics, periods, verdict
 from kpi.reports import slides as slides_mod
 from kpi.text import vi
 from kpi.warehouse.db import Warehouse
-from tests.browser_support import (NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, require_chromium, settle,
-                                   streamlit_server)
+from tests.browser_support import (NAV_LINKS, ROOT, VIEWPORTS, chromium, login, new_tab, page_shots,
+                                   require_chromium, settle, streamlit_server)
 from tests.factories import add_dossiers, add_units, dossier
 
 pytestmark = pytest.mark.browser
@@ -79,19 +79,6 @@ def _chart_font_px(tab) -> list[float]:
                     return parseFloat(getComputedStyle(t).fontSize) * scale / base; })""")
 
 
-def _shots(tab, name: str, parts: int = 4) -> None:
-    """Screenshots of a page from the top down (Streamlit scrolls its own container, not the window)."""
-    scroller = "document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement"
-    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")
-    for i in range(parts):
-        tab.wait_for_timeout(400)
-        tab.screenshot(path=str(SHOTS / f"{name}-{i + 1}.png"))
-        if tab.evaluate(f"() => {{ const s = {scroller}; const before = s.scrollTop;"
-                        f" s.scrollTop += window.innerHeight * 0.85; return s.scrollTop === before; }}"):
-            break
-    tab.evaluate(f"() => {{ ({scroller}).scrollTop = 0; }}")
-
-
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_overview_and_on_time_page(server, size):
     url, wh = server
@@ -108,16 +95,16 @@ def test_overview_and_on_time_page(server, size):
         assert "Phạm vi: Toàn tỉnh" in text
         assert verdict.abolished_note() in text and "đã giải thể" in text
         assert "-0,0" not in text and "−0,0" not in text
-        _shots(tab, f"overview-{size}")
+        page_shots(tab, SHOTS, f"overview-{size}")
         assert _cut_metric_labels(tab) == []
         _open_page(tab, "on_time")
-        _shots(tab, f"on_time-{size}", parts=6)
+        page_shots(tab, SHOTS, f"on_time-{size}", parts=6)
         assert _cut_metric_labels(tab) == []
         assert min(_narrow_charts(tab)) >= 0.9
         assert "-0,0" not in main.inner_text()
         # The page where a goal label once covered the only failing bar.
         _open_page(tab, "digitization")
-        _shots(tab, f"digitization-{size}", parts=3)
+        page_shots(tab, SHOTS, f"digitization-{size}", parts=3)
         assert _cut_metric_labels(tab) == []
 
 

@@ -56,7 +56,6 @@ MANUAL_INTRO = ("Chỉ tiêu kế hoạch không có dữ liệu hồ sơ (TTHC 
 MANUAL_PERIOD_KIND = "Loại kỳ"
 MANUAL_YEAR = "Năm"
 MANUAL_NUMBER = {"month": "Tháng", "quarter": "Quý", "half": "6 tháng"}
-MANUAL_HALVES = {1: "6 tháng đầu năm", 2: "6 tháng cuối năm"}
 MANUAL_FORM = "Nhập số liệu"
 MANUAL_INDICATOR = "Chỉ tiêu"
 MANUAL_TARGET_OF = "{label} — chỉ tiêu {target}"
