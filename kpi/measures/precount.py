@@ -189,11 +189,13 @@ def _event_sums_sql(source_sql: str, keys: tuple[str, ...]) -> str:
     key_sql = "".join(f"d.{k}, " for k in keys)
     parts = []
     for day, when, values in EVENTS:
-        sums = ", ".join(f"sum(d._sign * {_value(v)}) AS {m}" for m, v in values.items())
+        # Every measure in the same order (0 where the kind has none): a plain UNION ALL, which the
+        # Spark engine (kpi.lake) transpiles too.
+        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in MEASURES)
         parts.append(f"SELECT {key_sql}{day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
-    totals = ", ".join(f"coalesce(sum({m}), 0) AS {m}" for m in MEASURES)
+    totals = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
     return (f"SELECT 'day' AS grain, {''.join(k + ', ' for k in keys)}day, {totals} "
-            f"FROM ({' UNION ALL BY NAME '.join(parts)}) e GROUP BY ALL")
+            f"FROM ({' UNION ALL '.join(parts)}) e GROUP BY ALL")
 
 
 def apply_change(con, source_sql: str) -> None:
