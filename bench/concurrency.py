@@ -70,7 +70,10 @@ TIMER = ROOT / "bench" / "rerun_timer"
 
 
 def first_line(error: BaseException) -> str:
-    return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+    """The error's first line and, for a Playwright timeout, the last step of its call log (what it waited for)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = f"{type(error).__name__}: {lines[0] if lines else ''}"
+    return text + (f" [{lines[-1]}]" if len(lines) > 2 and lines[1].startswith("Call log") else "")
 
 
 def note(run: "Run", text: str) -> None:
