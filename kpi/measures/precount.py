@@ -318,7 +318,7 @@ def count_exprs(overdue_without_due: bool, names: tuple[str, ...] | None = None)
     carrying window flags w_<window>."""
     out = []
     for name in names or tuple(COUNTS):
-        parts = [f"{sign} coalesce(sum(d.{measure}) FILTER (WHERE d.w_{window}), 0)"
+        parts = [f"{sign} coalesce(sum(CASE WHEN d.w_{window} THEN d.{measure} ELSE 0 END), 0)"
                  for sign, window, measure in _terms(name, overdue_without_due)]
         out.append(f"({' '.join(parts) or '0'})::BIGINT AS {name}")
     return ",\n".join(out)
