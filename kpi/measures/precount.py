@@ -140,8 +140,7 @@ def _value(expr: str) -> str:
 
 def _withdrawn_statuses_sql(source_sql: str) -> str:
     """The distinct status texts of ``source_sql`` that say withdrawn / cancelled (a regex per text, not per row)."""
-    return (f"SELECT s FROM (SELECT DISTINCT status AS s FROM ({source_sql}) WHERE status IS NOT NULL) "
-            f"WHERE {schema.WITHDRAWN_MATCH.format('s')}")
+    return f"SELECT unnest(({schema.withdrawn_list_sql(source_sql)}))"
 
 
 def flagged_sql(source_sql: str, statuses_sql: str, keys: tuple[str, ...] = ROW_KEYS) -> str:
