@@ -222,6 +222,8 @@ def test_check_parsed_measures_cells_in_characters():
         limits.check_parsed([RawSheet("S", frame)], "f.csv")
     assert "Trang tính «S» của tệp «f.csv» có ô dài 40.000 ký tự (cột A, dòng 3)" in error.value.reason
     limits.check_parsed([RawSheet("S", frame.iloc[:2])], "f.csv")
+    # 20 000 characters in 40 000 bytes: over the limit in bytes, within it in characters
+    limits.check_parsed([RawSheet("S", pd.DataFrame({0: pd.array(["Ý" * 20_000], dtype="str")}))], "f.csv")
 
 
 # -- through the loader and the CLI ----------------------------------------------------------------
