@@ -66,14 +66,16 @@ log = logging.getLogger(__name__)
 
 # -- parent side ----------------------------------------------------------------------------
 
-def parse(data: bytes, file_name: str, fmt: str, path: str | os.PathLike | None = None):
+def parse(data: bytes, file_name: str, fmt: str, path: str | os.PathLike | None = None, sha256: str | None = None):
     """``etl.read.parse_sheets`` in a child; returns its ``RawSheet`` list or raises ``FileRefused``.
 
-    ``path`` (the file on disk, when there is one) spares writing ``data`` to a temporary file.
+    ``path`` (the file on disk, when there is one) spares writing ``data`` to a temporary file;
+    ``sha256`` (the data's hex digest, when the caller has it) spares hashing it again.
     """
     from etl.read import FileRefused
 
-    key = (hashlib.sha256(data).hexdigest(), file_name, fmt, *(config.get(name) for name in LIMIT_SETTINGS))
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    key = (digest, file_name, fmt, *(config.get(name) for name in LIMIT_SETTINGS))
     remembered = _RECENT_REFUSALS.get(key)
     if remembered and time.monotonic() - remembered[0] < REMEMBER_REFUSAL_S:
         raise FileRefused(file_name, remembered[1])
