@@ -20,8 +20,10 @@ runs past the data is the open set at the data date, and every in-progress figur
 running total at as_of (DOMAIN §4). Carried over = the running total the day before P.
 
 Rows of the table: grain 'day' (one calendar day) and grain 'month' (day = the month's
-first day, the sum of its days), per unit, level, field, channel and withdrawn flag.
-A query takes whole months from month rows and only the edges from day rows. Loads and
+first day, the sum of its days), per unit, level, field, channel and withdrawn flag; and grain
+'unit_month', the month rows summed over field and channel (both NULL), about twenty times
+fewer. A query takes whole months from month rows (from unit_month rows when it neither
+filters nor groups by field or channel) and only the edges from day rows. Loads and
 undos append signed change rows in their own transaction (a replaced record adds −1 of its
 old version); once more than ``counts_compact_rows`` of them have piled up, the load or undo
 that passes the mark re-aggregates the months they touched (``compact``), so the table stays
@@ -38,6 +40,7 @@ from kpi.warehouse import schema
 
 TABLE = "dossier_counts"
 STORED_KEYS = ("unit_id", "level", "field", "channel", "withdrawn")
+UNIT_MONTH_KEYS = ("unit_id", "level", "withdrawn")  # grain 'unit_month': field and channel summed over
 STORED_AVAILABLE = {"level", "unit_id", "field", "channel"}
 ROW_KEYS = STORED_KEYS + ("procedure",)
 
@@ -126,8 +129,8 @@ COUNTS = {
 
 # Columns of the table (schema migration 8 creates it; kept here in this order for INSERT … BY NAME).
 COLUMN_DOC = {
-    "grain": "'day' or 'month'",
-    "day": "the calendar day; for grain 'month' the month's first day (the row sums that month's days)",
+    "grain": "'day', 'month' or 'unit_month' (month rows summed over field and channel)",
+    "day": "the calendar day; for grains 'month' and 'unit_month' the month's first day (the row sums that month's days)",
     "unit_id": "receiving unit", "level": "its level", "field": "lĩnh vực (NULL when unknown)",
     "channel": "online / direct / postal / other, NULL when unknown",
     "withdrawn": "status says withdrawn or cancelled (left out when withdrawn_left_out)",
@@ -192,6 +195,21 @@ def _summed_day_rows_sql(from_sql: str) -> str:
             f"FROM {from_sql} GROUP BY ALL HAVING {nonzero}")
 
 
+def _event_sums_sql(source_sql: str, keys: tuple[str, ...]) -> str:
+    """'day' rows of the measures per ``keys`` and day, for the row path: like ``_day_rows_sql``, each
+    kind of event summed on its own over only its measures, then the kinds put together."""
+    key_sql = "".join(f"d.{k}, " for k in keys)
+    parts = []
+    for day, when, values in EVENTS:
+        # Every measure in the same order (0 where the kind has none): a plain UNION ALL, which the
+        # Spark engine (kpi.lake) transpiles too.
+        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in MEASURES)
+        parts.append(f"SELECT {key_sql}{day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
+    totals = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    return (f"SELECT 'day' AS grain, {''.join(k + ', ' for k in keys)}day, {totals} "
+            f"FROM ({' UNION ALL '.join(parts)}) e GROUP BY ALL")
+
+
 def apply_change(con, source_sql: str) -> None:
     """Append the change rows of ``source_sql`` (dossier rows with ``_sign``) to the table, both grains.
 
@@ -219,14 +237,22 @@ def batch_change(batch_id: int, *, undo: bool) -> str:
 
 
 def _append_grains(con, table: str, order: bool = False) -> int:
-    """Append ``table``'s day rows and the month rows summed from them; returns how many rows were added."""
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
-    keys = ", ".join(STORED_KEYS)
+    """Append ``table``'s day rows and the month and unit_month rows summed from them; returns how many
+    rows were added."""
     order_sql = "ORDER BY day" if order else ""
-    days = con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}").fetchone()[0]
-    months = con.execute(f"INSERT INTO {TABLE} BY NAME SELECT 'month' AS grain, date_trunc('month', day)::DATE AS day, "
-                         f"{keys}, {sums} FROM {table} GROUP BY ALL {order_sql}").fetchone()[0]
-    return int(days) + int(months)
+    added = con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}").fetchone()[0]
+    added += con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'month', STORED_KEYS)} {order_sql}"
+                         ).fetchone()[0]
+    added += con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'unit_month', UNIT_MONTH_KEYS)} "
+                         f"{order_sql}").fetchone()[0]
+    return int(added)
+
+
+def month_rows_sql(table: str, grain: str, keys: tuple[str, ...]) -> str:
+    """Rows of ``grain`` summed by month and ``keys`` from the day rows of ``table`` (or from its month rows)."""
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
+    return (f"SELECT '{grain}' AS grain, date_trunc('month', day)::DATE AS day, {', '.join(keys)}, {sums} "
+            f"FROM {table} GROUP BY ALL")
 
 
 def rebuild(con) -> int:
@@ -277,8 +303,8 @@ def _note_change(con, appended: int, months: list[dt.date]) -> None:
 
 def compact(con, months: list[dt.date] | None = None) -> int:
     """Re-aggregate the table's rows of ``months`` into the rows ``rebuild`` writes for them: per key
-    and day the sum of its change rows (none when they cancel out), and the month rows summed from
-    those days. Inside the caller's write transaction; returns the table's row count. The other
+    and day the sum of its change rows (none when they cancel out), and the month and unit_month
+    rows summed from those days. Inside the caller's write transaction; returns the table's row count. The other
     months' rows are left as they are. ``months`` None (not known): the months where a key and
     day has more than one row (one scan of the table, not a rewrite of it).
     """
@@ -288,7 +314,7 @@ def compact(con, months: list[dt.date] | None = None) -> int:
     con.execute("DROP TABLE IF EXISTS count_compact")
     day_rows = f"(SELECT * FROM {TABLE} WHERE grain = 'day' AND {where})"
     con.execute(f"CREATE TEMP TABLE count_compact AS {_summed_day_rows_sql(day_rows)}", params)
-    con.execute(f"DELETE FROM {TABLE} WHERE {where}", params)  # both grains: a month row's day is in its month
+    con.execute(f"DELETE FROM {TABLE} WHERE {where}", params)  # every grain: a month row's day is in its month
     _append_grains(con, "count_compact", order=True)
     con.execute("DROP TABLE count_compact")
     _set_pending(con, 0, [])
@@ -309,6 +335,11 @@ def _months_where(months: list[dt.date]) -> tuple[str, list]:
         return "FALSE", []
     return (f"day BETWEEN {_date(min(months))} AND {_date(_month_end(max(months)))} "
             "AND date_trunc('month', day)::DATE IN (SELECT unnest(?::DATE[]))", [list(months)])
+
+
+def by_field_or_channel(group_by: tuple[str, ...], filtered_by_field: bool) -> bool:
+    """Whether a query needs the field / channel of month rows (else it reads the unit_month rows)."""
+    return filtered_by_field or any(grouping.GROUPS.get(g) in ("field", "channel") for g in group_by)
 
 
 def usable(con, group_by: tuple[str, ...]) -> bool:
@@ -378,12 +409,13 @@ def _edge_months(parts: list, cuts: list[dt.date]) -> list[dt.date]:
 
 def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...], where: str, wparams: list,
                  data_date: dt.date | None, left_out: bool, overdue_without_due: bool,
-                 withdrawn_statuses: list[str] = ()) -> tuple[str, list]:
+                 withdrawn_statuses: list[str] = (), fine: bool = True) -> tuple[str, list]:
     """(sql, params) of the dossier counts per part of P and grouping.
 
     ``stored``: read the table; else compute the same day rows from dossier rows (``where``
     applied to the dossiers; ``withdrawn_statuses`` are the status texts that say withdrawn, kept at
-    write time). ``left_out``: withdrawn / cancelled dossiers are left out.
+    write time). ``left_out``: withdrawn / cancelled dossiers are left out. ``fine``: the query
+    filters or groups by field or channel, so whole months come from 'month' rows, not 'unit_month'.
     Every part's cuts are its day before start and its as_of = min(end, data date).
     """
     cuts = [min(p.end, data_date) if data_date else p.end for p in parts]
@@ -393,18 +425,22 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
     not_left = "NOT d.withdrawn" if left_out else "TRUE"
     if stored:
         edges = " OR ".join(f"d.day BETWEEN {_date(m)} AND {_date(_month_end(m))}" for m in _edge_months(parts, cuts))
-        source = (f"(SELECT * FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
-                  f"AND (d.grain = 'month' OR {edges or 'FALSE'}))")
+        # Whole months from one of the two month grains, named 'month' for the windows below.
+        month_grain = "month" if fine else "unit_month"
+        columns = ", ".join(f"d.{c}" for c in ("day", *STORED_KEYS, *MEASURES))
+        source = (f"(SELECT CASE WHEN d.grain = 'day' THEN 'day' ELSE 'month' END AS grain, {columns} "
+                  f"FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
+                  f"AND (d.grain = '{month_grain}' OR (d.grain = 'day' AND ({edges or 'FALSE'}))))")
         available, months, params, live = STORED_AVAILABLE, True, list(wparams), ""
     else:
         # The dossiers that matter to P, read once (materialized) for every kind of event.
         rows = (f"SELECT *, 1 AS _sign FROM dossiers d WHERE {where} AND d.received_date <= {_date(last)} "
-                f"AND (d.finished_date IS NULL OR greatest(d.received_date, d.finished_date) >= {_date(opening)})")
+                f"AND (d.finished_date IS NULL OR d.finished_date >= {_date(opening)} OR d.received_date >= {_date(opening)})")
         statuses = "SELECT unnest(?::VARCHAR[])"  # withdrawn_statuses: the texts kept at write time
-        live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses)}),"
-        sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-        source = (f"(SELECT 'day' AS grain, {', '.join(ROW_KEYS)}, day, {sums} "
-                  f"FROM ({events_sql('SELECT * FROM live', ROW_KEYS)}) d WHERE {not_left} GROUP BY ALL)")
+        # Only the columns the grouping reads survive (the filters were applied to the dossier rows above).
+        keys = tuple(grouping.GROUPS[g] for g in group_by if g in grouping.GROUPS)
+        live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses, tuple(dict.fromkeys((*keys, 'channel'))))}),"
+        source = f"({_event_sums_sql(f'SELECT * FROM live d WHERE {not_left}', keys)})"
         available, months, params = STORED_AVAILABLE | {"procedure"}, False, [list(withdrawn_statuses)] + list(wparams)
     selects, names = grouping.group_columns(group_by, available)
     group_sel = "".join(s + ", " for s in selects)
