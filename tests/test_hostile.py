@@ -8,7 +8,6 @@ cell over 128 KB ended in a ``_csv.Error`` traceback.
 from __future__ import annotations
 
 import json
-
 import time
 
 import pandas as pd
