@@ -244,6 +244,7 @@ def server_main(socket_path: str) -> int:
     import etl.limits  # noqa: F401
     import etl.read  # noqa: F401
 
+    num(0)  # loads babel's Vietnamese number data once here, not in every child (check_parsed's messages)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
