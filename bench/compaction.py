@@ -79,30 +79,34 @@ def main() -> int:
     parser.add_argument("--loads", type=int, default=20)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--undo-every", type=int, default=5)
+    parser.add_argument("--also", type=int, nargs="*", default=[20_000],
+                        help="other counts_compact_rows values to run besides the default")
     args = parser.parse_args()
-    default = int(config.get("counts_compact_rows"))
+    thresholds = [int(config.get("counts_compact_rows")), *args.also]
     with tempfile.TemporaryDirectory(prefix="tthc-compaction-") as tmp:
         folder = Path(tmp)
         files = _files(folder, args.loads, args.rows)
-        never = _run(folder / "never.duckdb", files, args.undo_every, NEVER)
-        auto = _run(folder / "auto.duckdb", files, args.undo_every, default)
+        runs = {"never compacted": _run(folder / "never.duckdb", files, args.undo_every, NEVER)}
+        for i, threshold in enumerate(thresholds):
+            runs[f"counts_compact_rows={threshold:,}"] = _run(folder / f"auto{i}.duckdb", files, args.undo_every,
+                                                              threshold)
         rebuilt_wh = Warehouse(folder / "never.duckdb")
         with rebuilt_wh.write() as con:
             rebuilt = precount.rebuild(con)
     print(f"{args.loads} loads of {args.rows:,} rows (a fifth replacing the load before), every "
           f"{args.undo_every}. load undone; dossier_counts rows:")
     marks = sorted({min(args.loads, k) for k in (1, 5, 10, 15, 20, args.loads)})
-    label = f"counts_compact_rows={default:,}"
-    print(f"  {'after load':<{len(label)}}" + "".join(f"{k:>10}" for k in marks))
-    print(f"  {'never compacted':<{len(label)}}" + "".join(f"{never['rows'][k - 1]:>10,}" for k in marks))
-    print(f"  {label}" + "".join(f"{auto['rows'][k - 1]:>10,}" for k in marks))
+    width = max(len(label) for label in runs)
+    print(f"  {'after load':<{width}}" + "".join(f"{k:>10}" for k in marks))
+    for label, run in runs.items():
+        print(f"  {label:<{width}}" + "".join(f"{run['rows'][k - 1]:>10,}" for k in marks)
+              + f"   month × unit 2024: {run['query_ms']:.0f} ms CPU")
     print(f"  a rebuild from the same dossiers writes {rebuilt:,} rows")
-    if auto["compacting"]:
-        print(f"  CPU per load (+ undo): {statistics.median(auto['other']):.2f} s without compaction, "
-              f"{statistics.median(auto['compacting']):.2f} s when it compacted ({len(auto['compacting'])} of "
-              f"{args.loads})")
-    print(f"  month × unit for 2024, CPU: {never['query_ms']:.0f} ms never compacted, "
-          f"{auto['query_ms']:.0f} ms compacted")
+    for label, run in runs.items():
+        if run["compacting"]:
+            print(f"  {label}: CPU per load (+ undo) {statistics.median(run['other']):.2f} s without compaction, "
+                  f"{statistics.median(run['compacting']):.2f} s when it compacted ({len(run['compacting'])} of "
+                  f"{args.loads})")
     return 0
 
 
