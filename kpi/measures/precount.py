@@ -386,7 +386,7 @@ def count_exprs(overdue_without_due: bool) -> str:
                 sign, measure = measure[0], measure[4:]
             elif measure.startswith("-"):
                 sign, measure = "-", measure[1:]
-            parts.append(f"{sign} coalesce(sum(d.{measure}) FILTER (WHERE d.w_{window}), 0)")
+            parts.append(f"{sign} coalesce(sum(CASE WHEN d.w_{window} THEN d.{measure} ELSE 0 END), 0)")
         out.append(f"({' '.join(parts)})::BIGINT AS {name}")
     return ",\n".join(out)
 
