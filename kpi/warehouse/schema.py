@@ -465,6 +465,17 @@ MIGRATIONS: list[str] = [
     INSERT OR REPLACE INTO meta SELECT 'quality_counts_state',
       CASE WHEN (SELECT count(*) FROM dossiers) = 0 THEN 'built' ELSE 'stale' END;
     """,
+    # 14: sentences of a plan document with a percentage that no rule reads (kpi.plan.parser), kept with the
+    # document so a reviewer in any later session sees what the import could not turn into a target.
+    """
+    CREATE TABLE IF NOT EXISTS plan_unmatched (
+      doc_id INTEGER NOT NULL,
+      position INTEGER NOT NULL,
+      section VARCHAR,
+      sentence VARCHAR NOT NULL,
+      PRIMARY KEY (doc_id, position)
+    );
+    """,
 ]
 
 
