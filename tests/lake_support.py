@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from kpi.lake import export
 from kpi.measures.periods import custom
 from kpi.measures.targets import ensure_seeded
@@ -52,3 +54,19 @@ def small_lake(root: Path) -> tuple[Path, dict[str, Warehouse]]:
     export.export_province(a, "75", out)
     export.export_province(b, "01", out)
     return out, {"75": a, "01": b}
+
+
+def assert_close(got, expected, path="") -> None:
+    """Equal, floats to 1e-9 (DuckDB and Spark may add the same numbers in another order)."""
+    if isinstance(expected, dict):
+        assert isinstance(got, dict) and set(got) == set(expected), path
+        for key in expected:
+            assert_close(got[key], expected[key], f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), path
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, f"{path}[{i}]")
+    elif isinstance(expected, float) and not isinstance(got, bool):
+        assert got == pytest.approx(expected, rel=0, abs=1e-9), path
+    else:
+        assert got == expected, path

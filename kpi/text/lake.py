@@ -41,6 +41,7 @@ COLUMN_DENOMINATOR = "Trên tổng"
 COLUMN_DATA_DATE = "Số liệu đến ngày"
 NO_DATA = vi.NO_DATA
 CLI_HEADER = "Chỉ số KPI toàn quốc kỳ {start} – {end} (bộ máy {engine})"
+ENGINE_NOTE = "toàn quốc, bộ máy {engine}"
 
 
 def province_name(code: str) -> str:
