@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi import config
 from kpi.text import vi
+from kpi.warehouse import db
 from ui import errors, nav, widget_text
 from ui import frame as frame_mod
 from ui.auth import MEETING_LINK, METHOD_KEY, logout_button, require_user
@@ -19,6 +21,8 @@ def _page(spec: nav.PageSpec, default: bool = False) -> st.Page:
                    default=default)
 
 
+# The server runs for days: keep the warehouse file open between operations while it is in use.
+db.keep_open(config.get("warehouse_hold_s"))
 st.set_page_config(page_title=vi.APP_TITLE, page_icon="📊", layout="wide", initial_sidebar_state="expanded")
 widget_text.install()
 user = errors.guarded(require_user)

@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("pakn_working_days", 15, "Working days allowed to handle a PAKN when the export has no due date."),
     Setting("lock_retries", 20, "How many times to retry opening the warehouse while another process holds its lock."),
     Setting("lock_wait_s", 0.25, "Seconds between those retries."),
+    Setting("warehouse_hold_s", 3.0, "Seconds the dashboard keeps the warehouse file open after its last read or write (0: open and close it for every operation); a command-line load waiting for the file makes it let go at once."),
     Setting("scoped_sees_province", False, "Whether users scoped to a level or units may see province-wide aggregates."),
     Setting("session_minutes", 480, "Minutes of inactivity after which a login session expires."),
     Setting("meeting_link_hours", 12, "Hours a read-only meeting link (for the meeting-room PC) stays valid unless revoked."),

@@ -230,16 +230,76 @@ def test_a_grouping_the_table_does_not_keep_reads_rows(tmp_path):
         assert not precount.usable(con, ("procedure",))
 
 
+def _migration_creating(table: str) -> int:
+    return next(i for i, sql in enumerate(schema.MIGRATIONS) if f"CREATE TABLE IF NOT EXISTS {table} " in sql)
+
+
+def _table(con, grain: str) -> pd.DataFrame:
+    keys = ["day", *precount.STORED_KEYS]
+    frame = con.execute(f"SELECT * EXCLUDE (grain) FROM {precount.TABLE} WHERE grain = ?", [grain]).df()
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+def test_unit_month_rows_are_the_month_rows_summed_over_field_and_channel(tmp_path):
+    wh = Warehouse(tmp_path / "w.duckdb")
+    rnd = random.Random(12)
+    batch = _load(wh, tmp_path, "a", _rows(rnd, 120, "A"))
+    _load(wh, tmp_path, "b", _rows(rnd, 80, "B"))
+    undo_batch(wh, batch)
+    with wh.read() as con:
+        months = con.execute(
+            f"SELECT day, unit_id, level, withdrawn, sum(received) AS received, sum(open_overdue_change) AS overdue "
+            f"FROM {precount.TABLE} WHERE grain = 'month' GROUP BY ALL ORDER BY ALL").fetchall()
+        unit_months = con.execute(
+            f"SELECT day, unit_id, level, withdrawn, sum(received), sum(open_overdue_change) FROM {precount.TABLE} "
+            "WHERE grain = 'unit_month' GROUP BY ALL ORDER BY ALL").fetchall()
+        assert con.execute(f"SELECT count(*) FROM {precount.TABLE} WHERE grain = 'unit_month' "
+                           "AND (field IS NOT NULL OR channel IS NOT NULL)").fetchone()[0] == 0
+    assert months and months == unit_months
+
+
+def test_unit_month_migration_gives_an_upgraded_warehouse_what_a_rebuild_gives(tmp_path):
+    wh = Warehouse(tmp_path / "w.duckdb")
+    _load(wh, tmp_path, "a", _rows(random.Random(5), 150, "A"))
+    with wh.write(bump_version=False) as con:
+        rebuilt = _table(con, "unit_month")
+        con.execute(f"DELETE FROM {precount.TABLE} WHERE grain = 'unit_month'")  # a warehouse from before it
+        con.execute(schema.MIGRATIONS[_migration_creating("dossier_counts") + 1])
+        assert "unit_month" in schema.MIGRATIONS[_migration_creating("dossier_counts") + 1]
+        migrated = _table(con, "unit_month")
+    assert len(rebuilt) > 10
+    pd.testing.assert_frame_equal(migrated, rebuilt, check_dtype=False)
+
+
+def test_queries_without_field_or_channel_read_unit_month_rows(tmp_path):
+    """Spoil one grain at a time: only the queries that read it change."""
+    wh = Warehouse(tmp_path / "w.duckdb")
+    _load(wh, tmp_path, "a", _rows(random.Random(8), 100, "A"))
+    year = periods.year(2024)
+    field = Filters(fields=(FIELDS[0],))
+    before = {"plain": metrics.dossier_counts(wh, year)["received"].sum(),
+              "field": metrics.dossier_counts(wh, year, field)["received"].sum(),
+              "channel": metrics.dossier_counts(wh, year, group_by=("channel",))["received"].sum()}
+    with wh.write(bump_version=False) as con:
+        con.execute(f"UPDATE {precount.TABLE} SET received = received + 1000 WHERE grain = 'month'")
+    spoiled = {"plain": metrics.dossier_counts(wh, year)["received"].sum(),
+               "field": metrics.dossier_counts(wh, year, field)["received"].sum(),
+               "channel": metrics.dossier_counts(wh, year, group_by=("channel",))["received"].sum()}
+    assert spoiled["plain"] == before["plain"]
+    assert spoiled["field"] > before["field"] and spoiled["channel"] > before["channel"]
+
+
 def test_migration_marks_a_warehouse_with_dossiers_stale_and_an_empty_one_built(tmp_path):
     import duckdb
 
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     schema.current_version(con)
-    for sql in schema.MIGRATIONS[:-1]:
+    counts_migration = _migration_creating("dossier_counts")
+    for sql in schema.MIGRATIONS[:counts_migration]:
         con.execute(sql)
     con.execute("INSERT INTO dossiers (code, unit_id, level, received_at, received_date) "
                 "VALUES ('H-1', 'u', 'province', TIMESTAMP '2024-01-02 08:00', DATE '2024-01-02')")
-    con.execute(schema.MIGRATIONS[-1])
+    con.execute(schema.MIGRATIONS[counts_migration])
     assert schema.counts_state(con) == "stale"
     fresh = duckdb.connect(str(tmp_path / "new.duckdb"))
     schema.migrate(fresh)

@@ -267,7 +267,8 @@ def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None
         left_out=bool(config.get("withdrawn_left_out")),
         # An open dossier without due date is overdue only when the setting says so.
         overdue_without_due=bool(config.get("no_due_in_progress_overdue")),
-        withdrawn_statuses=[] if stored else schema.withdrawn_statuses(con))
+        withdrawn_statuses=[] if stored else schema.withdrawn_statuses(con),
+        fine=precount.by_field_or_channel(tuple(group_by), bool(filters and filters.fields)))
     return _run(wh, con, sql, params)
 
 
@@ -383,12 +384,28 @@ def _with_predecessors(filters: Filters | None, lineage: dict[str, str]) -> Filt
     return replace(filters, unit_ids=tuple(sorted(chosen | merged)))
 
 
-def _roll_up_units(out: pd.DataFrame, keys: list[str], lineage: dict[str, str]) -> pd.DataFrame:
-    """Rows of ended units added to the rows of the units that continue them (every count adds up)."""
-    if not lineage or "unit_id" not in keys or not out["unit_id"].isin(list(lineage)).any():
-        return out
-    out = out.assign(unit_id=out["unit_id"].map(lambda u: lineage.get(u, u)))
-    return out.groupby(keys, dropna=False, sort=False, as_index=False).sum()
+def _roll_up_units(frame: pd.DataFrame, lineage: dict[str, str]) -> pd.DataFrame:
+    """Rows of ended units relabelled as the units that continue them (summed by ``_stack``)."""
+    if not lineage or "unit_id" not in frame.columns:
+        return frame
+    return frame.assign(unit_id=frame["unit_id"].map(lineage).fillna(frame["unit_id"]))
+
+
+def _stack(frames: list[tuple[pd.DataFrame, tuple[str, ...]]], keys: list[str], lineage: dict[str, str]) -> pd.DataFrame:
+    """The families' counts side by side, one row per group, sorted by the keys: stacked as one
+    integer block (a family with no row for a group counted nothing there) and summed in one
+    group-by, ended units rolled up on the way. Cheaper than merging family by family."""
+    columns = [c for _, cols in frames for c in cols]
+    position = {c: i for i, c in enumerate(columns)}
+    key_parts, blocks = [], []
+    for frame, cols in frames:
+        block = np.zeros((len(frame), len(columns)), dtype="int64")
+        block[:, [position[c] for c in cols]] = frame[list(cols)].fillna(0).to_numpy(dtype="int64")
+        blocks.append(block)
+        key_parts.append(frame[keys])
+    key_frame = _roll_up_units(pd.concat(key_parts, ignore_index=True), lineage)
+    values = pd.DataFrame(np.vstack(blocks), columns=columns)
+    return values.groupby([key_frame[k] for k in keys], dropna=False).sum().reset_index()
 
 
 def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None, group_by: tuple[str, ...]) -> pd.DataFrame:
@@ -412,16 +429,7 @@ def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None
                 row[column] = int(frame[column].iloc[0]) if len(frame) else 0
         out = pd.DataFrame([row])
     else:
-        out = None
-        for frame, columns in frames:
-            frame = frame[keys + list(columns)]
-            out = frame if out is None else out.merge(frame, on=keys, how="outer")
-        # A family with no row for a group counted nothing there.
-        count_columns = [c for _, cols in frames for c in cols]
-        out[count_columns] = out[count_columns].fillna(0).astype("int64")
-        out = _roll_up_units(out, keys, lineage)
-        if "period_start" in keys:
-            out = out.sort_values(keys, kind="stable").reset_index(drop=True)
+        out = _stack(frames, keys, lineage)
     # Derived counts used by several KPIs.
     out["resolved_in_time"] = out["resolved_early"] + out["resolved_on_time"]
     out["in_time_766"] = out["resolved_in_time"] + out["in_progress_within"]

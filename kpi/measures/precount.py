@@ -20,8 +20,10 @@ runs past the data is the open set at the data date, and every in-progress figur
 running total at as_of (DOMAIN §4). Carried over = the running total the day before P.
 
 Rows of the table: grain 'day' (one calendar day) and grain 'month' (day = the month's
-first day, the sum of its days), per unit, level, field, channel and withdrawn flag.
-A query takes whole months from month rows and only the edges from day rows. Loads and
+first day, the sum of its days), per unit, level, field, channel and withdrawn flag; and grain
+'unit_month', the month rows summed over field and channel (both NULL), about twenty times
+fewer. A query takes whole months from month rows (from unit_month rows when it neither
+filters nor groups by field or channel) and only the edges from day rows. Loads and
 undos append signed change rows in their own transaction (a replaced record adds −1 of its
 old version); ``rebuild`` recomputes and compacts (``python -m etl rebuild-counts``).
 """
@@ -34,6 +36,7 @@ from kpi.warehouse import schema
 
 TABLE = "dossier_counts"
 STORED_KEYS = ("unit_id", "level", "field", "channel", "withdrawn")
+UNIT_MONTH_KEYS = ("unit_id", "level", "withdrawn")  # grain 'unit_month': field and channel summed over
 STORED_AVAILABLE = {"level", "unit_id", "field", "channel"}
 ROW_KEYS = STORED_KEYS + ("procedure",)
 
@@ -122,8 +125,8 @@ COUNTS = {
 
 # Columns of the table (schema migration 8 creates it; kept here in this order for INSERT … BY NAME).
 COLUMN_DOC = {
-    "grain": "'day' or 'month'",
-    "day": "the calendar day; for grain 'month' the month's first day (the row sums that month's days)",
+    "grain": "'day', 'month' or 'unit_month' (month rows summed over field and channel)",
+    "day": "the calendar day; for grains 'month' and 'unit_month' the month's first day (the row sums that month's days)",
     "unit_id": "receiving unit", "level": "its level", "field": "lĩnh vực (NULL when unknown)",
     "channel": "online / direct / postal / other, NULL when unknown",
     "withdrawn": "status says withdrawn or cancelled (left out when withdrawn_left_out)",
@@ -208,12 +211,18 @@ def batch_change(batch_id: int, *, undo: bool) -> str:
 
 
 def _append_grains(con, table: str, order: bool = False) -> None:
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
-    keys = ", ".join(STORED_KEYS)
+    """Append ``table``'s day rows and the month and unit_month rows summed from them."""
     order_sql = "ORDER BY day" if order else ""
     con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}")
-    con.execute(f"INSERT INTO {TABLE} BY NAME SELECT 'month' AS grain, date_trunc('month', day)::DATE AS day, {keys}, "
-                f"{sums} FROM {table} GROUP BY ALL {order_sql}")
+    con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'month', STORED_KEYS)} {order_sql}")
+    con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'unit_month', UNIT_MONTH_KEYS)} {order_sql}")
+
+
+def month_rows_sql(table: str, grain: str, keys: tuple[str, ...]) -> str:
+    """Rows of ``grain`` summed by month and ``keys`` from the day rows of ``table`` (or from its month rows)."""
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
+    return (f"SELECT '{grain}' AS grain, date_trunc('month', day)::DATE AS day, {', '.join(keys)}, {sums} "
+            f"FROM {table} GROUP BY ALL")
 
 
 def rebuild(con) -> int:
@@ -227,6 +236,11 @@ def rebuild(con) -> int:
     con.execute("DROP TABLE count_change")
     schema.set_counts_state(con, "built")
     return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+
+def by_field_or_channel(group_by: tuple[str, ...], filtered_by_field: bool) -> bool:
+    """Whether a query needs the field / channel of month rows (else it reads the unit_month rows)."""
+    return filtered_by_field or any(grouping.GROUPS.get(g) in ("field", "channel") for g in group_by)
 
 
 def usable(con, group_by: tuple[str, ...]) -> bool:
@@ -296,12 +310,13 @@ def _edge_months(parts: list, cuts: list[dt.date]) -> list[dt.date]:
 
 def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...], where: str, wparams: list,
                  data_date: dt.date | None, left_out: bool, overdue_without_due: bool,
-                 withdrawn_statuses: list[str] = ()) -> tuple[str, list]:
+                 withdrawn_statuses: list[str] = (), fine: bool = True) -> tuple[str, list]:
     """(sql, params) of the dossier counts per part of P and grouping.
 
     ``stored``: read the table; else compute the same day rows from dossier rows (``where``
     applied to the dossiers; ``withdrawn_statuses`` are the status texts that say withdrawn, kept at
-    write time). ``left_out``: withdrawn / cancelled dossiers are left out.
+    write time). ``left_out``: withdrawn / cancelled dossiers are left out. ``fine``: the query
+    filters or groups by field or channel, so whole months come from 'month' rows, not 'unit_month'.
     Every part's cuts are its day before start and its as_of = min(end, data date).
     """
     cuts = [min(p.end, data_date) if data_date else p.end for p in parts]
@@ -311,8 +326,12 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
     not_left = "NOT d.withdrawn" if left_out else "TRUE"
     if stored:
         edges = " OR ".join(f"d.day BETWEEN {_date(m)} AND {_date(_month_end(m))}" for m in _edge_months(parts, cuts))
-        source = (f"(SELECT * FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
-                  f"AND (d.grain = 'month' OR {edges or 'FALSE'}))")
+        # Whole months from one of the two month grains, named 'month' for the windows below.
+        month_grain = "month" if fine else "unit_month"
+        columns = ", ".join(f"d.{c}" for c in ("day", *STORED_KEYS, *MEASURES))
+        source = (f"(SELECT CASE WHEN d.grain = 'day' THEN 'day' ELSE 'month' END AS grain, {columns} "
+                  f"FROM {TABLE} d WHERE {where} AND {not_left} AND d.day <= {_date(last)} "
+                  f"AND (d.grain = '{month_grain}' OR (d.grain = 'day' AND ({edges or 'FALSE'}))))")
         available, months, params, live = STORED_AVAILABLE, True, list(wparams), ""
     else:
         # The dossiers that matter to P, read once (materialized) for every kind of event.

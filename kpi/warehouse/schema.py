@@ -433,6 +433,16 @@ MIGRATIONS: list[str] = [
     INSERT OR REPLACE INTO meta SELECT 'counts_state',
       CASE WHEN (SELECT count(*) FROM dossiers) = 0 THEN 'built' ELSE 'stale' END;
     """,
+    # 12: dossier_counts grain 'unit_month': the month rows summed over field and channel (both NULL), read by
+    # the queries that neither filter nor group by them (about twenty times fewer rows); summed here from the
+    # month rows a warehouse already has, which is exact and takes a second on 50 million dossiers.
+    """
+    DELETE FROM dossier_counts WHERE grain = 'unit_month';
+    INSERT INTO dossier_counts  -- by position: the keys, then every measure in the table's order
+      SELECT 'unit_month', day, unit_id, level, NULL, NULL, withdrawn,
+             sum(COLUMNS(* EXCLUDE (grain, day, unit_id, level, field, channel, withdrawn)))::BIGINT
+      FROM dossier_counts WHERE grain = 'month' GROUP BY day, unit_id, level, withdrawn ORDER BY day;
+    """,
 ]
 
 
