@@ -67,9 +67,3 @@ def test_national_index_through_spark_connect_equals_duckdb(lake, connect_url, c
     on_duckdb = run_json(capsys, "index", "--lake", str(lake))
     assert on_connect["provinces"] == on_duckdb["provinces"] and on_connect["national"] == on_duckdb["national"]
     assert on_connect["national"]["groups"]["TDGQ"]["score"] == pytest.approx(20 * 2 / 6)
-
-
-def test_an_address_that_is_not_spark_connect_is_refused(lake, capsys):
-    """Refused before any Spark work: the address must be sc://host:port."""
-    assert kpi_main(["summary", "--lake", str(lake), "--engine", "spark", "--spark-remote", "http://x", *PERIOD]) == 2
-    assert "sc://" in capsys.readouterr().err

@@ -9,6 +9,8 @@ again) and an admin's CKMB entry. By hand, TDGQ = 20 × progress_rate_766: Đồ
 from __future__ import annotations
 
 import json
+import socket
+import time
 
 import pytest
 
@@ -104,6 +106,22 @@ def test_lake_index_table_and_refusals(lake, capsys):
     assert "--unit" in capsys.readouterr().err
     assert kpi_main(["index", "--lake", str(out), "--spark-remote", "sc://127.0.0.1:1", *ARGS]) == 2
     assert "--engine spark" in capsys.readouterr().err
+
+
+def test_spark_connect_addresses_are_checked_before_any_spark_work(lake, capsys):
+    """Not sc://host:port, or nobody answering there: a message at once (the Connect client would
+    otherwise retry for minutes)."""
+    out, _ = lake
+    spark_args = ["summary", "--lake", str(out), "--engine", "spark", *ARGS]
+    assert kpi_main([*spark_args, "--spark-remote", "http://spark-gw:15002"]) == 2
+    assert "phải có dạng sc://máy-chủ:cổng" in capsys.readouterr().err
+    with socket.socket() as probe:  # a port nobody listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        started = time.monotonic()
+        assert kpi_main([*spark_args, "--spark-remote", f"sc://127.0.0.1:{port}"]) == 2
+    assert f"Không kết nối được Spark Connect tại 127.0.0.1:{port}" in capsys.readouterr().err
+    assert time.monotonic() - started < engines.CONNECT_TIMEOUT_S
 
 
 @pytest.mark.spark

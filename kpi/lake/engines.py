@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import socket
 import sys
+import urllib.parse
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -246,6 +248,7 @@ def _connect_session(url: str, settings: dict[str, str]):
     if url.startswith("sc://"):
         from pyspark.sql.connect.session import SparkSession as ConnectSession
 
+        _check_reachable(url)
         builder = ConnectSession.builder.remote(url)
     else:
         from pyspark.sql import SparkSession
@@ -255,6 +258,20 @@ def _connect_session(url: str, settings: dict[str, str]):
         if key.startswith("spark.sql."):
             builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+CONNECT_PORT = 15002  # Spark Connect's default port, when the address names none
+CONNECT_TIMEOUT_S = 10
+
+
+def _check_reachable(url: str) -> None:
+    """Refuse at once an endpoint nobody answers on: the Connect client would retry for minutes."""
+    address = urllib.parse.urlsplit(url.replace("sc://", "http://", 1))
+    host, port = address.hostname or "localhost", address.port or CONNECT_PORT
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        raise ValueError(f"Không kết nối được Spark Connect tại {host}:{port} ({error}).") from error
 
 
 def strip_accents(text: str | None) -> str | None:

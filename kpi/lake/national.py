@@ -65,6 +65,19 @@ def index(engine, period: Period, provinces: list[str] | None = None
     return reports, index766.combine(list(reports.values()), "national", lake_text.NATIONAL)
 
 
+def index_table(reports: dict[str, index766.IndexReport]) -> pd.DataFrame:
+    """One row per province of ``index``: its total, the points the total covers, whether partial, and its
+    grade (an index into ``kpi.text.index766.GRADE_LABELS``, None without data) — what the national page shows."""
+    scores = [(code, report.province) for code, report in reports.items()]
+    return pd.DataFrame({
+        "province": [code for code, _ in scores],
+        "total": pd.Series([s.total for _, s in scores], dtype="object"),
+        "max_covered": [s.max_covered for _, s in scores],
+        "partial": [s.partial for _, s in scores],
+        "grade": pd.Series([s.grade for _, s in scores], dtype="object"),
+    })
+
+
 def _by_level(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.drop(columns=["province"]).groupby("level", as_index=False, sort=False).sum(numeric_only=True)
 

@@ -28,6 +28,8 @@ NOT_CONFIGURED = ("Chưa cấu hình kho dữ liệu toàn quốc (thiết lập
                   "được số liệu trong phạm vi của mình.")
 CHART_TITLE = "Xếp hạng các tỉnh: {kpi}"
 MATRIX_TITLE = "Mọi chỉ tiêu theo tỉnh"
+COLUMN_INDEX = "Chỉ số 766"
+COLUMN_GRADE = "Xếp loại 766"
 COLUMN_TARGET = "Chỉ tiêu của tỉnh"
 COLUMN_STATUS = "Đánh giá"
 NATIONAL = "Toàn quốc"
