@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_quality)
 
-    p = sub.add_parser("rebuild-counts", help="tính lại bảng số liệu tổng hợp (dossier_counts) từ các hồ sơ")
+    p = sub.add_parser("rebuild-counts", help="tính lại các bảng số liệu tổng hợp (dossier_counts, quality_counts) từ các hồ sơ")
     p.add_argument("--db", default=None)
     p.add_argument("--if-stale", action="store_true",
                    help="chỉ tính lại khi bảng không khớp hồ sơ (kho nâng cấp từ bản cũ; lệnh chạy ứng dụng dùng)")

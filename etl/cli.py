@@ -126,20 +126,33 @@ def cmd_quality(args) -> int:
 
 
 def cmd_rebuild_counts(args) -> int:
-    """Recompute the pre-aggregated dossier counts from the dossier rows (recovery; also compacts the
-    change rows that loads and undos append). One transaction: readers see the old table until it commits."""
+    """Recompute the pre-aggregated dossier counts and data-quality counts from the dossier rows (recovery;
+    also compacts the change rows that loads and undos append). ``--if-stale``: only the tables that do
+    not match the dossiers (an upgraded warehouse). One transaction: readers see the old tables until it commits."""
     import time
 
-    from kpi.measures import precount
+    from kpi.measures import precount, quality_counts
 
     from kpi.warehouse import schema
 
+    rebuilds = {precount.TABLE: ("counts_state", precount.rebuild),
+                quality_counts.TABLE: (quality_counts.STATE, quality_counts.rebuild)}
     wh = Warehouse(str(config.db_path(args.db)))
     with wh.read() as con:
-        state = schema.counts_state(con)
-    if getattr(args, "if_stale", False) and state != "stale":
-        print(f"Bảng số liệu tổng hợp {precount.TABLE} khớp hồ sơ: giữ nguyên.")
+        states = {table: schema.counts_state(con, key) for table, (key, _) in rebuilds.items()}
+    chosen = [t for t in rebuilds if not getattr(args, "if_stale", False) or states[t] != "built"]
+    for table in rebuilds:
+        if table not in chosen:
+            print(f"Bảng số liệu tổng hợp {table} khớp hồ sơ: giữ nguyên.")
+    if not chosen:
         return OK
+    with wh.write() as con:
+        for table in chosen:
+            started = time.perf_counter()
+            rows = rebuilds[table][1](con)
+            print(f"Đã tính lại bảng số liệu tổng hợp {table}: {_n(rows)} dòng trong "
+                  f"{_n(round(time.perf_counter() - started))} giây.")
+    return OK
     started = time.perf_counter()
     with wh.write() as con:
         rows = precount.rebuild(con)

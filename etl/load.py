@@ -34,7 +34,7 @@ from etl.values import ValueOptions
 from kpi import config
 from kpi.warehouse import schema
 from kpi.warehouse.db import Warehouse
-from kpi.measures import precount
+from kpi.measures import precount, quality_counts
 from kpi.measures.filters import Scope, where_clause
 
 __all__ = ["FileRefused", "UndoError", "Prepared", "BatchResult", "prepare", "diff_counts", "load_prepared",
@@ -363,6 +363,7 @@ def _merge(con, prepared: Prepared, batch_id: int) -> dict[str, int]:
                 [batch_id])
     if target.table == "dossiers":  # the pre-aggregated counts change in the same transaction
         precount.apply_change(con, precount.batch_change(batch_id, undo=False))
+        quality_counts.apply_change(con, batch_id, undo=False)
     return counts
 
 
@@ -528,6 +529,7 @@ def undo_batch(wh: Warehouse, batch_id: int, *, user: str | None = None) -> dict
                             f"hãy hoàn tác lượt nạp #{max(later)} trước.")
         removed = restored = 0
         precount.apply_change(con, precount.batch_change(batch_id, undo=True))  # before the rows go
+        quality_counts.apply_change(con, batch_id, undo=True)
         for target in TARGETS.values():
             cols = ", ".join(f'"{n}"' for n in target.names)
             removed += _scalar(con, f"DELETE FROM {target.table} WHERE batch_id = ?", [batch_id])

@@ -28,7 +28,7 @@ from etl import sample_data as D
 from etl.holidays import read_calendar
 from kpi import config
 from kpi.warehouse.db import Warehouse
-from kpi.measures import precount, targets
+from kpi.measures import precount, quality_counts, targets
 from kpi.measures.levels import COMMUNE, DISTRICT, PROVINCE, TWO_LEVEL_FROM, infer_level, unit_id_for
 from kpi.text import vi
 from kpi.text.normalize import fold
@@ -546,6 +546,7 @@ def build_sample(wh: Warehouse, scale: float = 1.0, seed: int = DEFAULT_SEED, *,
              f"Dữ liệu mẫu: tỷ lệ {scale:g}, hạt giống {seed}"],
         )
         precount.rebuild(con)  # the pre-aggregated dossier counts, in the same transaction
+        quality_counts.rebuild(con)  # and the data-quality counts
         counts["targets_seeded"] = targets.seed_targets(con)
         for table in ("s_n", "s_ud", "s_wd", "s_cal", "s_slots", "s_procs", "s_units"):
             con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -42,7 +42,7 @@ def require_chromium() -> None:
 def streamlit_server(db: Path, log_dir: Path, script: str = "dashboard.py", env: dict | None = None):
     """Run `streamlit run <script>` against warehouse ``db``; yields the base URL; stops it afterwards."""
     port = free_port()
-    environ = dict(os.environ, TTHC_DB=str(db), PYTHONPATH=str(ROOT), **(env or {}))
+    environ = {**os.environ, "TTHC_DB": str(db), "PYTHONPATH": str(ROOT), **(env or {})}  # ``env`` may override
     log_path = log_dir / "streamlit.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(

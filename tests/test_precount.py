@@ -316,3 +316,23 @@ def test_table_columns_are_the_measures_the_counts_use(tmp_path):
     used = {m.split()[-1].lstrip("-") for terms in precount.COUNTS.values() for _, m in terms}
     assert used == set(precount.MEASURES)  # every stored measure feeds a count, every count reads the table
     assert set(precount.COUNTS) == set(COUNTS)
+
+
+@pytest.mark.parametrize("time_group", [(), ("month",)])
+def test_row_counts_by_procedure_split_each_units_stored_counts(tmp_path, monkeypatch, time_group):
+    """The row path keeps only the columns a grouping reads (issue 16: the meeting's hot spots by
+    procedure on 50M dossiers): per unit, its procedures' counts add up to the table's, any setting."""
+    rnd = random.Random(16)
+    wh = Warehouse(tmp_path / "w.duckdb")
+    _load(wh, tmp_path, "a", _rows(rnd, 300, "A"))
+    keys = (*time_group, "unit")
+    for case in range(12):
+        period = _random_period(rnd, metrics.data_date(wh))
+        monkeypatch.setenv("TTHC_WITHDRAWN_LEFT_OUT", "true" if case % 2 else "false")
+        monkeypatch.setenv("TTHC_NO_DUE_IN_PROGRESS_OVERDUE", "true" if case % 3 == 0 else "false")
+        by_procedure = metrics.dossier_counts(wh, period, group_by=(*keys, "procedure"), source="rows")
+        assert set(by_procedure["procedure"].dropna()) <= {"Thủ tục A", "Thủ tục B"}
+        names = [c for c in by_procedure.columns if c not in COUNTS and c != "procedure"]
+        added = by_procedure.groupby(names, as_index=False)[COUNTS].sum()
+        stored = metrics.dossier_counts(wh, period, group_by=keys, source="stored")
+        pd.testing.assert_frame_equal(_sorted(added), _sorted(stored), obj=f"case {case}: {period}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.measures import quality
+from kpi.measures import quality, quality_counts
 from kpi.access.permissions import User
 from kpi.warehouse.db import Warehouse
 from kpi.measures.filters import Scope
@@ -24,10 +24,11 @@ def _dossier(con, code, unit, level, batch, received, channel="online", due="202
                 [code, unit, level, channel, received, received, due, batch])
 
 
-@pytest.fixture()
-def wh(tmp_path) -> Warehouse:
+@pytest.fixture(params=["rows", "kept"])
+def wh(tmp_path, request) -> Warehouse:
     """Sở Tư pháp: 4 dossiers (2 from a file without an e-result column, one 'other' channel, one without due
-    date; Jan and Mar 2024) and 1 rejected row; UBND xã A: 2 dossiers (Feb 2024) and 1 rejected row."""
+    date; Jan and Mar 2024) and 1 rejected row; UBND xã A: 2 dossiers (Feb 2024) and 1 rejected row.
+    Read from the dossier rows (the hand-made inserts leave quality_counts stale) and from the kept counts."""
     wh = Warehouse(tmp_path / "quality.duckdb")
     with wh.write() as con:
         for uid, name, level in (("stp", "Sở Tư pháp", "province"), ("xa", "UBND xã A", "commune")):
@@ -48,6 +49,10 @@ def wh(tmp_path) -> Warehouse:
             con.execute("""INSERT INTO rejected_rows (batch_id, row_number, column_name, reason, row_json)
                            VALUES (?, ?, ?, 'sai', ?)""",
                         [batch, row, column, json.dumps({"Cơ quan": unit}, ensure_ascii=False)])
+        if request.param == "kept":
+            quality_counts.rebuild(con)
+    with wh.read() as con:
+        assert quality_counts.usable(con) == (request.param == "kept")
     return wh
 
 

@@ -130,5 +130,5 @@ def slides(wh: Warehouse, period: Period, scope: Scope | None = None, level: str
 
 
 def unit_quality(wh: Warehouse, scope: Scope | None = None, version: int | None = None):
-    """Data completeness per unit (kpi.measures.quality): a scan of every record, so cached per data version."""
+    """Data completeness per unit (kpi.measures.quality, read from the kept quality counts), cached per data version."""
     return _unit_quality(*_key(wh, version), scope)

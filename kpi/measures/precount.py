@@ -186,6 +186,21 @@ def _day_rows_sql(source_sql: str) -> str:
             f"FROM ({' UNION ALL BY NAME '.join(parts)}) e GROUP BY ALL HAVING {nonzero}")
 
 
+def _event_sums_sql(source_sql: str, keys: tuple[str, ...]) -> str:
+    """'day' rows of the measures per ``keys`` and day, for the row path: like ``_day_rows_sql``, each
+    kind of event summed on its own over only its measures, then the kinds put together."""
+    key_sql = "".join(f"d.{k}, " for k in keys)
+    parts = []
+    for day, when, values in EVENTS:
+        # Every measure in the same order (0 where the kind has none): a plain UNION ALL, which the
+        # Spark engine (kpi.lake) transpiles too.
+        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in MEASURES)
+        parts.append(f"SELECT {key_sql}{day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
+    totals = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    return (f"SELECT 'day' AS grain, {''.join(k + ', ' for k in keys)}day, {totals} "
+            f"FROM ({' UNION ALL '.join(parts)}) e GROUP BY ALL")
+
+
 def apply_change(con, source_sql: str) -> None:
     """Append the change rows of ``source_sql`` (dossier rows with ``_sign``) to the table, both grains.
 
@@ -287,7 +302,7 @@ def count_exprs(overdue_without_due: bool) -> str:
                 sign, measure = measure[0], measure[4:]
             elif measure.startswith("-"):
                 sign, measure = "-", measure[1:]
-            parts.append(f"{sign} coalesce(sum(d.{measure}) FILTER (WHERE d.w_{window}), 0)")
+            parts.append(f"{sign} coalesce(sum(CASE WHEN d.w_{window} THEN d.{measure} ELSE 0 END), 0)")
         out.append(f"({' '.join(parts)})::BIGINT AS {name}")
     return ",\n".join(out)
 
@@ -336,12 +351,12 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
     else:
         # The dossiers that matter to P, read once (materialized) for every kind of event.
         rows = (f"SELECT *, 1 AS _sign FROM dossiers d WHERE {where} AND d.received_date <= {_date(last)} "
-                f"AND (d.finished_date IS NULL OR greatest(d.received_date, d.finished_date) >= {_date(opening)})")
+                f"AND (d.finished_date IS NULL OR d.finished_date >= {_date(opening)} OR d.received_date >= {_date(opening)})")
         statuses = "SELECT unnest(?::VARCHAR[])"  # withdrawn_statuses: the texts kept at write time
-        live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses)}),"
-        sums = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-        source = (f"(SELECT 'day' AS grain, {', '.join(ROW_KEYS)}, day, {sums} "
-                  f"FROM ({events_sql('SELECT * FROM live', ROW_KEYS)}) d WHERE {not_left} GROUP BY ALL)")
+        # Only the columns the grouping reads survive (the filters were applied to the dossier rows above).
+        keys = tuple(grouping.GROUPS[g] for g in group_by if g in grouping.GROUPS)
+        live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses, tuple(dict.fromkeys((*keys, 'channel'))))}),"
+        source = f"({_event_sums_sql(f'SELECT * FROM live d WHERE {not_left}', keys)})"
         available, months, params = STORED_AVAILABLE | {"procedure"}, False, [list(withdrawn_statuses)] + list(wparams)
     selects, names = grouping.group_columns(group_by, available)
     group_sel = "".join(s + ", " for s in selects)

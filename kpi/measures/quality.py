@@ -14,14 +14,15 @@ Five shares, each 0 (complete) … 1 (nothing usable), per unit in the scope:
 
 ``completeness`` = 1 − the mean of the shares it has (a unit with rejected rows only has
 no dossier-based share: those are unknown, not 0). Every read goes through
-``kpi.measures.filters.where_clause``; nothing here imports streamlit.
+``kpi.measures.filters.where_clause``; nothing here imports streamlit. The dossier figures come from
+``kpi.measures.quality_counts`` (kept at write time), never from a scan of every dossier row.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 from kpi.warehouse.db import Warehouse
+from kpi.measures import quality_counts
 from kpi.measures.filters import Filters, Scope, where_clause
 from kpi.text.normalize import fold, sort_key_vi
 
@@ -63,50 +64,65 @@ def _months_between(first: str, last: str) -> int:
 
 
 def _dossier_figures(con, where: str, params: list) -> dict[str, dict]:
+    """Per unit: the dossier counts, the months with data, the optional columns its files lacked and its
+    first / last received month; read from ``quality_counts`` (batches × units × fields × months rows)."""
     listed = ", ".join(f"'{n}'" for n in KEY_OPTIONAL)
     rows = con.execute(f"""
-        SELECT d.unit_id, count(*) AS dossiers,
-               count(*) FILTER (WHERE list_has_any(string_split(coalesce(b.missing_columns, ''), ','), [{listed}]))
-                 AS from_incomplete,
-               count(*) FILTER (WHERE d.channel = 'other') AS other_channel,
-               count(*) FILTER (WHERE d.due_at IS NULL) AS no_due,
-               count(DISTINCT strftime(d.received_date, '%Y-%m')) AS months_with
-        FROM dossiers d LEFT JOIN load_batches b ON b.batch_id = d.batch_id
-        WHERE {where} GROUP BY d.unit_id""", params).fetchall()
+        WITH q AS (
+            SELECT d.unit_id, d.batch_id, d.month, sum(d.dossiers) AS dossiers,
+                   sum(d.other_channel) AS other_channel, sum(d.no_due) AS no_due
+            FROM ({quality_counts.source_sql(con, where)}) d GROUP BY ALL HAVING sum(d.dossiers) > 0)
+        SELECT q.unit_id, sum(q.dossiers) AS dossiers,
+               coalesce(sum(q.dossiers) FILTER (WHERE list_has_any(string_split(coalesce(b.missing_columns, ''), ','),
+                                                                   [{listed}])), 0) AS from_incomplete,
+               sum(q.other_channel) AS other_channel, sum(q.no_due) AS no_due,
+               count(DISTINCT q.month) AS months_with,
+               list(DISTINCT b.missing_columns) FILTER (WHERE coalesce(b.missing_columns, '') <> '') AS missing,
+               strftime(min(q.month), '%Y-%m') AS first_month, strftime(max(q.month), '%Y-%m') AS last_month
+        FROM q LEFT JOIN load_batches b ON b.batch_id = q.batch_id
+        GROUP BY q.unit_id""", params).fetchall()
     names = ("dossiers", "from_incomplete", "other_channel", "no_due", "months_with")
-    figures = {r[0]: dict(zip(names, map(int, r[1:]))) for r in rows}
-    missing = con.execute(f"""
-        SELECT DISTINCT d.unit_id, b.missing_columns FROM dossiers d JOIN load_batches b ON b.batch_id = d.batch_id
-        WHERE {where} AND coalesce(b.missing_columns, '') <> ''""", params).fetchall()
-    for unit_id, columns in missing:
-        found = figures[unit_id].setdefault("missing", set())
-        found.update(n for n in columns.split(",") if n in KEY_OPTIONAL)
+    figures = {}
+    for unit_id, *counts, missing, first_month, last_month in rows:
+        figure = dict(zip(names, map(int, counts)), first_month=first_month, last_month=last_month)
+        lacked = {n for columns in missing or () for n in columns.split(",") if n in KEY_OPTIONAL}
+        if lacked:
+            figure["missing"] = lacked
+        figures[unit_id] = figure
     return figures
 
 
-def _span(con, where: str, params: list) -> tuple[str | None, str | None]:
-    first, last = con.execute(f"SELECT strftime(min(d.received_date), '%Y-%m'), strftime(max(d.received_date), '%Y-%m') "
-                              f"FROM dossiers d WHERE {where}", params).fetchall()[0]
-    return first, last
+def _span(figures: dict[str, dict]) -> tuple[str | None, str | None]:
+    """First and last received month ('YYYY-MM') over the units' dossiers."""
+    if not figures:
+        return None, None
+    return min(f["first_month"] for f in figures.values()), max(f["last_month"] for f in figures.values())
 
 
 def _rejected_by_unit(con) -> dict[str, int]:
-    """Rejected rows of active batches per unit, read from the unit column of each row's own file."""
+    """Rejected rows of active batches per unit, read from the unit column of each row's own file.
+
+    Counted in SQL per (batch, unit text), so Python folds each distinct unit text once; the cost
+    grows with the rejected rows (not with dossiers).
+    """
     rows = con.execute("""
-        SELECT r.batch_id, r.row_number, any_value(r.row_json), any_value(b.column_map)
-        FROM rejected_rows r JOIN load_batches b ON b.batch_id = r.batch_id
-        WHERE b.status = 'loaded' AND b.column_map IS NOT NULL GROUP BY r.batch_id, r.row_number""").fetchall()
+        WITH headers AS (
+            SELECT batch_id, '$.' || to_json(json_extract_string(column_map, '$.unit_name'))::VARCHAR AS path
+            FROM load_batches WHERE status = 'loaded' AND column_map IS NOT NULL
+              AND json_extract_string(column_map, '$.unit_name') IS NOT NULL),
+        named AS (
+            SELECT r.batch_id, r.row_number, any_value(json_extract_string(r.row_json, h.path)) AS name
+            FROM rejected_rows r JOIN headers h ON h.batch_id = r.batch_id GROUP BY r.batch_id, r.row_number)
+        SELECT name, count(*) FROM named WHERE name IS NOT NULL GROUP BY name""").fetchall()
     if not rows:
         return {}
     keys = dict(con.execute("SELECT name_key, unit_id FROM units").fetchall())
     keys.update(con.execute("SELECT alias_key, unit_id FROM unit_aliases").fetchall())
     counts: dict[str, int] = {}
-    for _batch, _row, row_json, column_map in rows:
-        header = json.loads(column_map or "{}").get("unit_name")
-        name = json.loads(row_json or "{}").get(header) if header else None
-        unit_id = keys.get(fold(str(name))) if name is not None else None
+    for name, rejected in rows:
+        unit_id = keys.get(fold(name))
         if unit_id is not None:
-            counts[unit_id] = counts.get(unit_id, 0) + 1
+            counts[unit_id] = counts.get(unit_id, 0) + int(rejected)
     return counts
 
 
@@ -135,10 +151,10 @@ def unit_quality(wh: Warehouse, scope: Scope | None = None, filters: Filters | N
     unit_where, unit_params = where_clause(Filters(level=filters.level, unit_ids=filters.unit_ids), scope, "u")
     with wh.read() as con:
         figures = _dossier_figures(con, where, params)
-        first, last = _span(con, where, params)
         rejected = _rejected_by_unit(con)
         units = con.execute(f"SELECT u.unit_id, u.name, u.level FROM units u WHERE {unit_where}",
                             unit_params).fetchall()
+    first, last = _span(figures)
     span_months = _months_between(first, last) if first else 0
     shown = [_unit(uid, name, level, figures.get(uid, {}), rejected.get(uid, 0), span_months)
              for uid, name, level in units if uid in figures or rejected.get(uid)]

@@ -201,11 +201,12 @@ def years_offered(wh: Warehouse, today: dt.date | None = None) -> list[int]:
     """Years the targets editor offers, newest first: every year from the first with targets or data to next year."""
     this_year = (today or dt.date.today()).year
     years = {this_year, this_year + 1}
-    years |= {int(r[0]) for r in wh.query("SELECT DISTINCT year FROM targets")}
-    for table, column in (("dossiers", "received_at"), ("dossiers", "finished_at"), ("feedback", "received_at")):
-        low, high = wh.query(f"SELECT min(year({column})), max(year({column})) FROM {table}")[0]
-        if low is not None:
-            years |= {int(low), int(high)}
+    # One query (one open of the warehouse); year(min()) rather than min(year()): the column's min and max
+    # come from its statistics, not a scan of every dossier.
+    ends = " UNION ".join(f"SELECT year({end}({column})) FROM {table}" for table, column in
+                          (("dossiers", "received_at"), ("dossiers", "finished_at"), ("feedback", "received_at"))
+                          for end in ("min", "max"))
+    years |= {int(y) for (y,) in wh.query(f"SELECT DISTINCT year FROM targets UNION {ends}") if y is not None}
     return list(range(max(years), min(years) - 1, -1))
 
 

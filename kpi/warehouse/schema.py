@@ -443,6 +443,18 @@ MIGRATIONS: list[str] = [
              sum(COLUMNS(* EXCLUDE (grain, day, unit_id, level, field, channel, withdrawn)))::BIGINT
       FROM dossier_counts WHERE grain = 'month' GROUP BY day, unit_id, level, withdrawn ORDER BY day;
     """,
+    # 13: data-quality counts kept pre-aggregated (kpi/measures/quality_counts.py): per load batch, unit,
+    # level, field and month of reception, how many dossiers (dossiers), how many with channel 'other'
+    # (other_channel) and without due date (no_due). Loads and undos append signed change rows in their
+    # transaction; `python -m etl rebuild-counts` compacts. meta 'quality_counts_state' as 'counts_state'.
+    """
+    CREATE TABLE IF NOT EXISTS quality_counts (
+      batch_id BIGINT, unit_id VARCHAR NOT NULL, level VARCHAR NOT NULL, field VARCHAR, month DATE NOT NULL,
+      dossiers BIGINT NOT NULL, other_channel BIGINT NOT NULL, no_due BIGINT NOT NULL
+    );
+    INSERT OR REPLACE INTO meta SELECT 'quality_counts_state',
+      CASE WHEN (SELECT count(*) FROM dossiers) = 0 THEN 'built' ELSE 'stale' END;
+    """,
 ]
 
 
@@ -473,27 +485,36 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# Each table of counts kept at write time: its meta state key and the SQL of the dossiers it has counted.
+COUNTED_TABLES = {
+    "counts_state": "SELECT coalesce(sum(received), 0) FROM dossier_counts WHERE grain = 'month'",
+    "quality_counts_state": "SELECT coalesce(sum(dossiers), 0) FROM quality_counts",
+}
+
+
 def _check_counts(con: duckdb.DuckDBPyConnection) -> None:
-    """A write that changed the dossiers without keeping ``dossier_counts`` (not through the ETL) makes
-    the table stale: KPIs then read dossier rows until ``python -m etl rebuild-counts``. Cheap: a row
-    count against the month rows' sum of received."""
-    if counts_state(con) != "built":
+    """A write that changed the dossiers without keeping ``dossier_counts`` / ``quality_counts`` (not
+    through the ETL) makes the table stale: reads then use dossier rows until ``python -m etl
+    rebuild-counts``. Cheap: one row count against each built table's sum of dossiers."""
+    built = [key for key in COUNTED_TABLES if counts_state(con, key) == "built"]
+    if not built:
         return
-    rows, counted = con.execute(
-        "SELECT (SELECT count(*) FROM dossiers), (SELECT coalesce(sum(received), 0) FROM dossier_counts WHERE grain = 'month')"
-    ).fetchone()
-    if rows != counted:
-        set_counts_state(con, "stale")
+    rows, *counted = con.execute(
+        f"SELECT (SELECT count(*) FROM dossiers), {', '.join(f'({COUNTED_TABLES[k]})' for k in built)}").fetchone()
+    for key, total in zip(built, counted):
+        if rows != total:
+            set_counts_state(con, "stale", key)
 
 
-def counts_state(con: duckdb.DuckDBPyConnection) -> str | None:
-    """'built' when ``dossier_counts`` matches the dossiers, 'stale' when it must be rebuilt."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'counts_state'").fetchone()
+def counts_state(con: duckdb.DuckDBPyConnection, key: str = "counts_state") -> str | None:
+    """'built' when ``dossier_counts`` (key 'quality_counts_state': ``quality_counts``) matches the
+    dossiers, 'stale' when it must be rebuilt."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
-def set_counts_state(con: duckdb.DuckDBPyConnection, state: str) -> None:
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('counts_state', ?)", [state])
+def set_counts_state(con: duckdb.DuckDBPyConnection, state: str, key: str = "counts_state") -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, state])
 
 
 def data_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
