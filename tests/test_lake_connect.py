@@ -3,8 +3,9 @@
 The Connect server is the one ``sbin/start-connect-server.sh`` runs (``SparkConnectService``,
 shipped in pyspark's spark-connect jar), started inside the tests' own JVM (the ``spark``
 fixture) on a free port of 127.0.0.1, so no second JVM is paid for. The command line is a
-Spark Connect client (gRPC), exactly as against a production endpoint; its numbers must
-equal DuckDB's on the two hand-made provinces of tests/lake_support.py.
+Spark Connect client (gRPC), exactly as against a production endpoint. On the two hand-made
+provinces with Đồng Nai's published QĐ 766 figures (``lake_support.lake_with_published``), its
+summary must equal DuckDB's, and each province's index its own warehouse's `kpi index` (to 1e-9).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from kpi.cli.main import main as kpi_main
 from kpi.lake import engines
-from tests.lake_support import small_lake
+from tests.lake_support import assert_close, lake_with_published
 
 pytestmark = pytest.mark.spark
 PERIOD = ["--from", "2024-03-01", "--to", "2024-03-31", "--json"]
@@ -37,7 +38,7 @@ def connect_url(spark):
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
-    return small_lake(tmp_path_factory.mktemp("connect"))[0]
+    return lake_with_published(tmp_path_factory.mktemp("connect"))
 
 
 def run_json(capsys, *args) -> dict:
@@ -55,15 +56,19 @@ def test_the_session_is_a_spark_connect_client(connect_url):
 
 
 def test_national_summary_through_spark_connect_equals_duckdb(lake, connect_url, capsys):
-    on_connect = run_json(capsys, "summary", "--lake", str(lake), "--engine", "spark", "--spark-remote", connect_url)
-    on_duckdb = run_json(capsys, "summary", "--lake", str(lake), "--engine", "duckdb")
+    out, _ = lake
+    on_connect = run_json(capsys, "summary", "--lake", str(out), "--engine", "spark", "--spark-remote", connect_url)
+    on_duckdb = run_json(capsys, "summary", "--lake", str(out), "--engine", "duckdb")
     assert on_connect["engine"] == "spark"
     assert on_connect["provinces"] == on_duckdb["provinces"] and on_connect["national"] == on_duckdb["national"]
     assert on_connect["national"]["total"]["on_time_rate"] == pytest.approx(2 / 5)  # 2 of 5 resolved in time
 
 
-def test_national_index_through_spark_connect_equals_duckdb(lake, connect_url, capsys):
-    on_connect = run_json(capsys, "index", "--lake", str(lake), "--engine", "spark", "--spark-remote", connect_url)
-    on_duckdb = run_json(capsys, "index", "--lake", str(lake))
-    assert on_connect["provinces"] == on_duckdb["provinces"] and on_connect["national"] == on_duckdb["national"]
+def test_index_through_spark_connect_equals_each_province_warehouse_index(lake, connect_url, capsys):
+    out, warehouses = lake
+    on_connect = run_json(capsys, "index", "--lake", str(out), "--engine", "spark", "--spark-remote", connect_url)
+    own = {code: run_json(capsys, "index", "--db", str(wh.path)) for code, wh in warehouses.items()}
+    assert_close(on_connect["provinces"], own)
+    assert on_connect["provinces"]["75"]["groups"]["TDGQ"]["score"] == 16.0  # the portal's, read on the driver
+    assert_close(on_connect["national"], run_json(capsys, "index", "--lake", str(out))["national"])
     assert on_connect["national"]["groups"]["TDGQ"]["score"] == pytest.approx(20 * 2 / 6)

@@ -1,8 +1,9 @@
 """`kpi index --lake`: each province's QĐ 766 index over the lake equals its own warehouse's `kpi index`.
 
-The lake is the two hand-made provinces of tests/lake_support.py (March 2024), with Đồng Nai's
-published figures: the portal's progress scores (a second upload undone, so the first counts
-again) and an admin's CKMB entry. By hand, TDGQ = 20 × progress_rate_766: Đồng Nai 2 of 4
+The lake is ``lake_support.lake_with_published``: the two hand-made provinces (March 2024), with
+Đồng Nai's published figures (the portal's progress scores, a second upload undone, and an
+admin's CKMB entry). Spark's index of the same lake: tests/test_lake_connect.py (through Spark
+Connect) and tests/test_lake_engines.py (three simulated provinces). By hand, TDGQ = 20 × progress_rate_766: Đồng Nai 2 of 4
 (A1, A3 on time; A2 late; A4 open past its due day) = 10, but its portal score 16 wins; Hà Nội
 0 of 2 = 0; the nation 2 of 6 = 6,67 (simulated: a portal score is no count that adds up).
 """
@@ -14,28 +15,17 @@ import time
 
 import pytest
 
-from etl.load import load_file, undo_batch
 from kpi.cli.main import main as kpi_main
-from kpi.lake import engines, export, layout, national
+from kpi.lake import engines, layout, national
 from kpi.measures import index766, published
-from tests import portal766_files as portal_files
-from tests.lake_support import MARCH, assert_close, province_a, province_b
+from tests.lake_support import MARCH, assert_close, lake_with_published
 
 ARGS = ["--from", "2024-03-01", "--to", "2024-03-31", "--json"]
 
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
-    root = tmp_path_factory.mktemp("lake766")
-    a, b = province_a(root / "a.duckdb"), province_b(root / "b.duckdb")
-    first = load_file(a, portal_files.write(root / "a-2024-03.json", portal_files.progress_tree(province=16.0)))
-    undone = load_file(a, portal_files.write(root / "b-2024-03.json", portal_files.progress_tree(province=17.5)))
-    assert first.status == undone.status == "loaded"
-    undo_batch(a, undone.batch_id)
-    published.save_entry(a, MARCH, "PUBLISH_ON_TIME", "CKMB", 60, 80, user="quan-tri")
-    export.export_province(a, "75", root / "lake")
-    export.export_province(b, "01", root / "lake")
-    return root / "lake", {"75": a, "01": b}
+    return lake_with_published(tmp_path_factory.mktemp("lake766"))
 
 
 def cli_json(capsys, *args) -> dict:
@@ -122,14 +112,3 @@ def test_spark_connect_addresses_are_checked_before_any_spark_work(lake, capsys)
         assert kpi_main([*spark_args, "--spark-remote", f"sc://127.0.0.1:{port}"]) == 2
     assert f"Không kết nối được Spark Connect tại 127.0.0.1:{port}" in capsys.readouterr().err
     assert time.monotonic() - started < engines.CONNECT_TIMEOUT_S
-
-
-@pytest.mark.spark
-def test_spark_lake_index_equals_each_province_warehouse_index(lake, spark, capsys):
-    out, warehouses = lake
-    reports, nation = national.index(engines.SparkEngine(out, spark), MARCH)
-    from kpi.cli.index import as_json
-
-    assert_close({code: as_json(r, r.province) for code, r in reports.items()}, own_indexes(capsys, warehouses))
-    on_duckdb = cli_json(capsys, "--lake", str(out))["national"]
-    assert_close(as_json(nation, nation.province), on_duckdb)
