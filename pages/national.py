@@ -61,11 +61,12 @@ st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 
 
 st.subheader(lake_text.MATRIX_TITLE)
 matrix = pd.DataFrame({lake_text.COLUMN_PROVINCE: [lake_text.province_name(c) for c in table["province"]]})
-for key in metrics.SUMMARY_RATES:
-    matrix[vi.KPI_LABELS[key]] = [verdict.rate_text(v) if pd.notna(v) else lake_text.NO_DATA for v in table[key]]
-# Each province's QĐ 766 index next to its KPIs (its own published figures win, as on its own index page).
+# Each province's QĐ 766 index first, beside its name (its own published figures win, as on its index page):
+# the KPI columns run past a laptop's width.
 scores = national_ui.index(lake, period).set_index("province").reindex(table["province"])
 matrix[lake_text.COLUMN_INDEX] = [index_text.total_line(t, c, p) if t is not None else lake_text.NO_DATA
                                   for t, c, p in zip(scores["total"], scores["max_covered"], scores["partial"])]
 matrix[lake_text.COLUMN_GRADE] = [index_text.GRADE_LABELS[g] if g is not None else "—" for g in scores["grade"]]
+for key in metrics.SUMMARY_RATES:
+    matrix[vi.KPI_LABELS[key]] = [verdict.rate_text(v) if pd.notna(v) else lake_text.NO_DATA for v in table[key]]
 st.dataframe(matrix, hide_index=True, width="stretch", height=36 * (len(matrix) + 1) + 3)
