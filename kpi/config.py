@@ -71,6 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alerts_from", "kpi-tthc@localhost", "Sender address of the alert e-mails."),
     Setting("alerts_webhook_url", "", "URL that receives each alert digest as JSON (chat tools); empty sends none."),
     Setting("alerts_quiet_hours", "", "Hours when no alert is sent, e.g. 21:00-07:00 (local time); alerts wait for the next run."),
+    Setting("dashboard_url", "", "Address of the dashboard as its users open it (e.g. https://kpi.tinh.gov.vn/): each alert in a digest links to the page or the dossiers behind it; empty: no links."),
     Setting("alerts_no_upload_days", 35, "Days without new data from a unit before it is alerted."),
     Setting("alerts_timeout_s", 10.0, "Seconds an SMTP or webhook delivery may take."),
     Setting("evidence_max_mb", 20, "Largest evidence file attached to a plan task update, in MB."),

@@ -525,15 +525,16 @@ def summary(wh: Warehouse, period: Period, filters: Filters | None = None, scope
 def summary_of_counts(level_counts: pd.DataFrame, period: Period, latest: dt.date | None) -> dict:
     """``summary`` from counts grouped by level (``counts(…, group_by=("level",))``), e.g. several
     provinces' counts added up (kpi.lake.national); ``latest`` is the data date."""
-    total_counts = level_counts.drop(columns=["level"]).sum(numeric_only=True).to_frame().T.astype("int64")
-    total = add_rates(total_counts).iloc[0].to_dict()
-    by_level = add_rates(level_counts)
+    numbers = level_counts.drop(columns=["level"]).select_dtypes("number").astype("int64")
+    # The levels and their total as rows of one frame: one add_rates call, one conversion to dicts.
+    table = pd.concat([numbers, numbers.sum().to_frame().T], ignore_index=True)
+    rows = add_rates(table).to_dict("records")
+    total, by_level = rows[-1], dict(zip(level_counts["level"], rows[:-1]))
     levels, level_coverage = {}, {}
     for level in LEVELS:
-        match = by_level[by_level["level"] == level]
-        if len(match):
-            levels[level] = _as_summary(match.iloc[0].to_dict())
-            level_coverage[level] = _coverage_summary(match.iloc[0].to_dict())
+        if level in by_level:
+            levels[level] = _as_summary(by_level[level])
+            level_coverage[level] = _coverage_summary(by_level[level])
         else:
             empty = {name: 0 for name in SUMMARY_COUNTS}
             empty.update({name: None for name in SUMMARY_RATES})
