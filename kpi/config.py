@@ -44,6 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("no_due_in_progress_overdue", False, "Whether an in-progress dossier without a due date can count as overdue (DOMAIN §4, assumed: no)."),
     Setting("withdrawn_left_out", True, "Whether withdrawn or cancelled dossiers (status 'rút', 'hủy') are left out of every count and rate (DOMAIN §4, assumed: yes)."),
     Setting("pakn_working_days", 15, "Working days allowed to handle a PAKN when the export has no due date."),
+    Setting("counts_compact_rows", 100_000, "Change rows that loads and undos may append to the pre-aggregated counts (dossier_counts) before the next one re-aggregates the months they touched, in its own transaction (0: after every load)."),
     Setting("lock_retries", 20, "How many times to retry opening the warehouse while another process holds its lock."),
     Setting("lock_wait_s", 0.25, "Seconds between those retries."),
     Setting("warehouse_hold_s", 3.0, "Seconds the dashboard keeps the warehouse file open after its last read or write (0: open and close it for every operation); a command-line load waiting for the file makes it let go at once."),

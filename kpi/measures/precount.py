@@ -25,12 +25,16 @@ first day, the sum of its days), per unit, level, field, channel and withdrawn f
 fewer. A query takes whole months from month rows (from unit_month rows when it neither
 filters nor groups by field or channel) and only the edges from day rows. Loads and
 undos append signed change rows in their own transaction (a replaced record adds −1 of its
-old version); ``rebuild`` recomputes and compacts (``python -m etl rebuild-counts``).
+old version); once more than ``counts_compact_rows`` of them have piled up, the load or undo
+that passes the mark re-aggregates the months they touched (``compact``), so the table stays
+what ``rebuild`` (``python -m etl rebuild-counts``, recovery) writes from the dossier rows.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from kpi import config
 from kpi.measures import grouping
 from kpi.warehouse import schema
 
@@ -143,8 +147,7 @@ def _value(expr: str) -> str:
 
 def _withdrawn_statuses_sql(source_sql: str) -> str:
     """The distinct status texts of ``source_sql`` that say withdrawn / cancelled (a regex per text, not per row)."""
-    return (f"SELECT s FROM (SELECT DISTINCT status AS s FROM ({source_sql}) WHERE status IS NOT NULL) "
-            f"WHERE {schema.WITHDRAWN_MATCH.format('s')}")
+    return f"SELECT unnest(({schema.withdrawn_list_sql(source_sql)}))"
 
 
 def flagged_sql(source_sql: str, statuses_sql: str, keys: tuple[str, ...] = ROW_KEYS) -> str:
@@ -180,10 +183,16 @@ def _day_rows_sql(source_sql: str) -> str:
     for day, when, values in EVENTS:
         sums = ", ".join(f"sum(d._sign * {_value(v)}) AS {m}" for m, v in values.items())
         parts.append(f"SELECT {keys}, {day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
+    return _summed_day_rows_sql(f"({' UNION ALL BY NAME '.join(parts)}) e")
+
+
+def _summed_day_rows_sql(from_sql: str) -> str:
+    """Day rows summed per key and day from ``from_sql`` (rows with the keys, ``day`` and every measure);
+    a key and day whose every sum is 0 (changes that cancel out) keeps no row."""
     totals = ", ".join(f"coalesce(sum({m}), 0)::BIGINT AS {m}" for m in MEASURES)
     nonzero = " OR ".join(f"coalesce(sum({m}), 0) <> 0" for m in MEASURES)
     return (f"SELECT 'day' AS grain, day, {', '.join(STORED_KEYS)}, {totals} "
-            f"FROM ({' UNION ALL BY NAME '.join(parts)}) e GROUP BY ALL HAVING {nonzero}")
+            f"FROM {from_sql} GROUP BY ALL HAVING {nonzero}")
 
 
 def _event_sums_sql(source_sql: str, keys: tuple[str, ...], measures: tuple[str, ...] = MEASURES) -> str:
@@ -215,9 +224,11 @@ def apply_change(con, source_sql: str) -> None:
                           STORED_KEYS)
     con.execute("DROP TABLE IF EXISTS count_change")
     con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql(flagged)}")
-    _append_grains(con, "count_change")
+    appended = _append_grains(con, "count_change")
+    months = [m for (m,) in con.execute("SELECT DISTINCT date_trunc('month', day)::DATE FROM count_change").fetchall()]
     con.execute("DROP TABLE count_change")
     con.execute("DROP TABLE count_source")
+    _note_change(con, appended, months)
 
 
 def batch_change(batch_id: int, *, undo: bool) -> str:
@@ -228,12 +239,16 @@ def batch_change(batch_id: int, *, undo: bool) -> str:
             f"SELECT {columns}, {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
 
 
-def _append_grains(con, table: str, order: bool = False) -> None:
-    """Append ``table``'s day rows and the month and unit_month rows summed from them."""
+def _append_grains(con, table: str, order: bool = False) -> int:
+    """Append ``table``'s day rows and the month and unit_month rows summed from them; returns how many
+    rows were added."""
     order_sql = "ORDER BY day" if order else ""
-    con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}")
-    con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'month', STORED_KEYS)} {order_sql}")
-    con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'unit_month', UNIT_MONTH_KEYS)} {order_sql}")
+    added = con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}").fetchone()[0]
+    added += con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'month', STORED_KEYS)} {order_sql}"
+                         ).fetchone()[0]
+    added += con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'unit_month', UNIT_MONTH_KEYS)} "
+                         f"{order_sql}").fetchone()[0]
+    return int(added)
 
 
 def month_rows_sql(table: str, grain: str, keys: tuple[str, ...]) -> str:
@@ -253,7 +268,76 @@ def rebuild(con) -> int:
     _append_grains(con, "count_change", order=True)
     con.execute("DROP TABLE count_change")
     schema.set_counts_state(con, "built")
+    _set_pending(con, 0, [])
     return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+
+# -- compaction --------------------------------------------------------------------
+# meta 'counts_pending': {"rows": change rows appended since the table was last compacted or rebuilt,
+# "months": the first days of the months they touched}. Absent (a table kept before compaction
+# existed): months not known, so the first compaction finds them (``_months_with_repeats``).
+PENDING_KEY = "counts_pending"
+
+
+def pending(con) -> tuple[int, list[dt.date] | None]:
+    """(change rows appended since the last compaction, the months they touched or None: not known)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [PENDING_KEY]).fetchone()
+    if row is None:
+        return 0, None
+    state = json.loads(row[0])
+    months = state["months"]
+    return int(state["rows"]), None if months is None else [dt.date.fromisoformat(m) for m in months]
+
+
+def _set_pending(con, rows: int, months: list[dt.date] | None) -> None:
+    state = {"rows": rows, "months": None if months is None else sorted(m.isoformat() for m in months)}
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [PENDING_KEY, json.dumps(state)])
+
+
+def _note_change(con, appended: int, months: list[dt.date]) -> None:
+    """Count a load's or undo's change rows; past ``counts_compact_rows`` compact the months touched so far."""
+    rows, known = pending(con)
+    touched = None if known is None else sorted(set(known) | set(months))  # None stays None until compacted
+    if rows + appended > int(config.get("counts_compact_rows")):
+        compact(con, touched)
+    else:
+        _set_pending(con, rows + appended, touched)
+
+
+def compact(con, months: list[dt.date] | None = None) -> int:
+    """Re-aggregate the table's rows of ``months`` into the rows ``rebuild`` writes for them: per key
+    and day the sum of its change rows (none when they cancel out), and the month and unit_month
+    rows summed from those days. Inside the caller's write transaction; returns the table's row count. The other
+    months' rows are left as they are. ``months`` None (not known): the months where a key and
+    day has more than one row (one scan of the table, not a rewrite of it).
+    """
+    if months is None:
+        months = _months_with_repeats(con)
+    where, params = _months_where(months)
+    con.execute("DROP TABLE IF EXISTS count_compact")
+    day_rows = f"(SELECT * FROM {TABLE} WHERE grain = 'day' AND {where})"
+    con.execute(f"CREATE TEMP TABLE count_compact AS {_summed_day_rows_sql(day_rows)}", params)
+    con.execute(f"DELETE FROM {TABLE} WHERE {where}", params)  # every grain: a month row's day is in its month
+    _append_grains(con, "count_compact", order=True)
+    con.execute("DROP TABLE count_compact")
+    _set_pending(con, 0, [])
+    return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+
+def _months_with_repeats(con) -> list[dt.date]:
+    """Months with change rows not yet summed: a key and day (or month) that has more than one row."""
+    keys = ", ".join(("grain", "day", *STORED_KEYS))
+    return [m for (m,) in con.execute(
+        f"SELECT DISTINCT date_trunc('month', day)::DATE FROM (SELECT {keys} FROM {TABLE} GROUP BY ALL "
+        "HAVING count(*) > 1) ORDER BY 1").fetchall()]
+
+
+def _months_where(months: list[dt.date]) -> tuple[str, list]:
+    """A filter on ``day`` for the table's rows of ``months`` (a range first, so row groups can be skipped)."""
+    if not months:
+        return "FALSE", []
+    return (f"day BETWEEN {_date(min(months))} AND {_date(_month_end(max(months)))} "
+            "AND date_trunc('month', day)::DATE IN (SELECT unnest(?::DATE[]))", [list(months)])
 
 
 def by_field_or_channel(group_by: tuple[str, ...], filtered_by_field: bool) -> bool:
