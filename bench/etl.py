@@ -12,6 +12,8 @@ fresh child process so memory figures are its own:
 - python-calamine's bare read of the same file
   (``CalamineWorkbook.from_path(p).get_sheet_by_index(0).to_python()``).
 
+Wall and CPU time are printed (the CPU of the load counts this process, the reader server and
+its reading child): on a shared machine the wall time includes waiting for a core.
 Targets: load / bare read ≤ 1.5×, peak memory (ru_maxrss) of the load < 1.5 GB.
 The median of ``--repeat`` runs is reported.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -44,7 +47,19 @@ def child_generate(path: str, rows: int) -> dict:
     return {}
 
 
+def _server_cpu_s() -> float:
+    """CPU seconds the reader server process (etl.isolate) has used so far (0 when it is not running)."""
+    from etl import isolate
+
+    proc = isolate._SERVER._proc
+    if proc is None:
+        return 0.0
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def child_load(path: str, db: str, warm: int = 0) -> dict:
+    from etl import isolate
     from etl.load import load_file
     from kpi.warehouse.db import Warehouse
 
@@ -52,21 +67,23 @@ def child_load(path: str, db: str, warm: int = 0) -> dict:
     wh.data_version()  # create the schema outside the timing
     start = time.perf_counter()
     if warm:  # the reader process (etl.isolate) starts once per process; the dashboard keeps it running
-        from etl import isolate
         isolate._SERVER._ensure()
-    started = time.perf_counter()
+    started, cpu_started, server_started = time.perf_counter(), time.process_time(), _server_cpu_s()
     result = load_file(wh, path)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "reader_start": started - start, "peak_mb": _peak_mb(), "status": result.status,
-            **result.counts}
+    # CPU of the whole load: this process, the reader server (its start, on a cold load) and the reading child
+    cpu = time.process_time() - cpu_started + _server_cpu_s() - server_started + isolate.last_child_cpu_s
+    return {"seconds": seconds, "cpu": cpu, "reader_cpu": isolate.last_child_cpu_s, "reader_start": started - start,
+            "peak_mb": _peak_mb(), "status": result.status, **result.counts}
 
 
 def child_calamine(path: str) -> dict:
     from python_calamine import CalamineWorkbook
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
-    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "rows": len(rows)}
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu_start, "peak_mb": _peak_mb(),
+            "rows": len(rows)}
 
 
 def _spawn(*args: str) -> dict:
@@ -107,12 +124,17 @@ def main() -> int:
         warm_s = statistics.median(r["seconds"] for r in warm)
         start_s = statistics.median(r["reader_start"] for r in warm)
         read_s = statistics.median(r["seconds"] for r in reads)
+        load_cpu, warm_cpu, read_cpu = (statistics.median(r["cpu"] for r in runs) for runs in (loads, warm, reads))
+        reader_cpu = statistics.median(r["reader_cpu"] for r in warm)
         last = loads[-1]
         print(f"file: {args.rows:,} data rows, title block, merged two-row header, footer, mixed date styles")
         print(f"  load_file (fresh DB)     {load_s:6.2f} s   {last['rows_loaded'] / load_s:>9,.0f} rows/s   "
               f"status {last['status']}, loaded {last['rows_loaded']:,}, rejected {last['rows_rejected']:,}")
         print(f"  calamine to_python()     {read_s:6.2f} s")
         print(f"  ratio load / bare read   {load_s / read_s:6.2f} ×  (target ≤ 1.5×)")
+        print(f"  CPU time: load {load_cpu:.2f} s (fresh process) / {warm_cpu:.2f} s (reader running; its reading "
+              f"child {reader_cpu:.2f} s), bare read {read_cpu:.2f} s: ratio {load_cpu / read_cpu:.2f} × / "
+              f"{warm_cpu / read_cpu:.2f} ×  (target ≤ 1.5×)")
         print(f"  with the reader process already running (as on the dashboard; its start, {start_s:.2f} s, "
               f"once per process): load {warm_s:.2f} s = {warm_s / read_s:.2f} ×")
         print(f"  peak memory of the load  {max(r['peak_mb'] for r in loads):6.0f} MB (target < 1536 MB); "
@@ -121,6 +143,8 @@ def main() -> int:
         bare = ", ".join(f"{r['seconds']:.2f}" for r in reads)
         warmed = ", ".join(f"{r['seconds']:.2f}" for r in warm)
         print(f"  runs: load {runs} s; with the reader running {warmed} s; bare read {bare} s")
+        print(f"  load average (1, 5, 15 min) {' '.join(f'{x:.1f}' for x in os.getloadavg())}: wall times include "
+              "waiting for a core on a shared machine; compare the CPU ratio there")
     return 0
 
 

@@ -290,7 +290,10 @@ def check_parsed(sheets, file_name: str, limits: Limits | None = None) -> None:
         rows, columns = sheet.cells.shape
         check_area(file_name, sheet.name, rows, columns, limits)
         for index, column in enumerate(sheet.cells.columns):
-            lengths = pc.utf8_length(pa.array(sheet.cells[column].astype("str"), from_pandas=True))
+            text = pa.array(sheet.cells[column].astype("str"), from_pandas=True)
+            if (pc.max(pc.binary_length(text)).as_py() or 0) <= limits.cell_chars:
+                continue  # no cell has more bytes than the limit has characters: counting characters can wait
+            lengths = pc.utf8_length(text)
             longest = pc.max(lengths).as_py() or 0
             if longest > limits.cell_chars:
                 row = pc.index(lengths, longest).as_py() + 1

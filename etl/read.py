@@ -170,8 +170,9 @@ def read_file(source: str | os.PathLike | bytes, file_name: str | None = None) -
         check_archive(data, name)
     check_limits(data, name, fmt)
     path = None if isinstance(source, (bytes, bytearray, memoryview)) else source
-    sheets = isolate.parse(data, name, fmt, path=path)  # parse_sheets, in a child with memory and time limits
-    return RawFile(name, data, hashlib.sha256(data).hexdigest(), fmt, unlegacy(sheets, name))
+    digest = hashlib.sha256(data).hexdigest()
+    sheets = isolate.parse(data, name, fmt, path=path, sha256=digest)  # parse_sheets, in a child with limits
+    return RawFile(name, data, digest, fmt, unlegacy(sheets, name))
 
 
 def unlegacy(sheets: list[RawSheet], name: str) -> list[RawSheet]:

@@ -1,4 +1,5 @@
-"""Toàn quốc: the provinces of the national lake ranked on each KPI, each against its own target."""
+"""Toàn quốc: the provinces of the national lake ranked on each KPI, each against its own target, with
+each province's QĐ 766 index next to its KPIs."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,6 +7,7 @@ import streamlit as st
 
 from kpi.lake import national
 from kpi.measures import metrics, verdict
+from kpi.text import index766 as index_text
 from kpi.text import lake as lake_text
 from kpi.text import vi
 from ui import charts
@@ -59,6 +61,12 @@ st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 
 
 st.subheader(lake_text.MATRIX_TITLE)
 matrix = pd.DataFrame({lake_text.COLUMN_PROVINCE: [lake_text.province_name(c) for c in table["province"]]})
+# Each province's QĐ 766 index first, beside its name (its own published figures win, as on its index page):
+# the KPI columns run past a laptop's width.
+scores = national_ui.index(lake, period).set_index("province").reindex(table["province"])
+matrix[lake_text.COLUMN_INDEX] = [index_text.total_line(t, c, p) if t is not None else lake_text.NO_DATA
+                                  for t, c, p in zip(scores["total"], scores["max_covered"], scores["partial"])]
+matrix[lake_text.COLUMN_GRADE] = [index_text.GRADE_LABELS[g] if g is not None else "—" for g in scores["grade"]]
 for key in metrics.SUMMARY_RATES:
     matrix[vi.KPI_LABELS[key]] = [verdict.rate_text(v) if pd.notna(v) else lake_text.NO_DATA for v in table[key]]
 st.dataframe(matrix, hide_index=True, width="stretch", height=36 * (len(matrix) + 1) + 3)

@@ -41,7 +41,6 @@ if read and upload is not None:
             file=upload.name, targets=len(proposal.targets), manual=len(proposal.manual_targets),
             tasks=len(proposal.tasks), parsed=parsed)
         st.session_state["plan_doc"] = doc_id
-        st.session_state["_plan_unmatched"] = {doc_id: proposal.unmatched}
         st.rerun()
 
 # -- reviewing a proposal -------------------------------------------------------------------------------
@@ -75,10 +74,10 @@ else:
     st.caption(plan_text.TASKS_HELP)
     edited_tasks = plan_review.edit_tasks(stored.tasks, f"plan_tasks_{doc_id}")
 
-    unmatched = st.session_state.get("_plan_unmatched", {}).get(doc_id) or []
-    if unmatched:
-        with st.expander(plan_text.UNMATCHED_HEADER.format(n=len(unmatched))):
-            st.dataframe(pd.DataFrame(unmatched, columns=[C["section"], C["quote"]]), hide_index=True, width="stretch")
+    if len(stored.unmatched):  # kept with the document: every reviewer sees them, in any later session
+        with st.expander(plan_text.UNMATCHED_HEADER.format(n=len(stored.unmatched))):
+            st.dataframe(stored.unmatched[["section", "sentence"]].set_axis([C["section"], C["quote"]], axis=1),
+                         hide_index=True, width="stretch")
 
     if st.button(plan_text.CONFIRM_BUTTON.format(year=year), type="primary", key="plan_confirm",
                  help=plan_text.CONFIRM_HELP.format(year=year)):

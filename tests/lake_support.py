@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from kpi.lake import export
 from kpi.measures.periods import custom
 from kpi.measures.targets import ensure_seeded
@@ -52,3 +54,38 @@ def small_lake(root: Path) -> tuple[Path, dict[str, Warehouse]]:
     export.export_province(a, "75", out)
     export.export_province(b, "01", out)
     return out, {"75": a, "01": b}
+
+
+def lake_with_published(root: Path) -> tuple[Path, dict[str, Warehouse]]:
+    """``small_lake`` with Đồng Nai's QĐ 766 figures: the portal's progress scores (province TDGQ 16,0; a
+    second upload saying 17,5 undone, so the first counts again) and an admin's CKMB entry (60 of 80
+    procedures published on time)."""
+    from etl.load import load_file, undo_batch  # tests may import etl; kpi.lake may not
+    from kpi.measures import published
+    from tests import portal766_files as portal_files
+
+    a, b = province_a(root / "a.duckdb"), province_b(root / "b.duckdb")
+    first = load_file(a, portal_files.write(root / "a-2024-03.json", portal_files.progress_tree(province=16.0)))
+    undone = load_file(a, portal_files.write(root / "b-2024-03.json", portal_files.progress_tree(province=17.5)))
+    assert first.status == undone.status == "loaded"
+    undo_batch(a, undone.batch_id)
+    published.save_entry(a, MARCH, "PUBLISH_ON_TIME", "CKMB", 60, 80, user="quan-tri")
+    export.export_province(a, "75", root / "lake")
+    export.export_province(b, "01", root / "lake")
+    return root / "lake", {"75": a, "01": b}
+
+
+def assert_close(got, expected, path="") -> None:
+    """Equal, floats to 1e-9 (DuckDB and Spark may add the same numbers in another order)."""
+    if isinstance(expected, dict):
+        assert isinstance(got, dict) and set(got) == set(expected), path
+        for key in expected:
+            assert_close(got[key], expected[key], f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), path
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_close(g, e, f"{path}[{i}]")
+    elif isinstance(expected, float) and not isinstance(got, bool):
+        assert got == pytest.approx(expected, rel=0, abs=1e-9), path
+    else:
+        assert got == expected, path

@@ -9,6 +9,7 @@ import json
 import shutil
 import socket
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -24,6 +25,7 @@ from kpi.warehouse.db import Warehouse
 from tests.factories import add_dossiers, add_units, dossier
 from tests.plan_helpers import add_task
 
+ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-du-dai-1"
 NOON = dt.datetime(2024, 4, 2, 12, 0)  # data date 31/03/2024: March is the latest complete month
 PHU_HUU = "ubnd-xã-phú-hữu"
@@ -310,3 +312,57 @@ def test_cli_run_sends_and_says_so_in_vietnamese(wh, smtp, capsys, monkeypatch):
     # The unit-below alert is of the latest complete month before today's data date (March 2024).
     assert code == 0 and "admin (email): " in out and "lượt gửi" in out
     assert len(smtp.to("huyen@tinh.gov.vn")) == 1
+
+
+# -- links back to the dashboard ----------------------------------------------------------------
+def test_each_alert_in_the_email_links_to_the_dossiers_behind_it(wh, smtp, monkeypatch):
+    monkeypatch.setenv("TTHC_DASHBOARD_URL", "https://kpi.dongnai.gov.vn/tthc")
+    alerts_run.run(wh, now=NOON, rules=UNIT_RULE)
+    body = smtp.to("huyen@tinh.gov.vn")[0].get_content()
+    assert ("Xem: https://kpi.dongnai.gov.vn/tthc/drilldown?set=resolved_overdue&unit=ubnd-x%C3%A3-ph%C3%BA-h%E1%BB%AFu"
+            "&month=2024-03") in body
+
+
+def test_the_link_opens_the_late_dossiers_of_that_unit_and_month(wh, monkeypatch):
+    """What the e-mail's link opens: 'Tra cứu hồ sơ' with the two late dossiers of Phú Hữu in 03/2024."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from streamlit.testing.v1 import AppTest
+
+    from kpi.access.permissions import User
+    from kpi.alerts import links
+
+    alert = next(a for a in rules.units_below_target(wh, dt.date(2024, 3, 31)) if a.unit_id == PHU_HUU)
+    url = urlsplit(links.alert_url(alert, "https://kpi.dongnai.gov.vn/"))
+    monkeypatch.setenv("TTHC_DB", str(wh.path))
+    at = AppTest.from_file(str(ROOT / "pages" / f"{url.path.strip('/')}.py"), default_timeout=60)
+    at.session_state["user"] = User("admin", "admin")
+    at.session_state["last_seen"] = dt.datetime.now()
+    at.query_params.update(dict(parse_qsl(url.query)))
+    at.run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert sorted(shown.iloc[:, 0].astype(str)) == ["PH3", "PH4"]
+
+
+def test_the_webhook_carries_each_alerts_link_and_none_without_the_setting(wh, webhook, monkeypatch):
+    alerts_run.run(wh, now=NOON, rules=UNIT_RULE)
+    assert all(a["url"] is None for hook in webhook for a in hook["json"]["alerts"])
+    assert "Xem:" not in webhook[0]["json"]["text"]
+
+
+def test_every_alert_page_and_dossier_set_exists():
+    from kpi.alerts import links
+    from kpi.measures import metrics
+    from ui import nav
+
+    pages = {spec.name for spec in nav.PAGES}
+    assert set(links.KPI_PAGES) == set(metrics.KPIS)
+    assert set(links.KPI_PAGES.values()) | set(links.RULE_PAGES.values()) | {links.DRILL_PAGE, links.HOME_PAGE} <= pages
+    assert set(links.KPI_DRILL_SETS.values()) <= set(metrics.DRILL_SETS)
+    forecast = rules.Alert("forecast_miss:2024:commune:online_rate", "forecast_miss", "…", None, "commune",
+                           {"kpi": "online_rate"})
+    task = rules.Alert("task_overdue:7:2024-03-31", "task_overdue", "…", "so", "province", {"task_id": 7})
+    assert links.alert_url(forecast, "http://10.0.0.5:8501") == "http://10.0.0.5:8501/online"
+    assert links.alert_url(task, "http://10.0.0.5:8501/") == "http://10.0.0.5:8501/plan_tasks"
+    assert links.alert_url(task, "") is None

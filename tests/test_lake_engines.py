@@ -2,7 +2,8 @@
 
 Three sample provinces (``etl.sample_lake``, different seeds) of about 300 000 dossiers each are
 published to a lake; every KPI of every level, the national roll-up and a month × level grouping
-must be identical whichever engine computes them. Spark runs in one local JVM (``spark`` fixture).
+must be identical whichever engine computes them, and so must each province's QĐ 766 index.
+Spark runs in one local JVM (``spark`` fixture).
 """
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import pytest
 
 from etl.sample_lake import simulate_lake
 from kpi.lake import engines, national
-from kpi.measures import metrics, precount
+from kpi.cli.index import as_json
+from kpi.measures import index766, metrics, precount
 from kpi.measures.periods import custom
 from kpi.warehouse.db import Warehouse
+from tests.lake_support import assert_close
 
 SCALE = 0.1
 PROVINCES = 3
@@ -123,3 +126,34 @@ def test_spark_sql_is_transpiled_from_the_duckdb_sql():
 def test_materialized_hint_is_dropped_for_spark():
     assert engines.to_spark_sql("WITH live AS MATERIALIZED (SELECT 1 AS a) SELECT * FROM live") == \
         "WITH live AS (SELECT 1 AS a) SELECT * FROM live"
+
+
+def _index_json(report) -> dict:
+    return as_json(report, report.province)
+
+
+def _own_indexes(warehouses, period) -> dict:
+    return {code: _index_json(index766.compute(wh, period)) for code, wh in warehouses.items()}
+
+
+@pytest.mark.parametrize("label", list(PERIODS))
+def test_duckdb_lake_index_equals_each_province_warehouse_index(small_lake, label):
+    """The QĐ 766 index of every province (groups, sub-indicators, levels, units, total, grade) from the lake."""
+    lake, warehouses, _ = small_lake
+    period = PERIODS[label]
+    reports, nation = national.index(engines.DuckDBEngine(lake), period)
+    own = _own_indexes(warehouses, period)
+    assert_close({code: _index_json(r) for code, r in reports.items()}, own)
+    # The nation's TDGQ: 20 × the national progress_rate_766 of `kpi summary --lake`.
+    rate = national.summary(engines.DuckDBEngine(lake), period)["national"]["total"]["progress_rate_766"]
+    assert nation.province.groups["TDGQ"].score == pytest.approx(20 * rate, abs=1e-9)
+
+
+@pytest.mark.spark
+def test_spark_lake_index_equals_each_province_warehouse_index(small_lake, spark):
+    lake, warehouses, _ = small_lake
+    period = PERIODS["2025-05..2025-08"]  # across the reform: three levels, then two
+    reports, nation = national.index(engines.SparkEngine(lake, spark), period)
+    assert_close({code: _index_json(r) for code, r in reports.items()}, _own_indexes(warehouses, period))
+    _, on_duckdb = national.index(engines.DuckDBEngine(lake), period)
+    assert_close(_index_json(nation), _index_json(on_duckdb))

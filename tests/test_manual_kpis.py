@@ -209,3 +209,22 @@ def test_a_leader_may_not_open_the_entry_page(wh):
     at = page("manual_kpis", LEADER)
     at.run()
     assert at.error and not [b for b in at.button if b.label == "Lưu số liệu"]
+
+
+def test_the_pages_level_and_unit_filters_choose_the_entries_and_fields_do_not(wh):
+    from kpi.measures.filters import Filters
+
+    manual.enter(wh, ADMIN, PUBLISHED, Q1, 40, 40, evidence="STP", unit_id=SO)
+    manual.enter(wh, ADMIN, PUBLISHED, Q1, 30, 32, evidence="Huyện", unit_id=HUYEN)
+    manual.enter(wh, ADMIN, PUBLISHED, Q1, 412, 415, evidence="Toàn tỉnh")
+
+    def shown(filters):
+        fig = next(f for f in manual.figures(wh, Q1, None, filters) if f.key == PUBLISHED)
+        return fig.numerator, fig.denominator
+
+    assert shown(None) == (412, 415)                                  # the province's own figure
+    assert shown(Filters(fields=("Hộ tịch",))) == (412, 415)           # fields do not apply
+    assert shown(Filters(level="province")) == (40, 40)               # the Sở only: the province figure is no level's
+    assert shown(Filters(level="district")) == (30, 32)
+    assert shown(Filters(unit_ids=(SO, HUYEN))) == (70, 72)
+    assert shown(Filters(level="commune")) == (None, None)            # nothing entered there: no data, never 0

@@ -77,3 +77,9 @@ def test_page_ranks_provinces_and_shows_national_rates(monkeypatch, lake):
     # Every KPI of every province in one table; 01 has no PAKN: no data, never 0%.
     matrix = _table(at, 1).set_index("Tỉnh, thành phố")
     assert matrix.loc["Hà Nội (01)", "PAKN xử lý đúng hạn"] == "Chưa có dữ liệu"
+    # Each province's QĐ 766 index beside its KPIs. Đồng Nai: TDGQ 20 × 2/4 = 10, PAKN on time and
+    # satisfied 6 + 6, digitized 1 of 3 resolved 4 × 1/3: 23,3 of the 20 + 12 + 10 points with data
+    # (55,6%: Trung bình). Hà Nội: TDGQ 0 and MDSH 0 of 30 points, no PAKN at all: Yếu.
+    assert matrix.loc["Đồng Nai (75)", "Chỉ số 766"] == "23,3 / 42 điểm có dữ liệu"
+    assert matrix.loc["Hà Nội (01)", "Chỉ số 766"] == "0,0 / 30 điểm có dữ liệu"
+    assert list(matrix.loc[["Đồng Nai (75)", "Hà Nội (01)"], "Xếp loại 766"]) == ["Trung bình", "Yếu"]

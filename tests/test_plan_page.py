@@ -94,3 +94,20 @@ def test_overview_tile_cites_the_confirmed_plan(monkeypatch, sample_copy):
     assert "Căn cứ: KH 170/KH-VP ngày 18/01/2024, mục I.1.f" in helps  # on time, all levels
     assert ("Căn cứ: KH 170/KH-VP ngày 18/01/2024, mục I.1.e; KH 170/KH-VP ngày 18/01/2024, nhiệm vụ 4.1"
             in helps)  # digitization, per level
+
+
+def test_sentences_no_rule_reads_are_kept_for_any_later_reviewer(wh):
+    """A percentage the import cannot place is stored with the document: another admin, in a new
+    session after a restart, still sees it beside the proposal."""
+    from kpi.plan import store
+
+    plan = ("KẾ HOẠCH Cải cách hành chính năm 2025\nI. MỤC TIÊU\nPhấn đấu 85% cán bộ được tập huấn.\n"
+            "Tỷ lệ giải quyết hồ sơ đúng hạn đạt tối thiểu 98%.\n").encode("utf-8")
+    _, doc_id = store.import_plan(wh, plan, "kh_2025.txt", year=2025, user="quantri")
+    assert store.load(wh, doc_id).unmatched[["section", "sentence"]].values.tolist() == [
+        ["I", "Phấn đấu 85% cán bộ được tập huấn"]]
+    at = page("plan_import", User("admin2", "admin"))  # a fresh session: nothing in its state
+    at.run()
+    no_exceptions(at)
+    expander = next(e for e in at.expander if e.label == "Câu có tỷ lệ % chưa nhận ra chỉ tiêu (1)")
+    assert expander.dataframe[0].value.values.tolist() == [["I", "Phấn đấu 85% cán bộ được tập huấn"]]

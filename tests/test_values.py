@@ -185,3 +185,20 @@ def test_bare_rating_numbers_are_rejected_until_the_scale_is_known(tmp_path):
     assert known.rows_rejected == 0 and dict(zip(known.data["code"], known.data["rating"])) == {"R1": 4, "R2": 3}
     stated = prepare(_file(tmp_path, rows, HEADERS + ["Mức độ hài lòng (thang 5)"], "s.xlsx"))
     assert dict(zip(stated.data["code"], stated.data["rating"])) == {"R1": 3, "R2": 3}
+
+
+def test_spread_gives_the_same_series_as_an_object_array():
+    """``spread`` builds a column from its distinct values (code −1: missing) without a Python object
+    per row; the result is the Series the object array would give, dtype and missing values included."""
+    import numpy as np
+
+    from etl.values import spread
+
+    codes = np.array([1, 0, -1, 1, 2, 0])
+    index = pd.RangeIndex(10, 16)
+    cases = {"str": ["Sở Tư pháp", "UBND xã An Bình", None], "boolean": [True, False, None], "Int8": [4, 1, None]}
+    for dtype, parsed in cases.items():
+        expected = pd.Series(np.array(parsed + [None], dtype=object)[codes], index=index, dtype=dtype)
+        got = spread(parsed, codes, index, dtype)
+        pd.testing.assert_series_equal(got, expected)
+    assert spread(["a", "b"], np.array([1, -1]), pd.RangeIndex(2), "str").tolist()[0] == "b"

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.measures import status as target_status
-from kpi.measures.filters import Scope
+from kpi.measures.filters import Filters, Scope
 from kpi.measures.periods import Period
 from kpi.reports.manual_slide import table_rows
 from kpi.text import tracking as tracking_text
@@ -26,14 +26,14 @@ def _fill(statuses: list[str]):
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=600)
-def _figures(db: str, version: int, period: Period, scope: Scope | None) -> list[manual.Figure]:
+def _figures(db: str, version: int, period: Period, scope: Scope | None, filters: Filters) -> list[manual.Figure]:
     """Keyed on the data version: an entry or a confirmed plan bumps it (kpi.warehouse.db.write)."""
-    return manual.figures(Warehouse(db), period, scope)
+    return manual.figures(Warehouse(db), period, scope, filters)
 
 
 def section(frame: Frame) -> None:
     """Nothing when the year has no non-data target and the period no figure entered by hand."""
-    figures = _figures(str(frame.wh.path), frame.version, frame.period, frame.scope)
+    figures = _figures(str(frame.wh.path), frame.version, frame.period, frame.scope, frame.filters)
     if not figures:
         return
     st.subheader(tracking_text.MANUAL_SECTION_TITLE)

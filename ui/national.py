@@ -1,4 +1,5 @@
-"""The national view's reads, cached: the province ranking over the lake (``kpi.lake.national``).
+"""The national view's reads, cached: the province ranking and each province's QĐ 766 index over the
+lake (``kpi.lake.national``).
 
 Keyed by the lake directory, its version (``kpi.lake.layout.version``: changes whenever a
 province publishes), the engine and the period, so a new export refreshes the page.
@@ -18,15 +19,33 @@ def configured() -> str | None:
     return config.get("lake") or None
 
 
+def _open(engine_name: str, lake: str):
+    spark = engines.spark_session(config.get("spark_master") or None) if engine_name == "spark" else None
+    return engines.open_engine(engine_name, lake, spark)
+
+
 @st.cache_data(show_spinner=False, max_entries=64, ttl=24 * 3600)
 def _ranking(lake: str, version: tuple, engine_name: str, period: Period) -> pd.DataFrame:
-    spark = engines.spark_session(config.get("spark_master") or None) if engine_name == "spark" else None
-    engine = engines.open_engine(engine_name, lake, spark)
+    engine = _open(engine_name, lake)
     try:
         return national.ranking(engine, period)
     finally:
         engine.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=64, ttl=24 * 3600)
+def _index(lake: str, version: tuple, engine_name: str, period: Period) -> pd.DataFrame:
+    engine = _open(engine_name, lake)
+    try:
+        return national.index_table(national.index(engine, period)[0])
+    finally:
+        engine.close()
+
+
 def ranking(lake: str, period: Period) -> pd.DataFrame:
     return _ranking(lake, layout.version(lake), config.get("lake_engine"), period)
+
+
+def index(lake: str, period: Period) -> pd.DataFrame:
+    """Each province's QĐ 766 index (``kpi.lake.national.index_table``)."""
+    return _index(lake, layout.version(lake), config.get("lake_engine"), period)

@@ -44,8 +44,8 @@ UPDATE_LAST = "Cập nhật gần nhất: {who} lúc {when}."
 UPDATE_NEVER = "Chưa có cập nhật nào."
 EVIDENCE_DOWNLOAD = "Tải tệp minh chứng ({name})"
 BAD_LINK = "Liên kết minh chứng phải bắt đầu bằng http:// hoặc https://."
-MANUAL_OVERVIEW_NOTE = ("Số liệu do đơn vị nhập tay kèm minh chứng (trang Chỉ tiêu nhập tay), cho toàn phạm vi "
-                        "của anh/chị; bộ lọc cấp, đơn vị, lĩnh vực không áp dụng.")
+MANUAL_OVERVIEW_NOTE = ("Số liệu do đơn vị nhập tay kèm minh chứng (trang Chỉ tiêu nhập tay), theo bộ lọc cấp và "
+                        "đơn vị đang chọn; bộ lọc lĩnh vực không áp dụng vì số liệu nhập tay không chia theo lĩnh vực.")
 
 # -- Chỉ tiêu nhập tay ----------------------------------------------------------------------------
 MANUAL_TITLE = "Chỉ tiêu nhập tay"

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from kpi import config
+from kpi.alerts.links import alert_url
 from kpi.alerts.rules import RULES, Alert
 from kpi.text import alerts as alerts_text, vi
 
@@ -38,7 +39,11 @@ def body_text(digest: Digest) -> str:
         items = [a for a in digest.alerts if a.rule == rule]
         if items:
             lines.append(f"{alerts_text.RULE_HEADINGS[rule]} ({vi.num(len(items))}):")
-            lines += [f"  - {a.text}" for a in items]
+            for alert in items:
+                lines.append(f"  - {alert.text}")
+                url = alert_url(alert)
+                if url:
+                    lines.append(f"    {alerts_text.SEE_AT.format(url=url)}")
             lines.append("")
     lines.append(alerts_text.FOOTER)
     return "\n".join(lines)
@@ -62,8 +67,8 @@ def webhook_payload(digest: Digest, today: dt.date) -> dict:
         "email": digest.email,
         "date": today.isoformat(),
         "text": body_text(digest),
-        "alerts": [{"key": a.key, "rule": a.rule, "text": a.text, "unit_id": a.unit_id, "level": a.level}
-                   for a in digest.alerts],
+        "alerts": [{"key": a.key, "rule": a.rule, "text": a.text, "unit_id": a.unit_id, "level": a.level,
+                    "url": alert_url(a)} for a in digest.alerts],
     }
 
 

@@ -1,7 +1,8 @@
 """`python -m kpi index`: the QĐ 766 index of a period (province, levels, units), as JSON or a table.
 
 Thin over ``kpi.measures.index766.compute``; ``--unit`` narrows the selection to one unit
-(its own published scores, when imported, win over the simulation).
+(its own published scores, when imported, win over the simulation). ``--lake DIR --engine
+duckdb|spark``: each province's index and the nation's over the lake (``kpi.lake.national.index``).
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import argparse
 import json
 import sys
 
+from kpi.cli import lake as lake_cli
 from kpi.measures import index766
 from kpi.measures.filters import Filters
 from kpi.measures.periods import custom, parse_iso
@@ -26,11 +28,14 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--to", dest="end", required=True, help="ngày cuối kỳ, YYYY-MM-DD")
     parser.add_argument("--unit", default=None, help="mã đơn vị (unit_id) để xem riêng một đơn vị")
     parser.add_argument("--json", action="store_true")
+    lake_cli.add_engine_arguments(parser)
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args) -> int:
+    if args.lake:
+        return run_lake(args)
     try:
         period = custom(parse_iso(args.start), parse_iso(args.end))
         wh = Warehouse(args.db)
@@ -88,3 +93,48 @@ def render(result: dict) -> str:
         lines.append(f"{index_text.GROUP_LABELS[code]:<28}{shown:>18} / {index_text.score(group['max'], 0):>3}  {note}")
     return "\n".join(lines)
 
+
+
+def run_lake(args) -> int:
+    """``--lake``: the index of every province (or ``--province``) and of the nation, as JSON or a table."""
+    from kpi.lake import national
+
+    engine = None
+    try:
+        if args.unit:
+            raise ValueError("--unit chỉ dùng với kho của một tỉnh (--db), không dùng với --lake.")
+        period = custom(parse_iso(args.start), parse_iso(args.end))
+        engine = lake_cli.open_engine(args)
+        reports, nation = national.index(engine, period, args.province)
+        engine_name = engine.name
+    except lake_cli.engine_errors() as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if engine is not None:
+            engine.close()
+    result = {"engine": engine_name, "national": as_json(nation, nation.province),
+              "provinces": {code: as_json(report, report.province) for code, report in reports.items()}}
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render_lake(result))
+    return 0
+
+
+def render_lake(result: dict) -> str:
+    """One line per province and the nation: total, grade, then each group's points."""
+    from kpi.text import lake as lake_text
+
+    period = result["national"]["period"]
+    lines = [f"{index_text.TITLE} kỳ {vi.date(parse_iso(period['from']))} – {vi.date(parse_iso(period['to']))} "
+             f"({lake_text.ENGINE_NOTE.format(engine=result['engine'])})", ""]
+    header = (f"{lake_text.COLUMN_PROVINCE:<26}{index_text.TOTAL_TILE:>26}{index_text.GRADE_TILE:>12}"
+              + "".join(f"{code:>8}" for code in index766.GROUPS))
+    lines += [header, "-" * len(header)]
+    rows = [(lake_text.NATIONAL, result["national"])] + [
+        (lake_text.province_name(code), found) for code, found in result["provinces"].items()]
+    for name, found in rows:
+        total = found["total"]
+        lines.append(f"{name:<26}{index_text.total_line(total['score'], total['max_covered'], total['partial']):>26}"
+                     f"{total['grade'] or '—':>12}"
+                     + "".join(f"{index_text.score(g['score']) if g['score'] is not None else '—':>8}"
+                             for g in found["groups"].values()))
+    return "\n".join(lines)

@@ -3,6 +3,8 @@
     python -m kpi lake export --db PATH --province CODE --out DIR
 
 A simulated national lake: ``python -m etl sample-lake`` (etl/sample_lake.py).
+The commands that read a lake (``kpi summary --lake``, ``kpi index --lake``) take their
+engine arguments from ``add_engine_arguments`` and open it with ``open_engine``.
 
 Exit 0 on success, 2 with a Vietnamese message on bad input or an unusable warehouse or lake.
 """
@@ -38,3 +40,39 @@ def run(args) -> int:
         return 2
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     return 0
+
+
+def add_engine_arguments(parser) -> None:
+    """``--lake``, ``--engine``, ``--spark-remote`` and ``--province``, for a command that reads the lake."""
+    parser.add_argument("--lake", default=None, help="thư mục kho toàn quốc (Parquet): tính cho các tỉnh trong kho")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="bộ máy tính trên kho: duckdb (một máy) hoặc spark (cụm Spark)")
+    parser.add_argument("--spark-remote", default=None,
+                        help="địa chỉ Spark Connect, ví dụ sc://may-chu:15002 (với --engine spark); "
+                             "mặc định: biến SPARK_REMOTE, nếu không có thì thiết lập spark_master")
+    parser.add_argument("--province", action="append", default=None, help="chỉ tỉnh này (lặp lại được); mặc định mọi tỉnh")
+
+
+def open_engine(args):
+    """The engine the arguments ask for over ``args.lake`` (Spark: the Connect endpoint, else setting spark_master)."""
+    from kpi import config
+    from kpi.lake import engines
+
+    if args.spark_remote and args.engine != "spark":
+        raise ValueError("--spark-remote chỉ dùng cùng --engine spark.")
+    if args.spark_remote and not args.spark_remote.startswith("sc://"):
+        raise ValueError(f"Địa chỉ Spark Connect «{args.spark_remote}» phải có dạng sc://máy-chủ:cổng.")
+    if args.engine != "spark":
+        return engines.open_engine(args.engine, args.lake)
+    spark = engines.spark_session(config.get("spark_master") or None, remote=args.spark_remote)
+    return engines.open_engine(args.engine, args.lake, spark)
+
+
+def engine_errors() -> tuple[type[Exception], ...]:
+    """What a lake command reports as a message rather than a trace: bad input, unreadable files, and
+    Spark's own errors (an unreachable Connect endpoint, a failed job)."""
+    try:
+        from pyspark.errors import PySparkException
+    except ImportError:  # pyspark is only needed for --engine spark
+        return ValueError, OSError
+    return ValueError, OSError, PySparkException

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 
+from kpi.cli import lake as lake_cli
 from kpi.measures import metrics, targets
 from kpi.text import verdict as verdict_text, vi
 from kpi.warehouse.db import Warehouse, WarehouseError
@@ -22,10 +23,7 @@ def register(subparsers) -> None:
     parser.add_argument("--from", dest="start", required=True, help="ngày đầu kỳ, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="ngày cuối kỳ, YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="in JSON")
-    parser.add_argument("--lake", default=None, help="thư mục kho toàn quốc (Parquet): tính cho các tỉnh trong kho")
-    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
-                        help="bộ máy tính trên kho: duckdb (một máy) hoặc spark (cụm Spark)")
-    parser.add_argument("--province", action="append", default=None, help="chỉ tỉnh này (lặp lại được); mặc định mọi tỉnh")
+    lake_cli.add_engine_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -77,16 +75,14 @@ def render_table(result: dict, in_force: list, period) -> str:
 
 def run_lake(args: argparse.Namespace) -> int:
     """``--lake``: every province's summary and the national one (``kpi.lake.national.summary``)."""
-    from kpi import config
-    from kpi.lake import engines, national
+    from kpi.lake import national
 
     engine = None
     try:
         period = custom(parse_iso(args.start), parse_iso(args.end))
-        spark = engines.spark_session(config.get("spark_master") or None) if args.engine == "spark" else None
-        engine = engines.open_engine(args.engine, args.lake, spark)
+        engine = lake_cli.open_engine(args)
         result = national.summary(engine, period, args.province)
-    except (ValueError, OSError) as error:
+    except lake_cli.engine_errors() as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     finally:

@@ -2,9 +2,10 @@
 
 Belongs here: what a province publishes to shared storage (``export``: dossiers, PAKN,
 surveys, Biểu 06 rows, units with their lineage, targets, the data date, the pre-aggregated
-counts) and how the national view reads it back (``engines``: the same SQL that
-``kpi.measures.metrics`` builds, run by DuckDB or transpiled with SQLGlot for Apache Spark;
-``national``: per-province and national summaries and rankings); ``layout`` says where each
+counts, the QĐ 766 figures published or entered) and how the national view reads it back
+(``engines``: the same SQL that ``kpi.measures.metrics`` builds, run by DuckDB or transpiled
+with SQLGlot for Apache Spark, locally, on a cluster or through Spark Connect; ``national``:
+per-province and national summaries, rankings and QĐ 766 indexes); ``layout`` says where each
 table lives and which schema version the lake has. A simulated many-province lake: ``etl.sample_lake``.
 
 Imports ``kpi.config``, ``kpi.text``, ``kpi.warehouse`` (DuckDB only through ``kpi.warehouse.db``)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import socket
 import sys
+import urllib.parse
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -166,9 +168,9 @@ class _SparkResult:
         return tuple(rows[0]) if rows else None
 
 
-# Tables of a few rows (the data date, the units registry, the targets, Biểu 06 forms): a statement that reads
-# only these runs on the driver's DuckDB over the same Parquet files, saving a Spark job per lookup.
-DRIVER_TABLES = frozenset({"meta", "units", "targets", "form06_rows"})
+# Tables of a few rows (the data date, the units registry, the targets, Biểu 06 forms, the 766 figures): a
+# statement that reads only these runs on the driver's DuckDB over the same Parquet files, saving a Spark job.
+DRIVER_TABLES = frozenset({"meta", "units", "targets", "form06_rows", "portal_scores", "load_batches"})
 
 
 def tables_read(sql: str, params=None) -> set[str]:
@@ -216,22 +218,60 @@ SPARK_CONF = {
 }
 
 
-def spark_session(master: str | None = None, shuffle_partitions: int = 8):
-    """A SparkSession: ``master`` (e.g. ``local[*]``, ``spark://host:7077``) or, when ``SPARK_REMOTE``
-    is set, the Spark Connect endpoint it names; otherwise what ``spark-submit`` configured."""
+def spark_session(master: str | None = None, shuffle_partitions: int = 8, remote: str | None = None):
+    """A SparkSession. Over Spark Connect when ``remote`` (or else the ``SPARK_REMOTE`` variable) names an
+    endpoint (``sc://host:15002``); otherwise a classic one on ``master`` (``local[*]``,
+    ``spark://host:7077``, …) or, without one, on what ``spark-submit`` configured."""
     from pyspark.sql import SparkSession
 
     # Python workers (the strip_accents function) run this interpreter, not whatever python3 is on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    settings = {**SPARK_CONF, "spark.sql.shuffle.partitions": str(shuffle_partitions)}
+    remote = remote or os.environ.get("SPARK_REMOTE")
+    if remote:
+        return _connect_session(remote, settings)
     builder = SparkSession.builder.appName("tthc-kpi-national")
-    if master and not os.environ.get("SPARK_REMOTE"):
+    if master:
         builder = builder.master(master)
-    for key, value in {**SPARK_CONF, "spark.sql.shuffle.partitions": str(shuffle_partitions)}.items():
+    for key, value in settings.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    if not os.environ.get("SPARK_REMOTE"):  # a Spark Connect session has no SparkContext
-        spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _connect_session(url: str, settings: dict[str, str]):
+    """A Spark Connect client session on ``url``. Only SQL settings are sent: the server keeps its own
+    (UI, master, …). An ``sc://`` endpoint is asked through the Connect client's own builder, which
+    a classic session of this process (the tests' JVM serving Connect) does not stand in the way of;
+    another value (``local[*]``) is pyspark's, which starts a local Connect server for it."""
+    if url.startswith("sc://"):
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+
+        _check_reachable(url)
+        builder = ConnectSession.builder.remote(url)
+    else:
+        from pyspark.sql import SparkSession
+
+        builder = SparkSession.builder.remote(url)
+    for key, value in settings.items():
+        if key.startswith("spark.sql."):
+            builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+CONNECT_PORT = 15002  # Spark Connect's default port, when the address names none
+CONNECT_TIMEOUT_S = 10
+
+
+def _check_reachable(url: str) -> None:
+    """Refuse at once an endpoint nobody answers on: the Connect client would retry for minutes."""
+    address = urllib.parse.urlsplit(url.replace("sc://", "http://", 1))
+    host, port = address.hostname or "localhost", address.port or CONNECT_PORT
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        raise ValueError(f"Không kết nối được Spark Connect tại {host}:{port} ({error}).") from error
 
 
 def strip_accents(text: str | None) -> str | None:
@@ -281,12 +321,11 @@ class SparkEngine:
 
     def _frame(self, table: str, province: str):
         """The province's rows with the warehouse's columns only (the partition columns dropped)."""
-        from pyspark.sql import functions as F
-
         whole = self._whole(table)
         if "province" not in whole.columns:
             return whole
-        return whole.where(F.col("province") == province).drop(*[c for c in ("province", "year", "month")
+        # The frame's own column (not functions.col): right for a classic and a Spark Connect session alike.
+        return whole.where(whole["province"] == province).drop(*[c for c in ("province", "year", "month")
                                                                  if c in whole.columns])
 
     @contextmanager

@@ -8,11 +8,11 @@ A lake is a directory (a local disk, or object storage synced from one)::
     feedback/…  surveys/…  form06_rows/…         dated tables, by year and month of their date
     dossier_counts/…                             the pre-aggregated counts, by year and month of their day
     units/province=<CODE>/*.parquet              undated tables, by province only
-    targets/…  meta/…
+    targets/…  meta/…  portal_scores/…  load_batches/…
 
 Table names are the warehouse's own (``kpi.warehouse.schema``), so the queries of
 ``kpi.measures.metrics`` read the lake unchanged. Columns that name people or hold their
-words (a dossier's applicant, a PAKN's title) are not published.
+words (a dossier's applicant, a PAKN's title, who entered a 766 figure) are not published.
 """
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Bump when a table's columns or partitioning change: readers refuse a lake of another version.
-SCHEMA_VERSION = 1
+# 2: the QĐ 766 figures published by the portal or entered by an admin (portal_scores, and the
+#    status of the load batches they came in), so the lake gives each province's own index.
+SCHEMA_VERSION = 2
 SCHEMA_FILE = "_lake.json"
 MANIFESTS = "_provinces"
 STAGING = "_staging"
@@ -49,6 +51,10 @@ TABLES: tuple[Table, ...] = (
     Table("units", "SELECT * FROM units"),
     Table("targets", "SELECT * FROM targets"),
     Table("meta", "SELECT key, value FROM meta WHERE key IN ('" + "', '".join(META_KEYS) + "')"),
+    # The index's published / entered figures (kpi.measures.published) and whether their batch still counts.
+    Table("portal_scores", "SELECT * EXCLUDE (created_by) FROM portal_scores"),
+    Table("load_batches",
+          "SELECT batch_id, status FROM load_batches WHERE batch_id IN (SELECT batch_id FROM portal_scores)"),
 )
 TABLE_NAMES = tuple(t.name for t in TABLES)
 

@@ -1,4 +1,5 @@
-"""KPIs over many provinces of the lake: each province's summary, the national roll-up, the ranking.
+"""KPIs over many provinces of the lake: each province's summary, the national roll-up, the ranking,
+and the QĐ 766 index of each province and of the nation.
 
 Each province is counted on its own (``kpi.measures.metrics.counts`` through an engine's
 ``province`` view), with its own data date: the ``as_of`` rule (DOMAIN §4) judges a province's
@@ -13,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 
 from kpi.lake import layout
-from kpi.measures import metrics, targets, verdict
+from kpi.measures import index766, metrics, targets, verdict
 from kpi.measures.periods import Period
 from kpi.text import lake as lake_text
 
@@ -25,8 +26,8 @@ def province_counts(engine, period: Period, provinces: list[str] | None = None
     return counts, data_dates
 
 
-def _gather(engine, period: Period, provinces: list[str] | None, with_targets: bool = False):
-    """Counts by province and level, data dates and (``with_targets``) each province's targets in force.
+def _each_province(engine, provinces: list[str] | None, one) -> dict:
+    """{code: one(view of the province)} for the chosen provinces (default: every province of the lake).
 
     Provinces are counted ``engine.parallel`` at a time (Spark: several jobs share the cluster)."""
     codes = provinces or layout.provinces(engine.lake)
@@ -35,18 +36,46 @@ def _gather(engine, period: Period, provinces: list[str] | None, with_targets: b
     if not codes:
         raise ValueError(f"Kho {engine.lake} chưa có tỉnh nào.")
 
-    def one(code: str):
+    def run(code: str):
         with engine.province(code) as view:
-            found = (metrics.data_date(view), metrics.counts(view, period, group_by=("level",)),
-                     targets.targets_for_year(view, period.end.year) if with_targets else None)
-        return code, found
+            return code, one(view)
 
     with ThreadPoolExecutor(max_workers=max(1, getattr(engine, "parallel", 1))) as pool:
-        results = dict(pool.map(one, codes))
-    frames = [results[c][1].assign(province=c) for c in codes]
-    data_dates = {c: results[c][0] for c in codes}
-    in_force = {c: results[c][2] for c in codes} if with_targets else {}
+        results = dict(pool.map(run, codes))
+    return {code: results[code] for code in codes}
+
+
+def _gather(engine, period: Period, provinces: list[str] | None, with_targets: bool = False):
+    """Counts by province and level, data dates and (``with_targets``) each province's targets in force."""
+    results = _each_province(engine, provinces, lambda view: (
+        metrics.data_date(view), metrics.counts(view, period, group_by=("level",)),
+        targets.targets_for_year(view, period.end.year) if with_targets else None))
+    frames = [found[1].assign(province=code) for code, found in results.items()]
+    data_dates = {code: found[0] for code, found in results.items()}
+    in_force = {code: found[2] for code, found in results.items()} if with_targets else {}
     return pd.concat(frames, ignore_index=True), data_dates, in_force
+
+
+def index(engine, period: Period, provinces: list[str] | None = None
+          ) -> tuple[dict[str, index766.IndexReport], index766.IndexReport]:
+    """`kpi index --lake`: each province's QĐ 766 index (``index766.compute`` over its view of the lake,
+    so with its own published figures and data date, exactly as its warehouse gives it) and the
+    nation's (``index766.combine``: every formula over the provinces' added counts)."""
+    reports = _each_province(engine, provinces, lambda view: index766.compute(view, period))
+    return reports, index766.combine(list(reports.values()), "national", lake_text.NATIONAL)
+
+
+def index_table(reports: dict[str, index766.IndexReport]) -> pd.DataFrame:
+    """One row per province of ``index``: its total, the points the total covers, whether partial, and its
+    grade (an index into ``kpi.text.index766.GRADE_LABELS``, None without data) — what the national page shows."""
+    scores = [(code, report.province) for code, report in reports.items()]
+    return pd.DataFrame({
+        "province": [code for code, _ in scores],
+        "total": pd.Series([s.total for _, s in scores], dtype="object"),
+        "max_covered": [s.max_covered for _, s in scores],
+        "partial": [s.partial for _, s in scores],
+        "grade": pd.Series([s.grade for _, s in scores], dtype="object"),
+    })
 
 
 def _by_level(counts: pd.DataFrame) -> pd.DataFrame:

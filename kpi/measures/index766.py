@@ -302,6 +302,9 @@ class IndexReport:
     units: list[IndexScore]
     unmatched: list[str]  # portal units not found in the registry (their scores are kept, not used)
     data_date: dt.date | None = None  # the latest day of our data (a period past it is not complete yet)
+    # The counts by level and unit it was scored from (``national``: the provinces' counts are added).
+    counts: pd.DataFrame | None = dc_field(default=None, repr=False)
+    has_feedback: bool = False
 
 
 UNMATCHED = "#unmatched"  # the _lookup key of portal units the registry does not know
@@ -341,29 +344,56 @@ def compute(wh: Warehouse, period: Period, filters: Filters | None = None, scope
         latest = schema.data_date(con)
     lookup = _lookup(rows)
     province_pub = lookup.get(None, {})
+    records = _rated_records(counts)
+    province = score_scope("province", index_text.PROVINCE_NAME, "province", published.PROVINCE_TYPE, None,
+                           records[0], province_pub if _whole_province(filters, scope) else {}, province_pub,
+                           has_feedback)
+    levels = _level_scores(records, province_pub, has_feedback)
+    units = [score_scope(r["unit_id"], names.get(r["unit_id"], r["unit_id"]), "unit", UNIT_TYPES.get(r["level"], ""),
+                         r["level"], r, lookup.get(r["unit_id"], {}), province_pub, has_feedback)
+             for r in records if r["scope"] == "unit"]
+    unmatched = sorted({record["unit_name"] for by_metric in lookup.get(UNMATCHED, {}).values()
+                        for record in by_metric}) if UNMATCHED in lookup else []
+    return IndexReport(period, province, levels, units, unmatched, latest, counts, has_feedback)
+
+
+def _rated_records(counts: pd.DataFrame, with_units: bool = True) -> list[dict]:
+    """The total (first), each level and (``with_units``) each unit of counts by level and unit, with
+    their rates (``scope``: total / level / unit): the levels and the total are sums of the same counts."""
     count_columns = [c for c in counts.columns if c not in ("level", "unit_id")]
     # The total, the levels and the units in one frame: their rates in one ``add_rates`` call.
     values = counts[count_columns]
     level, unit = counts["level"].astype(object), counts["unit_id"].astype(object)  # Arrow strings group slowly
     total = values.sum().to_frame().T.assign(scope="total")
     by_level = values.groupby(level).sum().reset_index().assign(scope="level")
-    by_unit = values.groupby(unit).sum()
-    by_unit = by_unit.assign(level=level.groupby(unit).first(), scope="unit").reset_index()
-    rated = metrics.add_rates(pd.concat([total, by_level, by_unit], ignore_index=True))
+    parts = [total, by_level]
+    if with_units:
+        by_unit = values.groupby(unit).sum()
+        parts.append(by_unit.assign(level=level.groupby(unit).first(), scope="unit").reset_index())
+    rated = metrics.add_rates(pd.concat(parts, ignore_index=True))
     columns = list(rated.columns)
-    records = [dict(zip(columns, values)) for values in rated.to_numpy(dtype=object)]  # 20× faster than to_dict
-    province = score_scope("province", index_text.PROVINCE_NAME, "province", published.PROVINCE_TYPE, None,
-                           records[0], province_pub if _whole_province(filters, scope) else {}, province_pub,
-                           has_feedback)
+    return [dict(zip(columns, values)) for values in rated.to_numpy(dtype=object)]  # 20× faster than to_dict
+
+
+def _level_scores(records: list[dict], province_pub: dict, has_feedback: bool) -> list[IndexScore]:
     levels = [score_scope(r["level"], r["level"], "level", UNIT_TYPES.get(r["level"], ""), r["level"], r, {},
                           province_pub, has_feedback) for r in records if r["scope"] == "level"]
     levels.sort(key=lambda s: LEVELS.index(s.level) if s.level in LEVELS else 99)
-    units = [score_scope(r["unit_id"], names.get(r["unit_id"], r["unit_id"]), "unit", UNIT_TYPES.get(r["level"], ""),
-                         r["level"], r, lookup.get(r["unit_id"], {}), province_pub, has_feedback)
-             for r in records if r["scope"] == "unit"]
-    unmatched = sorted({record["unit_name"] for by_metric in lookup.get(UNMATCHED, {}).values()
-                        for record in by_metric}) if UNMATCHED in lookup else []
-    return IndexReport(period, province, levels, units, unmatched, latest)
+    return levels
+
+
+def combine(reports: list[IndexReport], key: str, name: str) -> IndexReport:
+    """The index of several provinces together (the nation): every formula over their added counts.
+
+    Only our own data is scored: a province's published or entered figures are its own (a portal
+    score is no count that adds up), so the combined index is simulated and has no units."""
+    counts = pd.concat([r.counts for r in reports if r.counts is not None], ignore_index=True)
+    has_feedback = any(r.has_feedback for r in reports)
+    records = _rated_records(counts, with_units=False)
+    total = score_scope(key, name, "province", published.PROVINCE_TYPE, None, records[0], {}, {}, has_feedback)
+    known = [r.data_date for r in reports if r.data_date]
+    return IndexReport(reports[0].period, total, _level_scores(records, {}, has_feedback), [], [],
+                       max(known) if known else None, counts, has_feedback)
 
 
 def _whole_province(filters: Filters | None, scope: Scope | None) -> bool:

@@ -25,12 +25,16 @@ first day, the sum of its days), per unit, level, field, channel and withdrawn f
 fewer. A query takes whole months from month rows (from unit_month rows when it neither
 filters nor groups by field or channel) and only the edges from day rows. Loads and
 undos append signed change rows in their own transaction (a replaced record adds −1 of its
-old version); ``rebuild`` recomputes and compacts (``python -m etl rebuild-counts``).
+old version); once more than ``counts_compact_rows`` of them have piled up, the load or undo
+that passes the mark re-aggregates the months they touched (``compact``), so the table stays
+what ``rebuild`` (``python -m etl rebuild-counts``, recovery) writes from the dossier rows.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from kpi import config
 from kpi.measures import grouping
 from kpi.warehouse import schema
 
@@ -143,8 +147,7 @@ def _value(expr: str) -> str:
 
 def _withdrawn_statuses_sql(source_sql: str) -> str:
     """The distinct status texts of ``source_sql`` that say withdrawn / cancelled (a regex per text, not per row)."""
-    return (f"SELECT s FROM (SELECT DISTINCT status AS s FROM ({source_sql}) WHERE status IS NOT NULL) "
-            f"WHERE {schema.WITHDRAWN_MATCH.format('s')}")
+    return f"SELECT unnest(({schema.withdrawn_list_sql(source_sql)}))"
 
 
 def flagged_sql(source_sql: str, statuses_sql: str, keys: tuple[str, ...] = ROW_KEYS) -> str:
@@ -180,23 +183,32 @@ def _day_rows_sql(source_sql: str) -> str:
     for day, when, values in EVENTS:
         sums = ", ".join(f"sum(d._sign * {_value(v)}) AS {m}" for m, v in values.items())
         parts.append(f"SELECT {keys}, {day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
+    return _summed_day_rows_sql(f"({' UNION ALL BY NAME '.join(parts)}) e")
+
+
+def _summed_day_rows_sql(from_sql: str) -> str:
+    """Day rows summed per key and day from ``from_sql`` (rows with the keys, ``day`` and every measure);
+    a key and day whose every sum is 0 (changes that cancel out) keeps no row."""
     totals = ", ".join(f"coalesce(sum({m}), 0)::BIGINT AS {m}" for m in MEASURES)
     nonzero = " OR ".join(f"coalesce(sum({m}), 0) <> 0" for m in MEASURES)
     return (f"SELECT 'day' AS grain, day, {', '.join(STORED_KEYS)}, {totals} "
-            f"FROM ({' UNION ALL BY NAME '.join(parts)}) e GROUP BY ALL HAVING {nonzero}")
+            f"FROM {from_sql} GROUP BY ALL HAVING {nonzero}")
 
 
-def _event_sums_sql(source_sql: str, keys: tuple[str, ...]) -> str:
-    """'day' rows of the measures per ``keys`` and day, for the row path: like ``_day_rows_sql``, each
-    kind of event summed on its own over only its measures, then the kinds put together."""
+def _event_sums_sql(source_sql: str, keys: tuple[str, ...], measures: tuple[str, ...] = MEASURES) -> str:
+    """'day' rows of ``measures`` per ``keys`` and day, for the row path: like ``_day_rows_sql``, each
+    kind of event summed on its own over only its measures (kinds without one of ``measures`` left
+    out), then the kinds put together."""
     key_sql = "".join(f"d.{k}, " for k in keys)
     parts = []
     for day, when, values in EVENTS:
+        if not set(values) & set(measures):
+            continue
         # Every measure in the same order (0 where the kind has none): a plain UNION ALL, which the
         # Spark engine (kpi.lake) transpiles too.
-        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in MEASURES)
+        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in measures)
         parts.append(f"SELECT {key_sql}{day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
-    totals = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    totals = ", ".join(f"sum({m}) AS {m}" for m in measures)
     return (f"SELECT 'day' AS grain, {''.join(k + ', ' for k in keys)}day, {totals} "
             f"FROM ({' UNION ALL '.join(parts)}) e GROUP BY ALL")
 
@@ -212,9 +224,11 @@ def apply_change(con, source_sql: str) -> None:
                           STORED_KEYS)
     con.execute("DROP TABLE IF EXISTS count_change")
     con.execute(f"CREATE TEMP TABLE count_change AS {_day_rows_sql(flagged)}")
-    _append_grains(con, "count_change")
+    appended = _append_grains(con, "count_change")
+    months = [m for (m,) in con.execute("SELECT DISTINCT date_trunc('month', day)::DATE FROM count_change").fetchall()]
     con.execute("DROP TABLE count_change")
     con.execute("DROP TABLE count_source")
+    _note_change(con, appended, months)
 
 
 def batch_change(batch_id: int, *, undo: bool) -> str:
@@ -225,12 +239,16 @@ def batch_change(batch_id: int, *, undo: bool) -> str:
             f"SELECT {columns}, {-sign} AS _sign FROM dossiers_replaced WHERE replaced_by = {int(batch_id)}")
 
 
-def _append_grains(con, table: str, order: bool = False) -> None:
-    """Append ``table``'s day rows and the month and unit_month rows summed from them."""
+def _append_grains(con, table: str, order: bool = False) -> int:
+    """Append ``table``'s day rows and the month and unit_month rows summed from them; returns how many
+    rows were added."""
     order_sql = "ORDER BY day" if order else ""
-    con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}")
-    con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'month', STORED_KEYS)} {order_sql}")
-    con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'unit_month', UNIT_MONTH_KEYS)} {order_sql}")
+    added = con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM {table} {order_sql}").fetchone()[0]
+    added += con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'month', STORED_KEYS)} {order_sql}"
+                         ).fetchone()[0]
+    added += con.execute(f"INSERT INTO {TABLE} BY NAME {month_rows_sql(table, 'unit_month', UNIT_MONTH_KEYS)} "
+                         f"{order_sql}").fetchone()[0]
+    return int(added)
 
 
 def month_rows_sql(table: str, grain: str, keys: tuple[str, ...]) -> str:
@@ -250,7 +268,76 @@ def rebuild(con) -> int:
     _append_grains(con, "count_change", order=True)
     con.execute("DROP TABLE count_change")
     schema.set_counts_state(con, "built")
+    _set_pending(con, 0, [])
     return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+
+# -- compaction --------------------------------------------------------------------
+# meta 'counts_pending': {"rows": change rows appended since the table was last compacted or rebuilt,
+# "months": the first days of the months they touched}. Absent (a table kept before compaction
+# existed): months not known, so the first compaction finds them (``_months_with_repeats``).
+PENDING_KEY = "counts_pending"
+
+
+def pending(con) -> tuple[int, list[dt.date] | None]:
+    """(change rows appended since the last compaction, the months they touched or None: not known)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [PENDING_KEY]).fetchone()
+    if row is None:
+        return 0, None
+    state = json.loads(row[0])
+    months = state["months"]
+    return int(state["rows"]), None if months is None else [dt.date.fromisoformat(m) for m in months]
+
+
+def _set_pending(con, rows: int, months: list[dt.date] | None) -> None:
+    state = {"rows": rows, "months": None if months is None else sorted(m.isoformat() for m in months)}
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [PENDING_KEY, json.dumps(state)])
+
+
+def _note_change(con, appended: int, months: list[dt.date]) -> None:
+    """Count a load's or undo's change rows; past ``counts_compact_rows`` compact the months touched so far."""
+    rows, known = pending(con)
+    touched = None if known is None else sorted(set(known) | set(months))  # None stays None until compacted
+    if rows + appended > int(config.get("counts_compact_rows")):
+        compact(con, touched)
+    else:
+        _set_pending(con, rows + appended, touched)
+
+
+def compact(con, months: list[dt.date] | None = None) -> int:
+    """Re-aggregate the table's rows of ``months`` into the rows ``rebuild`` writes for them: per key
+    and day the sum of its change rows (none when they cancel out), and the month and unit_month
+    rows summed from those days. Inside the caller's write transaction; returns the table's row count. The other
+    months' rows are left as they are. ``months`` None (not known): the months where a key and
+    day has more than one row (one scan of the table, not a rewrite of it).
+    """
+    if months is None:
+        months = _months_with_repeats(con)
+    where, params = _months_where(months)
+    con.execute("DROP TABLE IF EXISTS count_compact")
+    day_rows = f"(SELECT * FROM {TABLE} WHERE grain = 'day' AND {where})"
+    con.execute(f"CREATE TEMP TABLE count_compact AS {_summed_day_rows_sql(day_rows)}", params)
+    con.execute(f"DELETE FROM {TABLE} WHERE {where}", params)  # every grain: a month row's day is in its month
+    _append_grains(con, "count_compact", order=True)
+    con.execute("DROP TABLE count_compact")
+    _set_pending(con, 0, [])
+    return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
+
+
+def _months_with_repeats(con) -> list[dt.date]:
+    """Months with change rows not yet summed: a key and day (or month) that has more than one row."""
+    keys = ", ".join(("grain", "day", *STORED_KEYS))
+    return [m for (m,) in con.execute(
+        f"SELECT DISTINCT date_trunc('month', day)::DATE FROM (SELECT {keys} FROM {TABLE} GROUP BY ALL "
+        "HAVING count(*) > 1) ORDER BY 1").fetchall()]
+
+
+def _months_where(months: list[dt.date]) -> tuple[str, list]:
+    """A filter on ``day`` for the table's rows of ``months`` (a range first, so row groups can be skipped)."""
+    if not months:
+        return "FALSE", []
+    return (f"day BETWEEN {_date(min(months))} AND {_date(_month_end(max(months)))} "
+            "AND date_trunc('month', day)::DATE IN (SELECT unnest(?::DATE[]))", [list(months)])
 
 
 def by_field_or_channel(group_by: tuple[str, ...], filtered_by_field: bool) -> bool:
@@ -289,21 +376,35 @@ def _windows(months: bool) -> dict[str, str]:
     return {"in": inside, "before": upto("p.pstart - 1"), "asof": upto("p.cut")}
 
 
-def count_exprs(overdue_without_due: bool) -> str:
-    """The select list of every dossier count (COUNTS) over rows ``d`` carrying window flags w_<window>."""
+def _terms(name: str, overdue_without_due: bool) -> list[tuple[str, str, str]]:
+    """(sign, window, measure) of one count, the '±ND' terms kept only when the setting says so."""
     out = []
-    for name, terms in COUNTS.items():
-        parts = []
-        for window, measure in terms:
-            sign = "+"
-            if measure.startswith(("+ND ", "-ND ")):
-                if not overdue_without_due:
-                    continue
-                sign, measure = measure[0], measure[4:]
-            elif measure.startswith("-"):
-                sign, measure = "-", measure[1:]
-            parts.append(f"{sign} coalesce(sum(d.{measure}) FILTER (WHERE d.w_{window}), 0)")
-        out.append(f"({' '.join(parts)})::BIGINT AS {name}")
+    for window, measure in COUNTS[name]:
+        sign = "+"
+        if measure.startswith(("+ND ", "-ND ")):
+            if not overdue_without_due:
+                continue
+            sign, measure = measure[0], measure[4:]
+        elif measure.startswith("-"):
+            sign, measure = "-", measure[1:]
+        out.append((sign, window, measure))
+    return out
+
+
+def measures_of(names: tuple[str, ...], overdue_without_due: bool) -> tuple[str, ...]:
+    """The measures the counts ``names`` read, in ``MEASURES`` order."""
+    used = {m for name in names for _, _, m in _terms(name, overdue_without_due)}
+    return tuple(m for m in MEASURES if m in used)
+
+
+def count_exprs(overdue_without_due: bool, names: tuple[str, ...] | None = None) -> str:
+    """The select list of the dossier counts ``names`` (default: every one of COUNTS) over rows ``d``
+    carrying window flags w_<window>."""
+    out = []
+    for name in names or tuple(COUNTS):
+        parts = [f"{sign} coalesce(sum(CASE WHEN d.w_{window} THEN d.{measure} ELSE 0 END), 0)"
+                 for sign, window, measure in _terms(name, overdue_without_due)]
+        out.append(f"({' '.join(parts) or '0'})::BIGINT AS {name}")
     return ",\n".join(out)
 
 
@@ -325,15 +426,18 @@ def _edge_months(parts: list, cuts: list[dt.date]) -> list[dt.date]:
 
 def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...], where: str, wparams: list,
                  data_date: dt.date | None, left_out: bool, overdue_without_due: bool,
-                 withdrawn_statuses: list[str] = (), fine: bool = True) -> tuple[str, list]:
+                 withdrawn_statuses: list[str] = (), fine: bool = True,
+                 only: tuple[str, ...] | None = None) -> tuple[str, list]:
     """(sql, params) of the dossier counts per part of P and grouping.
 
     ``stored``: read the table; else compute the same day rows from dossier rows (``where``
     applied to the dossiers; ``withdrawn_statuses`` are the status texts that say withdrawn, kept at
     write time). ``left_out``: withdrawn / cancelled dossiers are left out. ``fine``: the query
     filters or groups by field or channel, so whole months come from 'month' rows, not 'unit_month'.
-    Every part's cuts are its day before start and its as_of = min(end, data date).
+    Every part's cuts are its day before start and its as_of = min(end, data date). ``only``: just
+    these counts (default every one of COUNTS), summing only the measures and kinds of event they read.
     """
+    measures = measures_of(only, overdue_without_due) if only else MEASURES
     cuts = [min(p.end, data_date) if data_date else p.end for p in parts]
     # Everything dated before the month of the earliest cut is summed once into 'open' rows.
     opening = _month_start(min(min(p.start - dt.timedelta(days=1), c) for p, c in zip(parts, cuts)))
@@ -356,7 +460,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
         # Only the columns the grouping reads survive (the filters were applied to the dossier rows above).
         keys = tuple(grouping.GROUPS[g] for g in group_by if g in grouping.GROUPS)
         live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses, tuple(dict.fromkeys((*keys, 'channel'))))}),"
-        source = f"({_event_sums_sql(f'SELECT * FROM live d WHERE {not_left}', keys)})"
+        source = f"({_event_sums_sql(f'SELECT * FROM live d WHERE {not_left}', keys, measures)})"
         available, months, params = STORED_AVAILABLE | {"procedure"}, False, [list(withdrawn_statuses)] + list(wparams)
     selects, names = grouping.group_columns(group_by, available)
     group_sel = "".join(s + ", " for s in selects)
@@ -364,7 +468,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
     # With month rows, the day rows before the opening month are in the month rows already.
     keep = f"d.grain <> 'day' OR d.day >= {_date(opening)}" if months else "TRUE"
     before_opening = ("d.grain = 'month' AND " if months else "") + f"d.day < {_date(opening)}"
-    sums = ", ".join(f"sum(d.{m}) AS {m}" for m in MEASURES)
+    sums = ", ".join(f"sum(d.{m}) AS {m}" for m in measures)
     values = ", ".join(f"({_date(p.start)}, {_date(p.end)}, {_date(c)})" for p, c in zip(parts, cuts))
     windows = _windows(months)
     flags = ", ".join(f"{sql} AS w_{name}" for name, sql in windows.items())
@@ -387,7 +491,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
             SELECT p.pstart, p.pend, {flags}, d.*
             FROM (SELECT *, date_trunc('month', day)::DATE AS ms, last_day(day) AS me FROM rows) d, p
         )
-        SELECT {time_keys}{group_names}{count_exprs(overdue_without_due)}
+        SELECT {time_keys}{group_names}{count_exprs(overdue_without_due, only)}
         FROM r d
         {group_sql}
     """

@@ -64,6 +64,8 @@ def save_proposal(wh: Warehouse, proposal: Proposal, file_name: str, digest: str
         _insert_rows(con, doc_id, proposal.year, [t.__dict__ for t in proposal.targets],
                      [m.__dict__ for m in proposal.manual_targets],
                      [_lead_resolved(con, t.__dict__) for t in proposal.tasks], "proposed")
+        for position, (section, sentence) in enumerate(proposal.unmatched, start=1):
+            con.execute("INSERT INTO plan_unmatched VALUES (?, ?, ?, ?)", [doc_id, position, section, sentence])
         audit.record(con, user, "plan.import", file_name, {
             "doc_id": doc_id, "year": proposal.year, "sha256": digest, "targets": len(proposal.targets),
             "manual_targets": len(proposal.manual_targets), "tasks": len(proposal.tasks)})
@@ -132,6 +134,7 @@ class StoredPlan:
     targets: pd.DataFrame
     manual_targets: pd.DataFrame
     tasks: pd.DataFrame
+    unmatched: pd.DataFrame  # section, sentence: a percentage no rule reads, for the reviewer to judge
 
 
 def documents(wh: Warehouse) -> pd.DataFrame:
@@ -146,7 +149,8 @@ def load(wh: Warehouse, doc_id: int) -> StoredPlan:
             raise ValueError(f"Không có văn bản kế hoạch #{doc_id}")
         frames = [con.execute(f"SELECT * FROM {table} WHERE doc_id = ? ORDER BY {order}", [doc_id]).df()
                   for table, order in (("plan_targets", "plan_target_id"),
-                                       ("plan_manual_targets", "manual_target_id"), ("plan_tasks", "position"))]
+                                       ("plan_manual_targets", "manual_target_id"), ("plan_tasks", "position"),
+                                       ("plan_unmatched", "position"))]
     frames[0]["level"] = frames[0]["level"].fillna("all")
     frames[1]["level"] = frames[1]["level"].fillna("all")
     return StoredPlan(doc.iloc[0].to_dict(), *frames)

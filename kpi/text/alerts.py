@@ -19,6 +19,7 @@ RULE_HEADINGS = {
 SUBJECT = "[Cảnh báo KPI TTHC] {n} cảnh báo mới ngày {day}"
 GREETING = "Kính gửi {name},"
 INTRO = "Bảng điều khiển KPI kiểm soát TTHC có {n} cảnh báo mới trong phạm vi của anh/chị:"
+SEE_AT = "Xem: {url}"
 FOOTER = ("Thư này được gửi tự động; mỗi cảnh báo chỉ gửi một lần. "
           "Xem chi tiết trên bảng điều khiển.")
 

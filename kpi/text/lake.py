@@ -27,7 +27,9 @@ PERIOD_LINE = "Kỳ {period} · {n} tỉnh, thành phố đã gửi số liệu.
 NOT_CONFIGURED = ("Chưa cấu hình kho dữ liệu toàn quốc (thiết lập TTHC_LAKE), hoặc tài khoản này chỉ xem "
                   "được số liệu trong phạm vi của mình.")
 CHART_TITLE = "Xếp hạng các tỉnh: {kpi}"
-MATRIX_TITLE = "Mọi chỉ tiêu theo tỉnh"
+MATRIX_TITLE = "Chỉ số 766 và mọi chỉ tiêu theo tỉnh"
+COLUMN_INDEX = "Chỉ số 766"
+COLUMN_GRADE = "Xếp loại 766"
 COLUMN_TARGET = "Chỉ tiêu của tỉnh"
 COLUMN_STATUS = "Đánh giá"
 NATIONAL = "Toàn quốc"
@@ -41,6 +43,7 @@ COLUMN_DENOMINATOR = "Trên tổng"
 COLUMN_DATA_DATE = "Số liệu đến ngày"
 NO_DATA = vi.NO_DATA
 CLI_HEADER = "Chỉ số KPI toàn quốc kỳ {start} – {end} (bộ máy {engine})"
+ENGINE_NOTE = "toàn quốc, bộ máy {engine}"
 
 
 def province_name(code: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from kpi.access import permissions
 from kpi.access.permissions import AuthError, User
 from kpi.measures import targets as targets_mod
-from kpi.measures.filters import Scope, where_clause
+from kpi.measures.filters import Filters, Scope, where_clause
 from kpi.measures.periods import Period
 from kpi.text import plan as plan_text, tracking as tracking_text, vi
 from kpi.warehouse import audit
@@ -199,11 +199,15 @@ _ENTRY_COLUMNS = ("value_id, indicator, period_from, period_to, unit_id, level, 
 
 
 def entries(wh: Warehouse, scope: Scope | None, *, within: Period | None = None,
-            include_history: bool = False) -> list[Entry]:
-    """Entries the scope may see (province-wide ones: province scopes only), newest first."""
-    where, params = where_clause(None, scope, "m")
+            include_history: bool = False, filters: Filters | None = None) -> list[Entry]:
+    """Entries the scope may see (province-wide ones: province scopes only), newest first.
+
+    ``filters``: the page's level and units apply (a province-wide entry belongs to no level or unit
+    chosen, so it is left out then); fields do not, since nothing is entered per field."""
+    chosen = Filters(level=filters.level, unit_ids=filters.unit_ids) if filters else None
+    where, params = where_clause(chosen, scope, "m")
     parts = [f"({where} OR (m.unit_id IS NULL AND ?))"]
-    params.append(scope is None or scope.is_province)
+    params.append((scope is None or scope.is_province) and not (chosen and (chosen.level or chosen.unit_ids)))
     if not include_history:
         parts.append("m.superseded_at IS NULL")
     if within is not None:
@@ -244,10 +248,10 @@ def figure(key: str, items: list[Entry], target: ManualTarget | None) -> Figure:
     return Figure(key, label(key), numerator, denominator, target, status, tuple(chosen))
 
 
-def figures(wh: Warehouse, period: Period, scope: Scope | None) -> list[Figure]:
+def figures(wh: Warehouse, period: Period, scope: Scope | None, filters: Filters | None = None) -> list[Figure]:
     """Every manual indicator with a target in force for the period's year or a figure in the period:
-    targets first in the plan's order, then indicators entered without a target."""
+    targets first in the plan's order, then indicators entered without a target (``filters``: see ``entries``)."""
     in_force = targets_for_year(wh, period.end.year)
-    inside = entries(wh, scope, within=period)
+    inside = entries(wh, scope, within=period, filters=filters)
     keys = list(in_force) + [k for k in dict.fromkeys(e.key for e in reversed(inside)) if k not in in_force]
     return [figure(k, [e for e in inside if e.key == k], in_force.get(k)) for k in keys]

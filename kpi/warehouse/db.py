@@ -213,6 +213,10 @@ class Warehouse:
                         ) from error
                     raise
                 time.sleep(wait)
+        # The KPI queries join their rows to a table of the period's parts (at most a few dozen rows)
+        # on date ranges: a nested loop over so few rows beats DuckDB's range-join setup
+        # (PAKN counts by month × unit: 16 → 10 ms CPU on 10 million dossiers).
+        con.execute("SET nested_loop_join_threshold = 64")
         self._ensure_schema(con)
         return con
 

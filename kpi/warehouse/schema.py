@@ -90,11 +90,21 @@ DATA_DATE_SQL = """
 # (assumed, setting withdrawn_left_out) leaves those dossiers out of every count and rate. Matched on the
 # few distinct texts at write time; a regex per row on every page view costs seconds on millions of rows.
 WITHDRAWN_MATCH = r"regexp_matches(strip_accents(lower({})), '\b(rut|huy)\b')"
-WITHDRAWN_STATUS_SQL = f"""
-    SELECT coalesce(CAST(to_json(list(s ORDER BY s)) AS VARCHAR), '[]')
-    FROM (SELECT DISTINCT status AS s FROM dossiers WHERE status IS NOT NULL)
-    WHERE {WITHDRAWN_MATCH.format('s')}
-"""
+
+
+def withdrawn_list_sql(source_sql: str) -> str:
+    """SQL of the sorted list of the distinct status texts of ``source_sql`` that say withdrawn.
+
+    The regex runs over the list of distinct texts: written as a WHERE over ``SELECT DISTINCT``,
+    DuckDB pushes the filter below the DISTINCT and runs the regex on every row (0.73 s CPU on
+    10 million dossiers at every write, 0.02 s this way).
+    """
+    return (f"SELECT list_sort(list_filter(list(DISTINCT status), lambda s: {WITHDRAWN_MATCH.format('s')})) "
+            f"FROM ({source_sql}) WHERE status IS NOT NULL")
+
+
+WITHDRAWN_STATUS_SQL = (f"SELECT coalesce(CAST(to_json(({withdrawn_list_sql('SELECT status FROM dossiers')})) "
+                        "AS VARCHAR), '[]')")
 
 MIGRATIONS: list[str] = [
     # 1: the whole first schema
@@ -454,6 +464,17 @@ MIGRATIONS: list[str] = [
     );
     INSERT OR REPLACE INTO meta SELECT 'quality_counts_state',
       CASE WHEN (SELECT count(*) FROM dossiers) = 0 THEN 'built' ELSE 'stale' END;
+    """,
+    # 14: sentences of a plan document with a percentage that no rule reads (kpi.plan.parser), kept with the
+    # document so a reviewer in any later session sees what the import could not turn into a target.
+    """
+    CREATE TABLE IF NOT EXISTS plan_unmatched (
+      doc_id INTEGER NOT NULL,
+      position INTEGER NOT NULL,
+      section VARCHAR,
+      sentence VARCHAR NOT NULL,
+      PRIMARY KEY (doc_id, position)
+    );
     """,
 ]
 
