@@ -66,6 +66,9 @@ STATE = ("(title) => { const app = document.querySelector('[data-testid=\"stApp\
          ".some(h => h.innerText.includes(title))}; }")
 DONE = f"(title) => {{ const s = ({STATE})(title); return s.state === 'notRunning' && s.title; }}"
 POLL_MS = 50
+FORM_READY = ("() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+              " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'"
+              " && !!document.querySelector('input[type=\"password\"]'); }")
 TIMER = ROOT / "bench" / "rerun_timer"
 
 
@@ -125,10 +128,16 @@ async def login(tab, url: str, name: str, title: str, run: "Run") -> None:
     async with run.login_gate:
         started = time.monotonic()
         await tab.goto(url, timeout=120_000)
+        # Type only into a finished form: a run still drawing it may replace the inputs and drop the text.
+        await tab.wait_for_function(FORM_READY, timeout=120_000, polling=POLL_MS)
         await tab.get_by_label("Tên đăng nhập").fill(name)
         await tab.get_by_label("Mật khẩu").fill(PASSWORD)
         await tab.get_by_role("button", name="Đăng nhập").click()
-        await tab.get_by_text(title, exact=True).first.wait_for(timeout=120_000)
+        try:
+            await tab.get_by_text(title, exact=True).first.wait_for(timeout=120_000)
+        except Exception as error:  # say what the login page showed instead
+            shown = await tab.locator("[data-testid='stAlertContainer']").all_inner_texts()
+            raise TimeoutError(f"{first_line(error)} {shown[:2]}") from error
         await settle(tab, 120_000)
         run.logins.append(time.monotonic() - started)
 
