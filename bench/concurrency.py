@@ -10,7 +10,8 @@ contexts (1920×1080, no screenshots): each logs in as a leader through the real
 the pages from the menu in turn, timing click → done: the page's title is drawn and Streamlit
 says the run has finished (``stApp``'s script state back to ``notRunning``), no fixed sleeps.
 ``--think`` seconds on average (±50 %, drawn per session) pass between a page's end and the next
-click, the time a viewer reads the page (0: every session clicks again at once, the worst case).
+click, the time a viewer reads the page, and 0 to ``--think`` seconds before the first click
+(0: every session clicks again at once, all 20 together at the start: the worst case).
 Once every session has logged in, an analyst session uploads the generated .xlsx through
 *Nạp dữ liệu* and confirms; the viewers keep walking until the load has committed and each has
 finished one more round. Printed: p50 / p95 / max page time, page views
@@ -180,8 +181,9 @@ async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Ev
             if run.left() < 5 or done_after_load >= len(PAGES):
                 break
             name = page_to_open(number, step)
-            if step and think:
-                await asyncio.sleep(min(think * reader.uniform(0.5, 1.5), max(0.0, run.left() - 5)))
+            if think:  # the first click too: viewers do not all click in the same second
+                pause = think * (reader.uniform(0.5, 1.5) if step else reader.uniform(0.0, 1.0))
+                await asyncio.sleep(min(pause, max(0.0, run.left() - 5)))
             started = time.monotonic()
             try:
                 await open_page(tab, vi.PAGE_TITLES[name])
