@@ -1,17 +1,19 @@
 """Many viewers during a load: 20 browser sessions walk the pages while a 200 000-row upload commits.
 
-    .venv/bin/python bench/concurrency.py --db /tmp/w10m.duckdb [--sessions 20] [--rows 200000] [--minutes 6]
-                                          [--think 0] [--browser-nice 0] [--logs DIR]
+    .venv/bin/python bench/concurrency.py --db /tmp/w10m.duckdb [--sessions 20] [--rows 200000] [--minutes 8]
+                                          [--think 0] [--logins-at-once 4] [--browser-nice 0] [--logs DIR]
 
 A copy of ``--db`` (the upload writes into it) is served by the real dashboard (`streamlit run`,
 127.0.0.1 only). Playwright opens one headless Chromium (/usr/bin/chromium) with ``--sessions``
-contexts (1920×1080, no screenshots): each logs in as a leader through the real form and opens
+contexts (1920×1080, no screenshots): each logs in as a leader through the real form
+(``--logins-at-once`` at a time: people arrive over a minute, not in one second) and opens
 the pages from the menu in turn, timing click → done: the page's title is drawn and Streamlit
 says the run has finished (``stApp``'s script state back to ``notRunning``), no fixed sleeps.
 ``--think`` seconds on average (±50 %, drawn per session) pass between a page's end and the next
-click, the time a viewer reads the page (0: every session clicks again at once, the worst case). Once every session has logged in, an analyst session uploads the
-generated .xlsx through *Nạp dữ liệu* and confirms; the viewers keep walking until the load has
-committed and each has finished one more round. Printed: p50 / p95 / max page time, page views
+click, the time a viewer reads the page (0: every session clicks again at once, the worst case).
+Once every session has logged in, an analyst session uploads the generated .xlsx through
+*Nạp dữ liệu* and confirms; the viewers keep walking until the load has committed and each has
+finished one more round. Printed: p50 / p95 / max page time, page views
 during the commit, errors (an exception box, an error message, a timeout) and lock messages
 (the warehouse-busy text), the upload's own time; the server's own run durations (a timing hook,
 bench/rerun_timer, logs every script run: wall and CPU of its thread); CPU seconds spent by the
@@ -56,26 +58,22 @@ PAGES = ("overview", "on_time", "digitization", "online", "satisfaction", "pakn"
 LOCK_WORDS = ("đang được một tiến trình khác ghi", "lock")  # kpi.warehouse.db.WarehouseBusy's message
 SETTLED = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
            " || !/Running|Stop/.test(document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)")
-# Before each click: note when Streamlit's app root says a run has started (its script state turns 'running'),
-# so that clicking the page already on screen is not "done" before its run even began.
-WATCH_RUN = ("() => { window.__benchRan = false; const observer = new MutationObserver(() => {"
-             " const app = document.querySelector('[data-testid=\"stApp\"]');"
-             " if (app && app.getAttribute('data-test-script-state') === 'running') {"
-             " window.__benchRan = true; observer.disconnect(); } });"
-             " observer.observe(document.body, {attributes: true, subtree: true,"
-             " attributeFilter: ['data-test-script-state']}); }")
-# A page is done when a run has started since the click, it has finished (script state back to 'notRunning')
-# and the page's title is drawn.
-DONE = ("(title) => { const app = document.querySelector('[data-testid=\"stApp\"]');"
-        " if (!window.__benchRan || !app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;"
-        " return [...document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] h1')]"
-        ".some(h => h.innerText.includes(title)); }")
+# A page is done when its title is drawn and Streamlit's run has finished (the app root's script state back
+# to 'notRunning'). The walk never clicks the page already on screen, so the title is the new run's own.
+STATE = ("(title) => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+         " return {state: app ? app.getAttribute('data-test-script-state') : null,"
+         " title: [...document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] h1')]"
+         ".some(h => h.innerText.includes(title))}; }")
+DONE = f"(title) => {{ const s = ({STATE})(title); return s.state === 'notRunning' && s.title; }}"
 POLL_MS = 50
 TIMER = ROOT / "bench" / "rerun_timer"
 
 
 def first_line(error: BaseException) -> str:
-    return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+    """The error's first line and, for a Playwright timeout, the last step of its call log (what it waited for)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = f"{type(error).__name__}: {lines[0] if lines else ''}"
+    return text + (f" [{lines[-1]}]" if len(lines) > 2 and lines[1].startswith("Call log") else "")
 
 
 def note(run: "Run", text: str) -> None:
@@ -85,8 +83,10 @@ def note(run: "Run", text: str) -> None:
 class Run:
     """What the sessions saw: page times, errors, lock messages, and when the load committed."""
 
-    def __init__(self, deadline: float):
+    def __init__(self, deadline: float, logins_at_once: int = 4):
         self.deadline = deadline
+        self.login_gate, self.login_gate_size = asyncio.Semaphore(logins_at_once), logins_at_once
+        self.logins: list[float] = []  # seconds from opening the address to the first page drawn
         self.times: list[tuple[float, float, str]] = []  # (start, seconds, page)
         self.errors: list[str] = []
         self.locks = 0
@@ -119,20 +119,36 @@ async def problems(tab) -> tuple[list[str], int]:
     return texts, locks
 
 
-async def login(tab, url: str, name: str, title: str) -> None:
-    await tab.goto(url, timeout=120_000)
-    await tab.get_by_label("Tên đăng nhập").fill(name)
-    await tab.get_by_label("Mật khẩu").fill(PASSWORD)
-    await tab.get_by_role("button", name="Đăng nhập").click()
-    await tab.get_by_text(title, exact=True).first.wait_for(timeout=120_000)
-    await settle(tab, 120_000)
+async def login(tab, url: str, name: str, title: str, run: "Run") -> None:
+    """Open the dashboard and sign in through the real form, a few sessions at a time (``run.login_gate``):
+    viewers arrive over a minute, not in the same second; the walk that is timed starts once all are in."""
+    async with run.login_gate:
+        started = time.monotonic()
+        await tab.goto(url, timeout=120_000)
+        await tab.get_by_label("Tên đăng nhập").fill(name)
+        await tab.get_by_label("Mật khẩu").fill(PASSWORD)
+        await tab.get_by_role("button", name="Đăng nhập").click()
+        await tab.get_by_text(title, exact=True).first.wait_for(timeout=120_000)
+        await settle(tab, 120_000)
+        run.logins.append(time.monotonic() - started)
+
+
+def page_to_open(session: int, step: int) -> str:
+    """The page a session opens at a step: sessions start on different pages, never on the overview they
+    see after logging in, and then follow the menu, so no click asks for the page already on screen."""
+    return PAGES[(step + 1 + session % (len(PAGES) - 1)) % len(PAGES)]
 
 
 async def open_page(tab, title: str) -> None:
-    """Click the menu entry of ``title`` and wait until that page is done (see ``DONE``)."""
-    await tab.evaluate(WATCH_RUN)
+    """Click the menu entry of ``title`` and wait until that page is done (see ``DONE``); a timeout says
+    what the page showed then."""
     await tab.locator(NAV_LINKS).filter(has_text=title).first.click(timeout=30_000)
-    await tab.wait_for_function(DONE, arg=title, timeout=30_000, polling=POLL_MS)
+    try:
+        await tab.wait_for_function(DONE, arg=title, timeout=30_000, polling=POLL_MS)
+    except Exception as error:
+        seen = await tab.evaluate(STATE, title)
+        raise TimeoutError(f"{first_line(error)} (script state {seen['state']}, "
+                           f"title {'drawn' if seen['title'] else 'not drawn'})") from error
 
 
 async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Event, ready: list, rounds: int,
@@ -141,7 +157,7 @@ async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Ev
     tab = await context.new_page()
     try:
         try:
-            await login(tab, url, f"lanh-dao-{number}", vi.PAGE_TITLES["overview"])
+            await login(tab, url, f"lanh-dao-{number}", vi.PAGE_TITLES["overview"], run)
         finally:  # the others do not wait for a session whose login failed
             ready.append(number)
             if len(ready) == total:
@@ -154,7 +170,7 @@ async def viewer(browser, url: str, number: int, run: Run, logged_in: asyncio.Ev
         for step in range(rounds * len(PAGES)):
             if run.left() < 5 or done_after_load >= len(PAGES):
                 break
-            name = PAGES[(step + number) % len(PAGES)]  # sessions start on different pages
+            name = page_to_open(number, step)
             if step and think:
                 await asyncio.sleep(min(think * reader.uniform(0.5, 1.5), max(0.0, run.left() - 5)))
             started = time.monotonic()
@@ -179,7 +195,7 @@ async def uploader(browser, url: str, path: Path, run: Run, logged_in: asyncio.E
     context = await browser.new_context(viewport=VIEWPORT, locale="vi-VN")
     tab = await context.new_page()
     try:
-        await login(tab, url, "chuyen-vien", vi.PAGE_TITLES["overview"])
+        await login(tab, url, "chuyen-vien", vi.PAGE_TITLES["overview"], run)
         await asyncio.wait_for(logged_in.wait(), timeout=max(1, run.left()))
         await tab.locator(NAV).get_by_text("Nạp dữ liệu", exact=True).first.click()
         await settle(tab, 60_000)
@@ -254,10 +270,11 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3, help="walks through every page per session, at most")
-    parser.add_argument("--minutes", type=float, default=6.0, help="wall-time bound of the browser part")
+    parser.add_argument("--minutes", type=float, default=8.0, help="wall-time bound of the browser part")
     parser.add_argument("--keep", default=None, help="reuse/keep the generated .xlsx at this path")
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a viewer reads a page before the next click (±50 %%)")
     parser.add_argument("--browser-nice", type=int, default=0, help="nice value of Chromium (the client)")
+    parser.add_argument("--logins-at-once", type=int, default=4, help="sessions signing in at the same time")
     parser.add_argument("--logs", default=None, help="copy the server's log and run timings into this folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench_concurrency_"))
@@ -276,7 +293,7 @@ def main() -> int:
         print(f"{n:,} dossiers; {args.sessions} sessions, think {args.think:g} s, Chromium at nice "
               f"{args.browser_nice}; upload of {args.rows:,} rows ({path.name}); load average before "
               + " ".join(f"{v:.2f}" for v in os.getloadavg()), flush=True)
-        run = Run(time.monotonic() + args.minutes * 60)
+        run = Run(time.monotonic() + args.minutes * 60, args.logins_at_once)
         reruns = work / "reruns.tsv"
         timing = {"PYTHONPATH": f"{TIMER}{os.pathsep}{ROOT}", "TTHC_RERUN_LOG": str(reruns)}
         with streamlit_server(db, work, env=timing) as url:
@@ -314,6 +331,9 @@ def report(run: Run) -> None:
             by_page.setdefault(name, []).append(s)
         for name, values in by_page.items():
             print(f"  {name:<14} n {len(values):>3}  p50 {statistics.median(values):5.2f} s  max {max(values):5.2f} s")
+    if run.logins:
+        print(f"logins {len(run.logins)} ({run.login_gate_size} at a time, not timed as page views): "
+              f"p50 {statistics.median(run.logins):.1f} s, max {max(run.logins):.1f} s")
     print(f"errors {len(run.errors)} (target 0), lock messages {run.locks} (target 0)")
     for line in run.errors[:20]:
         print("  " + line)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from bench import cpu_watch
-from bench.concurrency import percentile, read_reruns
+from bench.concurrency import PAGES, first_line, page_to_open, percentile, read_reruns
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,3 +74,19 @@ def test_rerun_timer_logs_every_script_run_with_its_outcome(tmp_path, monkeypatc
     assert [r[4] for r in rows] == ["ok", "stopped"]
     assert all(r[2] >= 0.2 for r in rows)  # wall time of the run includes its sleep
     assert all(0 <= r[3] < r[2] for r in rows)  # CPU of the thread: the sleep is not in it
+
+
+def test_no_session_clicks_the_page_already_on_screen():
+    assert PAGES[0] == "overview"  # where a login lands
+    for session in range(20):
+        walk = ["overview"] + [page_to_open(session, step) for step in range(3 * len(PAGES))]
+        assert all(a != b for a, b in zip(walk, walk[1:])), session
+        assert sorted(walk[1:len(PAGES) + 1]) == sorted(PAGES)  # one round opens every page once
+    assert [page_to_open(s, 0) for s in (0, 1, 6, 7)] == ["on_time", "digitization", "drilldown", "on_time"]
+
+
+def test_an_error_line_keeps_what_a_playwright_timeout_waited_for():
+    timeout = TimeoutError("Locator.click: Timeout 30000ms exceeded.\nCall log:\n  - waiting for locator\n"
+                           "  - element is not stable\n")
+    assert first_line(timeout) == "TimeoutError: Locator.click: Timeout 30000ms exceeded. [- element is not stable]"
+    assert first_line(ValueError("one\ntwo")) == "ValueError: one"

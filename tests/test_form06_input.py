@@ -203,3 +203,27 @@ def test_overview_says_which_figures_came_from_the_form(wh, tmp_path, monkeypatc
     assert not at.exception
     notes = [i.value for i in at.info]
     assert vi.FROM_FORM06.format(n="1") in notes
+
+
+def test_a_few_dossier_counts_read_alone_equal_the_full_counts(wh, tmp_path):
+    """metrics.dossier_totals (the meeting's hot spots): only the counts asked for, Biểu 06 forms included,
+    the same numbers as metrics.counts; by procedure from the dossier rows (the form has no procedure)."""
+    add_dossiers(wh, [
+        dossier("late", received="05/02/2024", due="10/02/2024", finished="20/02/2024"),
+        dossier("open", received="10/02/2024", due="15/02/2024", procedure="Đăng ký kết hôn"),  # overdue at 01/03
+        dossier("early", received="05/02/2024", due="10/02/2024", finished="09/02/2024", field="Chứng thực"),
+        dossier("data date", received="01/03/2024", field="Chứng thực")])
+    load(wh, write_form06(tmp_path / "b06.xlsx", [["Hộ tịch", 10, 4, 5, 1, 8, 3, 4, 1, 2, 1, 1], GOOD2]))
+    shown = ("resolved_overdue", "in_progress_overdue")
+    by_procedure = metrics.dossier_totals(wh, Q1, group_by=("procedure",), columns=shown)
+    assert {(r.procedure if isinstance(r.procedure, str) else None, r.resolved_overdue, r.in_progress_overdue)
+            for r in by_procedure.itertuples()} == {
+        ("Đăng ký khai sinh", 1, 0), ("Đăng ký kết hôn", 0, 1), (None, 1, 1)}  # the form's 1 + 1: no procedure
+    for group_by in [(), ("unit",), ("field",), ("procedure",), ("month", "level")]:
+        keys = [c for c in metrics.grouping.key_columns(group_by)]
+        narrow = metrics.dossier_totals(wh, Q1, group_by=group_by, columns=shown)
+        assert list(narrow.columns) == keys + list(shown) + ["agg_units", "agg_received", "agg_resolved"]
+        full = metrics.counts(wh, Q1, group_by=group_by)[keys + list(shown)]
+        full = full[(full[list(shown)] != 0).any(axis=1)].reset_index(drop=True)
+        narrow = narrow[(narrow[list(shown)] != 0).any(axis=1)][keys + list(shown)].reset_index(drop=True)
+        assert narrow.astype(str).equals(full.astype(str)), group_by

@@ -336,3 +336,33 @@ def test_row_counts_by_procedure_split_each_units_stored_counts(tmp_path, monkey
         added = by_procedure.groupby(names, as_index=False)[COUNTS].sum()
         stored = metrics.dossier_counts(wh, period, group_by=keys, source="stored")
         pd.testing.assert_frame_equal(_sorted(added), _sorted(stored), obj=f"case {case}: {period}")
+
+
+def test_a_few_counts_read_alone_equal_the_same_columns_of_all(tmp_path, monkeypatch):
+    """``columns`` narrows the query to the measures and kinds of event those counts read: the same numbers,
+    from the table and from the rows, with either setting of open dossiers without due date (a group
+    where nothing was counted may be left out)."""
+    rnd = random.Random(1616)
+    wh = Warehouse(tmp_path / "w.duckdb")
+    _load(wh, tmp_path, "a", _rows(rnd, 300, "A"))
+    for case in range(16):
+        period = _random_period(rnd, metrics.data_date(wh))
+        group_by = rnd.choice(GROUPINGS)
+        columns = tuple(rnd.sample(COUNTS, rnd.randint(1, 4)))
+        source = "rows" if case % 2 or "procedure" in group_by else "stored"
+        monkeypatch.setenv("TTHC_NO_DUE_IN_PROGRESS_OVERDUE", "true" if case % 4 < 2 else "false")
+        full = metrics.dossier_counts(wh, period, group_by=group_by, source=source)
+        narrow = metrics.dossier_counts(wh, period, group_by=group_by, source=source, columns=columns)
+        keys = [c for c in full.columns if c not in COUNTS]
+        assert list(narrow.columns) == keys + list(columns)
+        pd.testing.assert_frame_equal(_sorted_by(narrow, keys), _sorted_by(full[keys + list(columns)], keys),
+                                      obj=f"case {case}: {period} {group_by} {columns} {source}")
+    assert precount.measures_of(("in_progress_overdue",), False) == ("open_overdue_change",)
+    assert precount.measures_of(("in_progress_overdue",), True) == ("open_no_due_change", "open_overdue_change")
+
+
+def _sorted_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sorted by the keys, without groups where nothing was counted (a narrower read may not list them)."""
+    counted = [c for c in frame.columns if c not in keys]
+    frame = frame[(frame[counted] != 0).any(axis=1)] if keys else frame
+    return frame.sort_values(keys, na_position="first").reset_index(drop=True) if keys else frame.reset_index(drop=True)

@@ -248,8 +248,10 @@ SURVEY_AVAILABLE = {"level", "unit_id"}
 
 
 def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None = None, scope: Scope | None = None,
-                   group_by: tuple[str, ...] = (), con=None, source: str = "auto") -> pd.DataFrame:
-    """Dossier counts (DOSSIER_COUNT_COLUMNS) per period part and grouping.
+                   group_by: tuple[str, ...] = (), con=None, source: str = "auto",
+                   columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Dossier counts (DOSSIER_COUNT_COLUMNS, or only ``columns`` of them: a group with none of those
+    counted may then be left out) per period part and grouping.
 
     Counted by ``kpi.measures.precount``: from the pre-aggregated table when it is built and keeps
     the grouping (``source`` 'auto'), else from the dossier rows with the same definitions;
@@ -257,7 +259,7 @@ def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None
     """
     if con is None:
         with wh.read() as own:
-            return dossier_counts(None, period, filters, scope, group_by, own, source)
+            return dossier_counts(None, period, filters, scope, group_by, own, source, columns)
     where, wparams = where_clause(filters, scope, "d")
     stored = source == "stored" or (source == "auto" and precount.usable(con, tuple(group_by)))
     sql, params = precount.counts_query(
@@ -268,7 +270,8 @@ def dossier_counts(wh: Warehouse | None, period: Period, filters: Filters | None
         # An open dossier without due date is overdue only when the setting says so.
         overdue_without_due=bool(config.get("no_due_in_progress_overdue")),
         withdrawn_statuses=[] if stored else schema.withdrawn_statuses(con),
-        fine=precount.by_field_or_channel(tuple(group_by), bool(filters and filters.fields)))
+        fine=precount.by_field_or_channel(tuple(group_by), bool(filters and filters.fields)),
+        only=tuple(columns) if columns else None)
     return _run(wh, con, sql, params)
 
 
@@ -408,15 +411,34 @@ def _stack(frames: list[tuple[pd.DataFrame, tuple[str, ...]]], keys: list[str], 
     return values.groupby([key_frame[k] for k in keys], dropna=False).sum().reset_index()
 
 
+def _dossiers_on(con, period: Period, filters: Filters | None, scope: Scope | None, group_by: tuple[str, ...],
+                 keys: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Dossier counts ``columns`` per group: units that only send Biểu 06 add their aggregated counts
+    (kpi.measures.aggregates: no double counting)."""
+    narrow = None if columns == DOSSIER_COUNT_COLUMNS else columns
+    return aggregates.combine(
+        dossier_counts(None, period, filters, scope, group_by, con, columns=narrow),
+        aggregates.aggregate_counts(con, period, filters, scope, group_by, columns), keys, columns)
+
+
+def dossier_totals(wh: Warehouse, period: Period, filters: Filters | None = None, scope: Scope | None = None,
+                   group_by: tuple[str, ...] = (), columns: tuple[str, ...] = DOSSIER_COUNT_COLUMNS) -> pd.DataFrame:
+    """Only ``columns`` of the dossier counts per group, as ``counts`` gives them (Biểu 06 forms added,
+    ended units rolled up) and with ``AGG_COLUMNS``: a narrower read for a view that shows a few counts
+    (the meeting's hot spots by procedure read dossier rows: 2 counts cost half of all 26)."""
+    group_by = tuple(group_by)
+    keys = grouping.key_columns(group_by)
+    with wh.read() as con:
+        lineage = _lineage(con, period, filters, group_by)
+        dossiers = _dossiers_on(con, period, _with_predecessors(filters, lineage), scope, group_by, keys, tuple(columns))
+    return _stack([(dossiers, tuple(columns) + aggregates.AGG_COLUMNS)], keys, lineage) if keys else dossiers
+
+
 def _counts_on(con, period: Period, filters: Filters | None, scope: Scope | None, group_by: tuple[str, ...]) -> pd.DataFrame:
     keys = grouping.key_columns(group_by)
     lineage = _lineage(con, period, filters, group_by)
     filters = _with_predecessors(filters, lineage)
-    # Units that only send Biểu 06 add their aggregated counts (kpi.measures.aggregates: no double counting).
-    dossiers = aggregates.combine(
-        dossier_counts(None, period, filters, scope, group_by, con),
-        aggregates.aggregate_counts(con, period, filters, scope, group_by, DOSSIER_COUNT_COLUMNS),
-        keys, DOSSIER_COUNT_COLUMNS)
+    dossiers = _dossiers_on(con, period, filters, scope, group_by, keys, DOSSIER_COUNT_COLUMNS)
     frames = [
         (dossiers, DOSSIER_COUNT_COLUMNS + aggregates.AGG_COLUMNS),
         (feedback_counts(None, period, filters, scope, group_by, con), FEEDBACK_COUNT_COLUMNS),

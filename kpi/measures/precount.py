@@ -195,17 +195,20 @@ def _summed_day_rows_sql(from_sql: str) -> str:
             f"FROM {from_sql} GROUP BY ALL HAVING {nonzero}")
 
 
-def _event_sums_sql(source_sql: str, keys: tuple[str, ...]) -> str:
-    """'day' rows of the measures per ``keys`` and day, for the row path: like ``_day_rows_sql``, each
-    kind of event summed on its own over only its measures, then the kinds put together."""
+def _event_sums_sql(source_sql: str, keys: tuple[str, ...], measures: tuple[str, ...] = MEASURES) -> str:
+    """'day' rows of ``measures`` per ``keys`` and day, for the row path: like ``_day_rows_sql``, each
+    kind of event summed on its own over only its measures (kinds without one of ``measures`` left
+    out), then the kinds put together."""
     key_sql = "".join(f"d.{k}, " for k in keys)
     parts = []
     for day, when, values in EVENTS:
+        if not set(values) & set(measures):
+            continue
         # Every measure in the same order (0 where the kind has none): a plain UNION ALL, which the
         # Spark engine (kpi.lake) transpiles too.
-        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in MEASURES)
+        sums = ", ".join(f"sum(d._sign * {_value(values[m])}) AS {m}" if m in values else f"0 AS {m}" for m in measures)
         parts.append(f"SELECT {key_sql}{day} AS day, {sums} FROM ({source_sql}) d WHERE {when} GROUP BY ALL")
-    totals = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
+    totals = ", ".join(f"sum({m}) AS {m}" for m in measures)
     return (f"SELECT 'day' AS grain, {''.join(k + ', ' for k in keys)}day, {totals} "
             f"FROM ({' UNION ALL '.join(parts)}) e GROUP BY ALL")
 
@@ -373,21 +376,35 @@ def _windows(months: bool) -> dict[str, str]:
     return {"in": inside, "before": upto("p.pstart - 1"), "asof": upto("p.cut")}
 
 
-def count_exprs(overdue_without_due: bool) -> str:
-    """The select list of every dossier count (COUNTS) over rows ``d`` carrying window flags w_<window>."""
+def _terms(name: str, overdue_without_due: bool) -> list[tuple[str, str, str]]:
+    """(sign, window, measure) of one count, the '±ND' terms kept only when the setting says so."""
     out = []
-    for name, terms in COUNTS.items():
-        parts = []
-        for window, measure in terms:
-            sign = "+"
-            if measure.startswith(("+ND ", "-ND ")):
-                if not overdue_without_due:
-                    continue
-                sign, measure = measure[0], measure[4:]
-            elif measure.startswith("-"):
-                sign, measure = "-", measure[1:]
-            parts.append(f"{sign} coalesce(sum(CASE WHEN d.w_{window} THEN d.{measure} ELSE 0 END), 0)")
-        out.append(f"({' '.join(parts)})::BIGINT AS {name}")
+    for window, measure in COUNTS[name]:
+        sign = "+"
+        if measure.startswith(("+ND ", "-ND ")):
+            if not overdue_without_due:
+                continue
+            sign, measure = measure[0], measure[4:]
+        elif measure.startswith("-"):
+            sign, measure = "-", measure[1:]
+        out.append((sign, window, measure))
+    return out
+
+
+def measures_of(names: tuple[str, ...], overdue_without_due: bool) -> tuple[str, ...]:
+    """The measures the counts ``names`` read, in ``MEASURES`` order."""
+    used = {m for name in names for _, _, m in _terms(name, overdue_without_due)}
+    return tuple(m for m in MEASURES if m in used)
+
+
+def count_exprs(overdue_without_due: bool, names: tuple[str, ...] | None = None) -> str:
+    """The select list of the dossier counts ``names`` (default: every one of COUNTS) over rows ``d``
+    carrying window flags w_<window>."""
+    out = []
+    for name in names or tuple(COUNTS):
+        parts = [f"{sign} coalesce(sum(CASE WHEN d.w_{window} THEN d.{measure} ELSE 0 END), 0)"
+                 for sign, window, measure in _terms(name, overdue_without_due)]
+        out.append(f"({' '.join(parts) or '0'})::BIGINT AS {name}")
     return ",\n".join(out)
 
 
@@ -409,15 +426,18 @@ def _edge_months(parts: list, cuts: list[dt.date]) -> list[dt.date]:
 
 def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...], where: str, wparams: list,
                  data_date: dt.date | None, left_out: bool, overdue_without_due: bool,
-                 withdrawn_statuses: list[str] = (), fine: bool = True) -> tuple[str, list]:
+                 withdrawn_statuses: list[str] = (), fine: bool = True,
+                 only: tuple[str, ...] | None = None) -> tuple[str, list]:
     """(sql, params) of the dossier counts per part of P and grouping.
 
     ``stored``: read the table; else compute the same day rows from dossier rows (``where``
     applied to the dossiers; ``withdrawn_statuses`` are the status texts that say withdrawn, kept at
     write time). ``left_out``: withdrawn / cancelled dossiers are left out. ``fine``: the query
     filters or groups by field or channel, so whole months come from 'month' rows, not 'unit_month'.
-    Every part's cuts are its day before start and its as_of = min(end, data date).
+    Every part's cuts are its day before start and its as_of = min(end, data date). ``only``: just
+    these counts (default every one of COUNTS), summing only the measures and kinds of event they read.
     """
+    measures = measures_of(only, overdue_without_due) if only else MEASURES
     cuts = [min(p.end, data_date) if data_date else p.end for p in parts]
     # Everything dated before the month of the earliest cut is summed once into 'open' rows.
     opening = _month_start(min(min(p.start - dt.timedelta(days=1), c) for p, c in zip(parts, cuts)))
@@ -440,7 +460,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
         # Only the columns the grouping reads survive (the filters were applied to the dossier rows above).
         keys = tuple(grouping.GROUPS[g] for g in group_by if g in grouping.GROUPS)
         live = f"live AS MATERIALIZED ({flagged_sql(rows, statuses, tuple(dict.fromkeys((*keys, 'channel'))))}),"
-        source = f"({_event_sums_sql(f'SELECT * FROM live d WHERE {not_left}', keys)})"
+        source = f"({_event_sums_sql(f'SELECT * FROM live d WHERE {not_left}', keys, measures)})"
         available, months, params = STORED_AVAILABLE | {"procedure"}, False, [list(withdrawn_statuses)] + list(wparams)
     selects, names = grouping.group_columns(group_by, available)
     group_sel = "".join(s + ", " for s in selects)
@@ -448,7 +468,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
     # With month rows, the day rows before the opening month are in the month rows already.
     keep = f"d.grain <> 'day' OR d.day >= {_date(opening)}" if months else "TRUE"
     before_opening = ("d.grain = 'month' AND " if months else "") + f"d.day < {_date(opening)}"
-    sums = ", ".join(f"sum(d.{m}) AS {m}" for m in MEASURES)
+    sums = ", ".join(f"sum(d.{m}) AS {m}" for m in measures)
     values = ", ".join(f"({_date(p.start)}, {_date(p.end)}, {_date(c)})" for p, c in zip(parts, cuts))
     windows = _windows(months)
     flags = ", ".join(f"{sql} AS w_{name}" for name, sql in windows.items())
@@ -471,7 +491,7 @@ def counts_query(*, stored: bool, period, parts: list, group_by: tuple[str, ...]
             SELECT p.pstart, p.pend, {flags}, d.*
             FROM (SELECT *, date_trunc('month', day)::DATE AS ms, last_day(day) AS me FROM rows) d, p
         )
-        SELECT {time_keys}{group_names}{count_exprs(overdue_without_due)}
+        SELECT {time_keys}{group_names}{count_exprs(overdue_without_due, only)}
         FROM r d
         {group_sql}
     """

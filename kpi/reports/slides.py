@@ -38,6 +38,7 @@ MAX_UNITS_CHART = 6      # bars on the "below target" chart: thick enough for 24
 FIRST_TABLE_ROWS = 5    # rows under the chart of the first "below target" slide (fits 1080 px)
 MAX_TABLE_ROWS = 8      # rows of each following slide listing the rest (fits 1080 px without a chart)
 HOTSPOT_TOP = 5
+HOTSPOT_COUNTS = ("resolved_overdue", "in_progress_overdue")  # what the hot-spot slide shows per unit, field, procedure
 
 
 @dataclass
@@ -276,8 +277,9 @@ def _overdue_items(frame: pd.DataFrame, column: str, names: dict | None = None) 
 
 
 def _hotspots_slide(wh, period, filters, scope, row, names) -> Slide:
-    # kpi_table, not dossier_counts: units that only file Biểu 06 count here as in the totals.
-    by = {g: metrics.kpi_table(wh, period, filters, scope, (g,)) for g in ("unit", "field", "procedure")}
+    # dossier_totals, not dossier_counts: units that only file Biểu 06 count here as in the totals. Only the
+    # two counts shown: by procedure they come from the dossier rows (the table keeps no procedure).
+    by = {g: metrics.dossier_totals(wh, period, filters, scope, (g,), HOTSPOT_COUNTS) for g in ("unit", "field", "procedure")}
     data = {"period_label": period.label, "period_kind": period.kind, "has_data": _has_dossiers(row),
             "resolved_overdue": int(row.get("resolved_overdue", 0)) if row else 0,
             "in_progress_overdue": int(row.get("in_progress_overdue", 0)) if row else 0,
