@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kpi.cli.main import main as kpi_main
@@ -129,3 +130,12 @@ def test_bench_lake_times_the_index_case(lake):
     _, nation = national.index(engines.DuckDBEngine(out), custom(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
     assert printed["provinces"] == 2 and printed["national_index"] == round(nation.province.total, 3)
     assert printed["seconds"] > 0 and printed["cpu_s"] > 0
+
+
+def test_ranking_and_index_in_one_pass_equal_each_on_its_own(lake):
+    """What the national page reads: the ranking from the index's counts is the ranking."""
+    out, _ = lake
+    table, scores = national.ranking_and_index(engines.DuckDBEngine(out), MARCH)
+    pd.testing.assert_frame_equal(table, national.ranking(engines.DuckDBEngine(out), MARCH))
+    pd.testing.assert_frame_equal(scores, national.index_table(national.index(engines.DuckDBEngine(out), MARCH)[0]))
+    assert list(scores["province"]) == ["01", "75"] and scores["total"][1] == pytest.approx(16.0 + 4.5 + 12 + 4 / 3)
