@@ -5,9 +5,11 @@
 
 Each case runs in a fresh process (its peak memory is its own): the national summary of one year
 (``kpi summary --lake``: every KPI of every level for every province, then the national roll-up)
-from the pre-aggregated counts, the same from the dossier rows (what a grouping the counts do not
-keep costs), and a bare scan of every dossier row; with Spark (local[*], this machine) the summary
-from the counts over the first provinces (about 50 million dossiers), and a scan of their rows.
+from the pre-aggregated counts, the QĐ 766 index of every province and the nation (``kpi index
+--lake``), the summary from the dossier rows (what a grouping the counts do not keep costs), and a
+bare scan of every dossier row; with Spark (local[*], this machine) the summary and the index from
+the counts over the first provinces (about 50 million dossiers), the summary through a local Spark
+Connect server (``connect``), and a scan of their rows. ``cpu_s`` is this process's CPU time.
 """
 from __future__ import annotations
 
@@ -48,6 +50,17 @@ def _jvm_peak_mb() -> float | None:
     return max(found) if found else None
 
 
+def _engine(kind: str, lake: str, rows_path: bool):
+    """duckdb; spark (a classic local[*] session); connect (pyspark starts a local Spark Connect server
+    and this process is its gRPC client, as against a production endpoint)."""
+    from kpi.lake import engines
+
+    if kind == "duckdb":
+        return engines.DuckDBEngine(lake, rows=rows_path)
+    session = engines.spark_session(remote="local[*]") if kind == "connect" else engines.spark_session("local[*]")
+    return engines.SparkEngine(lake, session, rows=rows_path)
+
+
 def _case(name: str, lake: str, year: int, provinces: int | None) -> dict:
     """One measurement, inside this (fresh) process."""
     from kpi.lake import engines, layout, national
@@ -74,13 +87,17 @@ def _case(name: str, lake: str, year: int, provinces: int | None) -> dict:
         result = {"rows": rows[0]}
     else:
         kind, source = name.split("-")
-        rows_path = source == "rows"
-        engine = (engines.DuckDBEngine(lake, rows=rows_path) if kind == "duckdb"
-                  else engines.SparkEngine(lake, engines.spark_session("local[*]"), rows=rows_path))
-        summary = national.summary(engine, period, codes)
-        result = {"received": summary["national"]["total"]["received"],
-                  "on_time_rate": summary["national"]["total"]["on_time_rate"], "provinces": len(summary["provinces"])}
+        engine = _engine(kind, lake, rows_path=source == "rows")
+        if source == "index":
+            reports, nation = national.index(engine, period, codes)
+            result = {"national_index": round(nation.province.total, 3), "provinces": len(reports)}
+        else:
+            summary = national.summary(engine, period, codes)
+            result = {"received": summary["national"]["total"]["received"],
+                      "on_time_rate": summary["national"]["total"]["on_time_rate"],
+                      "provinces": len(summary["provinces"])}
     result["seconds"] = round(time.perf_counter() - started, 2)
+    result["cpu_s"] = round(time.process_time(), 2)  # this process only: a Spark JVM's CPU is its own
     result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     jvm = _jvm_peak_mb()
     if jvm:
@@ -123,8 +140,9 @@ def main() -> None:
         return
     n, rows, gb = _lake_facts(args.lake)
     print(f"lake {args.lake}: {n} provinces, {rows:,} dossiers, dossiers + counts {gb:.1f} GB of Parquet")
-    cases = [("duckdb-counts", None), ("duckdb-rows", None), ("duckdb-scan", None),
-             ("spark-counts", args.spark_provinces), ("spark-scan", args.spark_provinces)]
+    cases = [("duckdb-counts", None), ("duckdb-index", None), ("duckdb-rows", None), ("duckdb-scan", None),
+             ("spark-counts", args.spark_provinces), ("spark-index", args.spark_provinces),
+             ("connect-counts", args.spark_provinces), ("spark-scan", args.spark_provinces)]
     for name, provinces in cases:
         if name in args.skip:
             continue

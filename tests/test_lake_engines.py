@@ -149,6 +149,15 @@ def test_duckdb_lake_index_equals_each_province_warehouse_index(small_lake, labe
     assert nation.province.groups["TDGQ"].score == pytest.approx(20 * rate, abs=1e-9)
 
 
+def test_national_page_reads_ranking_and_index_in_one_pass(small_lake):
+    lake, _, _ = small_lake
+    period = PERIODS["2025-05..2025-08"]
+    table, scores = national.ranking_and_index(engines.DuckDBEngine(lake), period)
+    pd.testing.assert_frame_equal(table, national.ranking(engines.DuckDBEngine(lake), period))
+    own = national.index_table(national.index(engines.DuckDBEngine(lake), period)[0])
+    pd.testing.assert_frame_equal(scores, own)
+
+
 @pytest.mark.spark
 def test_spark_lake_index_equals_each_province_warehouse_index(small_lake, spark):
     lake, warehouses, _ = small_lake

@@ -9,17 +9,24 @@ Connect) and tests/test_lake_engines.py (three simulated provinces). By hand, TD
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kpi.cli.main import main as kpi_main
 from kpi.lake import engines, layout, national
 from kpi.measures import index766, published
+from kpi.measures.periods import custom
 from tests.lake_support import MARCH, assert_close, lake_with_published
 
+ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--from", "2024-03-01", "--to", "2024-03-31", "--json"]
 
 
@@ -112,3 +119,23 @@ def test_spark_connect_addresses_are_checked_before_any_spark_work(lake, capsys)
         assert kpi_main([*spark_args, "--spark-remote", f"sc://127.0.0.1:{port}"]) == 2
     assert f"Không kết nối được Spark Connect tại 127.0.0.1:{port}" in capsys.readouterr().err
     assert time.monotonic() - started < engines.CONNECT_TIMEOUT_S
+
+
+def test_bench_lake_times_the_index_case(lake):
+    """bench/lake.py's index case, in its own process, prints the nation's index of the year."""
+    out, _ = lake
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "lake.py"), "--lake", str(out), "--year", "2024",
+                           "--case", "duckdb-index"], capture_output=True, text=True, timeout=120, check=True)
+    printed = json.loads(done.stdout.strip().splitlines()[-1])
+    _, nation = national.index(engines.DuckDBEngine(out), custom(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    assert printed["provinces"] == 2 and printed["national_index"] == round(nation.province.total, 3)
+    assert printed["seconds"] > 0 and printed["cpu_s"] > 0
+
+
+def test_ranking_and_index_in_one_pass_equal_each_on_its_own(lake):
+    """What the national page reads: the ranking from the index's counts is the ranking."""
+    out, _ = lake
+    table, scores = national.ranking_and_index(engines.DuckDBEngine(out), MARCH)
+    pd.testing.assert_frame_equal(table, national.ranking(engines.DuckDBEngine(out), MARCH))
+    pd.testing.assert_frame_equal(scores, national.index_table(national.index(engines.DuckDBEngine(out), MARCH)[0]))
+    assert list(scores["province"]) == ["01", "75"] and scores["total"][1] == pytest.approx(16.0 + 4.5 + 12 + 4 / 3)

@@ -25,27 +25,19 @@ def _open(engine_name: str, lake: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=24 * 3600)
-def _ranking(lake: str, version: tuple, engine_name: str, period: Period) -> pd.DataFrame:
+def _ranking_and_index(lake: str, version: tuple, engine_name: str, period: Period
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = _open(engine_name, lake)
     try:
-        return national.ranking(engine, period)
-    finally:
-        engine.close()
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=24 * 3600)
-def _index(lake: str, version: tuple, engine_name: str, period: Period) -> pd.DataFrame:
-    engine = _open(engine_name, lake)
-    try:
-        return national.index_table(national.index(engine, period)[0])
+        return national.ranking_and_index(engine, period)
     finally:
         engine.close()
 
 
 def ranking(lake: str, period: Period) -> pd.DataFrame:
-    return _ranking(lake, layout.version(lake), config.get("lake_engine"), period)
+    return _ranking_and_index(lake, layout.version(lake), config.get("lake_engine"), period)[0]
 
 
 def index(lake: str, period: Period) -> pd.DataFrame:
-    """Each province's QĐ 766 index (``kpi.lake.national.index_table``)."""
-    return _index(lake, layout.version(lake), config.get("lake_engine"), period)
+    """Each province's QĐ 766 index (``kpi.lake.national.index_table``), read with the ranking."""
+    return _ranking_and_index(lake, layout.version(lake), config.get("lake_engine"), period)[1]

@@ -94,7 +94,6 @@ def render(result: dict) -> str:
     return "\n".join(lines)
 
 
-
 def run_lake(args) -> int:
     """``--lake``: the index of every province (or ``--province``) and of the nation, as JSON or a table."""
     from kpi.lake import national

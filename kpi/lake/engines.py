@@ -20,8 +20,8 @@ import os
 import re
 import socket
 import sys
-import urllib.parse
 import unicodedata
+import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator

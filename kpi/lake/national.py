@@ -98,7 +98,24 @@ def ranking(engine, period: Period, provinces: list[str] | None = None) -> pd.Da
     """One row per province: its counts, every KPI rate (``metrics.add_rates``), its data date, and per
     KPI the province's own all-levels target (``<kpi>__target``, a Target or None) and its status
     (``<kpi>__status``: met / not_met / no_data, or no_target): each province is judged by its own plan."""
-    counts, data_dates, in_force = _gather(engine, period, provinces, with_targets=True)
+    return _ranking_table(*_gather(engine, period, provinces, with_targets=True))
+
+
+def ranking_and_index(engine, period: Period, provinces: list[str] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``ranking`` and ``index_table`` in one pass over each province (what the national page shows):
+    the index's counts by level and unit, summed, are the ranking's counts, so each province is read once."""
+    found = _each_province(engine, provinces, lambda view: (index766.compute(view, period),
+                                                            targets.targets_for_year(view, period.end.year)))
+    reports = {code: report for code, (report, _) in found.items()}
+    counts = pd.concat([report.counts.drop(columns=["unit_id"]).assign(province=code)
+                        for code, report in reports.items()], ignore_index=True)
+    table = _ranking_table(counts, {code: report.data_date for code, report in reports.items()},
+                           {code: in_force for code, (_, in_force) in found.items()})
+    return table, index_table(reports)
+
+
+def _ranking_table(counts: pd.DataFrame, data_dates: dict, in_force: dict) -> pd.DataFrame:
     totals = counts.drop(columns=["level"]).groupby("province", as_index=False, sort=True).sum(numeric_only=True)
     table = metrics.add_rates(totals)
     table["data_date"] = table["province"].map(data_dates)
