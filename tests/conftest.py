@@ -21,6 +21,22 @@ from kpi.warehouse.db import Warehouse  # noqa: E402
 SAMPLE_SCALE = 0.02
 
 
+@pytest.fixture(autouse=True)
+def warehouse_per_operation(monkeypatch):
+    """Each test starts and ends with every warehouse file closed between operations.
+
+    An AppTest runs dashboard.py in the test process, and dashboard.py keeps files open
+    (``warehouse_hold_s``) process-wide: without this a later test in the same worker would find
+    its files held (a remount read-only fails, a subprocess waits). tests/test_db_hold.py turns
+    holding on itself; the browser tests' server holds as in production."""
+    from kpi.warehouse import db
+
+    monkeypatch.setenv("TTHC_WAREHOUSE_HOLD_S", "0")
+    yield
+    db.keep_open(0)
+    db._HOLDER.release_all()
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     """Path of a small sample warehouse, built once per session. Do not write to it."""

@@ -3,6 +3,7 @@ lets go when idle, and lets go at once when another process waits for the file."
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -13,13 +14,6 @@ from kpi.warehouse import db
 from kpi.warehouse.db import Warehouse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-@pytest.fixture(autouse=True)
-def per_operation_afterwards():
-    yield
-    db.keep_open(0)
-    db._HOLDER.release_all()
 
 
 def _other_process_reads(path, retries=40, wait=0.1) -> subprocess.CompletedProcess:
@@ -79,3 +73,16 @@ def test_a_waiting_process_makes_the_holder_let_go(tmp_path):
     assert time.monotonic() - started < 10
     assert path not in db._HOLDER.held
     assert not (tmp_path / "w.duckdb.waiting").exists()  # the waiter cleans up its mark
+
+
+def test_a_copy_of_a_held_file_taken_after_a_write_has_the_write(tmp_path):
+    """A backup copies the file while the dashboard holds it: the write must be in the file itself,
+    not only in the WAL beside it (a copy of the file alone once came out empty)."""
+    path = tmp_path / "w.duckdb"
+    db.keep_open(600)
+    wh = Warehouse(path)
+    with wh.write() as con:
+        con.execute("CREATE TABLE t AS SELECT 42 AS x")
+    assert path in db._HOLDER.held
+    shutil.copy(path, tmp_path / "copy.duckdb")
+    assert Warehouse(tmp_path / "copy.duckdb").query("SELECT x FROM t") == [(42,)]

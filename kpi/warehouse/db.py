@@ -166,6 +166,19 @@ def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the committed transaction from the WAL into the file itself.
+
+    Closing the last connection used to do this after every write; with the instance held open
+    (``keep_open``) the file alone would lack the write until the holder lets go, and a backup
+    copying the file would miss it. The commit is already durable in the WAL, so a checkpoint
+    that fails (another process's problem, a full disk) is left to the next close or write."""
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error:
+        pass
+
+
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "lock" in text.lower() and ("Could not set lock" in text or "Conflicting lock" in text)
@@ -265,6 +278,7 @@ class Warehouse:
                     if problem:
                         raise WarehouseStorageError(problem) from error
                     raise
+                _checkpoint(con)
             finally:
                 _close(con)
 
