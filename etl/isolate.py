@@ -194,6 +194,7 @@ class _ReaderServer:
         if not ready or proc.stdout.readline().strip() != b"ready":
             proc.kill()
             proc.wait()
+            shutil.rmtree(directory, ignore_errors=True)
             raise ServerUnavailable("the reader server did not start")
         self._proc, self._socket = proc, socket_path
 
@@ -246,15 +247,26 @@ def server_main(socket_path: str) -> int:
 
     num(0)  # loads babel's Vietnamese number data once here, not in every child (check_parsed's messages)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that a terminated server still tidies up
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(socket_path)
     listener.listen(64)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
+    try:
+        _accept(listener)
+    finally:  # only the server gets here: a forked child ends in os._exit
+        listener.close()
+        shutil.rmtree(os.path.dirname(socket_path), ignore_errors=True)  # one private directory per start
+    return 0
+
+
+def _accept(listener: socket.socket) -> None:
+    """Fork a child per connection until the parent is gone (stdin closes)."""
     while True:
         readable, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in readable and not os.read(sys.stdin.fileno(), 1024):
-            return 0  # the parent is gone
+            return
         if listener in readable:
             connection, _ = listener.accept()
             if os.fork() == 0:
@@ -267,6 +279,7 @@ def _serve(connection: socket.socket) -> None:
     """In a forked child: one file, then exit."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         work = connection.makefile("rb").readline().decode("utf-8").strip()
         connection.sendall(f"{os.getpid()}\n".encode())
         err = os.open(os.path.join(work, STDERR), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
