@@ -98,20 +98,15 @@ def run_lake(args) -> int:
     """``--lake``: the index of every province (or ``--province``) and of the nation, as JSON or a table."""
     from kpi.lake import national
 
-    engine = None
     try:
         if args.unit:
             raise ValueError("--unit chỉ dùng với kho của một tỉnh (--db), không dùng với --lake.")
         period = custom(parse_iso(args.start), parse_iso(args.end))
-        engine = lake_cli.open_engine(args)
-        reports, nation = national.index(engine, period, args.province)
-        engine_name = engine.name
+        with lake_cli.lake_engine(args) as engine:
+            reports, nation = national.index(engine, period, args.province)
+            engine_name = engine.name
     except lake_cli.engine_errors() as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return 2
-    finally:
-        if engine is not None:
-            engine.close()
+        return lake_cli.refuse(error)
     result = {"engine": engine_name, "national": as_json(nation, nation.province),
               "provinces": {code: as_json(report, report.province) for code, report in reports.items()}}
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render_lake(result))

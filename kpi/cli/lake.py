@@ -4,12 +4,13 @@
 
 A simulated national lake: ``python -m etl sample-lake`` (etl/sample_lake.py).
 The commands that read a lake (``kpi summary --lake``, ``kpi index --lake``) take their
-engine arguments from ``add_engine_arguments`` and open it with ``open_engine``.
+engine arguments from ``add_engine_arguments`` and open it with ``lake_engine``.
 
 Exit 0 on success, 2 with a Vietnamese message on bad input or an unusable warehouse or lake.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -66,6 +67,22 @@ def open_engine(args):
         return engines.open_engine(args.engine, args.lake)
     spark = engines.spark_session(config.get("spark_master") or None, remote=args.spark_remote)
     return engines.open_engine(args.engine, args.lake, spark)
+
+
+@contextlib.contextmanager
+def lake_engine(args):
+    """``open_engine(args)`` for the length of a ``with`` block, closed afterwards (Spark: the session)."""
+    engine = open_engine(args)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def refuse(error: Exception) -> int:
+    """A lake command's error (one of ``engine_errors()``) as a message on stderr; the exit code 2."""
+    print(f"Lỗi: {error}", file=sys.stderr)
+    return 2
 
 
 def engine_errors() -> tuple[type[Exception], ...]:

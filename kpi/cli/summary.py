@@ -77,17 +77,12 @@ def run_lake(args: argparse.Namespace) -> int:
     """``--lake``: every province's summary and the national one (``kpi.lake.national.summary``)."""
     from kpi.lake import national
 
-    engine = None
     try:
         period = custom(parse_iso(args.start), parse_iso(args.end))
-        engine = lake_cli.open_engine(args)
-        result = national.summary(engine, period, args.province)
+        with lake_cli.lake_engine(args) as engine:
+            result = national.summary(engine, period, args.province)
     except lake_cli.engine_errors() as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return 2
-    finally:
-        if engine is not None:
-            engine.close()
+        return lake_cli.refuse(error)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render_lake_table(result))
     return 0
 
