@@ -247,13 +247,13 @@ def server_main(socket_path: str) -> int:
 
     num(0)  # loads babel's Vietnamese number data once here, not in every child (check_parsed's messages)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that a terminated server still tidies up
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(socket_path)
-    listener.listen(64)
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
-    try:
+    try:  # from before "ready": a SIGTERM right after it must still find the tidying up in place
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        listener.bind(socket_path)
+        listener.listen(64)
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
         _accept(listener)
     finally:  # only the server gets here: a forked child ends in os._exit
         listener.close()
