@@ -106,7 +106,8 @@ def run_lake(args) -> int:
             reports, nation = national.index(engine, period, args.province)
             engine_name = engine.name
     except lake_cli.engine_errors() as error:
-        return lake_cli.refuse(error)
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
     result = {"engine": engine_name, "national": as_json(nation, nation.province),
               "provinces": {code: as_json(report, report.province) for code, report in reports.items()}}
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render_lake(result))

@@ -79,12 +79,6 @@ def lake_engine(args):
         engine.close()
 
 
-def refuse(error: Exception) -> int:
-    """A lake command's error (one of ``engine_errors()``) as a message on stderr; the exit code 2."""
-    print(f"Lỗi: {error}", file=sys.stderr)
-    return 2
-
-
 def engine_errors() -> tuple[type[Exception], ...]:
     """What a lake command reports as a message rather than a trace: bad input, unreadable files, and
     Spark's own errors (an unreachable Connect endpoint, a failed job)."""

@@ -82,7 +82,8 @@ def run_lake(args: argparse.Namespace) -> int:
         with lake_cli.lake_engine(args) as engine:
             result = national.summary(engine, period, args.province)
     except lake_cli.engine_errors() as error:
-        return lake_cli.refuse(error)
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else render_lake_table(result))
     return 0
 
